@@ -1,0 +1,75 @@
+// The one table of platform packages. The runtime resolver and the release scripts both read it,
+// so a platform is added or renamed here and nowhere else. Pure data and pure lookups only.
+
+export type Libc = 'glibc' | 'musl';
+
+export interface Platform {
+  /** Key used in file names and templates, e.g. `linux-x64`. */
+  readonly id: string;
+  /** npm package that carries the engine binary for this platform. */
+  readonly packageName: string;
+  /** `process.platform` / npm `os`. */
+  readonly os: NodeJS.Platform;
+  /** `process.arch` / npm `cpu`. */
+  readonly cpu: string;
+  /** npm `libc` (Linux only): the binary is linked against this C library. */
+  readonly libc?: Libc;
+  /** Name of the upstream release asset the package is built from. */
+  readonly asset: string;
+  /** File name of the binary inside the package. */
+  readonly binaryName: string;
+}
+
+const SCOPE = '@nanobpm';
+const PACKAGE_PREFIX = 'c8ctl-plugin-nano';
+const ENGINE_FILE = 'nanobpm-gateway-rest-server';
+
+function platform(os: NodeJS.Platform, cpu: string, libc?: Libc): Platform {
+  const id = `${os}-${cpu}`;
+  const exe = os === 'win32' ? '.exe' : '';
+  return {
+    id,
+    packageName: `${SCOPE}/${PACKAGE_PREFIX}-${id}`,
+    os,
+    cpu,
+    ...(libc ? { libc } : {}),
+    asset: `${ENGINE_FILE}-${id}${exe}`,
+    binaryName: `${ENGINE_FILE}${exe}`,
+  };
+}
+
+export const PLATFORMS: readonly Platform[] = Object.freeze([
+  platform('darwin', 'arm64'),
+  platform('darwin', 'x64'),
+  platform('linux', 'x64', 'glibc'),
+  platform('linux', 'arm64', 'glibc'),
+  platform('win32', 'x64'),
+]);
+
+export interface HostDescription {
+  readonly platform: string;
+  readonly arch: string;
+  /** `undefined` where the C library is irrelevant (macOS, Windows) or unknown. */
+  readonly libc?: Libc | undefined;
+}
+
+export type PlatformLookup =
+  | { readonly ok: true; readonly platform: Platform }
+  | { readonly ok: false; readonly message: string };
+
+export function describeHost(host: HostDescription): string {
+  return `${host.platform}-${host.arch}${host.libc ? ` (${host.libc})` : ''}`;
+}
+
+/** Picks the platform package for a host, or explains why there is none. */
+export function platformForHost(host: HostDescription): PlatformLookup {
+  const match = PLATFORMS.find(
+    (p) => p.os === host.platform && p.cpu === host.arch && (p.libc === undefined || host.libc === undefined || p.libc === host.libc),
+  );
+  if (match) return { ok: true, platform: match };
+  const supported = PLATFORMS.map((p) => `${p.id}${p.libc ? ` (${p.libc})` : ''}`).join(', ');
+  return {
+    ok: false,
+    message: `No prebuilt Nano engine for this host (${describeHost(host)}); prebuilt engines exist for ${supported}. Build nanobpmn yourself and point at it with --binary or NANOBPMN_BINARY.`,
+  };
+}

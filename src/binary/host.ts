@@ -1,0 +1,46 @@
+// Real-world inputs for the resolver: the file system, installed packages, and the host's libc.
+import { accessSync, constants, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { HostDescription, Libc } from '../../platforms.js';
+import type { FileKind } from './resolve.js';
+
+export function fileKind(file: string): FileKind {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch {
+    return 'missing';
+  }
+  if (stats.isDirectory()) return 'directory';
+  if (process.platform === 'win32') return 'executable';
+  try {
+    accessSync(file, constants.X_OK);
+    return 'executable';
+  } catch {
+    return 'not-executable';
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+export function installedPackageDir(packageName: string): string | undefined {
+  try {
+    return path.dirname(require.resolve(`${packageName}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The glibc version this Node runs on, e.g. "2.36"; undefined on musl and non-Linux hosts. */
+export function hostGlibcVersion(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return report?.header?.glibcVersionRuntime;
+}
+
+export function currentHost(): HostDescription {
+  let libc: Libc | undefined;
+  if (process.platform === 'linux') libc = hostGlibcVersion() ? 'glibc' : 'musl';
+  return { platform: process.platform, arch: process.arch, libc };
+}

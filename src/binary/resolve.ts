@@ -1,0 +1,107 @@
+// Which engine binary to run. Pure: the file system and package lookup are passed in, so each rule
+// is unit-tested on its own. First match wins; an explicit choice that points at nothing is an error
+// that names where the choice came from, rather than a silent fall-through to another binary.
+import path from 'node:path';
+import { platformForHost, type HostDescription } from '../../platforms.js';
+
+export type BinarySource = 'flag' | 'config' | 'env' | 'platform-package' | 'repo-release' | 'repo-debug';
+
+export type FileKind = 'executable' | 'not-executable' | 'directory' | 'missing';
+
+export interface ResolverInputs {
+  readonly flag?: string | undefined;
+  readonly configured?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly homedir: string;
+  readonly host: HostDescription;
+  readonly fileKind: (file: string) => FileKind;
+  /** Directory of an installed package, or undefined when it is not installed. */
+  readonly packageDir: (packageName: string) => string | undefined;
+}
+
+export interface ResolvedBinary {
+  readonly path: string;
+  readonly source: BinarySource;
+  /** Human description of the source, e.g. `NANOBPMN_BINARY`. */
+  readonly sourceLabel: string;
+}
+
+export type Resolution =
+  | ({ readonly ok: true } & ResolvedBinary)
+  | { readonly ok: false; readonly message: string; readonly details: readonly string[] };
+
+const ENGINE_FILE = 'nanobpm-gateway-rest-server';
+
+function problem(kind: FileKind): string {
+  switch (kind) {
+    case 'missing':
+      return 'no such file';
+    case 'directory':
+      return 'it is a directory, not the engine binary';
+    case 'not-executable':
+      return 'it is not executable (chmod +x it)';
+    default:
+      return 'usable';
+  }
+}
+
+export function resolveBinary(inputs: ResolverInputs): Resolution {
+  const exe = inputs.host.platform === 'win32' ? '.exe' : '';
+  const found = (file: string, source: BinarySource, sourceLabel: string): Resolution => ({ ok: true, path: file, source, sourceLabel });
+
+  // 1-3: explicit choices. Each must be usable, or it is an error naming the choice.
+  const explicit: Array<[string | undefined, BinarySource, string, (p: string, why: string) => string]> = [
+    [inputs.flag, 'flag', '--binary', (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`],
+    [inputs.configured, 'config', 'config (nano set bin)', (p, why) => `The binary saved with "nano set bin" (${p}) cannot be used: ${why}. Save another with "c8ctl nano set bin <path>" or drop it with "c8ctl nano unset bin".`],
+    [inputs.env.NANOBPMN_BINARY, 'env', 'NANOBPMN_BINARY', (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`],
+  ];
+  for (const [value, source, label, explain] of explicit) {
+    if (value === undefined || value === '') continue;
+    const file = path.resolve(inputs.cwd, value);
+    const kind = inputs.fileKind(file);
+    if (kind !== 'executable') return { ok: false, message: explain(value, problem(kind)), details: [] };
+    return found(file, source, label);
+  }
+
+  const searched: string[] = ['--binary (not given)', 'config "nano set bin" (not set)', 'NANOBPMN_BINARY (not set)'];
+
+  // 4: the platform package npm installed as an optional dependency.
+  const lookup = platformForHost(inputs.host);
+  if (lookup.ok) {
+    const name = lookup.platform.packageName;
+    const dir = inputs.packageDir(name);
+    if (dir === undefined) {
+      searched.push(`platform package ${name} (not installed)`);
+    } else {
+      const file = path.join(dir, lookup.platform.binaryName);
+      const kind = inputs.fileKind(file);
+      if (kind === 'executable') return found(file, 'platform-package', `platform package ${name}`);
+      searched.push(`platform package ${name}: ${file} (${problem(kind)})`);
+    }
+  } else {
+    searched.push(`platform package (${lookup.message})`);
+  }
+
+  // 5-6: a local build of the engine repository.
+  const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));
+  for (const [profile, source] of [['release', 'repo-release'], ['debug', 'repo-debug']] as const) {
+    const file = path.join(repo, 'server', 'target', profile, `${ENGINE_FILE}${exe}`);
+    const kind = inputs.fileKind(file);
+    if (kind === 'executable') return found(file, source, `${profile} build in ${repo}`);
+    searched.push(`${profile} build ${file} (${problem(kind)})`);
+  }
+
+  const pkg = lookup.ok ? lookup.platform.packageName : undefined;
+  return {
+    ok: false,
+    message: 'No Nano engine binary found.',
+    details: [
+      'Looked in, in order:',
+      ...searched.map((s) => `  - ${s}`),
+      pkg
+        ? `Fix: reinstall so npm adds the optional dependency ${pkg} (npm install --include=optional; --omit=optional skips it), or point at a binary with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>".`
+        : 'Fix: point at a binary you built with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>".',
+    ],
+  };
+}

@@ -1,0 +1,90 @@
+// Strict argument parsing for one subcommand. node:util's parseArgs tokenizes; we check the tokens
+// ourselves so each mistake gets a message naming the bad value and the fix.
+import { parseArgs } from 'node:util';
+import { invalidArgument } from '../errors.js';
+import { COMMON_FLAGS, type FlagSpec, type SubcommandSpec } from './spec.js';
+
+export interface ParsedArgs {
+  readonly positionals: readonly string[];
+  readonly flags: Readonly<Record<string, string | boolean>>;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[], prog: string): ParsedArgs {
+  const flagSpecs: Record<string, FlagSpec> = { ...spec.flags, ...COMMON_FLAGS };
+  const options = Object.fromEntries(
+    Object.entries(flagSpecs).map(([name, f]) => [name, f.short ? { type: f.type, short: f.short } : { type: f.type }]),
+  );
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const command = `${prog} ${spec.name}`;
+  const known = Object.keys(flagSpecs).map((n) => `--${n}`);
+
+  const flags: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+      continue;
+    }
+    if (token.kind !== 'option') continue;
+    const flag = flagSpecs[token.name];
+    if (!flag) {
+      if (/^-\d/.test(token.rawName)) {
+        throw invalidArgument(`"${token.rawName}" is not valid for ${command}: counts and ports are positive whole numbers.`);
+      }
+      const guess = closest(token.rawName, known);
+      throw invalidArgument(
+        `Unknown flag ${token.rawName} for ${command}.${guess ? ` Did you mean ${guess}?` : ''} Flags: ${known.join(', ')}.`,
+      );
+    }
+    const display = `--${token.name}`;
+    if (Object.hasOwn(flags, token.name)) {
+      throw invalidArgument(`${display} is given more than once for ${command}; give it once.`);
+    }
+    if (flag.type === 'boolean') {
+      if (token.inlineValue) throw invalidArgument(`${display} takes no value (got "${token.rawName}=${token.value}"); write just ${display}.`);
+      flags[token.name] = true;
+      continue;
+    }
+    const value = token.value;
+    const looksLikeFlag = !token.inlineValue && value !== undefined && value.startsWith('--');
+    if (value === undefined || value === '' || looksLikeFlag) {
+      throw invalidArgument(`${display} needs a value, e.g. ${display} ${flag.value ?? '<value>'}.`);
+    }
+    flags[token.name] = value;
+  }
+
+  if (!flags.help && positionals.length > spec.positionals.length) {
+    const extra = positionals[spec.positionals.length];
+    const expected = spec.positionals.length === 0 ? 'takes no arguments' : `takes at most ${spec.positionals.length} (${spec.positionals.map((p) => p.name).join(', ')})`;
+    throw invalidArgument(`Unexpected argument "${extra}": ${command} ${expected}. See ${command} --help.`);
+  }
+  return { positionals, flags };
+}

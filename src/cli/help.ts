@@ -1,0 +1,42 @@
+// Help text rendered from the command spec.
+import { COMMON_FLAGS, NANO_SUBCOMMANDS, type FlagSpec, type SubcommandSpec } from './spec.js';
+
+function flagLines(flags: Readonly<Record<string, FlagSpec>>): string[] {
+  const entries = Object.entries(flags).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const);
+  const width = Math.max(...entries.map(([left]) => left.length));
+  return entries.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+}
+
+export function topHelp(prog: string): string {
+  const width = Math.max(...NANO_SUBCOMMANDS.map((s) => s.name.length));
+  return [
+    `Usage: ${prog} <subcommand> [options]`,
+    '',
+    'Run a local cluster of the Nano BPM engine.',
+    '',
+    'Subcommands:',
+    ...NANO_SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    '',
+    'Examples:',
+    ...NANO_SUBCOMMANDS.flatMap((s) => s.examples.slice(0, 2)).map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
+    '',
+    `Every subcommand takes --json and --help. Run "${prog} <subcommand> --help" for its flags.`,
+    'State lives in the per-user data directory, or in $C8CTL_NANO_HOME when set.',
+  ].join('\n');
+}
+
+export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
+  const usage = `${prog} ${spec.name}${spec.positionals.map((p) => ` [${p.name}]`).join('')} [options]`;
+  return [
+    `Usage: ${usage}`,
+    '',
+    spec.summary,
+    ...(spec.positionals.length > 0 ? ['', 'Arguments:', ...spec.positionals.map((p) => `  ${p.name}  ${p.description}`)] : []),
+    '',
+    'Options:',
+    ...flagLines({ ...spec.flags, ...COMMON_FLAGS }),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
+  ].join('\n');
+}

@@ -1,0 +1,91 @@
+// The nano command, host-independent: parse, dispatch, and turn failures into one clear line.
+// Both the standalone bin and the c8ctl plugin entry call runNano with their own Output.
+import { errorMessage, EXIT, UserError } from '../errors.js';
+import type { Output } from '../output.js';
+import { closest, parseSubcommandArgs, type ParsedArgs } from './args.js';
+import { subcommandHelp, topHelp } from './help.js';
+import { findSubcommand, NANO_SUBCOMMANDS } from './spec.js';
+import type { CommandContext } from '../commands/context.js';
+
+export interface HostInfo {
+  readonly out: Output;
+  readonly prog: string;
+  readonly version: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+type Handler = (ctx: CommandContext, args: ParsedArgs) => Promise<number>;
+
+// Loaded on first use, so neither the plugin entry nor `--help` pays for the command code.
+const HANDLERS: Record<string, () => Promise<Handler>> = {
+  start: async () => (await import('../commands/start.js')).startCommand,
+  stop: async () => (await import('../commands/stop.js')).stopCommand,
+  status: async () => (await import('../commands/status.js')).statusCommand,
+};
+
+export async function runNano(argv: readonly string[], host: HostInfo): Promise<number> {
+  const { out } = host;
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+      const spec = first === 'help' && rest[0] ? findSubcommand(rest[0]) : undefined;
+      out.info(spec ? subcommandHelp(host.prog, spec) : topHelp(host.prog));
+      out.result({ help: true });
+      return EXIT.ok;
+    }
+    if (first === '--version' || first === '-v') {
+      out.info(host.version);
+      out.result({ version: host.version });
+      return EXIT.ok;
+    }
+    const spec = findSubcommand(first);
+    if (!spec) {
+      const names = NANO_SUBCOMMANDS.map((s) => s.name);
+      const guess = closest(first, names);
+      throw new UserError(`Unknown subcommand "${first}".${guess ? ` Did you mean "${guess}"?` : ''} Subcommands: ${names.join(', ')}. See "${host.prog} --help".`, { code: 'invalid-argument' });
+    }
+    const args = parseSubcommandArgs(spec, rest, host.prog);
+    if (args.flags.help) {
+      out.info(subcommandHelp(host.prog, spec));
+      out.result({ help: true });
+      return EXIT.ok;
+    }
+    return await runHandler(spec.name, args, host);
+  } catch (error) {
+    return reportFailure(out, error);
+  }
+}
+
+async function runHandler(name: string, args: ParsedArgs, host: HostInfo): Promise<number> {
+  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([
+    import('../commands/context.js'),
+    import('../state/home.js'),
+    HANDLERS[name]!(),
+  ]);
+  const effects = realEffects();
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.on('SIGINT', onSigint);
+  try {
+    return await handler({ out: host.out, prog: host.prog, env: host.env, cwd: host.cwd, layout: homeLayout(host.env, host.cwd), effects, interrupt: interrupt.signal }, args);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await effects.dispose();
+  }
+}
+
+function reportFailure(out: Output, error: unknown): number {
+  if (error instanceof UserError) {
+    out.error(error.message);
+    for (const line of error.details) out.info(line);
+    out.result({ ok: false, error: { code: error.code, message: error.message, details: error.details } });
+    return error.exitCode;
+  }
+  // A bug, not a user mistake: still one readable line, with the stack only on request.
+  out.error(`Unexpected failure: ${errorMessage(error)}`);
+  if (process.env.C8CTL_NANO_DEBUG && error instanceof Error && error.stack) out.info(error.stack);
+  else out.info('Set C8CTL_NANO_DEBUG=1 to see the stack trace, and please report it.');
+  out.result({ ok: false, error: { code: 'internal', message: errorMessage(error) } });
+  return EXIT.failure;
+}

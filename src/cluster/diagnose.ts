@@ -1,0 +1,47 @@
+// Known reasons an engine dies at start, recognised from what it printed. Pure.
+
+export interface DiagnoseContext {
+  readonly port?: number | undefined;
+  readonly hostGlibc?: string | undefined;
+  readonly binary: string;
+}
+
+export function knownCauses(output: string, ctx: DiagnoseContext): string[] {
+  const causes: string[] = [];
+  const glibc = [...output.matchAll(/version [`']GLIBC_([\d.]+)' not found/g)].map((m) => m[1]!);
+  if (glibc.length > 0) {
+    const needed = glibc.sort(compareVersions).at(-1)!;
+    causes.push(
+      `The engine binary cannot run on this host: it needs GLIBC ${needed}, but this system has ${ctx.hostGlibc ? `glibc ${ctx.hostGlibc}` : 'an older glibc'}. Use an engine build for this system (the platform package of this plugin, or --binary <path>).`,
+    );
+  }
+  const bind = output.match(/failed to bind [^\s:]*:(\d+).*Address already in use/);
+  if (bind || /Address already in use|os error 98/.test(output)) {
+    const port = bind?.[1] ?? (ctx.port !== undefined ? String(ctx.port) : 'its port');
+    causes.push(`Port ${port} was taken by another program just before the node could bind it. Choose another base port with --port.`);
+  }
+  if (/Permission denied|os error 13/.test(output)) {
+    causes.push('Permission denied: check that the binary is executable and the state home is writable by you.');
+  }
+  if (/[Ee]xec format error|cannot execute binary file/.test(output)) {
+    causes.push(`${ctx.binary} is not a program for this machine (wrong CPU or OS). Use the build for this platform.`);
+  }
+  const owns = output.match(/owns no partitions \(([^)]*)\)/);
+  if (owns) causes.push(`A node owns no partition (${owns[1]}): give at least as many partitions as nodes.`);
+  return causes;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The last `count` non-empty lines of a text. */
+export function lastLines(text: string, count: number): string[] {
+  return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-count);
+}

@@ -1,0 +1,20 @@
+// Is a recorded node still our process? Pure: decides from what the OS reported.
+import type { ProcessFacts } from '../os/process-info.js';
+
+/**
+ * - running / frozen: the PID is alive and started when we recorded it, so it is our node.
+ * - exited: no such PID any more, or only its unreaped corpse (a zombie answers kill(pid, 0)).
+ * - stale: the PID is alive but belongs to another process (it was reused); never signal it.
+ */
+export type ProcessStatus = 'running' | 'frozen' | 'exited' | 'stale';
+
+export function classifyProcess(recordedStartTime: string, facts: ProcessFacts | null): ProcessStatus {
+  if (facts === null || facts.state === 'zombie') return 'exited';
+  if (facts.startTime !== recordedStartTime) return 'stale';
+  return facts.state === 'stopped' ? 'frozen' : 'running';
+}
+
+/** Only these may ever be signalled. */
+export function isOurs(status: ProcessStatus): status is 'running' | 'frozen' {
+  return status === 'running' || status === 'frozen';
+}

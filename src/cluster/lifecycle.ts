@@ -1,0 +1,52 @@
+// Observing and stopping the tracked nodes; shared by start (--force, rollback), stop and status.
+import type { ProcessReader } from '../os/process-info.js';
+import { stopProcess, type StopDeps, type StopOutcome } from '../os/stop-process.js';
+import type { NodeRecord } from '../state/cluster-state.js';
+import { classifyProcess, isOurs, type ProcessStatus } from './identity.js';
+
+export interface ObservedNode {
+  readonly record: NodeRecord;
+  readonly process: ProcessStatus;
+}
+
+export async function observeProcesses(nodes: readonly NodeRecord[], readProcess: ProcessReader): Promise<ObservedNode[]> {
+  return Promise.all(nodes.map(async (record) => ({ record, process: classifyProcess(record.startTime, await readProcess(record.pid)) })));
+}
+
+export function anyAlive(observed: readonly ObservedNode[]): boolean {
+  return observed.some((n) => isOurs(n.process));
+}
+
+export interface NodeStopResult {
+  readonly id: number;
+  readonly pid: number;
+  readonly outcome: StopOutcome;
+  readonly ms: number;
+}
+
+/** Stops all nodes in parallel; each is identity-checked before every signal. */
+export async function stopNodes(nodes: ReadonlyArray<Pick<NodeRecord, 'id' | 'pid' | 'startTime'>>, graceMs: number, deps: StopDeps): Promise<NodeStopResult[]> {
+  return Promise.all(
+    nodes.map(async (node) => {
+      const began = deps.now();
+      const outcome = await stopProcess(node.pid, node.startTime, graceMs, deps);
+      return { id: node.id, pid: node.pid, outcome, ms: Math.round(deps.now() - began) };
+    }),
+  );
+}
+
+export function describeStop(result: NodeStopResult): string {
+  const took = result.ms < 1000 ? `${result.ms} ms` : `${(result.ms / 1000).toFixed(1)} s`;
+  switch (result.outcome) {
+    case 'graceful':
+      return `node ${result.id} (pid ${result.pid}) stopped gracefully in ${took}`;
+    case 'forced':
+      return `node ${result.id} (pid ${result.pid}) did not stop in time and was killed (SIGKILL)`;
+    case 'not-running':
+      return `node ${result.id} (pid ${result.pid}) was not running`;
+    case 'stale':
+      return `node ${result.id}: pid ${result.pid} now belongs to another process; left it alone (stale state)`;
+    case 'failed':
+      return `node ${result.id} (pid ${result.pid}) is still alive after SIGKILL`;
+  }
+}

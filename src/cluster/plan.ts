@@ -1,0 +1,105 @@
+// What each node gets: port, id, data dir, log and environment. Pure: no files, no processes.
+import type { Layout } from '../state/layout.js';
+
+export interface ClusterShape {
+  readonly nodes: number;
+  readonly basePort: number;
+  readonly partitions: number;
+  readonly rf: number;
+  /** Raft as asked for; it is also on whenever rf > 1 (see raftEnabled). */
+  readonly raft: boolean;
+  readonly capture: boolean;
+}
+
+export interface NodePlan {
+  readonly id: number;
+  readonly port: number;
+  readonly url: string;
+  readonly dataDir: string;
+  readonly log: string;
+  /** The variables we set for this node; the user's environment is merged under them at spawn. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Engine defaults the user may override by exporting the variable before `start`. */
+export const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = {
+  NANOBPMN_DURABILITY: 'async',
+  NANOBPMN_REPLICATE_ACTIVATION: 'digest',
+  NANOBPMN_REPLICATION: 'leader-durable',
+};
+
+/**
+ * Variables that define the cluster's shape. They come from our flags only: a stray export in the
+ * user's shell (say NANOBPMN_RAFT=1 left over) must not silently change the cluster.
+ */
+export const SHAPE_VARIABLES = [
+  'PORT',
+  'NANOBPMN_NODE_ID',
+  'NANOBPMN_NODES',
+  'NANOBPMN_PARTITIONS',
+  'NANOBPMN_RF',
+  'NANOBPMN_RAFT',
+  'NANOBPMN_DATA_DIR',
+  'NANOBPMN_WORKSPACE_DIR',
+  'NANOBPMN_TRACE_STIMULI',
+] as const;
+
+export const LOOPBACK = '127.0.0.1';
+
+export function raftEnabled(shape: Pick<ClusterShape, 'rf' | 'raft'>): boolean {
+  return shape.raft || shape.rf > 1;
+}
+
+export function nodeUrl(port: number): string {
+  return `http://${LOOPBACK}:${port}`;
+}
+
+export interface PlanInputs {
+  readonly shape: ClusterShape;
+  readonly layout: Layout;
+  readonly workspaceDir: string;
+  /** The user's environment, consulted only for the overridable defaults and NO_COLOR. */
+  readonly userEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export function planNodes({ shape, layout, workspaceDir, userEnv }: PlanInputs): NodePlan[] {
+  const ports = Array.from({ length: shape.nodes }, (_, id) => shape.basePort + id);
+  const peers = ports.map(nodeUrl).join(',');
+  const shared: Record<string, string> = {
+    NANOBPMN_NODES: peers,
+    NANOBPMN_PARTITIONS: String(shape.partitions),
+    NANOBPMN_RF: String(shape.rf),
+    ...(raftEnabled(shape) ? { NANOBPMN_RAFT: '1' } : {}),
+    NANOBPMN_WORKSPACE_DIR: workspaceDir,
+  };
+  for (const [name, fallback] of Object.entries(OVERRIDABLE_DEFAULTS)) {
+    const exported = userEnv[name];
+    shared[name] = exported !== undefined && exported !== '' ? exported : fallback;
+  }
+  if (shape.capture) shared.NANOBPMN_TRACE_STIMULI = '1';
+  // Log files should be plain text; a user who set NO_COLOR (to anything) keeps their value.
+  shared.NO_COLOR = userEnv.NO_COLOR ?? '1';
+
+  return ports.map((port, id) => ({
+    id,
+    port,
+    url: nodeUrl(port),
+    dataDir: layout.nodeDataDir(id),
+    log: layout.nodeLog(id),
+    env: {
+      PORT: String(port),
+      NANOBPMN_NODE_ID: String(id),
+      ...shared,
+      NANOBPMN_DATA_DIR: layout.nodeDataDir(id),
+    },
+  }));
+}
+
+/** The full environment a node process gets: the user's, minus shape variables, under ours. */
+export function processEnv(userEnv: Readonly<Record<string, string | undefined>>, nodeEnv: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(userEnv)) {
+    if (value !== undefined && !(SHAPE_VARIABLES as readonly string[]).includes(name)) env[name] = value;
+  }
+  return { ...env, ...nodeEnv };
+}

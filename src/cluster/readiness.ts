@@ -1,0 +1,107 @@
+// Waiting for a freshly spawned cluster. Three things race: every node answering and every partition
+// having a leader (ready), any node exiting (fail fast: no point waiting out the timeout), and the
+// timeout itself. The probe and clock are injected.
+import type { HttpProbe } from '../os/http-probe.js';
+import type { NodeExit } from '../os/spawn-node.js';
+import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
+
+export interface WaitingNode {
+  readonly id: number;
+  readonly url: string;
+  readonly exit: Promise<NodeExit>;
+}
+
+export type Progress = { readonly up: number; readonly total: number; readonly leaderless: readonly number[] | null };
+
+export type ReadyOutcome =
+  | { readonly kind: 'ready'; readonly leadership: PartitionLeadership[] | null }
+  | { readonly kind: 'exited'; readonly nodeId: number; readonly exit: NodeExit }
+  | { readonly kind: 'timeout'; readonly notUp: readonly number[]; readonly leaderless: readonly number[] | null }
+  | { readonly kind: 'interrupted' };
+
+export interface ReadinessDeps {
+  readonly probe: HttpProbe;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Aborts the wait (Ctrl-C). */
+  readonly interrupt?: AbortSignal;
+}
+
+const REQUEST_TIMEOUT_MS = 500;
+const FIRST_POLL_MS = 10;
+const MAX_POLL_MS = 100;
+
+export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: number, deps: ReadinessDeps): Promise<ReadyOutcome> {
+  const done = new AbortController();
+  const up = new Set<number>();
+  let leaderless: number[] | null = null;
+  const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless });
+
+  const poll = async <T>(attempt: () => Promise<T | undefined>): Promise<T | undefined> => {
+    let interval = FIRST_POLL_MS;
+    while (!done.signal.aborted) {
+      const value = await attempt();
+      if (value !== undefined) return value;
+      await deps.sleep(interval);
+      interval = Math.min(Math.ceil(interval * 1.5), MAX_POLL_MS);
+    }
+    return undefined;
+  };
+
+  const nodeUp = (node: WaitingNode): Promise<true | undefined> =>
+    poll(async () => {
+      const answer = await deps.probe.getJson(`${node.url}/v2/topology`, REQUEST_TIMEOUT_MS);
+      // Only our engine counts: something else answering on the port is not readiness.
+      if (answer.kind === 'answers' && answer.status < 300 && identifyProduct(answer.body).kind === 'nano') {
+        up.add(node.id);
+        report();
+        return true;
+      }
+      return undefined;
+    });
+
+  const leadersSettled = (url: string): Promise<PartitionLeadership[] | null | undefined> =>
+    poll(async () => {
+      const answer = await deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS);
+      if (answer.kind !== 'answers') return undefined;
+      // No console (turned off, or an engine without it): /v2/topology answering is all we can know.
+      if (answer.status === 404) return null;
+      const partitions = answer.status < 300 ? readLeadership(answer.body) : null;
+      if (partitions === null) return undefined;
+      leaderless = partitions.filter((p) => p.leader === null || p.recovering).map((p) => p.partition);
+      report();
+      return leadershipSettled(partitions) ? partitions : undefined;
+    });
+
+  const ready = (async (): Promise<ReadyOutcome | undefined> => {
+    const answered = await Promise.all(nodes.map(nodeUp));
+    if (answered.some((a) => a === undefined)) return undefined;
+    const leadership = await leadersSettled(nodes[0]!.url);
+    return leadership === undefined ? undefined : { kind: 'ready', leadership };
+  })();
+
+  const exited = Promise.race(nodes.map((n) => n.exit.then((exit): ReadyOutcome => ({ kind: 'exited', nodeId: n.id, exit }))));
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<ReadyOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      resolve({ kind: 'timeout', notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id), leaderless });
+    }, timeoutMs);
+  });
+
+  const interrupted = new Promise<ReadyOutcome>((resolve) => {
+    if (deps.interrupt?.aborted) resolve({ kind: 'interrupted' });
+    deps.interrupt?.addEventListener('abort', () => resolve({ kind: 'interrupted' }), { once: true });
+  });
+
+  report();
+  const outcome = await Promise.race([
+    ready.then((r) => r ?? new Promise<ReadyOutcome>(() => undefined)),
+    exited,
+    timedOut,
+    interrupted,
+  ]);
+  done.abort();
+  clearTimeout(timer);
+  return outcome;
+}

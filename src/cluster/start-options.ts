@@ -1,0 +1,98 @@
+// Turns parsed `start` arguments into a checked request. Everything is validated here, before any
+// file or process is touched, because the engine itself accepts bad values silently.
+import { invalidArgument } from '../errors.js';
+import type { ClusterShape } from './plan.js';
+
+export const MAX_NODES = 64;
+export const DEFAULT_BASE_PORT = 8080;
+export const DEFAULT_START_TIMEOUT_S = 60;
+export const DEFAULT_STOP_TIMEOUT_S = 10;
+
+export interface StartRequest extends ClusterShape {
+  readonly binary?: string | undefined;
+  readonly force: boolean;
+  readonly timeoutMs: number;
+}
+
+export interface RawStartArgs {
+  readonly count?: string | undefined;
+  readonly port?: string | undefined;
+  readonly partitions?: string | undefined;
+  readonly rf?: string | undefined;
+  readonly raft?: boolean | undefined;
+  readonly capture?: boolean | undefined;
+  readonly binary?: string | undefined;
+  readonly force?: boolean | undefined;
+  readonly timeout?: string | undefined;
+}
+
+/** Strict decimal integer: rejects "3.0", "1e3", "0x10", " 3", "+3". */
+export function parseWholeNumber(text: string): number | undefined {
+  if (!/^\d{1,9}$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** Seconds as a positive decimal (e.g. 60, 0.5), returned in milliseconds. */
+export function parseSeconds(flag: string, text: string | undefined, fallbackSeconds: number): number {
+  if (text === undefined) return fallbackSeconds * 1000;
+  if (!/^\d{1,6}(\.\d{1,3})?$/.test(text) || Number(text) <= 0) {
+    throw invalidArgument(`${flag} "${text}" is not a number of seconds above 0. Example: ${flag} 120`);
+  }
+  return Math.round(Number(text) * 1000);
+}
+
+export function parsePort(flag: string, text: string): number {
+  const port = parseWholeNumber(text);
+  if (port === undefined || port < 1 || port > 65535) {
+    throw invalidArgument(`${flag} "${text}" is not a port number from 1 to 65535. Example: ${flag} 9000`);
+  }
+  return port;
+}
+
+export function validateStart(raw: RawStartArgs): StartRequest {
+  let nodes = 1;
+  if (raw.count !== undefined) {
+    const n = parseWholeNumber(raw.count);
+    if (n === undefined || n < 1 || n > MAX_NODES) {
+      throw invalidArgument(`Node count "${raw.count}" is not a whole number from 1 to ${MAX_NODES}. Example: start 3`);
+    }
+    nodes = n;
+  }
+
+  const basePort = raw.port === undefined ? DEFAULT_BASE_PORT : parsePort('--port', raw.port);
+  const lastPort = basePort + nodes - 1;
+  if (lastPort > 65535) {
+    throw invalidArgument(`--port ${basePort} leaves no room for ${nodes} nodes: the last would need port ${lastPort}. Use --port ${65536 - nodes} or lower.`);
+  }
+
+  let partitions = nodes;
+  if (raw.partitions !== undefined) {
+    const p = parseWholeNumber(raw.partitions);
+    // The engine aborts when a node owns no partition, so each node needs at least one.
+    if (p === undefined || p < nodes || p > 1024) {
+      throw invalidArgument(`--partitions "${raw.partitions}" must be a whole number from ${nodes} to 1024: each of the ${nodes} node(s) needs at least one partition. Example: --partitions ${nodes * 2}`);
+    }
+    partitions = p;
+  }
+
+  let rf = 1;
+  if (raw.rf !== undefined) {
+    const r = parseWholeNumber(raw.rf);
+    if (r === undefined || r < 1 || r > nodes) {
+      throw invalidArgument(`--rf "${raw.rf}" must be a whole number from 1 to ${nodes} (the node count); replicas live on distinct nodes. Example: start 3 --rf 3`);
+    }
+    rf = r;
+  }
+
+  return {
+    nodes,
+    basePort,
+    partitions,
+    rf,
+    raft: raw.raft === true,
+    capture: raw.capture === true,
+    binary: raw.binary,
+    force: raw.force === true,
+    timeoutMs: parseSeconds('--timeout', raw.timeout, DEFAULT_START_TIMEOUT_S),
+  };
+}

@@ -1,0 +1,52 @@
+// What a command runs with: output, environment, the home layout, and every side effect as a
+// replaceable function (real ones by default), so the logic can be exercised without module mocks.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Output } from '../output.js';
+import { tryBind, type BindResult } from '../os/bind-test.js';
+import { createHttpProbe, type HttpProbe } from '../os/http-probe.js';
+import { readProcess, type ProcessReader } from '../os/process-info.js';
+import { spawnNode, type SpawnRequest, type SpawnedProcess } from '../os/spawn-node.js';
+import { realSignals, type Signals } from '../os/stop-process.js';
+import type { Layout } from '../state/layout.js';
+
+export interface Effects {
+  readonly readProcess: ProcessReader;
+  readonly signals: Signals;
+  readonly probe: HttpProbe;
+  readonly tryBind: (port: number) => Promise<BindResult>;
+  readonly spawnNode: (request: SpawnRequest) => SpawnedProcess;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+}
+
+export interface CommandContext {
+  readonly out: Output;
+  /** How the user invokes us, for hints: `c8ctl nano` or `c8ctl-nano`. */
+  readonly prog: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly layout: Layout;
+  readonly effects: Effects;
+  /** Fires on Ctrl-C while a command wants to clean up rather than die. */
+  readonly interrupt: AbortSignal;
+}
+
+export function realEffects(): Effects & { dispose(): Promise<void> } {
+  let probe: HttpProbe | undefined;
+  const lazyProbe: HttpProbe = {
+    getJson: (url, timeoutMs) => (probe ??= createHttpProbe()).getJson(url, timeoutMs),
+    close: async () => undefined,
+  };
+  return {
+    readProcess,
+    signals: realSignals,
+    probe: lazyProbe,
+    tryBind: (port) => tryBind(port),
+    spawnNode,
+    sleep: (ms) => sleep(ms),
+    now: () => performance.now(),
+    dispose: async () => {
+      await probe?.close();
+    },
+  };
+}

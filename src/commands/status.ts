@@ -1,0 +1,118 @@
+// `nano status [--port P]`: the truth about the managed cluster (OS first, then HTTP, never hanging),
+// or, with no managed cluster, what answers on a port.
+import type { ParsedArgs } from '../cli/args.js';
+import { observeProcesses } from '../cluster/lifecycle.js';
+import { DEFAULT_BASE_PORT, parsePort } from '../cluster/start-options.js';
+import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
+import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
+import { nodeUrl } from '../cluster/plan.js';
+import { EXIT } from '../errors.js';
+import type { ProbeResult } from '../os/http-probe.js';
+import { readClusterState, type ClusterState } from '../state/cluster-state.js';
+import type { CommandContext } from './context.js';
+
+const PROBE_TIMEOUT_MS = 800;
+
+const httpStatusOf = (r: ProbeResult): HttpStatus => (r.kind === 'answers' ? (r.status < 300 ? 'answers' : 'error') : r.kind);
+
+export async function statusCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const portFlag = typeof args.flags.port === 'string' ? parsePort('--port', args.flags.port) : undefined;
+  const state = await readClusterState(ctx.layout.stateFile);
+  if (state && (portFlag === undefined || state.nodes.some((n) => n.port === portFlag))) return managedStatus(ctx, state);
+  return externalStatus(ctx, portFlag ?? DEFAULT_BASE_PORT);
+}
+
+async function fetchLeadership(ctx: CommandContext, url: string): Promise<PartitionLeadership[] | null> {
+  const answer = await ctx.effects.probe.getJson(`${url}/console/api/topology`, PROBE_TIMEOUT_MS);
+  return answer.kind === 'answers' && answer.status < 300 ? readLeadership(answer.body) : null;
+}
+
+async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<number> {
+  const { out, effects } = ctx;
+  const observed = await observeProcesses(state.nodes, effects.readProcess);
+  // Only running processes are asked over HTTP, all at once; the OS already told us about the rest.
+  const nodes = await Promise.all(
+    observed.map(async ({ record, process }) => {
+      const http: HttpStatus = shouldProbe(process) ? httpStatusOf(await effects.probe.getJson(`${record.url}/v2/topology`, PROBE_TIMEOUT_MS)) : 'not-probed';
+      return { id: record.id, port: record.port, url: record.url, pid: record.pid, process, http, log: record.log };
+    }),
+  );
+  const word = clusterWord(nodes);
+  const source = nodes.find((n) => n.http === 'answers');
+  const partitions = source ? await fetchLeadership(ctx, source.url) : null;
+  const healthy = nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;
+  const s = state.settings;
+
+  out.info(`Nano cluster (managed): ${word} — ${healthy} of ${nodes.length} node(s) healthy`);
+  out.info(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'} · trace capture ${s.capture ? 'on' : 'off'}`);
+  out.info(`  engine ${state.binary.version ?? 'unknown version'} · started ${state.createdAt} · home ${ctx.layout.home}`);
+  out.info('');
+  const rows = [['NODE', 'PORT', 'PID', 'PROCESS', 'HTTP'], ...nodes.map((n) => [String(n.id), String(n.port), String(n.pid), n.process, n.http === 'not-probed' ? '-' : n.http])];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) out.info(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}`);
+  if (partitions) {
+    out.info('');
+    out.info(`Partition leaders (live, as node ${source!.id} sees them):`);
+    for (const p of partitions) {
+      const leader = p.leader === null ? 'no leader (election in progress)' : `node ${p.leader}`;
+      out.info(`  partition ${p.partition}: ${leader}${p.term !== null ? `, term ${p.term}` : ''}${p.recovering ? ', recovering' : ''}`);
+    }
+  }
+  if (nodes.some((n) => n.process === 'stale')) {
+    out.warn(`Some recorded PIDs now belong to other processes (stale state); they are left alone. "${ctx.prog} stop" forgets them.`);
+  }
+  if (word === 'stopped') out.info(`No node is running. "${ctx.prog} stop" clears the state; "${ctx.prog} start" starts again.`);
+
+  out.result({
+    managed: true,
+    cluster: word,
+    exitCode: exitCodeFor(word),
+    home: ctx.layout.home,
+    createdAt: state.createdAt,
+    settings: s,
+    binary: state.binary,
+    nodes,
+    partitions,
+  });
+  return exitCodeFor(word);
+}
+
+async function externalStatus(ctx: CommandContext, port: number): Promise<number> {
+  const { out } = ctx;
+  const url = nodeUrl(port);
+  const answer = await ctx.effects.probe.getJson(`${url}/v2/topology`, PROBE_TIMEOUT_MS * 2);
+  const base = { managed: false, port, url, home: ctx.layout.home };
+
+  if (answer.kind === 'answers' && answer.status < 300) {
+    const product = identifyProduct(answer.body);
+    if (product.kind === 'nano') {
+      const topology = readTopology(answer.body);
+      const partitions = await fetchLeadership(ctx, url);
+      out.info(`Nano BPM ${product.version ?? ''} on port ${port} (external — not started by c8ctl): running`.replace('  ', ' '));
+      out.info(`  product: ${describeProduct(product)} · cluster size ${topology.clusterSize ?? '?'} · ${topology.partitionsCount ?? '?'} partition(s) · RF ${topology.replicationFactor ?? '?'}`);
+      for (const b of topology.brokers) out.info(`  node ${b.nodeId ?? '?'}  ${b.host ?? '?'}:${b.port ?? '?'}`);
+      if (partitions) for (const p of partitions) out.info(`  partition ${p.partition}: ${p.leader === null ? 'no leader' : `leader node ${p.leader}`}`);
+      out.result({ ...base, cluster: 'running', exitCode: EXIT.ok, product, topology, partitions });
+      return EXIT.ok;
+    }
+    if (product.kind === 'camunda') {
+      out.info(`Port ${port} is serving a Camunda gateway (${describeProduct(product)}), not Nano. No Nano cluster is running there.`);
+      out.info(`  product: ${describeProduct(product)}`);
+      out.result({ ...base, cluster: 'stopped', exitCode: EXIT.stopped, product });
+      return EXIT.stopped;
+    }
+  }
+  if (answer.kind === 'timeout') {
+    out.info(`Something accepts connections on port ${port} but does not answer (a frozen node?): degraded.`);
+    out.result({ ...base, cluster: 'degraded', exitCode: EXIT.degraded, http: 'timeout' });
+    return EXIT.degraded;
+  }
+  if (answer.kind === 'answers') {
+    out.info(`Port ${port} answers HTTP ${answer.status} but is not Nano BPM. No Nano cluster is running there.`);
+    out.result({ ...base, cluster: 'stopped', exitCode: EXIT.stopped, http: `HTTP ${answer.status}` });
+    return EXIT.stopped;
+  }
+  out.info(`No cluster is tracked in ${ctx.layout.home} and nothing answers on port ${port}: stopped.`);
+  out.result({ ...base, cluster: 'stopped', exitCode: EXIT.stopped, http: answer.kind });
+  return EXIT.stopped;
+}

@@ -1,0 +1,87 @@
+// The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
+import { rm } from 'node:fs/promises';
+import { UserError } from '../errors.js';
+import { readJsonFile, writeFileAtomic } from './files.js';
+
+export const STATE_SCHEMA = 1;
+
+export interface ClusterSettings {
+  readonly nodes: number;
+  readonly basePort: number;
+  readonly partitions: number;
+  readonly rf: number;
+  readonly raft: boolean;
+  readonly capture: boolean;
+}
+
+export interface NodeRecord {
+  readonly id: number;
+  readonly port: number;
+  readonly url: string;
+  readonly pid: number;
+  /** Opaque OS start time of `pid` (see os/process-info.ts); with the pid it proves the process is ours. */
+  readonly startTime: string;
+  readonly log: string;
+  readonly dataDir: string;
+  /** The engine variables this node was started with (ours only, not the user's whole environment). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ClusterState {
+  readonly schema: typeof STATE_SCHEMA;
+  readonly createdAt: string;
+  readonly settings: ClusterSettings;
+  readonly binary: { readonly path: string; readonly source: string; readonly version: string | null };
+  readonly workspaceDir: string;
+  readonly nodes: readonly NodeRecord[];
+}
+
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Returns why `value` is not a valid state document, or null when it is. */
+export function stateProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'it is not a JSON object';
+  if (value.schema !== STATE_SCHEMA) return `unknown schema version ${JSON.stringify(value.schema)} (expected ${STATE_SCHEMA})`;
+  const s = value.settings;
+  if (!isRecord(s) || !isInt(s.nodes, 1, 64) || !isInt(s.basePort, 1, 65535) || !isInt(s.partitions, 1, 1e6) || !isInt(s.rf, 1, 64) || typeof s.raft !== 'boolean' || typeof s.capture !== 'boolean') {
+    return '"settings" is missing or malformed';
+  }
+  const b = value.binary;
+  if (!isRecord(b) || !isString(b.path) || !isString(b.source) || !(b.version === null || isString(b.version))) return '"binary" is missing or malformed';
+  if (!isString(value.workspaceDir) || !isString(value.createdAt)) return '"workspaceDir" or "createdAt" is missing';
+  if (!Array.isArray(value.nodes) || value.nodes.length === 0) return '"nodes" is missing or empty';
+  for (const [index, node] of value.nodes.entries()) {
+    if (!isRecord(node) || !isInt(node.id, 0, 63) || !isInt(node.port, 1, 65535) || !isInt(node.pid, 1, 2 ** 32) || !isString(node.startTime) || !isString(node.url) || !isString(node.log) || !isString(node.dataDir) || !isRecord(node.env)) {
+      return `node entry ${index} is malformed`;
+    }
+  }
+  return null;
+}
+
+export function corruptStateError(file: string, reason: string): UserError {
+  return new UserError(
+    `The cluster state file ${file} cannot be read: ${reason}. Check for engine processes left running (pgrep -fa nanobpm) and stop them, then move the file aside: mv '${file}' '${file}.bad'`,
+    { code: 'corrupt-state' },
+  );
+}
+
+/** The tracked cluster, or null when none is tracked. A corrupt file is an error, never "no cluster". */
+export async function readClusterState(file: string): Promise<ClusterState | null> {
+  const read = await readJsonFile(file);
+  if (read.kind === 'missing') return null;
+  if (read.kind === 'corrupt') throw corruptStateError(file, `it is not valid JSON (${read.reason})`);
+  const problem = stateProblem(read.value);
+  if (problem) throw corruptStateError(file, problem);
+  return read.value as ClusterState;
+}
+
+export async function writeClusterState(file: string, state: ClusterState): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export async function removeClusterState(file: string): Promise<void> {
+  await rm(file, { force: true });
+}

@@ -1,0 +1,41 @@
+// Atomic file writes and tolerant JSON reads.
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+
+/** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
+export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', mode);
+  try {
+    await handle.writeFile(contents);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+export type JsonRead =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'ok'; readonly value: unknown }
+  | { readonly kind: 'corrupt'; readonly reason: string };
+
+export async function readJsonFile(file: string): Promise<JsonRead> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw error;
+  }
+  try {
+    return { kind: 'ok', value: JSON.parse(text) };
+  } catch (error) {
+    return { kind: 'corrupt', reason: text.trim() === '' ? 'the file is empty' : (error as Error).message };
+  }
+}

@@ -1,0 +1,44 @@
+// Where everything lives under the state home. Pure: computing paths touches nothing.
+import path from 'node:path';
+
+export interface Layout {
+  readonly home: string;
+  readonly configFile: string;
+  readonly stateFile: string;
+  readonly lockFile: string;
+  readonly dataDir: string;
+  readonly logsDir: string;
+  readonly defaultWorkspace: string;
+  nodeDataDir(id: number): string;
+  nodeLog(id: number): string;
+}
+
+export function layoutFor(home: string): Layout {
+  const dataDir = path.join(home, 'data');
+  const logsDir = path.join(home, 'logs');
+  return {
+    home,
+    configFile: path.join(home, 'config.json'),
+    stateFile: path.join(home, 'cluster.json'),
+    lockFile: path.join(home, '.lock'),
+    dataDir,
+    logsDir,
+    defaultWorkspace: path.join(home, 'workspace'),
+    nodeDataDir: (id) => path.join(dataDir, `node-${id}`),
+    nodeLog: (id) => path.join(logsDir, `node-${id}.log`),
+  };
+}
+
+export interface HomeInputs {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** The platform's per-user data directory for `c8ctl-nano` (env-paths' `data`). */
+  readonly platformDataDir: () => string;
+}
+
+/** `C8CTL_NANO_HOME` wins (relative paths are taken from the working directory); else the platform default. */
+export function resolveHome(inputs: HomeInputs): string {
+  const override = inputs.env.C8CTL_NANO_HOME;
+  if (override !== undefined && override.trim() !== '') return path.resolve(inputs.cwd, override);
+  return inputs.platformDataDir();
+}

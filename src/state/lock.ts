@@ -1,0 +1,76 @@
+// One mutating command at a time per home. The lock file is claimed atomically (hard link of a fully
+// written temp file, which fails if the lock exists), and names its holder by PID + start time so a
+// lock left by a crashed command is recognised as stale and taken over.
+import { randomBytes } from 'node:crypto';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { classifyProcess, isOurs } from '../cluster/identity.js';
+import { UserError } from '../errors.js';
+import type { ProcessReader } from '../os/process-info.js';
+
+interface LockHolder {
+  readonly pid: number;
+  readonly startTime: string;
+  readonly command: string;
+  readonly since: string;
+}
+
+export interface LockDeps {
+  readonly readProcess: ProcessReader;
+  readonly pid?: number;
+}
+
+export type ReleaseLock = () => Promise<void>;
+
+async function readHolder(lockFile: string): Promise<{ raw: string; holder: LockHolder | null } | null> {
+  let raw: string;
+  try {
+    raw = await readFile(lockFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(raw) as LockHolder;
+    return { raw, holder: typeof parsed.pid === 'number' && typeof parsed.startTime === 'string' ? parsed : null };
+  } catch {
+    return { raw, holder: null };
+  }
+}
+
+export async function acquireLock(lockFile: string, command: string, deps: LockDeps): Promise<ReleaseLock> {
+  const pid = deps.pid ?? process.pid;
+  const self = await deps.readProcess(pid);
+  const mine: LockHolder = { pid, startTime: self?.startTime ?? 'unknown', command, since: new Date().toISOString() };
+  const temp = `${lockFile}.${pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(temp, JSON.stringify(mine), { mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await link(temp, lockFile);
+        return async () => {
+          // Remove only our own lock, never one a later command has taken over.
+          const current = await readHolder(lockFile);
+          if (current?.holder?.pid === mine.pid && current.holder.startTime === mine.startTime) await rm(lockFile, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const current = await readHolder(lockFile);
+      if (current === null) continue; // released between our attempt and the read
+      const holder = current.holder;
+      const alive = holder !== null && isOurs(classifyProcess(holder.startTime, await deps.readProcess(holder.pid)));
+      if (alive) {
+        throw new UserError(
+          `Another c8ctl nano command (pid ${holder.pid}, "${holder.command}", since ${holder.since}) is changing this cluster. Wait for it to finish and try again.`,
+          { code: 'locked' },
+        );
+      }
+      // Stale: its holder is gone. Remove it only if it is still the very lock we judged.
+      const again = await readHolder(lockFile);
+      if (again?.raw === current.raw) await rm(lockFile, { force: true });
+    }
+    throw new UserError(`Could not take the lock ${lockFile}: another command keeps claiming it. Try again.`, { code: 'locked' });
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
