@@ -12,7 +12,8 @@ export interface Output {
   info(line: string): void;
   success(line: string): void;
   warn(line: string): void;
-  error(line: string): void;
+  /** A failure: one line, then optional detail lines (causes, a log tail, the fix). */
+  error(line: string, details?: readonly string[]): void;
   /** Transient progress; overwritten by the next progress line on a terminal, never on stdout in JSON mode. */
   progress(line: string): void;
   /** The command's result document. Printed only in JSON mode, once. */
@@ -58,7 +59,11 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
       if (!json) textLine(stdout, `✓ ${line}`);
     },
     warn: (line) => (json ? jsonLine('warn', line) : textLine(stderr, `⚠ ${line}`)),
-    error: (line) => (json ? jsonLine('error', line) : textLine(stderr, `✗ ${line}`)),
+    error: (line, details = []) => {
+      if (json) return jsonLine('error', [line, ...details].join('\n'));
+      textLine(stderr, `✗ ${line}`);
+      for (const detail of details) stderr.write(`${detail}\n`);
+    },
     progress: (line) => {
       if (json) return;
       if (interactive) {

@@ -77,15 +77,13 @@ async function runHandler(name: string, args: ParsedArgs, host: HostInfo): Promi
 
 function reportFailure(out: Output, error: unknown): number {
   if (error instanceof UserError) {
-    out.error(error.message);
-    for (const line of error.details) out.info(line);
+    out.error(error.message, error.details);
     out.result({ ok: false, error: { code: error.code, message: error.message, details: error.details } });
     return error.exitCode;
   }
   // A bug, not a user mistake: still one readable line, with the stack only on request.
-  out.error(`Unexpected failure: ${errorMessage(error)}`);
-  if (process.env.C8CTL_NANO_DEBUG && error instanceof Error && error.stack) out.info(error.stack);
-  else out.info('Set C8CTL_NANO_DEBUG=1 to see the stack trace, and please report it.');
+  const stack = process.env.C8CTL_NANO_DEBUG && error instanceof Error && error.stack;
+  out.error(`Unexpected failure: ${errorMessage(error)}`, [stack || 'Set C8CTL_NANO_DEBUG=1 to see the stack trace, and please report it.']);
   out.result({ ok: false, error: { code: 'internal', message: errorMessage(error) } });
   return EXIT.failure;
 }

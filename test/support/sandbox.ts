@@ -1,0 +1,78 @@
+// A private state home per test, a way to run the real CLI in it, and cleanup that stops every
+// process the test caused, found by marker rather than trusted to the product under test.
+import { execa, type ResultPromise } from 'execa';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { killMarked, MARKER } from './processes.js';
+
+export const BIN = path.resolve('dist/src/bin.js');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+export interface Sandbox {
+  readonly home: string;
+  readonly marker: string;
+  readonly env: Record<string, string>;
+  run(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** Runs with --json and parses stdout (which must be exactly one JSON document). */
+  runJson(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult & { json: any }>;
+  /** Starts the CLI without waiting, for tests that interrupt or race it. */
+  spawn(args: readonly string[], extraEnv?: Record<string, string>): ResultPromise<{ reject: false }>;
+  state(): Promise<any | null>;
+  cleanup(): Promise<number[]>;
+}
+
+export async function createSandbox(): Promise<Sandbox> {
+  // A space and a non-ASCII letter in the path: real homes have them.
+  const home = await mkdtemp(path.join(os.tmpdir(), 'nano e2e é-'));
+  const marker = randomUUID();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('NANOBPMN_') && k !== 'C8CTL_NANO_HOME' && !k.startsWith('VITEST')) env[k] = v;
+  }
+  Object.assign(env, { C8CTL_NANO_HOME: home, [MARKER]: marker, NO_COLOR: '1' });
+
+  const run = async (args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
+    const began = performance.now();
+    const result = await execa(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
+    return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), ms: performance.now() - began };
+  };
+
+  return {
+    home,
+    marker,
+    env,
+    run,
+    async runJson(args, extraEnv) {
+      const result = await run([...args, '--json'], extraEnv);
+      let json: unknown;
+      try {
+        json = JSON.parse(result.stdout);
+      } catch {
+        throw new Error(`stdout of "${args.join(' ')} --json" is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`);
+      }
+      return { ...result, json };
+    },
+    spawn: (args, extraEnv = {}) =>
+      execa(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore' }),
+    async state() {
+      try {
+        return JSON.parse(await readFile(path.join(home, 'cluster.json'), 'utf8'));
+      } catch {
+        return null;
+      }
+    },
+    async cleanup() {
+      const killed = killMarked(marker);
+      await rm(home, { recursive: true, force: true });
+      return killed;
+    },
+  };
+}

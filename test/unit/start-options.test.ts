@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { parsePort, parseSeconds, parseWholeNumber, validateStart, type RawStartArgs } from '../../src/cluster/start-options.js';
+import { UserError } from '../../src/errors.js';
+
+function expectInvalid(run: () => unknown, ...fragments: string[]): UserError {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(UserError);
+  const error = caught as UserError;
+  expect(error.exitCode).toBe(1);
+  expect(error.code).toBe('invalid-argument');
+  for (const fragment of fragments) expect(error.message).toContain(fragment);
+  return error;
+}
+
+describe('validateStart defaults', () => {
+  it('is one node on port 8080, one partition, rf 1, 60 s', () => {
+    expect(validateStart({})).toEqual({
+      nodes: 1,
+      basePort: 8080,
+      partitions: 1,
+      rf: 1,
+      raft: false,
+      capture: false,
+      binary: undefined,
+      force: false,
+      timeoutMs: 60_000,
+    });
+  });
+
+  it('defaults partitions to the node count', () => {
+    expect(validateStart({ count: '5' }).partitions).toBe(5);
+  });
+
+  it('passes the booleans and binary through', () => {
+    const r = validateStart({ raft: true, capture: true, force: true, binary: '/b' });
+    expect(r).toMatchObject({ raft: true, capture: true, force: true, binary: '/b' });
+  });
+});
+
+describe('validateStart rejects bad input', () => {
+  const cases: Array<[string, RawStartArgs, string[]]> = [
+    ['count 0', { count: '0' }, ['"0"']],
+    ['count 65', { count: '65' }, ['"65"']],
+    ['count abc', { count: 'abc' }, ['"abc"']],
+    ['count 3.0', { count: '3.0' }, ['"3.0"']],
+    ['count -1', { count: '-1' }, ['"-1"']],
+    ['count 1e3', { count: '1e3' }, ['"1e3"']],
+    ['count " 3"', { count: ' 3' }, ['" 3"']],
+    ['port 0', { port: '0' }, ['"0"', '--port']],
+    ['port 65536', { port: '65536' }, ['"65536"']],
+    ['port abc', { port: 'abc' }, ['"abc"']],
+    ['port 80.5', { port: '80.5' }, ['"80.5"']],
+    ['port 65535 with 3 nodes', { count: '3', port: '65535' }, ['65535', '65537', '65533']],
+    ['partitions 0', { partitions: '0' }, ['"0"', '--partitions']],
+    ['partitions 2 with 3 nodes', { count: '3', partitions: '2' }, ['"2"', 'from 3']],
+    ['partitions x', { partitions: 'x' }, ['"x"']],
+    ['rf 0', { rf: '0' }, ['"0"', '--rf']],
+    ['rf 4 with 3 nodes', { count: '3', rf: '4' }, ['"4"', 'from 1 to 3']],
+    ['rf abc', { rf: 'abc' }, ['"abc"']],
+    ['timeout 0', { timeout: '0' }, ['"0"', '--timeout']],
+    ['timeout -5', { timeout: '-5' }, ['"-5"']],
+    ['timeout abc', { timeout: 'abc' }, ['"abc"']],
+    ['timeout 1e3', { timeout: '1e3' }, ['"1e3"']],
+  ];
+
+  it.each(cases)('%s', (_name, raw, fragments) => {
+    expectInvalid(() => validateStart(raw), ...fragments);
+  });
+});
+
+describe('validateStart edge cases that are allowed', () => {
+  it('accepts 64 nodes', () => {
+    const r = validateStart({ count: '64' });
+    expect(r.nodes).toBe(64);
+    expect(r.partitions).toBe(64);
+  });
+
+  it('accepts port 65533 with 3 nodes (last port 65535)', () => {
+    const r = validateStart({ count: '3', port: '65533' });
+    expect(r.basePort).toBe(65533);
+    expect(r.nodes).toBe(3);
+  });
+
+  it('accepts 6 partitions on 3 nodes', () => {
+    expect(validateStart({ count: '3', partitions: '6' }).partitions).toBe(6);
+  });
+
+  it('accepts rf equal to the node count', () => {
+    expect(validateStart({ count: '3', rf: '3' }).rf).toBe(3);
+  });
+
+  it('turns a fractional timeout into milliseconds', () => {
+    expect(validateStart({ timeout: '0.5' }).timeoutMs).toBe(500);
+  });
+});
+
+describe('parsePort', () => {
+  it('accepts 1 and 65535', () => {
+    expect(parsePort('--port', '1')).toBe(1);
+    expect(parsePort('--port', '65535')).toBe(65535);
+  });
+
+  it('names the flag it was given', () => {
+    expectInvalid(() => parsePort('--other', '0'), '--other', '"0"');
+  });
+});
+
+describe('parseSeconds', () => {
+  it('falls back when the value is absent', () => {
+    expect(parseSeconds('--timeout', undefined, 10)).toBe(10_000);
+  });
+
+  it('converts seconds to milliseconds', () => {
+    expect(parseSeconds('--timeout', '120', 60)).toBe(120_000);
+    expect(parseSeconds('--timeout', '1.25', 60)).toBe(1250);
+  });
+
+  it.each(['0.0', '.5', '1.', '1.2345', '+3', ' 1'])('rejects %j', (text) => {
+    expectInvalid(() => parseSeconds('--timeout', text, 60), `"${text}"`);
+  });
+});
+
+describe('parseWholeNumber', () => {
+  it('reads decimal digits', () => {
+    expect(parseWholeNumber('0')).toBe(0);
+    expect(parseWholeNumber('42')).toBe(42);
+    expect(parseWholeNumber('007')).toBe(7);
+  });
+
+  it.each(['', '3.0', '1e3', '0x10', ' 3', '3 ', '+3', '-3', 'abc', '1234567890'])('rejects %j', (text) => {
+    expect(parseWholeNumber(text)).toBeUndefined();
+  });
+});
