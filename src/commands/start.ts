@@ -115,6 +115,8 @@ async function launch(ctx: CommandContext, request: StartRequest, inputs: Launch
     for (const r of results) if (r.outcome === 'failed' || r.outcome === 'forced') out.warn(describeStop(r));
   };
 
+  // Spawn every node first, then read all their start times at once: no node waits on another.
+  let spawnError: unknown;
   try {
     for (const node of plan) {
       const process = effects.spawnNode({
@@ -125,25 +127,30 @@ async function launch(ctx: CommandContext, request: StartRequest, inputs: Launch
         banner: `--- c8ctl-nano: node ${node.id} starting on port ${node.port} at ${new Date().toISOString()} ---`,
       });
       spawned.push({ node, process });
-      const facts = await effects.readProcess(process.pid);
-      records.push({
-        id: node.id,
-        port: node.port,
-        url: node.url,
-        pid: process.pid,
-        // A process gone before we could read it never matches, so it is never signalled.
-        startTime: facts?.startTime ?? 'exited-before-recorded',
-        log: node.log,
-        dataDir: node.dataDir,
-        env: node.env,
-      });
     }
   } catch (error) {
+    spawnError = error;
+  }
+  const facts = await Promise.all(spawned.map(({ process }) => effects.readProcess(process.pid)));
+  records.push(
+    ...spawned.map(({ node, process }, i) => ({
+      id: node.id,
+      port: node.port,
+      url: node.url,
+      pid: process.pid,
+      // A process gone before we could read it never matches, so it is never signalled.
+      startTime: facts[i]?.startTime ?? 'exited-before-recorded',
+      log: node.log,
+      dataDir: node.dataDir,
+      env: node.env,
+    })),
+  );
+  if (spawnError !== undefined) {
     await rollback();
-    if (error instanceof SpawnError) {
-      throw new UserError(`Could not run the engine binary ${inputs.binary.path}: ${error.message}.`, { code: 'spawn-failed' });
+    if (spawnError instanceof SpawnError) {
+      throw new UserError(`Could not run the engine binary ${inputs.binary.path}: ${spawnError.message}.`, { code: 'spawn-failed' });
     }
-    throw error;
+    throw spawnError;
   }
 
   // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.

@@ -168,6 +168,41 @@ describe('status and stop tell the truth', () => {
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
+  it('a frozen node (SIGSTOP) is reported frozen without waiting on HTTP, and stop still stops it gracefully', async () => {
+    sandbox = await createSandbox();
+    const port = await freePortRange(2);
+    expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
+    const frozen = (await sandbox.state()).nodes[1].pid as number;
+    process.kill(frozen, 'SIGSTOP');
+    closers.push(() => {
+      if (isAlive(frozen)) process.kill(frozen, 'SIGCONT');
+    });
+
+    const status = await sandbox.runJson(['status']);
+    expect(status.code).toBe(2);
+    expect(status.json.nodes.map((n: any) => [n.process, n.http])).toEqual([['running', 'answers'], ['frozen', 'not-probed']]);
+
+    const stopped = await sandbox.runJson(['stop']);
+    expect(stopped.code).toBe(0);
+    expect(stopped.json.stopped.map((n: any) => n.outcome)).toEqual(['graceful', 'graceful']);
+    expect(isAlive(frozen)).toBe(false);
+  });
+
+  // The real engine always honours SIGTERM, so a stand-in that ignores it proves the SIGKILL escalation.
+  it('a node that ignores SIGTERM is killed after the --timeout grace period and reported as forced', async () => {
+    sandbox = await createSandbox();
+    const port = await freePortRange(2);
+    const env = { FAKE_ENGINE_MODE: 'ignore-sigterm' };
+    expect((await sandbox.run(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE], env)).code).toBe(0);
+    const pids = (await sandbox.state()).nodes.map((n: any) => n.pid as number);
+
+    const stopped = await sandbox.runJson(['stop', '--timeout', '0.5'], env);
+    expect(stopped.code).toBe(0);
+    expect(stopped.json.stopped.map((n: any) => n.outcome)).toEqual(['forced', 'forced']);
+    expect(pids.some(isAlive)).toBe(false);
+    expect(await sandbox.state()).toBeNull();
+  });
+
   it('state naming a live unrelated process: status calls it stale and stop leaves it alone', async () => {
     sandbox = await createSandbox();
     const bystander: ChildProcess = spawn('sleep', ['300'], { stdio: 'ignore' });
