@@ -57,7 +57,9 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
     const flag = flagSpecs[token.name];
     if (!flag) {
       if (/^-\d/.test(token.rawName)) {
-        throw invalidArgument(`"${token.rawName}" is not valid for ${command}: counts and ports are positive whole numbers.`);
+        // parseArgs splits "-10" into short options; name what the user actually typed.
+        const typed = argv[token.index] ?? token.rawName;
+        throw invalidArgument(`"${typed}" is not valid for ${command}: counts and ports are positive whole numbers.`);
       }
       const guess = closest(token.rawName, known);
       throw invalidArgument(
@@ -65,7 +67,7 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
       );
     }
     const display = `--${token.name}`;
-    if (Object.hasOwn(flags, token.name)) {
+    if (Object.hasOwn(flags, token.name) && token.name !== 'help') {
       throw invalidArgument(`${display} is given more than once for ${command}; give it once.`);
     }
     if (flag.type === 'boolean') {

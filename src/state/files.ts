@@ -7,14 +7,15 @@ export async function writeFileAtomic(file: string, contents: string, mode = 0o6
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', mode);
   try {
-    await handle.writeFile(contents);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(contents);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, file);
   } catch (error) {
+    // Disk full, permissions, a failed rename: never leave the temp file behind.
     await rm(temp, { force: true });
     throw error;
   }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { classifyProcess, isOurs } from '../cluster/identity.js';
 import { UserError } from '../errors.js';
-import type { ProcessReader } from '../os/process-info.js';
+import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
 
 interface LockHolder {
   readonly pid: number;
@@ -37,10 +37,18 @@ async function readHolder(lockFile: string): Promise<{ raw: string; holder: Lock
   }
 }
 
+/** A holder that could not record its start time is presumed alive while its PID is: never steal a live lock. */
+function holderAlive(holder: LockHolder, facts: ProcessFacts | null): boolean {
+  if (holder.startTime === UNKNOWN_START) return facts !== null && facts.state !== 'zombie';
+  return isOurs(classifyProcess(holder.startTime, facts));
+}
+
+const UNKNOWN_START = 'unknown';
+
 export async function acquireLock(lockFile: string, command: string, deps: LockDeps): Promise<ReleaseLock> {
   const pid = deps.pid ?? process.pid;
   const self = await deps.readProcess(pid);
-  const mine: LockHolder = { pid, startTime: self?.startTime ?? 'unknown', command, since: new Date().toISOString() };
+  const mine: LockHolder = { pid, startTime: self?.startTime ?? UNKNOWN_START, command, since: new Date().toISOString() };
   const temp = `${lockFile}.${pid}.${randomBytes(4).toString('hex')}`;
   await writeFile(temp, JSON.stringify(mine), { mode: 0o600 });
   try {
@@ -58,7 +66,7 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
       const current = await readHolder(lockFile);
       if (current === null) continue; // released between our attempt and the read
       const holder = current.holder;
-      const alive = holder !== null && isOurs(classifyProcess(holder.startTime, await deps.readProcess(holder.pid)));
+      const alive = holder !== null && holderAlive(holder, await deps.readProcess(holder.pid));
       if (alive) {
         throw new UserError(
           `Another c8ctl nano command (pid ${holder.pid}, "${holder.command}", since ${holder.since}) is changing this cluster. Wait for it to finish and try again.`,

@@ -24,7 +24,7 @@ export interface Sandbox {
   /** Runs with --json and parses stdout (which must be exactly one JSON document). */
   runJson(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult & { json: any }>;
   /** Starts the CLI without waiting, for tests that interrupt or race it. */
-  spawn(args: readonly string[], extraEnv?: Record<string, string>): ResultPromise<{ reject: false }>;
+  spawn(args: readonly string[], extraEnv?: Record<string, string>): ResultPromise<{ reject: false; stdin: 'ignore' }>;
   state(): Promise<any | null>;
   cleanup(): Promise<number[]>;
 }

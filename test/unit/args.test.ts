@@ -53,6 +53,7 @@ describe('parseSubcommandArgs accepts', () => {
   it('-h and --help as help', () => {
     expect(parse('status', ['-h']).flags).toEqual({ help: true });
     expect(parse('status', ['--help']).flags).toEqual({ help: true });
+    expect(parse('status', ['-h', '--help']).flags).toEqual({ help: true });
   });
 
   it('extra positionals together with --help (help is shown instead)', () => {
@@ -124,6 +125,11 @@ describe('parseSubcommandArgs rejects', () => {
     const e = parseError('start', ['-3']);
     expect(e.message).toContain('"-3"');
     expect(e.message).not.toContain('Unknown flag');
+  });
+
+  it('a negative number of several digits, named as typed', () => {
+    expect(parseError('start', ['-10']).message).toContain('"-10"');
+    expect(parseError('start', ['--rf', '2', '-3.5']).message).toContain('"-3.5"');
   });
 });
 

@@ -193,8 +193,9 @@ describe('resolveBinary when nothing is found', () => {
 
   it('skips the package rule on an unsupported host and says so', () => {
     const host: HostDescription = { platform: 'freebsd', arch: 'x64' };
-    const r = fail(resolve({ packages: { [PKG]: PKG_DIR }, files: { [PKG_BIN]: 'executable' } }, { host }));
-    expect(r.asked).not.toContain(PKG_BIN);
+    const resolution = resolve({ packages: { [PKG]: PKG_DIR }, files: { [PKG_BIN]: 'executable' } }, { host });
+    expect(resolution.asked).not.toContain(PKG_BIN);
+    const r = fail(resolution);
     const text = r.details.join('\n');
     expect(text).toContain('freebsd-x64');
     expect(text).not.toContain('@nanobpm/');
