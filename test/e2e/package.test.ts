@@ -1,0 +1,46 @@
+// What we publish, and what it costs c8ctl to import it (c8ctl imports every plugin on every command).
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NANO_SUBCOMMANDS } from '../../src/cli/spec.js';
+
+describe('the published package', () => {
+  it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const files: string[] = pack.files.map((f: { path: string }) => f.path);
+    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.js', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
+      expect(files).toContain(required);
+    }
+    const unexpected = files.filter((f) => !/^(c8ctl-plugin\.js|dist\/.+\.js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f));
+    expect(unexpected).toEqual([]);
+    expect(files.some((f) => f.startsWith('test/') || f.endsWith('.ts') || f.endsWith('.map') || f.startsWith('.cache/'))).toBe(false);
+  });
+});
+
+describe('the plugin entry', () => {
+  it('imports no heavy dependency and no command code, and still exports the full contract', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nano-entry-'));
+    try {
+      const record = path.join(dir, 'loaded.txt');
+      const output = execFileSync(process.execPath, ['test/fixtures/import-entry.mjs', path.resolve('c8ctl-plugin.js'), record], { encoding: 'utf8' });
+      const report = JSON.parse(output);
+      const loaded: string[] = report.loaded;
+      // The recorder works: the entry and its metadata module were seen.
+      expect(loaded.some((u) => u.endsWith('/dist/c8ctl-plugin.js'))).toBe(true);
+      expect(loaded.some((u) => u.endsWith('/dist/src/cli/spec.js'))).toBe(true);
+      const heavy = loaded.filter((u) => /\/node_modules\/(execa|undici|tar|tree-kill|env-paths)\//.test(u) || /\/dist\/src\/(commands|host|os|cluster|state|binary)\//.test(u) || u.endsWith('/dist/src/cli/main.js'));
+      expect(heavy).toEqual([]);
+
+      expect(report.exports.sort()).toEqual(['commands', 'metadata']);
+      expect(report.commands).toEqual(['nano']);
+      const nano = report.metadata.commands.nano;
+      expect(nano.passthrough).toBe(true);
+      expect(nano.subcommands.map((s: { name: string }) => s.name)).toEqual(NANO_SUBCOMMANDS.map((s) => s.name));
+      expect(nano.examples.length).toBeGreaterThan(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
