@@ -1,6 +1,15 @@
-// The c8ctl plugin entry. c8ctl imports this on every invocation, so it holds only metadata and thin
-// handlers; the command code loads on first use.
+// The c8ctl plugin entry. c8ctl imports every plugin on every invocation (`c8ctl help` included), so
+// this file holds only metadata derived from the command spec and a thin handler; the command code,
+// execa, undici and the rest load on first use.
+import { pluginFlagsHint, pluginHelpDescription } from './src/cli/help.js';
 import { NANO_SUBCOMMANDS } from './src/cli/spec.js';
+
+const EXAMPLES = [
+  ['start 3', 'Start three nodes on ports 8080-8082'],
+  ['start 3 --rf 3', 'Start three Raft-replicated nodes'],
+  ['status', 'Show each node and the partition leaders'],
+  ['stop --purge', 'Stop the cluster and delete its engine data'],
+] as const;
 
 export const metadata = {
   name: 'c8ctl-plugin-nano',
@@ -8,13 +17,15 @@ export const metadata = {
   commands: {
     nano: {
       description: 'Start, inspect and stop a local Nano BPM cluster',
-      helpDescription: 'Runs a local cluster of the Nano BPM engine (nanobpmn) and tracks it safely.',
+      helpDescription: pluginHelpDescription(),
       subcommands: NANO_SUBCOMMANDS.map((s) => ({ name: s.name, description: s.summary })),
-      examples: NANO_SUBCOMMANDS.flatMap((s) => s.examples.map((e) => ({ command: `c8ctl nano ${e.args}`, description: e.description }))),
-      // We parse our own flags (per subcommand, --port=9000, -f, typo detection), so take argv raw.
+      examples: EXAMPLES.map(([args, description]) => ({ command: `c8ctl nano ${args}`, description })),
+      // Passthrough: c8ctl hands us the raw argv, and our own strict parser handles per-subcommand
+      // flags, --port=9000, short flags and typos such as --prot. With declared flags instead, c8ctl
+      // would merge all subcommands' flags into one set and leak unknown flags' values into the args.
       passthrough: true,
-      passthroughHint: '<subcommand> [options]',
-      flagsHint: 'start: --port --partitions --rf --raft --capture --binary --force --timeout · stop: --purge --timeout · status: --port',
+      passthroughHint: '<start|status|stop> [N] [flags]',
+      flagsHint: pluginFlagsHint(),
     },
   },
 };

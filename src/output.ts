@@ -7,23 +7,39 @@ export type OutputMode = 'text' | 'json';
 
 export interface Output {
   readonly mode: OutputMode;
-  /** Whether transient progress can be redrawn in place (an interactive terminal). */
-  readonly interactive: boolean;
   info(line: string): void;
   success(line: string): void;
   warn(line: string): void;
   /** A failure: one line, then optional detail lines (causes, a log tail, the fix). */
   error(line: string, details?: readonly string[]): void;
-  /** Transient progress; overwritten by the next progress line on a terminal, never on stdout in JSON mode. */
+  /** Transient progress, redrawn in place on a terminal; nothing elsewhere or in JSON mode. */
   progress(line: string): void;
   /** The command's result document. Printed only in JSON mode, once. */
   result(data: unknown): void;
 }
 
+type Stream = NodeJS.WritableStream & { isTTY?: boolean };
+
+/** A single redrawable status line on a terminal's stderr; `clear` before printing anything else. */
+export function progressLine(stderr: Stream, enabled: boolean): { show(line: string): void; clear(): void } {
+  let shown = false;
+  return {
+    show(line) {
+      if (!enabled || !stderr.isTTY) return;
+      stderr.write(`\r\x1b[2K${line}`);
+      shown = line !== '';
+    },
+    clear() {
+      if (shown) stderr.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
 export interface StreamOutputOptions {
   readonly mode: OutputMode;
-  readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout?: Stream;
+  readonly stderr?: Stream;
 }
 
 /** Output to plain streams: what the standalone `c8ctl-nano` bin uses. */
@@ -31,17 +47,9 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const json = options.mode === 'json';
-  const interactive = !json && Boolean(stderr.isTTY);
-  let progressShown = false;
-
-  const clearProgress = (): void => {
-    if (progressShown) {
-      stderr.write('\r\x1b[2K');
-      progressShown = false;
-    }
-  };
-  const textLine = (stream: NodeJS.WritableStream, line: string): void => {
-    clearProgress();
+  const progress = progressLine(stderr, !json);
+  const write = (stream: Stream, line: string): void => {
+    progress.clear();
     stream.write(`${line}\n`);
   };
   const jsonLine = (level: string, message: string): void => {
@@ -50,28 +58,19 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
 
   return {
     mode: options.mode,
-    interactive,
-    // In JSON mode the result document carries the facts; the text rendering is not repeated.
     info: (line) => {
-      if (!json) textLine(stdout, line);
+      if (!json) write(stdout, line);
     },
     success: (line) => {
-      if (!json) textLine(stdout, `✓ ${line}`);
+      if (!json) write(stdout, `✓ ${line}`);
     },
-    warn: (line) => (json ? jsonLine('warn', line) : textLine(stderr, `⚠ ${line}`)),
+    warn: (line) => (json ? jsonLine('warn', line) : write(stderr, `⚠ ${line}`)),
     error: (line, details = []) => {
       if (json) return jsonLine('error', [line, ...details].join('\n'));
-      textLine(stderr, `✗ ${line}`);
+      write(stderr, `✗ ${line}`);
       for (const detail of details) stderr.write(`${detail}\n`);
     },
-    progress: (line) => {
-      if (json) return;
-      if (interactive) {
-        stderr.write(`\r\x1b[2K${line}`);
-        progressShown = true;
-      }
-      // Non-interactive runs (CI logs, pipes) get no progress chatter; the final summary says it all.
-    },
+    progress: (line) => progress.show(line),
     result: (data) => {
       if (json) stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     },

@@ -40,3 +40,25 @@ export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
     ...spec.examples.map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
   ].join('\n');
 }
+
+/** For c8ctl's `help nano`: it renders helpDescription but not a subcommand list for passthrough commands. */
+export function pluginHelpDescription(): string {
+  const usages = NANO_SUBCOMMANDS.map((s) => [`${s.name}${s.positionals.map((p) => ` [${p.name}]`).join('')}`, s.summary] as const);
+  const width = Math.max(...usages.map(([u]) => u.length));
+  return [
+    'Runs a local cluster of the Nano BPM engine (nanobpmn) and tracks it safely: only processes proven to be',
+    'ours are ever signalled, and status reports what the OS and each node say, not what was recorded.',
+    '',
+    'Subcommands:',
+    ...usages.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`),
+  ].join('\n');
+}
+
+/** One documentation line per subcommand flag, for c8ctl's `flagsHint` (a string[]). */
+export function pluginFlagsHint(): string[] {
+  const rows = NANO_SUBCOMMANDS.flatMap((s) =>
+    Object.entries(s.flags).map(([name, f]) => [`${s.name} --${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const),
+  );
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return [...rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`), 'Global --json gives one JSON document on stdout.'];
+}

@@ -1,15 +1,55 @@
-// Adapter: run the nano command inside c8ctl, output through the host's logger and output mode.
+// Adapter: run the nano command inside c8ctl. Output goes through the host's logger, so it follows
+// c8ctl's conventions and its output mode (global --json, C8CTL_OUTPUT_MODE, `c8ctl output json`).
 import { runNano } from '../cli/main.js';
-import { createStreamOutput, type OutputMode } from '../output.js';
+import { createStreamOutput, progressLine, type Output, type OutputMode } from '../output.js';
 import { pluginVersion } from '../version.js';
+
+/** The part of c8ctl's logger we use (see @camunda8/cli core/logger). */
+export interface HostLogger {
+  info(message: string): void;
+  success(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  json(data: unknown): void;
+}
 
 interface C8ctlRuntime {
   readonly outputMode?: OutputMode;
+  getLogger?(): HostLogger;
+}
+
+export function createHostOutput(logger: HostLogger, mode: OutputMode, stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Output {
+  const json = mode === 'json';
+  const progress = progressLine(stderr, !json);
+  const cleared = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T): void => {
+    progress.clear();
+    fn(...args);
+  };
+  return {
+    mode,
+    // In JSON mode the result document carries the facts; c8ctl would turn text lines into stderr noise.
+    info: cleared((line: string) => {
+      if (!json) logger.info(line);
+    }),
+    success: cleared((line: string) => {
+      if (!json) logger.success(line);
+    }),
+    warn: cleared((line: string) => logger.warn(line)),
+    error: cleared((line: string, details: readonly string[] = []) => logger.error([line, ...details].join('\n'))),
+    progress: (line) => progress.show(line),
+    result: (data) => {
+      if (json) logger.json(data);
+    },
+  };
 }
 
 export async function runInC8ctl(args: readonly string[]): Promise<void> {
   const runtime = (globalThis as { c8ctl?: C8ctlRuntime }).c8ctl;
-  const mode: OutputMode = runtime?.outputMode === 'json' || args.includes('--json') ? 'json' : 'text';
-  const code = await runNano(args, { out: createStreamOutput({ mode }), prog: 'c8ctl nano', version: pluginVersion(), env: process.env, cwd: process.cwd() });
+  const logger = runtime?.getLogger?.();
+  const mode: OutputMode = runtime?.outputMode === 'json' ? 'json' : 'text';
+  // Outside a c8ctl process (someone importing the entry directly) fall back to plain streams.
+  const out = logger ? createHostOutput(logger, mode) : createStreamOutput({ mode });
+  const code = await runNano(args, { out, prog: 'c8ctl nano', version: pluginVersion(), env: process.env, cwd: process.cwd() });
+  // c8ctl honours process.exitCode; a thrown error would print a stack trace instead.
   if (code !== 0) process.exitCode = code;
 }
