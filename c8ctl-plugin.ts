@@ -8,6 +8,8 @@ const EXAMPLES = [
   ['start 3', 'Start three nodes on ports 8080-8082'],
   ['start 3 --rf 3', 'Start three Raft-replicated nodes'],
   ['status', 'Show each node and the partition leaders'],
+  ['pause 1', 'Freeze node 1 to rehearse failover (resume 1 brings it back)'],
+  ['logs -f', 'Follow every node\'s log'],
   ['stop --purge', 'Stop the cluster and delete its engine data'],
 ] as const;
 
@@ -24,7 +26,7 @@ export const metadata = {
       // flags, --port=9000, short flags and typos such as --prot. With declared flags instead, c8ctl
       // would merge all subcommands' flags into one set and leak unknown flags' values into the args.
       passthrough: true,
-      passthroughHint: '<start|status|stop> [N] [flags]',
+      passthroughHint: '<subcommand> [arguments] [flags]',
       flagsHint: pluginFlagsHint(),
     },
   },

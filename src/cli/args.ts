@@ -90,3 +90,9 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
   }
   return { positionals, flags };
 }
+
+/** A string flag's value, or undefined when absent. */
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const value = args.flags[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -18,7 +18,7 @@ export function topHelp(prog: string): string {
     ...NANO_SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     '',
     'Examples:',
-    ...NANO_SUBCOMMANDS.flatMap((s) => s.examples.slice(0, 2)).map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
+    ...NANO_SUBCOMMANDS.flatMap((s) => s.examples.slice(0, 1)).map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
     '',
     `Every subcommand takes --json and --help. Run "${prog} <subcommand> --help" for its flags.`,
     'State lives in the per-user data directory, or in $C8CTL_NANO_HOME when set.',

@@ -13,6 +13,8 @@ export interface HostInfo {
   readonly version: string;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** The host already said yes to confirmations (c8ctl's global --yes). */
+  readonly assumeYes?: boolean;
 }
 
 type Handler = (ctx: CommandContext, args: ParsedArgs) => Promise<number>;
@@ -22,6 +24,15 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   start: async () => (await import('../commands/start.js')).startCommand,
   stop: async () => (await import('../commands/stop.js')).stopCommand,
   status: async () => (await import('../commands/status.js')).statusCommand,
+  restart: async () => (await import('../commands/restart.js')).restartCommand,
+  pause: async () => (await import('../commands/pause.js')).pauseCommand,
+  resume: async () => (await import('../commands/pause.js')).resumeCommand,
+  node: async () => (await import('../commands/node.js')).nodeCommand,
+  logs: async () => (await import('../commands/logs.js')).logsCommand,
+  clean: async () => (await import('../commands/clean.js')).cleanCommand,
+  set: async () => (await import('../commands/settings.js')).setCommand,
+  unset: async () => (await import('../commands/settings.js')).unsetCommand,
+  config: async () => (await import('../commands/settings.js')).configCommand,
 };
 
 export async function runNano(argv: readonly string[], host: HostInfo): Promise<number> {
@@ -68,7 +79,21 @@ async function runHandler(name: string, args: ParsedArgs, host: HostInfo): Promi
   const onSigint = (): void => interrupt.abort();
   process.on('SIGINT', onSigint);
   try {
-    return await handler({ out: host.out, prog: host.prog, env: host.env, cwd: host.cwd, layout: homeLayout(host.env, host.cwd), effects, interrupt: interrupt.signal }, args);
+    return await handler(
+      {
+        out: host.out,
+        prog: host.prog,
+        env: host.env,
+        cwd: host.cwd,
+        layout: homeLayout(host.env, host.cwd),
+        platform: process.platform,
+        interactive: host.out.mode === 'text' && Boolean(process.stdin.isTTY && process.stdout.isTTY),
+        effects,
+        interrupt: interrupt.signal,
+        assumeYes: host.assumeYes === true,
+      },
+      args,
+    );
   } finally {
     process.off('SIGINT', onSigint);
     await effects.dispose();

@@ -76,6 +76,108 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       { args: 'stop --purge', description: 'Stop the cluster and delete its engine data' },
     ],
   },
+  {
+    name: 'restart',
+    summary: 'Stop the cluster and start it again with the same shape (nodes, port, partitions, RF, Raft, capture, binary) unless flags change it',
+    positionals: [{ name: 'N', description: 'number of nodes (default: as before)' }],
+    flags: {
+      port: { type: 'string', value: '<port>', description: 'Base HTTP port (default: as before)' },
+      partitions: { type: 'string', value: '<count>', description: 'Total partitions (default: as before)' },
+      rf: { type: 'string', value: '<count>', description: 'Replication factor (default: as before)' },
+      raft: { type: 'boolean', description: 'Turn Raft on' },
+      capture: { type: 'boolean', description: 'Turn trace capture on' },
+      binary: { type: 'string', value: '<path>', description: 'Engine binary to run (default: as before)' },
+      purge: { type: 'boolean', description: 'Delete engine data between stop and start' },
+      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60)' },
+    },
+    examples: [
+      { args: 'restart', description: 'Same cluster, fresh processes, data kept' },
+      { args: 'restart 5 --purge', description: 'Five nodes, empty data' },
+    ],
+  },
+  {
+    name: 'pause',
+    summary: 'Freeze a node (SIGSTOP), like a hang or a network partition',
+    positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
+    flags: {},
+    examples: [{ args: 'pause 1', description: 'Freeze node 1' }],
+  },
+  {
+    name: 'resume',
+    summary: 'Unfreeze a paused node (SIGCONT)',
+    positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
+    flags: {},
+    examples: [{ args: 'resume 1', description: 'Let node 1 continue' }],
+  },
+  {
+    name: 'node',
+    summary: 'Act on one node: stop (graceful), kill (crash it), start (bring it back), restart',
+    positionals: [
+      { name: 'id', description: 'node id (0-based, as status shows)' },
+      { name: 'action', description: 'stop | kill | start | restart' },
+    ],
+    flags: {
+      signal: { type: 'string', value: '<name>', description: 'Signal for kill (default SIGKILL), e.g. SIGTERM, SIGABRT' },
+      timeout: { type: 'string', value: '<seconds>', description: 'Grace period for stop (default 10) / readiness wait for start (default 60)' },
+    },
+    examples: [
+      { args: 'node 0 kill', description: 'Crash node 0 (SIGKILL) to watch failover' },
+      { args: 'node 0 start', description: 'Bring node 0 back on its data' },
+    ],
+  },
+  {
+    name: 'logs',
+    summary: 'Print a node\'s log, or all nodes\' logs interleaved; -f follows new output until Ctrl-C',
+    positionals: [{ name: 'id', description: 'node id (default: all nodes)' }],
+    flags: {
+      follow: { type: 'boolean', short: 'f', description: 'Keep printing new lines until Ctrl-C' },
+      lines: { type: 'string', short: 'n', value: '<count>', description: 'How many of the last lines to print first (default 50)' },
+    },
+    examples: [
+      { args: 'logs 1 -f', description: 'Follow node 1' },
+      { args: 'logs -n 200', description: 'The last 200 lines of all nodes, interleaved' },
+    ],
+  },
+  {
+    name: 'clean',
+    summary: 'Delete engine data and logs (the cluster must be stopped); --workspace also deletes models and workers',
+    positionals: [],
+    flags: {
+      workspace: { type: 'boolean', description: 'Also delete models/ and workers/ in the workspace' },
+      yes: { type: 'boolean', short: 'y', description: 'Do not ask before deleting models and workers' },
+    },
+    examples: [
+      { args: 'clean', description: 'Delete data and logs' },
+      { args: 'clean --workspace --yes', description: 'Also delete models and workers, without asking' },
+    ],
+  },
+  {
+    name: 'set',
+    summary: 'Save a setting: bin <path> (engine binary) or model-dir <path> (shared workspace)',
+    positionals: [
+      { name: 'key', description: 'bin | model-dir' },
+      { name: 'value', description: 'a path' },
+    ],
+    flags: {},
+    examples: [
+      { args: 'set bin ~/nanobpmn/server/target/release/nanobpm-gateway-rest-server', description: 'Use a local engine build' },
+      { args: 'set model-dir ~/bpmn-workspace', description: 'Share models and workers from a folder of yours' },
+    ],
+  },
+  {
+    name: 'unset',
+    summary: 'Remove a saved setting: bin or model-dir',
+    positionals: [{ name: 'key', description: 'bin | model-dir' }],
+    flags: {},
+    examples: [{ args: 'unset bin', description: 'Go back to the bundled engine' }],
+  },
+  {
+    name: 'config',
+    summary: 'Show the settings, the engine binary that would run now and where everything lives',
+    positionals: [],
+    flags: {},
+    examples: [{ args: 'config --json', description: 'Everything, as JSON' }],
+  },
 ];
 
 export function findSubcommand(name: string): SubcommandSpec | undefined {

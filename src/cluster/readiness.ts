@@ -25,6 +25,8 @@ export interface ReadinessDeps {
   readonly onProgress?: (progress: Progress) => void;
   /** Aborts the wait (Ctrl-C). */
   readonly interrupt?: AbortSignal;
+  /** Also wait for every partition to have a leader (default). A single rejoining node waits only to answer. */
+  readonly requireLeaders?: boolean;
 }
 
 const REQUEST_TIMEOUT_MS = 500;
@@ -76,6 +78,7 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   const ready = (async (): Promise<ReadyOutcome | undefined> => {
     const answered = await Promise.all(nodes.map(nodeUp));
     if (answered.some((a) => a === undefined)) return undefined;
+    if (deps.requireLeaders === false) return { kind: 'ready', leadership: null };
     const leadership = await leadersSettled(nodes[0]!.url);
     return leadership === undefined ? undefined : { kind: 'ready', leadership };
   })();

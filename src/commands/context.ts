@@ -17,6 +17,8 @@ export interface Effects {
   readonly spawnNode: (request: SpawnRequest) => SpawnedProcess;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
+  /** Asks a yes/no question on the terminal; false unless the answer is yes. */
+  readonly confirm: (question: string) => Promise<boolean>;
 }
 
 export interface CommandContext {
@@ -26,9 +28,24 @@ export interface CommandContext {
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly layout: Layout;
+  readonly platform: NodeJS.Platform;
+  /** Whether a person can answer a question (stdin and stdout are terminals). */
+  readonly interactive: boolean;
   readonly effects: Effects;
   /** Fires on Ctrl-C while a command wants to clean up rather than die. */
   readonly interrupt: AbortSignal;
+  /** c8ctl's global --yes: confirmations are already answered. */
+  readonly assumeYes: boolean;
+}
+
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 export function realEffects(): Effects & { dispose(): Promise<void> } {
@@ -45,6 +62,7 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     spawnNode,
     sleep: (ms) => sleep(ms),
     now: () => performance.now(),
+    confirm: askYesNo,
     dispose: async () => {
       await probe?.close();
     },

@@ -1,50 +1,41 @@
 // `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { checkEngineVersion } from '../binary/version.js';
-import type { ParsedArgs } from '../cli/args.js';
-import { knownCauses, lastLines } from '../cluster/diagnose.js';
-import { anyAlive, describeStop, observeProcesses, stopNodes } from '../cluster/lifecycle.js';
-import { planNodes, processEnv, raftEnabled, type NodePlan } from '../cluster/plan.js';
+import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
+import { planNodes, raftEnabled } from '../cluster/plan.js';
 import { checkPortsFree } from '../cluster/preflight.js';
-import { waitForCluster, type Progress, type ReadyOutcome } from '../cluster/readiness.js';
-import { validateStart, type StartRequest } from '../cluster/start-options.js';
+import { waitForCluster, type Progress } from '../cluster/readiness.js';
+import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
-import { SpawnError, logOffset, type SpawnedProcess } from '../os/spawn-node.js';
-import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
+import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
+import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
-
-const ROLLBACK_GRACE_MS = 5_000;
-const LOG_TAIL_LINES = 15;
+import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
+import { stopTrackedCluster } from './stop.js';
 
 export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
-  const { out, layout, effects } = ctx;
-  const flag = (name: string): string | undefined => (typeof args.flags[name] === 'string' ? (args.flags[name] as string) : undefined);
   const request = validateStart({
     count: args.positionals[0],
-    port: flag('port'),
-    partitions: flag('partitions'),
-    rf: flag('rf'),
+    port: stringFlag(args, 'port'),
+    partitions: stringFlag(args, 'partitions'),
+    rf: stringFlag(args, 'rf'),
     raft: args.flags.raft === true,
     capture: args.flags.capture === true,
-    binary: flag('binary'),
+    binary: stringFlag(args, 'binary'),
     force: args.flags.force === true,
-    timeout: flag('timeout'),
+    timeout: stringFlag(args, 'timeout'),
   });
+  const { out, layout, effects } = ctx;
 
   // Read-only checks first: a mistake here leaves disk and processes exactly as they were.
-  const config = await readConfig(layout.configFile);
-  const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-  const hostGlibc = hostGlibcVersion();
-  const version = await checkEngineVersion(binary.path, hostGlibc);
-  if (version.warning) out.warn(version.warning);
-
+  const inputs = await prepareLaunch(ctx, request);
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
   const before = await readClusterState(layout.stateFile);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
@@ -60,23 +51,28 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
       const observed = await observeProcesses(existing.nodes, effects.readProcess);
       if (anyAlive(observed)) {
         if (!request.force) throw alreadyRunning(ctx, existing);
-        out.info(`Stopping the running cluster first (--force)…`);
-        const results = await stopNodes(existing.nodes, 10_000, effects);
-        for (const r of results) out.info(`  ${describeStop(r)}`);
-        if (results.some((r) => r.outcome === 'failed')) {
-          throw new UserError('Could not stop the running cluster, so no new one was started.', { details: results.map(describeStop) });
-        }
-        await removeClusterState(layout.stateFile);
+        out.info('Stopping the running cluster first (--force)…');
+        await stopTrackedCluster(ctx, existing, DEFAULT_STOP_TIMEOUT_S * 1000);
         await checkPortsFree(ports, effects, ctx.prog);
       } else {
         await removeClusterState(layout.stateFile);
         out.warn(`Removed stale state: the cluster started ${existing.createdAt} is no longer running.`);
       }
     }
-    return await launch(ctx, request, { binary, version: version.version, workspaceDir: config.workspaceDir ?? layout.defaultWorkspace, hostGlibc });
+    return await launch(ctx, request, inputs);
   } finally {
     await releaseLock();
   }
+}
+
+/** Settings, binary and its version: everything a launch needs that can be checked without side effects. */
+export async function prepareLaunch(ctx: CommandContext, request: StartRequest): Promise<LaunchInputs> {
+  const config = await readConfig(ctx.layout.configFile);
+  const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
+  const hostGlibc = hostGlibcVersion();
+  const version = await checkEngineVersion(binary.path, hostGlibc);
+  if (version.warning) ctx.out.warn(version.warning);
+  return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc };
 }
 
 function alreadyRunning(ctx: CommandContext, state: ClusterState): UserError {
@@ -87,14 +83,15 @@ function alreadyRunning(ctx: CommandContext, state: ClusterState): UserError {
   );
 }
 
-interface LaunchInputs {
+export interface LaunchInputs {
   readonly binary: { readonly path: string; readonly source: string; readonly sourceLabel: string };
   readonly version: string | null;
   readonly workspaceDir: string;
   readonly hostGlibc: string | undefined;
 }
 
-async function launch(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs): Promise<number> {
+/** Spawns, records and waits for a new cluster; the caller holds the lock and has checked the ports. */
+export async function launch(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs): Promise<number> {
   const { out, layout, effects } = ctx;
   const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env });
 
@@ -106,52 +103,12 @@ async function launch(ctx: CommandContext, request: StartRequest, inputs: Launch
   ]);
 
   const began = effects.now();
-  const offsets = plan.map((node) => logOffset(node.log));
-  const spawned: Array<{ node: NodePlan; process: SpawnedProcess }> = [];
-  const records: NodeRecord[] = [];
+  const spawned = await spawnNodes(ctx, inputs.binary.path, plan);
+  const records = spawned.records;
   const rollback = async (): Promise<void> => {
-    const results = await stopNodes(records, ROLLBACK_GRACE_MS, effects);
+    await rollBack(ctx, records);
     await removeClusterState(layout.stateFile);
-    for (const r of results) if (r.outcome === 'failed' || r.outcome === 'forced') out.warn(describeStop(r));
   };
-
-  // Spawn every node first, then read all their start times at once: no node waits on another.
-  let spawnError: unknown;
-  try {
-    for (const node of plan) {
-      const process = effects.spawnNode({
-        binary: inputs.binary.path,
-        env: processEnv(ctx.env, node.env),
-        cwd: node.dataDir,
-        logFile: node.log,
-        banner: `--- c8ctl-nano: node ${node.id} starting on port ${node.port} at ${new Date().toISOString()} ---`,
-      });
-      spawned.push({ node, process });
-    }
-  } catch (error) {
-    spawnError = error;
-  }
-  const facts = await Promise.all(spawned.map(({ process }) => effects.readProcess(process.pid)));
-  records.push(
-    ...spawned.map(({ node, process }, i) => ({
-      id: node.id,
-      port: node.port,
-      url: node.url,
-      pid: process.pid,
-      // A process gone before we could read it never matches, so it is never signalled.
-      startTime: facts[i]?.startTime ?? 'exited-before-recorded',
-      log: node.log,
-      dataDir: node.dataDir,
-      env: node.env,
-    })),
-  );
-  if (spawnError !== undefined) {
-    await rollback();
-    if (spawnError instanceof SpawnError) {
-      throw new UserError(`Could not run the engine binary ${inputs.binary.path}: ${spawnError.message}.`, { code: 'spawn-failed' });
-    }
-    throw spawnError;
-  }
 
   // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.
   const state: ClusterState = {
@@ -170,19 +127,27 @@ async function launch(ctx: CommandContext, request: StartRequest, inputs: Launch
   }
 
   const outcome = await waitForCluster(
-    spawned.map(({ node, process }) => ({ id: node.id, url: node.url, exit: process.exit })),
+    spawned.waiting,
     request.timeoutMs,
     { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, onProgress: (p) => out.progress(progressLine(p)) },
   );
   out.progress('');
 
   if (outcome.kind !== 'ready') {
-    const failure = await describeFailure(outcome, plan, offsets, inputs, request);
+    const failure = await describeStartFailure(outcome, {
+      targets: plan,
+      offsets: spawned.offsets,
+      binary: inputs.binary.path,
+      hostGlibc: inputs.hostGlibc,
+      timeoutMs: request.timeoutMs,
+      undone: 'Every node started was stopped and the state removed; logs are kept.',
+    });
     await rollback();
     throw failure;
   }
 
-  for (const { process } of spawned) process.release();
+  spawned.release();
+  await writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } });
   const readyMs = Math.round(effects.now() - began);
   printSummary(ctx, state, outcome.leadership, readyMs, inputs);
   out.result({
@@ -205,44 +170,6 @@ function progressLine(p: Progress): string {
   if (p.up < p.total) return `Waiting for nodes: ${p.up}/${p.total} answering…`;
   if (p.leaderless && p.leaderless.length > 0) return `All ${p.total} node(s) answering; waiting for leaders of partition(s) ${p.leaderless.join(', ')}…`;
   return `All ${p.total} node(s) answering…`;
-}
-
-async function readLogSince(file: string, offset: number): Promise<string> {
-  try {
-    return (await readFile(file)).subarray(offset).toString('utf8');
-  } catch {
-    return '';
-  }
-}
-
-async function describeFailure(outcome: Exclude<ReadyOutcome, { kind: 'ready' }>, plan: readonly NodePlan[], offsets: readonly number[], inputs: LaunchInputs, request: StartRequest): Promise<UserError> {
-  const rolledBack = 'Every node started was stopped and the state removed; logs are kept.';
-  if (outcome.kind === 'interrupted') {
-    return new UserError(`Start interrupted. ${rolledBack}`, { exitCode: EXIT.interrupted, code: 'interrupted' });
-  }
-  if (outcome.kind === 'exited') {
-    const node = plan[outcome.nodeId]!;
-    const output = await readLogSince(node.log, offsets[outcome.nodeId] ?? 0);
-    const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
-    const causes = knownCauses(output, { port: node.port, hostGlibc: inputs.hostGlibc, binary: inputs.binary.path });
-    const tail = lastLines(output, LOG_TAIL_LINES);
-    return new UserError(`Node ${node.id} (port ${node.port}) ${how} while starting. ${rolledBack}`, {
-      code: 'node-exited',
-      details: [
-        ...causes.map((c) => `Cause: ${c}`),
-        ...(tail.length > 0 ? [`Last lines of ${node.log}:`, ...tail.map((l) => `  ${l}`)] : [`Its log ${node.log} is empty.`]),
-      ],
-    });
-  }
-  const seconds = request.timeoutMs / 1000;
-  const waiting =
-    outcome.notUp.length > 0
-      ? `node(s) ${outcome.notUp.join(', ')} never answered on /v2/topology`
-      : `partition(s) ${(outcome.leaderless ?? []).join(', ')} had no leader yet`;
-  return new UserError(`The cluster was not ready after ${seconds} s: ${waiting}. ${rolledBack}`, {
-    code: 'start-timeout',
-    details: [`Look at the logs in ${path.dirname(plan[0]!.log)}; allow more time with --timeout <seconds>.`],
-  });
 }
 
 function printSummary(ctx: CommandContext, state: ClusterState, leadership: PartitionLeadership[] | null, readyMs: number, inputs: LaunchInputs): void {

@@ -1,10 +1,10 @@
 // `nano stop [--purge] [--timeout <s>]`: stop every node we can prove is ours, then forget the cluster.
 import { rm } from 'node:fs/promises';
 import type { ParsedArgs } from '../cli/args.js';
-import { describeStop, stopNodes } from '../cluster/lifecycle.js';
+import { describeStop, stopNodes, type NodeStopResult } from '../cluster/lifecycle.js';
 import { DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
 import { EXIT, UserError } from '../errors.js';
-import { readClusterState, removeClusterState } from '../state/cluster-state.js';
+import { readClusterState, removeClusterState, type ClusterState } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
 
@@ -23,21 +23,7 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
 
   const releaseLock = await acquireLock(layout.lockFile, 'stop', { readProcess: effects.readProcess });
   try {
-    const results = await stopNodes(state.nodes, graceMs, effects);
-    const failed = results.filter((r) => r.outcome === 'failed');
-    for (const r of results) {
-      const line = describeStop(r);
-      if (r.outcome === 'graceful') out.success(line);
-      else if (r.outcome === 'failed') out.error(line);
-      else out.warn(line);
-    }
-    if (failed.length > 0) {
-      // Keep the state: those processes are still ours and still need stopping.
-      throw new UserError(`${failed.length} node(s) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`, {
-        code: 'stop-failed',
-      });
-    }
-    await removeClusterState(layout.stateFile);
+    const results = await stopTrackedCluster(ctx, state, graceMs);
     if (purge) await purgeData(ctx);
     const stale = results.filter((r) => r.outcome === 'stale').length;
     const stopped = results.filter((r) => r.outcome === 'graceful' || r.outcome === 'forced').length;
@@ -60,7 +46,28 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
   }
 }
 
+/**
+ * Stops every tracked node (the caller holds the lock), reports each, and forgets the cluster. If a
+ * node survives SIGKILL the state is kept, since that process is still ours and still needs stopping.
+ */
+export async function stopTrackedCluster(ctx: CommandContext, state: ClusterState, graceMs: number): Promise<NodeStopResult[]> {
+  const { out } = ctx;
+  const results = await stopNodes(state.nodes, graceMs, ctx.effects);
+  for (const r of results) {
+    const line = describeStop(r);
+    if (r.outcome === 'graceful') out.success(line);
+    else if (r.outcome === 'failed') out.error(line);
+    else out.warn(line);
+  }
+  const failed = results.filter((r) => r.outcome === 'failed');
+  if (failed.length > 0) {
+    throw new UserError(`${failed.length} node(s) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`, { code: 'stop-failed' });
+  }
+  await removeClusterState(ctx.layout.stateFile);
+  return results;
+}
+
 /** Deletes the engine data we own: our data/ folder only, never a recorded path from elsewhere. */
-async function purgeData(ctx: CommandContext): Promise<void> {
+export async function purgeData(ctx: CommandContext): Promise<void> {
   await rm(ctx.layout.dataDir, { recursive: true, force: true });
 }

@@ -49,7 +49,10 @@ export async function runInC8ctl(args: readonly string[]): Promise<void> {
   const mode: OutputMode = runtime?.outputMode === 'json' ? 'json' : 'text';
   // Outside a c8ctl process (someone importing the entry directly) fall back to plain streams.
   const out = logger ? createHostOutput(logger, mode) : createStreamOutput({ mode });
-  const code = await runNano(args, { out, prog: 'c8ctl nano', version: pluginVersion(), env: process.env, cwd: process.cwd() });
+  // c8ctl consumes its global --yes and hands a passthrough command neither the flag nor a context,
+  // but we run in its process, so its command line is ours to read.
+  const assumeYes = process.argv.slice(2).some((a) => a === '--yes' || a === '-y');
+  const code = await runNano(args, { out, prog: 'c8ctl nano', version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes });
   // c8ctl honours process.exitCode; a thrown error would print a stack trace instead.
   if (code !== 0) process.exitCode = code;
 }

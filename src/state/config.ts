@@ -1,13 +1,13 @@
-// Persistent user settings (`config.json`). Only read here; `set`/`unset` write it.
+// Persistent user settings (`config.json`), shared with other commands (ProcessOS keeps its own key).
 import { UserError } from '../errors.js';
-import { readJsonFile } from './files.js';
+import { readJsonFile, writeFileAtomic } from './files.js';
 
 export interface NanoConfig {
   /** Engine binary chosen with `nano set bin`. */
   readonly binary?: string;
   /** Shared workspace chosen with `nano set model-dir`. */
   readonly workspaceDir?: string;
-  /** Other commands (ProcessOS) keep their own keys here; they are preserved untouched. */
+  /** Other commands keep their own keys here; they are preserved untouched. */
   readonly [key: string]: unknown;
 }
 
@@ -29,4 +29,9 @@ export async function readConfig(file: string): Promise<NanoConfig> {
     }
   }
   return config as NanoConfig;
+}
+
+/** Writes the config atomically; keys other commands own pass through unchanged. */
+export async function writeConfig(file: string, config: NanoConfig): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
 }

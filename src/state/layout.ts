@@ -5,6 +5,8 @@ export interface Layout {
   readonly home: string;
   readonly configFile: string;
   readonly stateFile: string;
+  /** The last cluster's shape, kept after stop for `restart`. */
+  readonly lastClusterFile: string;
   readonly lockFile: string;
   readonly dataDir: string;
   readonly logsDir: string;
@@ -20,6 +22,7 @@ export function layoutFor(home: string): Layout {
     home,
     configFile: path.join(home, 'config.json'),
     stateFile: path.join(home, 'cluster.json'),
+    lastClusterFile: path.join(home, 'last-cluster.json'),
     lockFile: path.join(home, '.lock'),
     dataDir,
     logsDir,

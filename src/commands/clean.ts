@@ -1,0 +1,90 @@
+// `nano clean [--workspace] [--yes]`: delete engine data and logs; with --workspace also models and
+// workers. Refuses while any node of ours is alive. Deletes only inside our tree and never follows a
+// symlink out of it (fs.rm removes a link, not what it points to).
+import { lstat, rm, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { ParsedArgs } from '../cli/args.js';
+import { observeProcesses } from '../cluster/lifecycle.js';
+import { isOurs } from '../cluster/identity.js';
+import { EXIT, UserError } from '../errors.js';
+import { readClusterState, removeClusterState } from '../state/cluster-state.js';
+import { readConfig } from '../state/config.js';
+import { ensurePrivateDir } from '../state/home.js';
+import { acquireLock } from '../state/lock.js';
+import type { CommandContext } from './context.js';
+
+const WORKSPACE_PARTS = ['models', 'workers'] as const;
+
+async function exists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Removes a path; a symlink is unlinked, never followed. */
+async function removeEntry(file: string): Promise<void> {
+  const stats = await lstat(file).catch(() => undefined);
+  if (!stats) return;
+  if (stats.isSymbolicLink()) await unlink(file);
+  else await rm(file, { recursive: true, force: true });
+}
+
+export async function cleanCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const { out, layout, effects } = ctx;
+  const withWorkspace = args.flags.workspace === true;
+  const config = await readConfig(layout.configFile);
+  const workspace = config.workspaceDir ?? layout.defaultWorkspace;
+
+  const state = await readClusterState(layout.stateFile);
+  const alive = state ? (await observeProcesses(state.nodes, effects.readProcess)).filter((n) => isOurs(n.process)) : [];
+  if (alive.length > 0) {
+    throw new UserError(`clean refuses while the cluster runs (node(s) ${alive.map((n) => n.record.id).join(', ')} alive). Stop it first with "${ctx.prog} stop".`, { code: 'cluster-running' });
+  }
+
+  if (withWorkspace && !(args.flags.yes === true || ctx.assumeYes)) {
+    const what = `models/ and workers/ in ${workspace}`;
+    if (!ctx.interactive) {
+      throw new UserError(`clean --workspace deletes ${what} and needs confirmation; nobody can answer here. Add --yes to confirm.`, { code: 'confirmation-required' });
+    }
+    if (!(await effects.confirm(`Delete every model and worker in ${what}?`))) {
+      out.info('Nothing deleted.');
+      out.result({ ok: true, deleted: [] });
+      return EXIT.ok;
+    }
+  }
+
+  if (!(await exists(layout.home))) {
+    out.info(`Nothing to clean: ${layout.home} does not exist.`);
+    out.result({ ok: true, deleted: [] });
+    return EXIT.ok;
+  }
+  const releaseLock = await acquireLock(layout.lockFile, 'clean', { readProcess: effects.readProcess });
+  try {
+    const deleted: string[] = [];
+    for (const dir of [layout.dataDir, layout.logsDir]) {
+      if (await exists(dir)) {
+        await removeEntry(dir);
+        deleted.push(dir);
+      }
+    }
+    // A state file whose nodes are all gone describes nothing any more.
+    if (state) await removeClusterState(layout.stateFile);
+    if (withWorkspace) {
+      for (const part of WORKSPACE_PARTS) {
+        const dir = path.join(workspace, part);
+        if (await exists(dir)) {
+          await removeEntry(dir);
+          deleted.push(dir);
+        }
+        await ensurePrivateDir(dir);
+      }
+    }
+    out.success(deleted.length > 0 ? `Deleted ${deleted.join(', ')}.` : 'Nothing to delete.');
+    if (!withWorkspace) out.info(`Models and workers in ${workspace} are kept (clean --workspace deletes them).`);
+    out.result({ ok: true, deleted, workspace, workspaceCleaned: withWorkspace });
+    return EXIT.ok;
+  } finally {
+    await releaseLock();
+  }
+}

@@ -1,0 +1,56 @@
+// `nano logs [id] [-f] [-n <count>]`: in Node, no `tail`, so it works everywhere. Logs outlive the
+// cluster, so this works after `stop` too, reading whatever node logs the home holds.
+import { readdir } from 'node:fs/promises';
+import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { parseNodeId } from '../cluster/select-node.js';
+import { parseWholeNumber } from '../cluster/start-options.js';
+import { EXIT, invalidArgument, UserError } from '../errors.js';
+import { interleave, prefixed } from '../logs/merge.js';
+import { followFiles, readLastLines } from '../logs/tail.js';
+import { readClusterState } from '../state/cluster-state.js';
+import type { CommandContext } from './context.js';
+
+const DEFAULT_LINES = 50;
+
+async function nodesWithLogs(ctx: CommandContext): Promise<number[]> {
+  const state = await readClusterState(ctx.layout.stateFile);
+  if (state) return state.nodes.map((n) => n.id);
+  const names = await readdir(ctx.layout.logsDir).catch(() => [] as string[]);
+  return names
+    .map((name) => /^node-(\d+)\.log$/.exec(name)?.[1])
+    .filter((id): id is string => id !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const { out, layout } = ctx;
+  const linesText = stringFlag(args, 'lines');
+  const count = linesText === undefined ? DEFAULT_LINES : parseWholeNumber(linesText);
+  if (count === undefined) throw invalidArgument(`--lines "${linesText}" is not a whole number of lines. Example: -n 200`);
+  const follow = args.flags.follow === true;
+  if (follow && out.mode === 'json') throw invalidArgument('--follow cannot be combined with --json: a followed log never ends as one JSON document.');
+
+  const ids = await nodesWithLogs(ctx);
+  if (ids.length === 0) throw new UserError(`No node logs in ${layout.logsDir} yet. Start a cluster with "${ctx.prog} start".`, { code: 'no-logs' });
+  const selected = args.positionals[0] === undefined ? ids : [parseNodeId(args.positionals[0], ids, 'logs')];
+  const withPrefix = selected.length > 1;
+
+  const perNode = await Promise.all(selected.map(async (node) => ({ node, lines: await readLastLines(layout.nodeLog(node), count) })));
+  const tail = interleave(perNode).slice(-count);
+  for (const line of tail) out.info(prefixed(line, withPrefix));
+  out.result({ nodes: selected, lines: tail });
+  if (!follow) return EXIT.ok;
+
+  await followFiles(
+    selected.map((node) => ({ node, file: layout.nodeLog(node) })),
+    ctx.interrupt,
+    ctx.effects.sleep,
+    {
+      line: (node, text) => out.info(prefixed({ node, text }, withPrefix)),
+      notice: (node, text) => out.warn(`node-${node}: ${text}`),
+    },
+  );
+  // Ctrl-C is how following ends: a clean exit, not an error.
+  return EXIT.ok;
+}

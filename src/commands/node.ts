@@ -1,0 +1,124 @@
+// `nano node <id> stop|kill|start|restart`: failover drills on one node. The cluster stays tracked
+// throughout; a stopped or killed node shows as exited in status until it is started again.
+import { constants as osConstants } from 'node:os';
+import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { classifyProcess, isOurs } from '../cluster/identity.js';
+import { describeStop } from '../cluster/lifecycle.js';
+import { checkPortsFree } from '../cluster/preflight.js';
+import { waitForCluster } from '../cluster/readiness.js';
+import { noClusterError, selectNode } from '../cluster/select-node.js';
+import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
+import { hostGlibcVersion } from '../binary/host.js';
+import { EXIT, invalidArgument, UserError } from '../errors.js';
+import { stopProcess } from '../os/stop-process.js';
+import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
+import { acquireLock } from '../state/lock.js';
+import type { CommandContext } from './context.js';
+import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
+
+const ACTIONS = ['stop', 'kill', 'start', 'restart'] as const;
+type Action = (typeof ACTIONS)[number];
+const KILL_CONFIRM_MS = 5_000;
+
+export function parseSignal(text: string | undefined): NodeJS.Signals {
+  if (text === undefined) return 'SIGKILL';
+  const name = (text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`) as NodeJS.Signals;
+  if (!(name in osConstants.signals)) {
+    throw invalidArgument(`--signal "${text}" is not a signal name this system knows. Examples: SIGKILL, SIGTERM, SIGINT, SIGABRT.`);
+  }
+  return name;
+}
+
+export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const { layout, effects } = ctx;
+  const [idText, actionText] = args.positionals;
+  const state = await readClusterState(layout.stateFile);
+  if (!state) throw noClusterError(layout.home, ctx.prog);
+  const node = selectNode(state, idText, 'node');
+  if (actionText === undefined || !(ACTIONS as readonly string[]).includes(actionText)) {
+    throw invalidArgument(`${actionText === undefined ? 'Missing action' : `Unknown action "${actionText}"`} for node ${node.id}; use one of: ${ACTIONS.join(', ')}. Example: ${ctx.prog} node ${node.id} kill`);
+  }
+  const action = actionText as Action;
+  if (args.flags.signal !== undefined && action !== 'kill') throw invalidArgument(`--signal goes with "kill" only, not "${action}".`);
+  const signal = parseSignal(stringFlag(args, 'signal'));
+  const timeout = stringFlag(args, 'timeout');
+
+  const releaseLock = await acquireLock(layout.lockFile, `node ${node.id} ${action}`, { readProcess: effects.readProcess });
+  try {
+    // Re-read under the lock: the record may have changed since (another node start, a stop).
+    const current = await readClusterState(layout.stateFile);
+    if (!current) throw noClusterError(layout.home, ctx.prog);
+    const record = current.nodes.find((n) => n.id === node.id)!;
+    if (action === 'stop') return await stopOne(ctx, record, parseSeconds('--timeout', timeout, DEFAULT_STOP_TIMEOUT_S));
+    if (action === 'kill') return await killOne(ctx, record, signal);
+    if (action === 'start') return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S));
+    const stopped = await stopOne(ctx, record, parseSeconds('--timeout', undefined, DEFAULT_STOP_TIMEOUT_S));
+    if (stopped !== EXIT.ok) return stopped;
+    return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S));
+  } finally {
+    await releaseLock();
+  }
+}
+
+async function stopOne(ctx: CommandContext, node: NodeRecord, graceMs: number): Promise<number> {
+  const began = ctx.effects.now();
+  const outcome = await stopProcess(node.pid, node.startTime, graceMs, ctx.effects);
+  const line = describeStop({ id: node.id, pid: node.pid, outcome, ms: Math.round(ctx.effects.now() - began) });
+  if (outcome === 'failed') throw new UserError(line, { code: 'stop-failed' });
+  if (outcome === 'graceful' || outcome === 'forced') ctx.out.success(`${line}. It stays in the cluster; bring it back with "${ctx.prog} node ${node.id} start".`);
+  else ctx.out.info(line);
+  ctx.out.result({ ok: true, node: node.id, pid: node.pid, action: 'stop', outcome });
+  return EXIT.ok;
+}
+
+async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Signals): Promise<number> {
+  const { effects, out } = ctx;
+  const status = classifyProcess(node.startTime, await effects.readProcess(node.pid));
+  if (!isOurs(status)) {
+    throw new UserError(`Node ${node.id} is not running (${status === 'stale' ? `pid ${node.pid} now belongs to another process` : 'its process has exited'}); nothing to kill.`, { code: 'node-not-running' });
+  }
+  // Only the node's own process: a crash takes down the process, not a tree we would have to walk.
+  effects.signals.signal(node.pid, signal);
+  if (signal === 'SIGKILL') {
+    const deadline = effects.now() + KILL_CONFIRM_MS;
+    while (isOurs(classifyProcess(node.startTime, await effects.readProcess(node.pid))) && effects.now() < deadline) await effects.sleep(5);
+  }
+  out.success(`Sent ${signal} to node ${node.id} (pid ${node.pid})${signal === 'SIGKILL' ? ': it crashed as a real failure would' : ''}. Watch with "${ctx.prog} status"; bring it back with "${ctx.prog} node ${node.id} start".`);
+  out.result({ ok: true, node: node.id, pid: node.pid, action: 'kill', signal });
+  return EXIT.ok;
+}
+
+async function startOne(ctx: CommandContext, state: ClusterState, node: NodeRecord, timeoutMs: number): Promise<number> {
+  const { effects, out, layout } = ctx;
+  const status = classifyProcess(node.startTime, await effects.readProcess(node.pid));
+  if (isOurs(status)) {
+    out.info(`Node ${node.id} (pid ${node.pid}) is already ${status}; nothing to start.`);
+    out.result({ ok: true, node: node.id, pid: node.pid, action: 'start', changed: false });
+    return EXIT.ok;
+  }
+  await checkPortsFree([node.port], effects, ctx.prog);
+  // The same binary, environment and data dir it had: the node rejoins as itself.
+  const spawned = await spawnNodes(ctx, state.binary.path, [node]);
+  const record = spawned.records[0]!;
+  const updated: ClusterState = { ...state, nodes: state.nodes.map((n) => (n.id === node.id ? record : n)) };
+  await writeClusterState(layout.stateFile, updated);
+
+  // "Up" is enough here: with peers down, partitions may not get leaders, and that is the drill.
+  const outcome = await waitForCluster(spawned.waiting, timeoutMs, { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, requireLeaders: false });
+  if (outcome.kind !== 'ready') {
+    const failure = await describeStartFailure(outcome, {
+      targets: [node],
+      offsets: spawned.offsets,
+      binary: state.binary.path,
+      hostGlibc: hostGlibcVersion(),
+      timeoutMs,
+      undone: 'It was stopped again; the cluster still tracks it as exited.',
+    });
+    await rollBack(ctx, spawned.records);
+    throw failure;
+  }
+  spawned.release();
+  out.success(`Node ${node.id} is back on port ${node.port} (pid ${record.pid}), on its previous data.`);
+  out.result({ ok: true, node: node.id, pid: record.pid, action: 'start', changed: true });
+  return EXIT.ok;
+}

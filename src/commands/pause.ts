@@ -1,0 +1,72 @@
+// `nano pause <id>` / `nano resume <id>`: SIGSTOP / SIGCONT one node, after proving it is ours.
+// Whether a node is frozen is read from the OS, so it stays true whoever sent the signal.
+import type { ParsedArgs } from '../cli/args.js';
+import { classifyProcess, type ProcessStatus } from '../cluster/identity.js';
+import { noClusterError, selectNode } from '../cluster/select-node.js';
+import { EXIT, UserError } from '../errors.js';
+import { readClusterState, type NodeRecord } from '../state/cluster-state.js';
+import { acquireLock } from '../state/lock.js';
+import type { CommandContext } from './context.js';
+
+type Direction = 'pause' | 'resume';
+
+const SETTLE_MS = 2_000;
+
+export const pauseCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> => freezeOrThaw(ctx, args, 'pause');
+export const resumeCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> => freezeOrThaw(ctx, args, 'resume');
+
+async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Direction): Promise<number> {
+  const { out, layout, effects } = ctx;
+  if (ctx.platform === 'win32') {
+    throw new UserError(`${direction} is not supported on Windows: it has no SIGSTOP/SIGCONT. Use "${ctx.prog} node <id> stop" and "node <id> start" to take a node away and back.`, { code: 'unsupported' });
+  }
+  const state = await readClusterState(layout.stateFile);
+  if (!state) throw noClusterError(layout.home, ctx.prog);
+  const node = selectNode(state, args.positionals[0], direction);
+
+  const releaseLock = await acquireLock(layout.lockFile, `${direction} ${node.id}`, { readProcess: effects.readProcess });
+  try {
+    const status = async (): Promise<ProcessStatus> => classifyProcess(node.startTime, await effects.readProcess(node.pid));
+    const before = await status();
+    const already = direction === 'pause' ? 'frozen' : 'running';
+    if (before === already) {
+      out.info(`Node ${node.id} (pid ${node.pid}) is already ${already}; nothing to do.`);
+      out.result({ ok: true, node: node.id, pid: node.pid, process: before, changed: false });
+      return EXIT.ok;
+    }
+    if (before === 'exited' || before === 'stale') throw notRunning(ctx, node, before, direction);
+
+    effects.signals.signal(node.pid, direction === 'pause' ? 'SIGSTOP' : 'SIGCONT');
+    const target: ProcessStatus = direction === 'pause' ? 'frozen' : 'running';
+    const after = await waitForStatus(ctx, status, target);
+    if (after !== target) throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, { code: 'signal-failed' });
+
+    if (direction === 'pause') {
+      out.success(`Node ${node.id} (pid ${node.pid}) is frozen (SIGSTOP): it keeps its PID and data but answers nothing. Resume it with "${ctx.prog} resume ${node.id}".`);
+    } else {
+      out.success(`Node ${node.id} (pid ${node.pid}) is running again (SIGCONT).`);
+    }
+    out.result({ ok: true, node: node.id, pid: node.pid, process: after, changed: true });
+    return EXIT.ok;
+  } finally {
+    await releaseLock();
+  }
+}
+
+function notRunning(ctx: CommandContext, node: NodeRecord, status: 'exited' | 'stale', direction: Direction): UserError {
+  const why = status === 'exited' ? 'its process has exited' : `pid ${node.pid} now belongs to another process`;
+  return new UserError(`Node ${node.id} is not running (${why}), so there is nothing to ${direction}. Bring it back with "${ctx.prog} node ${node.id} start".`, {
+    code: 'node-not-running',
+  });
+}
+
+/** The kernel applies SIGSTOP/SIGCONT asynchronously; wait briefly until the OS reports the new state. */
+async function waitForStatus(ctx: CommandContext, status: () => Promise<ProcessStatus>, target: ProcessStatus): Promise<ProcessStatus> {
+  const deadline = ctx.effects.now() + SETTLE_MS;
+  let current = await status();
+  while (current !== target && ctx.effects.now() < deadline) {
+    await ctx.effects.sleep(5);
+    current = await status();
+  }
+  return current;
+}

@@ -1,0 +1,67 @@
+// `nano restart [N]`: stop and start again with the previous cluster's shape unless flags change it.
+// The previous shape comes from the running cluster, or from the last one started (kept after stop).
+import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { checkPortsFree } from '../cluster/preflight.js';
+import { DEFAULT_STOP_TIMEOUT_S, validateStart, type RawStartArgs } from '../cluster/start-options.js';
+import type { ClusterSettings } from '../state/cluster-state.js';
+import { readClusterState } from '../state/cluster-state.js';
+import { ensurePrivateDir } from '../state/home.js';
+import { readLastCluster } from '../state/last-cluster.js';
+import { acquireLock } from '../state/lock.js';
+import type { CommandContext } from './context.js';
+import { launch, prepareLaunch } from './start.js';
+import { purgeData, stopTrackedCluster } from './stop.js';
+
+interface Previous {
+  readonly settings: ClusterSettings;
+  readonly binary: { readonly path: string; readonly source: string };
+}
+
+/** Flags win; otherwise the previous cluster's values; partitions follow a changed node count unless customised. */
+export function restartArgs(args: ParsedArgs, previous: Previous | null): RawStartArgs {
+  const given = (name: string): string | undefined => stringFlag(args, name);
+  const count = args.positionals[0];
+  if (previous === null) {
+    return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout') };
+  }
+  const p = previous.settings;
+  const nodesChanged = count !== undefined && count !== String(p.nodes);
+  const customPartitions = p.partitions !== p.nodes;
+  return {
+    count: count ?? String(p.nodes),
+    port: given('port') ?? String(p.basePort),
+    partitions: given('partitions') ?? (nodesChanged && !customPartitions ? undefined : String(p.partitions)),
+    rf: given('rf') ?? String(p.rf),
+    // Raft was on by flag only when rf was 1; with rf > 1 it follows from rf anyway.
+    raft: args.flags.raft === true || (p.raft && p.rf === 1),
+    capture: args.flags.capture === true || p.capture,
+    // A binary chosen explicitly last time is chosen again; one found by resolution is found afresh.
+    binary: given('binary') ?? (previous.binary.source === 'flag' ? previous.binary.path : undefined),
+    timeout: given('timeout'),
+  };
+}
+
+export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const { out, layout, effects } = ctx;
+  const running = await readClusterState(layout.stateFile);
+  const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
+  const request = validateStart(restartArgs(args, previous));
+  // Everything the new cluster needs is checked before the old one is touched.
+  const inputs = await prepareLaunch(ctx, request);
+  if (previous === null) out.info('No previous cluster is known here; starting a new one.');
+
+  await ensurePrivateDir(layout.home);
+  const releaseLock = await acquireLock(layout.lockFile, 'restart', { readProcess: effects.readProcess });
+  try {
+    const current = await readClusterState(layout.stateFile);
+    if (current) await stopTrackedCluster(ctx, current, DEFAULT_STOP_TIMEOUT_S * 1000);
+    if (args.flags.purge === true) {
+      await purgeData(ctx);
+      out.info(`Deleted engine data in ${layout.dataDir}.`);
+    }
+    await checkPortsFree(Array.from({ length: request.nodes }, (_, i) => request.basePort + i), effects, ctx.prog);
+    return await launch(ctx, request, inputs);
+  } finally {
+    await releaseLock();
+  }
+}

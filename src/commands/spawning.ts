@@ -1,0 +1,128 @@
+// Spawning tracked nodes and explaining why they failed to come up; shared by start, restart and
+// `node start`.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { knownCauses, lastLines } from '../cluster/diagnose.js';
+import { describeStop, stopNodes } from '../cluster/lifecycle.js';
+import { processEnv } from '../cluster/plan.js';
+import type { ReadyOutcome, WaitingNode } from '../cluster/readiness.js';
+import { EXIT, UserError } from '../errors.js';
+import { SpawnError, logOffset, type SpawnedProcess } from '../os/spawn-node.js';
+import type { NodeRecord } from '../state/cluster-state.js';
+import type { CommandContext } from './context.js';
+
+/** What a node needs to be spawned; a NodePlan and a NodeRecord both qualify. */
+export type SpawnTarget = Pick<NodeRecord, 'id' | 'port' | 'url' | 'dataDir' | 'log' | 'env'>;
+
+export interface SpawnedNodes {
+  readonly records: NodeRecord[];
+  readonly waiting: WaitingNode[];
+  /** Where each node's log stood before this run, so a failure shows only this run's output. */
+  readonly offsets: ReadonlyMap<number, number>;
+  /** Lets this CLI exit while the nodes keep running. */
+  release(): void;
+}
+
+export const ROLLBACK_GRACE_MS = 5_000;
+const LOG_TAIL_LINES = 15;
+
+/** Stops nodes of a failed start; quiet unless something needed force or survived. */
+export async function rollBack(ctx: CommandContext, records: readonly NodeRecord[]): Promise<void> {
+  const results = await stopNodes(records, ROLLBACK_GRACE_MS, ctx.effects);
+  for (const r of results) if (r.outcome === 'failed' || r.outcome === 'forced') ctx.out.warn(describeStop(r));
+}
+
+export async function spawnNodes(ctx: CommandContext, binary: string, targets: readonly SpawnTarget[]): Promise<SpawnedNodes> {
+  const { effects } = ctx;
+  const offsets = new Map(targets.map((t) => [t.id, logOffset(t.log)] as const));
+  // Spawn every node first, then read all their start times at once: no node waits on another.
+  const spawned: Array<{ target: SpawnTarget; process: SpawnedProcess }> = [];
+  let spawnError: unknown;
+  try {
+    for (const target of targets) {
+      const process = effects.spawnNode({
+        binary,
+        env: processEnv(ctx.env, target.env),
+        cwd: target.dataDir,
+        logFile: target.log,
+        banner: `--- c8ctl-nano: node ${target.id} starting on port ${target.port} at ${new Date().toISOString()} ---`,
+      });
+      spawned.push({ target, process });
+    }
+  } catch (error) {
+    spawnError = error;
+  }
+  const facts = await Promise.all(spawned.map(({ process }) => effects.readProcess(process.pid)));
+  const records: NodeRecord[] = spawned.map(({ target, process }, i) => ({
+    id: target.id,
+    port: target.port,
+    url: target.url,
+    pid: process.pid,
+    // A process gone before we could read it never matches, so it is never signalled.
+    startTime: facts[i]?.startTime ?? 'exited-before-recorded',
+    log: target.log,
+    dataDir: target.dataDir,
+    env: target.env,
+  }));
+  if (spawnError !== undefined) {
+    await rollBack(ctx, records);
+    if (spawnError instanceof SpawnError) {
+      throw new UserError(`Could not run the engine binary ${binary}: ${spawnError.message}.`, { code: 'spawn-failed' });
+    }
+    throw spawnError;
+  }
+  return {
+    records,
+    waiting: spawned.map(({ target, process }) => ({ id: target.id, url: target.url, exit: process.exit })),
+    offsets,
+    release: () => {
+      for (const { process } of spawned) process.release();
+    },
+  };
+}
+
+async function readLogSince(file: string, offset: number): Promise<string> {
+  try {
+    return (await readFile(file)).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+export interface FailureContext {
+  readonly targets: readonly SpawnTarget[];
+  readonly offsets: ReadonlyMap<number, number>;
+  readonly binary: string;
+  readonly hostGlibc: string | undefined;
+  readonly timeoutMs: number;
+  /** What was undone, e.g. "Every node started was stopped and the state removed; logs are kept." */
+  readonly undone: string;
+}
+
+export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind: 'ready' }>, f: FailureContext): Promise<UserError> {
+  if (outcome.kind === 'interrupted') {
+    return new UserError(`Start interrupted. ${f.undone}`, { exitCode: EXIT.interrupted, code: 'interrupted' });
+  }
+  if (outcome.kind === 'exited') {
+    const node = f.targets.find((t) => t.id === outcome.nodeId)!;
+    const output = await readLogSince(node.log, f.offsets.get(node.id) ?? 0);
+    const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
+    const causes = knownCauses(output, { port: node.port, hostGlibc: f.hostGlibc, binary: f.binary });
+    const tail = lastLines(output, LOG_TAIL_LINES);
+    return new UserError(`Node ${node.id} (port ${node.port}) ${how} while starting. ${f.undone}`, {
+      code: 'node-exited',
+      details: [
+        ...causes.map((c) => `Cause: ${c}`),
+        ...(tail.length > 0 ? [`Last lines of ${node.log}:`, ...tail.map((l) => `  ${l}`)] : [`Its log ${node.log} is empty.`]),
+      ],
+    });
+  }
+  const waiting =
+    outcome.notUp.length > 0
+      ? `node(s) ${outcome.notUp.join(', ')} never answered on /v2/topology`
+      : `partition(s) ${(outcome.leaderless ?? []).join(', ')} had no leader yet`;
+  return new UserError(`The cluster was not ready after ${f.timeoutMs / 1000} s: ${waiting}. ${f.undone}`, {
+    code: 'start-timeout',
+    details: [`Look at the logs in ${path.dirname(f.targets[0]!.log)}; allow more time with --timeout <seconds>.`],
+  });
+}
