@@ -28,6 +28,9 @@ export function knownCauses(output: string, ctx: DiagnoseContext): string[] {
   }
   const owns = output.match(/owns no partitions \(([^)]*)\)/);
   if (owns) causes.push(`A node owns no partition (${owns[1]}): give at least as many partitions as nodes.`);
+  if (/failed to open segmented journal|malformed journal record/.test(output)) {
+    causes.push('The node cannot read the engine data in its data dir: it was written by a cluster of another shape (node count or partitions), or it is damaged. Start with the previous shape again, or delete the data with "stop --purge" or "clean".');
+  }
   return causes;
 }
 

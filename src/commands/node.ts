@@ -52,9 +52,10 @@ export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promis
     if (action === 'stop') return await stopOne(ctx, record, parseSeconds('--timeout', timeout, DEFAULT_STOP_TIMEOUT_S));
     if (action === 'kill') return await killOne(ctx, record, signal);
     if (action === 'start') return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S));
-    const stopped = await stopOne(ctx, record, parseSeconds('--timeout', undefined, DEFAULT_STOP_TIMEOUT_S));
-    if (stopped !== EXIT.ok) return stopped;
-    return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S));
+    // restart = stop + start, reported as one result (JSON mode prints a single document).
+    const quiet = { ...ctx, out: { ...ctx.out, result: () => undefined } };
+    await stopOne(quiet, record, parseSeconds('--timeout', undefined, DEFAULT_STOP_TIMEOUT_S));
+    return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S), 'restart');
   } finally {
     await releaseLock();
   }
@@ -88,12 +89,12 @@ async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Sig
   return EXIT.ok;
 }
 
-async function startOne(ctx: CommandContext, state: ClusterState, node: NodeRecord, timeoutMs: number): Promise<number> {
+async function startOne(ctx: CommandContext, state: ClusterState, node: NodeRecord, timeoutMs: number, action: 'start' | 'restart' = 'start'): Promise<number> {
   const { effects, out, layout } = ctx;
   const status = classifyProcess(node.startTime, await effects.readProcess(node.pid));
   if (isOurs(status)) {
     out.info(`Node ${node.id} (pid ${node.pid}) is already ${status}; nothing to start.`);
-    out.result({ ok: true, node: node.id, pid: node.pid, action: 'start', changed: false });
+    out.result({ ok: true, node: node.id, pid: node.pid, action, changed: false });
     return EXIT.ok;
   }
   await checkPortsFree([node.port], effects, ctx.prog);
@@ -119,6 +120,6 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
   }
   spawned.release();
   out.success(`Node ${node.id} is back on port ${node.port} (pid ${record.pid}), on its previous data.`);
-  out.result({ ok: true, node: node.id, pid: record.pid, action: 'start', changed: true });
+  out.result({ ok: true, node: node.id, pid: record.pid, action, changed: true });
   return EXIT.ok;
 }

@@ -14,6 +14,7 @@ import { EXIT, UserError } from '../errors.js';
 import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
+import { dataShapeConflict, readDataShape, writeDataShape } from '../state/data-shape.js';
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
@@ -94,6 +95,8 @@ export interface LaunchInputs {
 export async function launch(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs): Promise<number> {
   const { out, layout, effects } = ctx;
   const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env });
+  const conflict = dataShapeConflict(await readDataShape(layout.dataDir), request, layout.dataDir, ctx.prog);
+  if (conflict) throw conflict;
 
   await Promise.all([
     ensurePrivateDir(layout.logsDir),
@@ -147,6 +150,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   }
 
   spawned.release();
+  await writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes });
   await writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } });
   const readyMs = Math.round(effects.now() - began);
   printSummary(ctx, state, outcome.leadership, readyMs, inputs);
