@@ -6,11 +6,12 @@ import { parseNodeId } from '../cluster/select-node.js';
 import { parseWholeNumber } from '../cluster/start-options.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { interleave, prefixed } from '../logs/merge.js';
-import { followFiles, readLastLines } from '../logs/tail.js';
+import { fileSizes, followFiles, readLastLines } from '../logs/tail.js';
 import { readClusterState } from '../state/cluster-state.js';
 import type { CommandContext } from './context.js';
 
 const DEFAULT_LINES = 50;
+const CONTEXT_LINES = 50;
 
 async function nodesWithLogs(ctx: CommandContext): Promise<number[]> {
   const state = await readClusterState(ctx.layout.stateFile);
@@ -36,14 +37,17 @@ export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const selected = args.positionals[0] === undefined ? ids : [parseNodeId(args.positionals[0], ids, 'logs')];
   const withPrefix = selected.length > 1;
 
-  const perNode = await Promise.all(selected.map(async (node) => ({ node, lines: await readLastLines(layout.nodeLog(node), count) })));
-  const tail = interleave(perNode).slice(-count);
+  // Sizes first: the tail ends there and following starts there, so no line is lost or doubled.
+  const ends = await fileSizes(selected.map((node) => layout.nodeLog(node)));
+  // Extra lines give untimed lines near the cut a timestamp to sort by; only `count` are shown.
+  const perNode = await Promise.all(selected.map(async (node, i) => ({ node, lines: await readLastLines(layout.nodeLog(node), count + CONTEXT_LINES, ends[i]) })));
+  const tail = count === 0 ? [] : interleave(perNode).slice(-count);
   for (const line of tail) out.info(prefixed(line, withPrefix));
   out.result({ nodes: selected, lines: tail });
   if (!follow) return EXIT.ok;
 
   await followFiles(
-    selected.map((node) => ({ node, file: layout.nodeLog(node) })),
+    selected.map((node, i) => ({ node, file: layout.nodeLog(node), from: ends[i] ?? 0 })),
     ctx.interrupt,
     ctx.effects.sleep,
     {

@@ -3,6 +3,7 @@
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type RawStartArgs } from '../cluster/start-options.js';
+import { invalidArgument } from '../errors.js';
 import type { ClusterSettings } from '../state/cluster-state.js';
 import { readClusterState } from '../state/cluster-state.js';
 import { ensurePrivateDir } from '../state/home.js';
@@ -25,12 +26,14 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
     return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout') };
   }
   const p = previous.settings;
+  const nodes = count === undefined ? p.nodes : Number(count);
   const nodesChanged = count !== undefined && count !== String(p.nodes);
-  const customPartitions = p.partitions !== p.nodes;
+  // Custom partitions are carried while every node still gets one; otherwise they follow the count.
+  const carryPartitions = !nodesChanged || (p.partitions !== p.nodes && p.partitions >= nodes);
   return {
     count: count ?? String(p.nodes),
     port: given('port') ?? String(p.basePort),
-    partitions: given('partitions') ?? (nodesChanged && !customPartitions ? undefined : String(p.partitions)),
+    partitions: given('partitions') ?? (carryPartitions ? String(p.partitions) : undefined),
     rf: given('rf') ?? String(p.rf),
     // Raft was on by flag only when rf was 1; with rf > 1 it follows from rf anyway.
     raft: args.flags.raft === true || (p.raft && p.rf === 1),
@@ -45,7 +48,12 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const { out, layout, effects } = ctx;
   const running = await readClusterState(layout.stateFile);
   const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
-  const request = validateStart(restartArgs(args, previous));
+  const raw = restartArgs(args, previous);
+  // A replication factor carried from before may not fit a smaller cluster: say where it came from.
+  if (previous && stringFlag(args, 'rf') === undefined && raw.count !== undefined && previous.settings.rf > Number(raw.count)) {
+    throw invalidArgument(`The previous cluster had RF ${previous.settings.rf}, more than the ${raw.count} node(s) asked for. Give --rf from 1 to ${raw.count}, e.g. "${ctx.prog} restart ${raw.count} --rf 1".`);
+  }
+  const request = validateStart(raw);
   // Everything the new cluster needs is checked before the old one is touched.
   const inputs = await prepareLaunch(ctx, request);
   if (previous === null) out.info('No previous cluster is known here; starting a new one.');

@@ -1,10 +1,20 @@
 // Reading the end of a log file without reading all of it, and following it as it grows.
 import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 
 const CHUNK = 64 * 1024;
+const NEWLINE = 0x0a;
 
-/** The last `count` lines (a trailing newline does not make an empty last line). */
-export async function readLastLines(file: string, count: number): Promise<string[]> {
+/** Current sizes: where a tail ends and following begins, so no line falls between the two. */
+export async function fileSizes(files: readonly string[]): Promise<number[]> {
+  return Promise.all(files.map(async (file) => (await stat(file).catch(() => undefined))?.size ?? 0));
+}
+
+/**
+ * The last `count` lines before byte `end` (default: the end of the file). A trailing newline does
+ * not make an empty last line. Bytes are decoded once, so a character split across chunks survives.
+ */
+export async function readLastLines(file: string, count: number, end?: number): Promise<string[]> {
   if (count <= 0) return [];
   let handle;
   try {
@@ -14,18 +24,19 @@ export async function readLastLines(file: string, count: number): Promise<string
     throw error;
   }
   try {
-    const { size } = await handle.stat();
+    const size = Math.min(end ?? Infinity, (await handle.stat()).size);
+    const chunks: Buffer[] = [];
+    let newlines = 0;
     let position = size;
-    let text = '';
-    while (position > 0) {
+    while (position > 0 && newlines <= count) {
       const length = Math.min(CHUNK, position);
       position -= length;
       const buffer = Buffer.alloc(length);
       await handle.read(buffer, 0, length, position);
-      text = buffer.toString('utf8') + text;
-      if (text.split('\n').length > count + 1) break;
+      chunks.unshift(buffer);
+      for (const byte of buffer) if (byte === NEWLINE) newlines += 1;
     }
-    const lines = text.split('\n');
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     return lines.slice(-count);
   } finally {
@@ -36,6 +47,8 @@ export async function readLastLines(file: string, count: number): Promise<string
 export interface FollowedFile {
   readonly node: number;
   readonly file: string;
+  /** Byte offset to follow from (what was already shown ends here). */
+  readonly from: number;
 }
 
 export interface FollowEvents {
@@ -46,7 +59,24 @@ export interface FollowEvents {
 interface Cursor {
   offset: number;
   ino: number | undefined;
+  /** The file's first bytes: a file deleted and recreated can get the same inode, but not the same head. */
+  head: Buffer;
   partial: string;
+  decoder: StringDecoder;
+}
+
+const HEAD_BYTES = 128;
+
+async function readHead(file: string, length = HEAD_BYTES): Promise<Buffer> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return Buffer.alloc(0);
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -55,9 +85,9 @@ interface Cursor {
  */
 export async function followFiles(files: readonly FollowedFile[], signal: AbortSignal, sleep: (ms: number) => Promise<void>, events: FollowEvents, intervalMs = 200): Promise<void> {
   const cursors = new Map<number, Cursor>();
-  for (const { node, file } of files) {
+  for (const { node, file, from } of files) {
     const s = await stat(file).catch(() => undefined);
-    cursors.set(node, { offset: s?.size ?? 0, ino: s?.ino, partial: '' });
+    cursors.set(node, { offset: from, ino: s?.ino, head: await readHead(file), partial: '', decoder: new StringDecoder('utf8') });
   }
   const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   while (!signal.aborted) {
@@ -65,11 +95,16 @@ export async function followFiles(files: readonly FollowedFile[], signal: AbortS
       const cursor = cursors.get(node)!;
       const s = await stat(file).catch(() => undefined);
       if (!s) continue;
-      if (s.size < cursor.offset || (cursor.ino !== undefined && s.ino !== cursor.ino)) {
-        events.notice(node, s.ino !== cursor.ino ? 'log file was replaced; reading the new one from its start' : 'log file was truncated; reading from its start');
-        Object.assign(cursor, { offset: 0, ino: s.ino, partial: '' });
+      if (s.size === cursor.offset && s.ino === cursor.ino) continue;
+      const head = await readHead(file);
+      const newInode = cursor.ino !== undefined && s.ino !== cursor.ino;
+      const shrunk = s.size < cursor.offset;
+      if (newInode || shrunk || !head.subarray(0, cursor.head.length).equals(cursor.head)) {
+        events.notice(node, shrunk && !newInode ? 'log file was truncated; reading from its start' : 'log file was replaced; reading the new one from its start');
+        Object.assign(cursor, { offset: 0, partial: '', decoder: new StringDecoder('utf8') });
       }
       cursor.ino = s.ino;
+      cursor.head = head;
       if (s.size === cursor.offset) continue;
       const handle = await open(file, 'r');
       try {
@@ -77,7 +112,8 @@ export async function followFiles(files: readonly FollowedFile[], signal: AbortS
         const buffer = Buffer.alloc(length);
         const { bytesRead } = await handle.read(buffer, 0, length, cursor.offset);
         cursor.offset += bytesRead;
-        const parts = (cursor.partial + buffer.subarray(0, bytesRead).toString('utf8')).split('\n');
+        // The decoder holds back an incomplete multi-byte character until its remaining bytes arrive.
+        const parts = (cursor.partial + cursor.decoder.write(buffer.subarray(0, bytesRead))).split('\n');
         cursor.partial = parts.pop() ?? '';
         for (const text of parts) events.line(node, text);
       } finally {

@@ -1,5 +1,6 @@
 // Failure drills on real engine clusters: freeze, crash, fail over, bring back, restart, capture.
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
@@ -177,6 +178,16 @@ describe('restart', () => {
     expect(resized.code, resized.stderr).toBe(0);
     expect(resized.json.settings).toMatchObject({ nodes: 2, basePort: port, partitions: 6 });
     expect((await sandbox.run(['stop'])).code).toBe(0);
+  });
+
+  it('explains a replication factor carried from a larger cluster instead of blaming a flag nobody typed', async () => {
+    sandbox = await createSandbox();
+    const last = { settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 3, raft: true, capture: false }, binary: { path: '/x', source: 'platform-package' } };
+    await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
+    const result = await sandbox.run(['restart', '2']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The previous cluster had RF 3, more than the 2 node(s) asked for. Give --rf from 1 to 2');
+    expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
   it('with no previous cluster acts like start, and a bad flag changes nothing', async () => {

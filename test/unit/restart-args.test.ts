@@ -1,0 +1,125 @@
+// What `restart` asks `start` for (src/commands/restart.ts restartArgs): flags win, otherwise the
+// previous cluster's shape, with partitions following a changed node count unless they were chosen.
+import { describe, expect, it } from 'vitest';
+import type { ParsedArgs } from '../../src/cli/args.js';
+import { validateStart } from '../../src/cluster/start-options.js';
+import { restartArgs } from '../../src/commands/restart.js';
+import type { ClusterSettings } from '../../src/state/cluster-state.js';
+
+type Previous = NonNullable<Parameters<typeof restartArgs>[1]>;
+
+function args(positionals: string[] = [], flags: Record<string, string | boolean> = {}): ParsedArgs {
+  return { positionals, flags };
+}
+
+function previous(settings: Partial<ClusterSettings> = {}, binary: Partial<Previous['binary']> = {}): Previous {
+  return {
+    settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false, ...settings },
+    binary: { path: '/opt/nano/engine', source: 'platform-package', ...binary },
+  };
+}
+
+describe('restartArgs with no previous cluster', () => {
+  it('passes only what the flags say', () => {
+    expect(restartArgs(args(), null)).toEqual({
+      count: undefined,
+      port: undefined,
+      partitions: undefined,
+      rf: undefined,
+      raft: false,
+      capture: false,
+      binary: undefined,
+      timeout: undefined,
+    });
+  });
+
+  it('passes every flag given', () => {
+    const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true }), null);
+    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5' });
+  });
+});
+
+describe('restartArgs with a previous cluster', () => {
+  it('carries the previous shape when no flag is given', () => {
+    expect(restartArgs(args(), previous())).toEqual({
+      count: '3',
+      port: '9000',
+      partitions: '3',
+      rf: '1',
+      raft: false,
+      capture: false,
+      binary: undefined,
+      timeout: undefined,
+    });
+    expect(validateStart(restartArgs(args(), previous()))).toMatchObject({ nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false });
+  });
+
+  it('lets every flag win over the previous value', () => {
+    const raw = restartArgs(
+      args(['3'], { port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' }),
+      previous({ rf: 2, partitions: 4, capture: false }, { source: 'flag', path: '/old/engine' }),
+    );
+    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' });
+  });
+
+  it('never carries the previous timeout', () => {
+    expect(restartArgs(args(), previous()).timeout).toBeUndefined();
+    expect(restartArgs(args([], { timeout: '12' }), previous()).timeout).toBe('12');
+  });
+
+  it('lets the partitions follow a changed node count when they were the default (one per node)', () => {
+    const raw = restartArgs(args(['5']), previous({ nodes: 3, partitions: 3 }));
+    expect(raw.count).toBe('5');
+    expect(raw.partitions).toBeUndefined();
+    expect(validateStart(raw)).toMatchObject({ nodes: 5, partitions: 5 });
+
+    const fewer = restartArgs(args(['2']), previous({ nodes: 3, partitions: 3 }));
+    expect(validateStart(fewer)).toMatchObject({ nodes: 2, partitions: 2 });
+  });
+
+  it('keeps customised partitions across a changed node count', () => {
+    const raw = restartArgs(args(['4']), previous({ nodes: 2, partitions: 8 }));
+    expect(raw.partitions).toBe('8');
+    expect(validateStart(raw)).toMatchObject({ nodes: 4, partitions: 8 });
+  });
+
+  it('lets customised partitions follow the count when they no longer give every node one', () => {
+    const raw = restartArgs(args(['5']), previous({ nodes: 2, partitions: 4 }));
+    expect(raw.partitions).toBeUndefined();
+    expect(validateStart(raw)).toMatchObject({ nodes: 5, partitions: 5 });
+  });
+
+  it('keeps the partitions when the count given is the same as before', () => {
+    expect(restartArgs(args(['3']), previous({ nodes: 3, partitions: 3 })).partitions).toBe('3');
+    expect(restartArgs(args(['3']), previous({ nodes: 3, partitions: 6 })).partitions).toBe('6');
+  });
+
+  it('carries Raft only when it was turned on with rf 1 (with rf > 1 it follows from rf)', () => {
+    expect(restartArgs(args(), previous({ rf: 1, raft: true })).raft).toBe(true);
+    expect(restartArgs(args(), previous({ rf: 3, raft: true })).raft).toBe(false);
+    expect(restartArgs(args(), previous({ rf: 1, raft: false })).raft).toBe(false);
+    // Lowering rf to 1 on a replicated cluster therefore turns Raft off...
+    expect(validateStart(restartArgs(args([], { rf: '1' }), previous({ rf: 3, raft: true })))).toMatchObject({ rf: 1, raft: false });
+    // ...while the rf > 1 cluster restarted as it was is still replicated.
+    expect(validateStart(restartArgs(args(), previous({ rf: 3, raft: true })))).toMatchObject({ rf: 3, raft: false });
+    expect(restartArgs(args([], { raft: true }), previous({ rf: 1, raft: false })).raft).toBe(true);
+  });
+
+  it('carries trace capture', () => {
+    expect(restartArgs(args(), previous({ capture: true })).capture).toBe(true);
+    expect(restartArgs(args([], { capture: true }), previous({ capture: false })).capture).toBe(true);
+  });
+
+  it('carries the binary only when it was chosen with --binary last time', () => {
+    expect(restartArgs(args(), previous({}, { source: 'flag', path: '/chosen/engine' })).binary).toBe('/chosen/engine');
+    for (const source of ['config', 'env', 'platform-package', 'repo-release', 'repo-debug']) {
+      expect(restartArgs(args(), previous({}, { source, path: '/found/engine' })).binary, source).toBeUndefined();
+    }
+    expect(restartArgs(args([], { binary: '/new/engine' }), previous({}, { source: 'config' })).binary).toBe('/new/engine');
+  });
+
+  it('ignores a boolean where a string flag is expected', () => {
+    // The parser never produces this, but a missing value must not become "true" as a port.
+    expect(restartArgs(args([], { port: true }), previous()).port).toBe('9000');
+  });
+});
