@@ -1,7 +1,7 @@
 // The resolver wired to the real machine; a failure becomes the user-facing error.
 import os from 'node:os';
 import { UserError } from '../errors.js';
-import { currentHost, fileKind, installedPackageDir } from './host.js';
+import { currentHost, explainMissingHere, fileKind, installedPackageDir } from './host.js';
 import { resolveBinary, type ResolvedBinary } from './resolve.js';
 
 export function findEngineBinary(options: { flag?: string | undefined; configured?: string | undefined; env: NodeJS.ProcessEnv; cwd: string }): ResolvedBinary {
@@ -14,6 +14,7 @@ export function findEngineBinary(options: { flag?: string | undefined; configure
     host: currentHost(),
     fileKind,
     packageDir: installedPackageDir,
+    explainMissing: explainMissingHere,
   });
   if (!resolution.ok) throw new UserError(resolution.message, { code: 'binary-not-found', details: resolution.details });
   return { path: resolution.path, source: resolution.source, sourceLabel: resolution.sourceLabel };

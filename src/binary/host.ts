@@ -1,8 +1,9 @@
 // Real-world inputs for the resolver: the file system, installed packages, and the host's libc.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { HostDescription, Libc } from '../../platforms.js';
+import { explainMissingPackage } from './missing-package.js';
 import type { FileKind } from './resolve.js';
 
 export function fileKind(file: string): FileKind {
@@ -43,4 +44,25 @@ export function currentHost(): HostDescription {
   let libc: Libc | undefined;
   if (process.platform === 'linux') libc = hostGlibcVersion() ? 'glibc' : 'musl';
   return { platform: process.platform, arch: process.arch, libc };
+}
+
+/** Why the platform package is missing, judged from the node_modules folders Node would search. */
+export function explainMissingHere(packageName: string): string[] {
+  return explainMissingPackage(packageName, {
+    searchDirs: require.resolve.paths(packageName) ?? [],
+    listDir: (dir) => {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return undefined;
+      }
+    },
+    readText: (file) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
 }

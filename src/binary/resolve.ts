@@ -18,6 +18,8 @@ export interface ResolverInputs {
   readonly fileKind: (file: string) => FileKind;
   /** Directory of an installed package, or undefined when it is not installed. */
   readonly packageDir: (packageName: string) => string | undefined;
+  /** Why a platform package is missing (cause and fix lines); optional. */
+  readonly explainMissing?: (packageName: string) => readonly string[];
 }
 
 export interface ResolvedBinary {
@@ -93,15 +95,14 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
   }
 
   const pkg = lookup.ok ? lookup.platform.packageName : undefined;
+  const pointAt = 'point at a binary with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>"';
+  let fix: string[];
+  if (pkg === undefined) fix = [`Fix: build nanobpmn for this host and ${pointAt}.`];
+  else if (inputs.packageDir(pkg) === undefined && inputs.explainMissing) fix = [...inputs.explainMissing(pkg), `Or ${pointAt}.`];
+  else fix = [`Fix: reinstall so npm adds the optional dependency ${pkg} (npm install --include=optional; --omit=optional skips it), or ${pointAt}.`];
   return {
     ok: false,
     message: 'No Nano engine binary found.',
-    details: [
-      'Looked in, in order:',
-      ...searched.map((s) => `  - ${s}`),
-      pkg
-        ? `Fix: reinstall so npm adds the optional dependency ${pkg} (npm install --include=optional; --omit=optional skips it), or point at a binary with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>".`
-        : 'Fix: point at a binary you built with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>".',
-    ],
+    details: ['Looked in, in order:', ...searched.map((s) => `  - ${s}`), ...fix],
   };
 }

@@ -7,7 +7,7 @@ import { checkEngineVersion } from '../binary/version.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
-import { readPackageJson } from '../package-files.js';
+import { bundledManifest, versionMismatch } from '../binary/manifest.js';
 import { readClusterState } from '../state/cluster-state.js';
 import { readConfig, writeConfig, type NanoConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
@@ -79,16 +79,10 @@ export async function unsetCommand(ctx: CommandContext, args: ParsedArgs): Promi
   return EXIT.ok;
 }
 
-interface BundledManifest {
-  readonly version?: string;
-  readonly commit?: string | null;
-  readonly date?: string | null;
-}
-
 export async function configCommand(ctx: CommandContext): Promise<number> {
   const { out, layout } = ctx;
   const config = await readConfig(layout.configFile);
-  const bundled = readPackageJson<BundledManifest>('binary-manifest.json');
+  const bundled = bundledManifest();
 
   // The binary `start` would run right now, or why there is none.
   const binary: { path: string | null; source: string | null; sourceLabel: string | null; version: string | null; error: string | null } = { path: null, source: null, sourceLabel: null, version: null, error: null };
@@ -110,6 +104,8 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
   if (binary.path === null) out.info(`Engine        none usable: ${binary.error}`);
   else out.info(`Engine        ${binary.path}\n              from ${binary.sourceLabel}, version ${binary.version ?? 'unknown'}${binary.error ? ` (${binary.error})` : ''}`);
   out.info(`Bundled nano  ${bundled?.version ?? 'unknown'}${bundled?.commit ? ` (${bundled.commit})` : ''}`);
+  const mismatch = binary.source === null ? null : versionMismatch(bundled, binary.source, binary.version);
+  if (mismatch) out.warn(mismatch);
   out.info(`Settings      bin=${config.binary ?? '(not set)'}  model-dir=${config.workspaceDir ?? '(not set)'}`);
 
   out.result({

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
+import { bundledManifest, versionMismatch } from '../binary/manifest.js';
 import { checkEngineVersion } from '../binary/version.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
@@ -73,6 +74,8 @@ export async function prepareLaunch(ctx: CommandContext, request: StartRequest):
   const hostGlibc = hostGlibcVersion();
   const version = await checkEngineVersion(binary.path, hostGlibc);
   if (version.warning) ctx.out.warn(version.warning);
+  const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
+  if (mismatch) ctx.out.warn(mismatch);
   return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc };
 }
 
