@@ -69,6 +69,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [],
     flags: {
       purge: { type: 'boolean', description: 'Also delete every node\'s engine data' },
+      force: { type: 'boolean', description: 'Also stop this home\'s engines that are not tracked (state lost or corrupt)' },
       timeout: { type: 'string', value: '<seconds>', description: 'Grace period before nodes are killed (default 10)' },
     },
     examples: [

@@ -1,7 +1,9 @@
 // Observing and stopping the tracked nodes; shared by start (--force, rollback), stop and status.
 import type { ProcessReader } from '../os/process-info.js';
 import { stopProcess, type StopDeps, type StopOutcome } from '../os/stop-process.js';
-import type { NodeRecord } from '../state/cluster-state.js';
+import type { FoundEngine } from '../os/find-engines.js';
+import type { ClusterState, NodeRecord } from '../state/cluster-state.js';
+import { UserError } from '../errors.js';
 import { classifyProcess, isOurs, type ProcessStatus } from './identity.js';
 
 export interface ObservedNode {
@@ -49,4 +51,20 @@ export function describeStop(result: NodeStopResult): string {
     case 'failed':
       return `node ${result.id} (pid ${result.pid}) is still alive after SIGKILL`;
   }
+}
+
+/** Engines found by evidence that the state file does not track (same PID and start time). */
+export function untracked(found: readonly FoundEngine[], state: ClusterState | null): FoundEngine[] {
+  return found.filter((engine) => !state?.nodes.some((n) => n.pid === engine.pid && n.startTime === engine.startTime));
+}
+
+export function describeEngines(engines: readonly FoundEngine[]): string {
+  return engines.map((e) => `pid ${e.pid}${e.nodeId !== null ? ` (node ${e.nodeId}${e.port !== null ? `, port ${e.port}` : ''})` : ''}`).join(', ');
+}
+
+export function untrackedError(engines: readonly FoundEngine[], prog: string, what: string): UserError {
+  return new UserError(
+    `${engines.length} engine process(es) of this home run without being tracked: ${describeEngines(engines)}. They use its data, so ${what} would clash with them.`,
+    { code: 'untracked-engines', details: [`Stop them with "${prog} stop --force".`] },
+  );
 }

@@ -46,6 +46,14 @@ export const SHAPE_VARIABLES = [
 
 export const LOOPBACK = '127.0.0.1';
 
+/**
+ * Set on every node we spawn, naming the state home. It is evidence only we create, so engines of a
+ * home can be found even when cluster.json is lost (a user's shell may export NANOBPMN_DATA_DIR, but
+ * not this).
+ */
+export const MANAGED_BY = 'C8CTL_NANO_MANAGED_BY';
+export const CLUSTER_SECRET = 'NANOBPMN_CLUSTER_SECRET';
+
 export function raftEnabled(shape: Pick<ClusterShape, 'rf' | 'raft'>): boolean {
   return shape.raft || shape.rf > 1;
 }
@@ -60,9 +68,11 @@ export interface PlanInputs {
   readonly workspaceDir: string;
   /** The user's environment, consulted only for the overridable defaults and NO_COLOR. */
   readonly userEnv: Readonly<Record<string, string | undefined>>;
+  /** Shared by every node so peers authenticate each other (the user's own, or one made per cluster). */
+  readonly clusterSecret: string;
 }
 
-export function planNodes({ shape, layout, workspaceDir, userEnv }: PlanInputs): NodePlan[] {
+export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret }: PlanInputs): NodePlan[] {
   const ports = Array.from({ length: shape.nodes }, (_, id) => shape.basePort + id);
   const peers = ports.map(nodeUrl).join(',');
   const shared: Record<string, string> = {
@@ -71,6 +81,8 @@ export function planNodes({ shape, layout, workspaceDir, userEnv }: PlanInputs):
     NANOBPMN_RF: String(shape.rf),
     ...(raftEnabled(shape) ? { NANOBPMN_RAFT: '1' } : {}),
     NANOBPMN_WORKSPACE_DIR: workspaceDir,
+    [CLUSTER_SECRET]: clusterSecret,
+    [MANAGED_BY]: layout.home,
   };
   for (const [name, fallback] of Object.entries(OVERRIDABLE_DEFAULTS)) {
     const exported = userEnv[name];

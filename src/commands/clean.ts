@@ -4,7 +4,7 @@
 import { lstat, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParsedArgs } from '../cli/args.js';
-import { observeProcesses } from '../cluster/lifecycle.js';
+import { observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { isOurs } from '../cluster/identity.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, removeClusterState } from '../state/cluster-state.js';
@@ -41,6 +41,9 @@ export async function cleanCommand(ctx: CommandContext, args: ParsedArgs): Promi
   if (alive.length > 0) {
     throw new UserError(`clean refuses while the cluster runs (node(s) ${alive.map((n) => n.record.id).join(', ')} alive). Stop it first with "${ctx.prog} stop".`, { code: 'cluster-running' });
   }
+  // Engines the state does not track still use the data: found by evidence, they stop clean too.
+  const strays = untracked(await effects.findEngines(layout.home, layout.dataDir), state);
+  if (strays.length > 0) throw untrackedError(strays, ctx.prog, 'deleting their data');
 
   if (withWorkspace && !(args.flags.yes === true || ctx.assumeYes)) {
     const what = `models/ and workers/ in ${workspace}`;

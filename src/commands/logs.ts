@@ -7,14 +7,14 @@ import { parseWholeNumber } from '../cluster/start-options.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { interleave, prefixed } from '../logs/merge.js';
 import { fileSizes, followFiles, readLastLines } from '../logs/tail.js';
-import { readClusterState } from '../state/cluster-state.js';
+import { redact, secretsOf } from '../cluster/redact.js';
+import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import type { CommandContext } from './context.js';
 
 const DEFAULT_LINES = 50;
 const CONTEXT_LINES = 50;
 
-async function nodesWithLogs(ctx: CommandContext): Promise<number[]> {
-  const state = await readClusterState(ctx.layout.stateFile);
+async function nodesWithLogs(ctx: CommandContext, state: ClusterState | null): Promise<number[]> {
   if (state) return state.nodes.map((n) => n.id);
   const names = await readdir(ctx.layout.logsDir).catch(() => [] as string[]);
   return names
@@ -32,7 +32,9 @@ export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const follow = args.flags.follow === true;
   if (follow && out.mode === 'json') throw invalidArgument('--follow cannot be combined with --json: a followed log never ends as one JSON document.');
 
-  const ids = await nodesWithLogs(ctx);
+  const state = await readClusterState(layout.stateFile);
+  const secrets = secretsOf(state);
+  const ids = await nodesWithLogs(ctx, state);
   if (ids.length === 0) throw new UserError(`No node logs in ${layout.logsDir} yet. Start a cluster with "${ctx.prog} start".`, { code: 'no-logs' });
   const selected = args.positionals[0] === undefined ? ids : [parseNodeId(args.positionals[0], ids, 'logs')];
   const withPrefix = selected.length > 1;
@@ -41,7 +43,7 @@ export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const ends = await fileSizes(selected.map((node) => layout.nodeLog(node)));
   // Extra lines give untimed lines near the cut a timestamp to sort by; only `count` are shown.
   const perNode = await Promise.all(selected.map(async (node, i) => ({ node, lines: await readLastLines(layout.nodeLog(node), count + CONTEXT_LINES, ends[i]) })));
-  const tail = count === 0 ? [] : interleave(perNode).slice(-count);
+  const tail = (count === 0 ? [] : interleave(perNode).slice(-count)).map((line) => ({ ...line, text: redact(line.text, secrets) }));
   for (const line of tail) out.info(prefixed(line, withPrefix));
   out.result({ nodes: selected, lines: tail });
   if (!follow) return EXIT.ok;
@@ -51,7 +53,7 @@ export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promis
     ctx.interrupt,
     ctx.effects.sleep,
     {
-      line: (node, text) => out.info(prefixed({ node, text }, withPrefix)),
+      line: (node, text) => out.info(prefixed({ node, text: redact(text, secrets) }, withPrefix)),
       notice: (node, text) => out.warn(`node-${node}: ${text}`),
     },
   );

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { knownCauses, lastLines } from '../cluster/diagnose.js';
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
-import { processEnv } from '../cluster/plan.js';
+import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
+import { redact } from '../cluster/redact.js';
 import type { ReadyOutcome, WaitingNode } from '../cluster/readiness.js';
 import { EXIT, UserError } from '../errors.js';
 import { SpawnError, logOffset, type SpawnedProcess } from '../os/spawn-node.js';
@@ -105,7 +106,8 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
   }
   if (outcome.kind === 'exited') {
     const node = f.targets.find((t) => t.id === outcome.nodeId)!;
-    const output = await readLogSince(node.log, f.offsets.get(node.id) ?? 0);
+    const secret = node.env[CLUSTER_SECRET];
+    const output = redact(await readLogSince(node.log, f.offsets.get(node.id) ?? 0), secret ? [secret] : []);
     const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
     const causes = knownCauses(output, { port: node.port, hostGlibc: f.hostGlibc, binary: f.binary });
     const tail = lastLines(output, LOG_TAIL_LINES);

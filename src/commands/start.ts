@@ -1,12 +1,13 @@
 // `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest, versionMismatch } from '../binary/manifest.js';
 import { checkEngineVersion } from '../binary/version.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
-import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
-import { planNodes, raftEnabled } from '../cluster/plan.js';
+import { anyAlive, observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
+import { CLUSTER_SECRET, planNodes, raftEnabled } from '../cluster/plan.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
@@ -20,7 +21,7 @@ import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
 import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
-import { stopTrackedCluster } from './stop.js';
+import { stopStrays, stopTrackedCluster } from './stop.js';
 
 export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const request = validateStart({
@@ -42,7 +43,10 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   const before = await readClusterState(layout.stateFile);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
   if (runningBefore && !request.force) throw alreadyRunning(ctx, before);
-  if (!runningBefore) await checkPortsFree(ports, effects, ctx.prog);
+  // Engines of this home that the state does not track (a lost state file) would share the data dirs.
+  const strays = untracked(await effects.findEngines(layout.home, layout.dataDir), before);
+  if (strays.length > 0 && !request.force) throw untrackedError(strays, ctx.prog, 'a new cluster');
+  if (!runningBefore && strays.length === 0) await checkPortsFree(ports, effects, ctx.prog);
 
   await ensurePrivateDir(layout.home);
   const releaseLock = await acquireLock(layout.lockFile, 'start', { readProcess: effects.readProcess });
@@ -60,6 +64,11 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
         await removeClusterState(layout.stateFile);
         out.warn(`Removed stale state: the cluster started ${existing.createdAt} is no longer running.`);
       }
+    }
+    if (strays.length > 0) {
+      out.info('Stopping untracked engines of this home first (--force)…');
+      await stopStrays(ctx, strays, DEFAULT_STOP_TIMEOUT_S * 1000);
+      await checkPortsFree(ports, effects, ctx.prog);
     }
     return await launch(ctx, request, inputs);
   } finally {
@@ -97,7 +106,9 @@ export interface LaunchInputs {
 /** Spawns, records and waits for a new cluster; the caller holds the lock and has checked the ports. */
 export async function launch(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs): Promise<number> {
   const { out, layout, effects } = ctx;
-  const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env });
+  // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
+  const clusterSecret = ctx.env[CLUSTER_SECRET] || randomBytes(32).toString('hex');
+  const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret });
   const conflict = dataShapeConflict(await readDataShape(layout.dataDir), request, layout.dataDir, ctx.prog);
   if (conflict) throw conflict;
 

@@ -1,7 +1,9 @@
 // `nano status [--port P]`: the truth about the managed cluster (OS first, then HTTP, never hanging),
 // or, with no managed cluster, what answers on a port.
 import type { ParsedArgs } from '../cli/args.js';
-import { observeProcesses } from '../cluster/lifecycle.js';
+import { describeEngines, observeProcesses } from '../cluster/lifecycle.js';
+import { redact, secretsOf } from '../cluster/redact.js';
+import { readLastLines } from '../logs/tail.js';
 import { DEFAULT_BASE_PORT, parsePort } from '../cluster/start-options.js';
 import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
 import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
@@ -12,6 +14,7 @@ import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import type { CommandContext } from './context.js';
 
 const PROBE_TIMEOUT_MS = 800;
+const EXITED_LOG_LINES = 3;
 
 const httpStatusOf = (r: ProbeResult): HttpStatus => (r.kind === 'answers' ? (r.status < 300 ? 'answers' : 'error') : r.kind);
 
@@ -30,11 +33,14 @@ async function fetchLeadership(ctx: CommandContext, url: string): Promise<Partit
 async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<number> {
   const { out, effects } = ctx;
   const observed = await observeProcesses(state.nodes, effects.readProcess);
+  const secrets = secretsOf(state);
   // Only running processes are asked over HTTP, all at once; the OS already told us about the rest.
   const nodes = await Promise.all(
     observed.map(async ({ record, process }) => {
       const http: HttpStatus = shouldProbe(process) ? httpStatusOf(await effects.probe.getJson(`${record.url}/v2/topology`, PROBE_TIMEOUT_MS)) : 'not-probed';
-      return { id: record.id, port: record.port, url: record.url, pid: record.pid, process, http, log: record.log };
+      // A node that died from outside: we were not its parent, so its exit code is unknowable; its log tells.
+      const lastLog = process === 'exited' ? (await readLastLines(record.log, EXITED_LOG_LINES)).map((line) => redact(line, secrets)) : undefined;
+      return { id: record.id, port: record.port, url: record.url, pid: record.pid, process, http, log: record.log, ...(lastLog ? { exitCode: null, lastLog } : {}) };
     }),
   );
   const word = clusterWord(nodes);
@@ -58,6 +64,12 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
       out.info(`  partition ${p.partition}: ${leader}${p.term !== null ? `, term ${p.term}` : ''}${p.recovering ? ', recovering' : ''}`);
     }
   }
+  for (const node of nodes) {
+    if (!node.lastLog || node.lastLog.length === 0) continue;
+    out.info('');
+    out.info(`Node ${node.id} exited (exit code unknown: it was not started by this command). Last lines of ${node.log}:`);
+    for (const line of node.lastLog) out.info(`  ${line}`);
+  }
   if (nodes.some((n) => n.process === 'stale')) {
     out.warn(`Some recorded PIDs now belong to other processes (stale state); they are left alone. "${ctx.prog} stop" forgets them.`);
   }
@@ -79,9 +91,13 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
 
 async function externalStatus(ctx: CommandContext, port: number): Promise<number> {
   const { out } = ctx;
+  const strays = await ctx.effects.findEngines(ctx.layout.home, ctx.layout.dataDir);
+  if (strays.length > 0) {
+    out.warn(`${strays.length} engine process(es) of this home run without state (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them.`);
+  }
   const url = nodeUrl(port);
   const answer = await ctx.effects.probe.getJson(`${url}/v2/topology`, PROBE_TIMEOUT_MS * 2);
-  const base = { managed: false, port, url, home: ctx.layout.home };
+  const base = { managed: false, port, url, home: ctx.layout.home, untracked: strays };
 
   if (answer.kind === 'answers' && answer.status < 300) {
     const product = identifyProduct(answer.body);

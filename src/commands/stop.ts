@@ -1,7 +1,9 @@
-// `nano stop [--purge] [--timeout <s>]`: stop every node we can prove is ours, then forget the cluster.
-import { rm } from 'node:fs/promises';
+// `nano stop [--purge] [--force] [--timeout <s>]`: stop every node we can prove is ours, then forget the
+// cluster. --force also stops this home's engines that the state does not track (or when it is lost).
+import { rename, rm } from 'node:fs/promises';
 import type { ParsedArgs } from '../cli/args.js';
-import { describeStop, stopNodes, type NodeStopResult } from '../cluster/lifecycle.js';
+import { describeEngines, describeStop, stopNodes, untracked, untrackedError, type NodeStopResult } from '../cluster/lifecycle.js';
+import type { FoundEngine } from '../os/find-engines.js';
 import { DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, removeClusterState, type ClusterState } from '../state/cluster-state.js';
@@ -12,29 +14,49 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const { out, layout, effects } = ctx;
   const graceMs = parseSeconds('--timeout', typeof args.flags.timeout === 'string' ? args.flags.timeout : undefined, DEFAULT_STOP_TIMEOUT_S);
   const purge = args.flags.purge === true;
+  const force = args.flags.force === true;
 
-  const state = await readClusterState(layout.stateFile);
-  if (state === null) {
+  // A corrupt state file stops a plain stop; with --force this home's engines are found without it.
+  let state: ClusterState | null = null;
+  let corrupt: UserError | null = null;
+  try {
+    state = await readClusterState(layout.stateFile);
+  } catch (error) {
+    if (!(error instanceof UserError && error.code === 'corrupt-state') || !force) throw error;
+    corrupt = error;
+  }
+  const strays = untracked(await effects.findEngines(layout.home, layout.dataDir), state);
+
+  if (state === null && strays.length === 0) {
     // Without state we cannot prove no engine of ours still uses the data, so --purge deletes nothing here.
-    out.info(`Nothing to stop: no cluster is tracked in ${layout.home}.${purge ? ' No data was deleted.' : ''}`);
+    out.info(`Nothing to stop: no cluster is tracked in ${layout.home} and none of its engines runs.${purge ? ' No data was deleted.' : ''}`);
+    if (corrupt) await setCorruptStateAside(ctx);
     out.result({ ok: true, stopped: [], purged: false, message: 'no cluster tracked' });
     return EXIT.ok;
   }
+  if (state === null && !force) throw untrackedError(strays, ctx.prog, 'starting or cleaning');
 
   const releaseLock = await acquireLock(layout.lockFile, 'stop', { readProcess: effects.readProcess });
   try {
-    const results = await stopTrackedCluster(ctx, state, graceMs);
+    const results = state ? await stopTrackedCluster(ctx, state, graceMs) : [];
+    const strayResults = force ? await stopStrays(ctx, strays, graceMs) : [];
+    if (!force && strays.length > 0) {
+      out.warn(`${strays.length} more engine process(es) of this home run untracked (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them too.`);
+    }
+    if (corrupt) await setCorruptStateAside(ctx);
     if (purge) await purgeData(ctx);
+    const all = [...results, ...strayResults];
     const stale = results.filter((r) => r.outcome === 'stale').length;
-    const stopped = results.filter((r) => r.outcome === 'graceful' || r.outcome === 'forced').length;
+    const stopped = all.filter((r) => r.outcome === 'graceful' || r.outcome === 'forced').length;
     const summary =
       stopped === 0
         ? `No node was running${stale > 0 ? ' (the state was stale)' : ''}; the cluster is forgotten.`
-        : `Cluster stopped (${stopped} of ${results.length} node(s) were running).`;
+        : `Cluster stopped (${stopped} engine process(es) were running).`;
     out.success(`${summary} ${purge ? 'Engine data deleted.' : `Engine data kept in ${layout.dataDir}.`} Logs kept in ${layout.logsDir}.`);
     out.result({
       ok: true,
       stopped: results.map((r) => ({ id: r.id, pid: r.pid, outcome: r.outcome, ms: r.ms })),
+      untracked: strayResults.map((r) => ({ pid: r.pid, outcome: r.outcome, ms: r.ms })),
       staleState: stale > 0,
       purged: purge,
       dataDir: layout.dataDir,
@@ -44,6 +66,25 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
   } finally {
     await releaseLock();
   }
+}
+
+/** Stops engines found by evidence; like tracked nodes, each is identity-checked before every signal. */
+export async function stopStrays(ctx: CommandContext, strays: readonly FoundEngine[], graceMs: number): Promise<NodeStopResult[]> {
+  const results = await stopNodes(strays.map((e) => ({ id: e.nodeId ?? -1, pid: e.pid, startTime: e.startTime })), graceMs, ctx.effects);
+  for (const r of results) {
+    const line = `untracked engine pid ${r.pid}: ${r.outcome === 'graceful' ? 'stopped gracefully' : r.outcome === 'forced' ? 'killed after the grace period' : r.outcome}`;
+    if (r.outcome === 'failed') ctx.out.error(line);
+    else ctx.out.success(line);
+  }
+  if (results.some((r) => r.outcome === 'failed')) throw new UserError('Some untracked engine processes could not be stopped.', { code: 'stop-failed' });
+  return results;
+}
+
+/** A corrupt state file is kept, renamed, for whoever wants to look at it; it is never just deleted. */
+async function setCorruptStateAside(ctx: CommandContext): Promise<void> {
+  const aside = `${ctx.layout.stateFile}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await rename(ctx.layout.stateFile, aside);
+  ctx.out.warn(`The unreadable state file was moved to ${aside}.`);
 }
 
 /**

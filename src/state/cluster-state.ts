@@ -63,7 +63,7 @@ export function stateProblem(value: unknown): string | null {
 
 export function corruptStateError(file: string, reason: string): UserError {
   return new UserError(
-    `The cluster state file ${file} cannot be read: ${reason}. Check for engine processes left running (pgrep -fa nanobpm) and stop them, then move the file aside: mv '${file}' '${file}.bad'`,
+    `The cluster state file ${file} cannot be read: ${reason}. "stop --force" finds this home's engines without it, stops them and moves the file aside.`,
     { code: 'corrupt-state' },
   );
 }

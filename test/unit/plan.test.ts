@@ -9,9 +9,21 @@ function shape(overrides: Partial<ClusterShape> = {}): ClusterShape {
   return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, ...overrides };
 }
 
+const SECRET = 'cluster-secret-for-tests';
+
 function plan(s: Partial<ClusterShape>, userEnv: PlanInputs['userEnv'] = {}) {
-  return planNodes({ shape: shape(s), layout, workspaceDir: WORKSPACE, userEnv });
+  return planNodes({ shape: shape(s), layout, workspaceDir: WORKSPACE, userEnv, clusterSecret: SECRET });
 }
+
+describe('planNodes: the cluster secret and our marker', () => {
+  it('gives every node the same secret and names the home in the marker variable', () => {
+    const nodes = plan({ nodes: 3, partitions: 3 });
+    for (const node of nodes) {
+      expect(node.env.NANOBPMN_CLUSTER_SECRET).toBe(SECRET);
+      expect(node.env.C8CTL_NANO_MANAGED_BY).toBe('/h');
+    }
+  });
+});
 
 describe('planNodes with one node', () => {
   const [node, ...rest] = plan({ nodes: 1, basePort: 9100, partitions: 2 });

@@ -1,0 +1,83 @@
+// Finding a home's engine processes without cluster.json: by evidence that they are ours. On Linux
+// that is their environment: our marker naming this home, and a data dir under its data/. Elsewhere
+// `ps -E` shows the environment of the user's own processes (best effort).
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { MANAGED_BY } from '../cluster/plan.js';
+import type { ProcessReader } from './process-info.js';
+
+export interface FoundEngine {
+  readonly pid: number;
+  readonly startTime: string;
+  readonly frozen: boolean;
+  readonly port: number | null;
+  readonly nodeId: number | null;
+}
+
+/** Pure: does this environment belong to a node of the home whose data dir is `dataDir`? */
+export function environmentIsOurs(env: ReadonlyMap<string, string>, home: string, dataDir: string): boolean {
+  const data = env.get('NANOBPMN_DATA_DIR');
+  return env.get(MANAGED_BY) === home && data !== undefined && data.startsWith(dataDir + path.sep);
+}
+
+export function parseEnviron(raw: string): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const entry of raw.split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) env.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  return env;
+}
+
+const numberOrNull = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null);
+
+async function linuxCandidates(home: string, dataDir: string): Promise<Array<{ pid: number; env: Map<string, string> }>> {
+  const found: Array<{ pid: number; env: Map<string, string> }> = [];
+  const entries = await readdir('/proc');
+  await Promise.all(
+    entries.map(async (entry) => {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return;
+      try {
+        const env = parseEnviron(await readFile(`/proc/${entry}/environ`, 'utf8'));
+        if (environmentIsOurs(env, home, dataDir)) found.push({ pid: Number(entry), env });
+      } catch {
+        // gone, or another user's process: not ours either way
+      }
+    }),
+  );
+  return found;
+}
+
+const execFileAsync = promisify(execFile);
+
+async function psCandidates(home: string, dataDir: string): Promise<Array<{ pid: number; env: Map<string, string> }>> {
+  try {
+    const { stdout } = await execFileAsync('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 });
+    const found: Array<{ pid: number; env: Map<string, string> }> = [];
+    for (const line of stdout.split('\n')) {
+      const pid = Number(line.trim().split(/\s+/)[0]);
+      if (!pid || pid === process.pid || !line.includes(`${MANAGED_BY}=${home}`)) continue;
+      const env = new Map<string, string>();
+      for (const match of line.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S*)/g)) env.set(match[1]!, match[2]!);
+      if (environmentIsOurs(env, home, dataDir)) found.push({ pid, env });
+    }
+    return found;
+  } catch {
+    return [];
+  }
+}
+
+export async function findEngines(home: string, dataDir: string, readProcess: ProcessReader, platform: NodeJS.Platform = process.platform): Promise<FoundEngine[]> {
+  if (platform === 'win32') return []; // no way to read another process's environment here
+  const candidates = platform === 'linux' ? await linuxCandidates(home, dataDir) : await psCandidates(home, dataDir);
+  const engines = await Promise.all(
+    candidates.map(async ({ pid, env }) => {
+      const facts = await readProcess(pid);
+      if (facts === null || facts.state === 'zombie') return null;
+      return { pid, startTime: facts.startTime, frozen: facts.state === 'stopped', port: numberOrNull(env.get('PORT')), nodeId: numberOrNull(env.get('NANOBPMN_NODE_ID')) };
+    }),
+  );
+  return engines.filter((e): e is FoundEngine => e !== null).sort((a, b) => (a.nodeId ?? 0) - (b.nodeId ?? 0) || a.pid - b.pid);
+}
