@@ -34,9 +34,13 @@ function published(name: string): boolean {
   }
 }
 
-function publish(target: string, extra: string[]): void {
+// npm refuses a prerelease without a dist-tag, and it must never become `latest`: tag it with its id.
+const prerelease = /-([0-9A-Za-z-]+)/.exec(version)?.[1];
+const tag = prerelease ? ['--tag', /^\d/.test(prerelease) ? 'next' : prerelease] : [];
+
+function publish(target: string): void {
   // --ignore-scripts: what is published was built beforehand; no lifecycle script may rebuild it here.
-  npm(['publish', target, '--access', 'public', '--ignore-scripts', ...registry, ...(dryRun ? ['--dry-run'] : []), ...extra]);
+  npm(['publish', target, '--access', 'public', '--ignore-scripts', ...tag, ...registry, ...(dryRun ? ['--dry-run'] : [])]);
 }
 
 const failures: string[] = [];
@@ -52,7 +56,7 @@ for (const platform of platforms) {
     continue;
   }
   try {
-    publish(tarball, []);
+    publish(tarball);
     process.stdout.write(`✓ ${label}${dryRun ? ' (dry run)' : ''}\n`);
   } catch (error) {
     failures.push(`${label}: ${String((error as { stderr?: string }).stderr ?? error).trim().split('\n').slice(-3).join(' ')}`);
@@ -71,7 +75,7 @@ if (published(root.name)) {
   process.stdout.write(`  ${root.name}@${version}: already published, skipped\n`);
 } else {
   try {
-    publish(rootDir, []);
+    publish(rootDir);
   } catch (error) {
     fail(`${root.name}@${version}: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
   }

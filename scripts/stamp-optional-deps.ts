@@ -1,6 +1,7 @@
 // npm run stamp-optional-deps -- <version> [--package <dir>] [--only <id,...>]
 // Pins every platform package in optionalDependencies to exactly <version>, so a release installs the
-// engine built for it and nothing else.
+// engine built for it and nothing else. --only pins just the platforms named and drops the others
+// (for a test registry that holds only those).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -39,12 +39,12 @@ export function inspectExecutable(head: Buffer): ExecutableInfo {
   return { format: 'unknown' };
 }
 
-const FORMAT_NAME = { elf: 'ELF (Linux)', macho: 'Mach-O (macOS)', pe: 'PE (Windows)' } as const;
+const FORMAT_NAME = { elf: 'an ELF (Linux)', macho: 'a Mach-O (macOS)', pe: 'a PE (Windows)' } as const;
 
 /** Why this file cannot be the binary for that platform, or null when it can. */
 export function executableProblem(platform: Platform, info: ExecutableInfo): string | null {
   if (info.format === 'unknown') return 'it is not an executable (no ELF, Mach-O or PE header)';
-  if (info.os !== platform.os) return `it is a ${FORMAT_NAME[info.format]} executable, not one for ${platform.os}`;
+  if (info.os !== platform.os) return `it is ${FORMAT_NAME[info.format]} executable, not one for ${platform.os}`;
   if (!info.cpus.includes(platform.cpu)) return `it is built for ${info.cpus.join(', ')}, not ${platform.cpu}`;
   return null;
 }

@@ -25,7 +25,9 @@ export function explainMissingPackage(wanted: string, facts: InstallFacts): stri
     lines.push(`Cause: the engine for another machine is installed instead: ${foreign.join(', ')}. This node_modules was installed elsewhere (copied between machines or into a container). Fix: reinstall on this machine (npm ci, or c8ctl load plugin again).`);
   }
 
-  const locked = facts.searchDirs
+  // npm lockfiles list every platform's package, so a lockfile entry says nothing once another
+  // platform's package explains the gap.
+  const locked = foreign.length > 0 ? undefined : facts.searchDirs
     .map((dir) => path.join(path.dirname(dir), 'package-lock.json'))
     .find((lock) => facts.readText(lock)?.includes(`"node_modules/${wanted}"`));
   if (locked) {

@@ -9,19 +9,18 @@ export interface ParsedArgs {
   readonly flags: Readonly<Record<string, string | boolean>>;
 }
 
-/** Levenshtein distance, for "did you mean". */
+/** Edit distance counting a swap of neighbours as one edit ("strat" → "start"), for "did you mean". */
 function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j += 1) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {
@@ -59,7 +58,7 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
       if (/^-\d/.test(token.rawName)) {
         // parseArgs splits "-10" into short options; name what the user actually typed.
         const typed = argv[token.index] ?? token.rawName;
-        throw invalidArgument(`"${typed}" is not valid for ${command}: counts and ports are positive whole numbers.`);
+        throw invalidArgument(`"${typed}" is not valid for ${command}: no argument here is negative (node ids start at 0, counts and ports at 1).`);
       }
       const guess = closest(token.rawName, known);
       throw invalidArgument(

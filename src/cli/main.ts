@@ -51,6 +51,9 @@ export async function runNano(argv: readonly string[], host: HostInfo): Promise<
       return EXIT.ok;
     }
     const spec = findSubcommand(first);
+    if (!spec && first.startsWith('-')) {
+      throw new UserError(`"${first}" is not a subcommand: flags go after one, e.g. "${host.prog} start ${first}${rest[0] && !rest[0].startsWith('-') ? ` ${rest[0]}` : ''}". See "${host.prog} --help".`, { code: 'invalid-argument' });
+    }
     if (!spec) {
       const names = NANO_SUBCOMMANDS.map((s) => s.name);
       const guess = closest(first, names);

@@ -41,7 +41,11 @@ export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const action = actionText as Action;
   if (args.flags.signal !== undefined && action !== 'kill') throw invalidArgument(`--signal goes with "kill" only, not "${action}".`);
   const signal = parseSignal(stringFlag(args, 'signal'));
+  // Every value is checked before the node is touched: a bad --timeout must not leave it half restarted.
   const timeout = stringFlag(args, 'timeout');
+  if (timeout !== undefined && action === 'kill') throw invalidArgument(`--timeout goes with stop, start and restart, not "kill" (a crash has no grace period).`);
+  const graceMs = parseSeconds('--timeout', action === 'stop' ? timeout : undefined, DEFAULT_STOP_TIMEOUT_S);
+  const readyMs = parseSeconds('--timeout', action === 'start' || action === 'restart' ? timeout : undefined, DEFAULT_START_TIMEOUT_S);
 
   const releaseLock = await acquireLock(layout.lockFile, `node ${node.id} ${action}`, { readProcess: effects.readProcess });
   try {
@@ -49,13 +53,13 @@ export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promis
     const current = await readClusterState(layout.stateFile);
     if (!current) throw noClusterError(layout.home, ctx.prog);
     const record = current.nodes.find((n) => n.id === node.id)!;
-    if (action === 'stop') return await stopOne(ctx, record, parseSeconds('--timeout', timeout, DEFAULT_STOP_TIMEOUT_S));
+    if (action === 'stop') return await stopOne(ctx, record, graceMs);
     if (action === 'kill') return await killOne(ctx, record, signal);
-    if (action === 'start') return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S));
+    if (action === 'start') return await startOne(ctx, current, record, readyMs);
     // restart = stop + start, reported as one result (JSON mode prints a single document).
     const quiet = { ...ctx, out: { ...ctx.out, result: () => undefined } };
-    await stopOne(quiet, record, parseSeconds('--timeout', undefined, DEFAULT_STOP_TIMEOUT_S));
-    return await startOne(ctx, current, record, parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S), 'restart');
+    await stopOne(quiet, record, graceMs);
+    return await startOne(ctx, current, record, readyMs, 'restart');
   } finally {
     await releaseLock();
   }

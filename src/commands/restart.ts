@@ -2,7 +2,7 @@
 // The previous shape comes from the running cluster, or from the last one started (kept after stop).
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { checkPortsFree } from '../cluster/preflight.js';
-import { DEFAULT_STOP_TIMEOUT_S, validateStart, type RawStartArgs } from '../cluster/start-options.js';
+import { DEFAULT_STOP_TIMEOUT_S, parseWholeNumber, validateStart, type RawStartArgs } from '../cluster/start-options.js';
 import { invalidArgument } from '../errors.js';
 import type { ClusterSettings } from '../state/cluster-state.js';
 import { readClusterState } from '../state/cluster-state.js';
@@ -50,7 +50,8 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
   const raw = restartArgs(args, previous);
   // A replication factor carried from before may not fit a smaller cluster: say where it came from.
-  if (previous && stringFlag(args, 'rf') === undefined && raw.count !== undefined && previous.settings.rf > Number(raw.count)) {
+  const count = raw.count === undefined ? undefined : parseWholeNumber(raw.count);
+  if (previous && stringFlag(args, 'rf') === undefined && count !== undefined && count >= 1 && previous.settings.rf > count) {
     throw invalidArgument(`The previous cluster had RF ${previous.settings.rf}, more than the ${raw.count} node(s) asked for. Give --rf from 1 to ${raw.count}, e.g. "${ctx.prog} restart ${raw.count} --rf 1".`);
   }
   const request = validateStart(raw);

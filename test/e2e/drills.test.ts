@@ -225,15 +225,14 @@ describe('trace capture', () => {
 
     const partition = partitionOf(instanceKey);
     const owner = (await consoleTopology(port)).partitions.find((p: any) => p.partition_id === partition).owner as number;
-    for (const id of [0, 1, 2]) {
-      const response = await fetch(`${url(port + id)}/console/api/traces/${instanceKey}`, { signal: AbortSignal.timeout(5_000) });
-      if (id === owner) {
-        expect(response.status).toBe(200);
-        expect(await response.json()).toMatchObject({ instanceKey, processId: 'e2e-one-task', outcome: 'completed', path: ['start', 'work', 'end'] });
-      } else {
-        expect(response.status).toBe(404);
-      }
-    }
+    // The trace store is updated asynchronously after the job completes: wait for it to catch up.
+    const traceAt = async (port: number): Promise<{ status: number; body: any }> => {
+      const response = await fetch(`${url(port)}/console/api/traces/${instanceKey}`, { signal: AbortSignal.timeout(5_000) });
+      return { status: response.status, body: response.ok ? await response.json() : await response.text() };
+    };
+    await waitUntil(async () => (await traceAt(port + owner)).body?.outcome === 'completed', 15_000, 'the owner node to trace the completed instance');
+    expect((await traceAt(port + owner)).body).toMatchObject({ instanceKey, processId: 'e2e-one-task', outcome: 'completed', path: ['start', 'work', 'end'] });
+    for (const id of [0, 1, 2].filter((i) => i !== owner)) expect((await traceAt(port + id)).status).toBe(404);
     expect((await sandbox.run(['stop'])).code).toBe(0);
 
     // The kept data has 3 partitions: a 1-node start is refused before anything spawns, with the fix.

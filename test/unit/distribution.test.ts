@@ -56,11 +56,11 @@ describe('inspectExecutable and executableProblem', () => {
   it.each([
     ['linux-x64', elf(0xb7), 'built for arm64, not x64'],
     ['linux-arm64', elf(0x3e), 'built for x64, not arm64'],
-    ['linux-x64', macho(0x01000007), 'Mach-O (macOS) executable, not one for linux'],
+    ['linux-x64', macho(0x01000007), 'it is a Mach-O (macOS) executable, not one for linux'],
     ['darwin-arm64', macho(0x01000007), 'built for x64, not arm64'],
     ['darwin-arm64', universal([0x01000007]), 'built for x64, not arm64'],
     ['win32-x64', pe(0xaa64), 'built for arm64, not x64'],
-    ['win32-x64', elf(0x3e), 'ELF (Linux) executable, not one for win32'],
+    ['win32-x64', elf(0x3e), 'it is an ELF (Linux) executable, not one for win32'],
     ['linux-x64', Buffer.from('#!/bin/sh\necho hi\n'), 'not an executable'],
     ['linux-x64', Buffer.alloc(0), 'not an executable'],
   ])('rejects for %s: %s', (id, bytes, why) => {
