@@ -1,5 +1,5 @@
 // Help text rendered from the command spec.
-import { COMMON_FLAGS, NANO_SUBCOMMANDS, type FlagSpec, type SubcommandSpec } from './spec.js';
+import { COMMON_FLAGS, type CommandSpec, type FlagSpec, type SubcommandSpec } from './spec.js';
 
 function flagLines(flags: Readonly<Record<string, FlagSpec>>): string[] {
   const entries = Object.entries(flags).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const);
@@ -7,18 +7,18 @@ function flagLines(flags: Readonly<Record<string, FlagSpec>>): string[] {
   return entries.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
 }
 
-export function topHelp(prog: string): string {
-  const width = Math.max(...NANO_SUBCOMMANDS.map((s) => s.name.length));
+export function topHelp(prog: string, command: CommandSpec): string {
+  const width = Math.max(...command.subcommands.map((s) => s.name.length));
   return [
     `Usage: ${prog} <subcommand> [options]`,
     '',
-    'Run a local cluster of the Nano BPM engine.',
+    `${command.description}.`,
     '',
     'Subcommands:',
-    ...NANO_SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    ...command.subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     '',
     'Examples:',
-    ...NANO_SUBCOMMANDS.flatMap((s) => s.examples.slice(0, 1)).map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
+    ...command.subcommands.flatMap((s) => s.examples.slice(0, 1)).map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
     '',
     `Every subcommand takes --json and --help. Run "${prog} <subcommand> --help" for its flags.`,
     'State lives in the per-user data directory, or in $C8CTL_NANO_HOME when set.',
@@ -42,12 +42,11 @@ export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
 }
 
 /** For c8ctl's `help nano`: it renders helpDescription but not a subcommand list for passthrough commands. */
-export function pluginHelpDescription(): string {
-  const usages = NANO_SUBCOMMANDS.map((s) => [`${s.name}${s.positionals.map((p) => ` [${p.name}]`).join('')}`, s.summary] as const);
+export function pluginHelpDescription(command: CommandSpec, intro: string): string {
+  const usages = command.subcommands.map((s) => [`${s.name}${s.positionals.map((p) => ` [${p.name}]`).join('')}`, s.summary] as const);
   const width = Math.max(...usages.map(([u]) => u.length));
   return [
-    'Runs a local cluster of the Nano BPM engine (nanobpmn) and tracks it safely: only processes proven to be',
-    'ours are ever signalled, and status reports what the OS and each node say, not what was recorded.',
+    intro,
     '',
     'Subcommands:',
     ...usages.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`),
@@ -55,8 +54,8 @@ export function pluginHelpDescription(): string {
 }
 
 /** One documentation line per subcommand flag, for c8ctl's `flagsHint` (a string[]). */
-export function pluginFlagsHint(): string[] {
-  const rows = NANO_SUBCOMMANDS.flatMap((s) =>
+export function pluginFlagsHint(command: CommandSpec): string[] {
+  const rows = command.subcommands.flatMap((s) =>
     Object.entries(s.flags).map(([name, f]) => [`${s.name} --${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const),
   );
   const width = Math.max(...rows.map(([left]) => left.length));

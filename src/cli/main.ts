@@ -1,10 +1,11 @@
-// The nano command, host-independent: parse, dispatch, and turn failures into one clear line.
-// Both the standalone bin and the c8ctl plugin entry call runNano with their own Output.
+// The commands, host-independent: parse, dispatch, and turn failures into one clear line. The
+// standalone bins and the c8ctl plugin entry call runNano / runProcessos with their own Output.
 import { errorMessage, EXIT, UserError } from '../errors.js';
 import type { Output } from '../output.js';
 import { closest, parseSubcommandArgs, type ParsedArgs } from './args.js';
 import { subcommandHelp, topHelp } from './help.js';
-import { findSubcommand, NANO_SUBCOMMANDS } from './spec.js';
+import { PROCESSOS } from './processos-spec.js';
+import { findSubcommand, NANO, type CommandSpec } from './spec.js';
 import type { CommandContext } from '../commands/context.js';
 
 export interface HostInfo {
@@ -18,9 +19,10 @@ export interface HostInfo {
 }
 
 type Handler = (ctx: CommandContext, args: ParsedArgs) => Promise<number>;
+type Handlers = Readonly<Record<string, () => Promise<Handler>>>;
 
 // Loaded on first use, so neither the plugin entry nor `--help` pays for the command code.
-const HANDLERS: Record<string, () => Promise<Handler>> = {
+const NANO_HANDLERS: Handlers = {
   start: async () => (await import('../commands/start.js')).startCommand,
   stop: async () => (await import('../commands/stop.js')).stopCommand,
   status: async () => (await import('../commands/status.js')).statusCommand,
@@ -35,13 +37,26 @@ const HANDLERS: Record<string, () => Promise<Handler>> = {
   config: async () => (await import('../commands/settings.js')).configCommand,
 };
 
-export async function runNano(argv: readonly string[], host: HostInfo): Promise<number> {
+const PROCESSOS_HANDLERS: Handlers = {
+  start: async () => (await import('../processos/commands.js')).processosStart,
+  stop: async () => (await import('../processos/commands.js')).processosStop,
+  restart: async () => (await import('../processos/commands.js')).processosRestart,
+  status: async () => (await import('../processos/commands.js')).processosStatus,
+  logs: async () => (await import('../processos/commands.js')).processosLogs,
+  set: async () => (await import('../processos/settings.js')).processosSet,
+  config: async () => (await import('../processos/settings.js')).processosConfig,
+};
+
+export const runNano = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(NANO, NANO_HANDLERS, argv, host);
+export const runProcessos = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(PROCESSOS, PROCESSOS_HANDLERS, argv, host);
+
+async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly string[], host: HostInfo): Promise<number> {
   const { out } = host;
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
-      const spec = first === 'help' && rest[0] ? findSubcommand(rest[0]) : undefined;
-      out.info(spec ? subcommandHelp(host.prog, spec) : topHelp(host.prog));
+      const spec = first === 'help' && rest[0] ? findSubcommand(rest[0], command) : undefined;
+      out.info(spec ? subcommandHelp(host.prog, spec) : topHelp(host.prog, command));
       out.result({ help: true });
       return EXIT.ok;
     }
@@ -50,12 +65,12 @@ export async function runNano(argv: readonly string[], host: HostInfo): Promise<
       out.result({ version: host.version });
       return EXIT.ok;
     }
-    const spec = findSubcommand(first);
+    const spec = findSubcommand(first, command);
     if (!spec && first.startsWith('-')) {
       throw new UserError(`"${first}" is not a subcommand: flags go after one, e.g. "${host.prog} start ${first}${rest[0] && !rest[0].startsWith('-') ? ` ${rest[0]}` : ''}". See "${host.prog} --help".`, { code: 'invalid-argument' });
     }
     if (!spec) {
-      const names = NANO_SUBCOMMANDS.map((s) => s.name);
+      const names = command.subcommands.map((s) => s.name);
       const guess = closest(first, names);
       throw new UserError(`Unknown subcommand "${first}".${guess ? ` Did you mean "${guess}"?` : ''} Subcommands: ${names.join(', ')}. See "${host.prog} --help".`, { code: 'invalid-argument' });
     }
@@ -65,18 +80,14 @@ export async function runNano(argv: readonly string[], host: HostInfo): Promise<
       out.result({ help: true });
       return EXIT.ok;
     }
-    return await runHandler(spec.name, args, host);
+    return await runHandler(handlers[spec.name]!, args, host);
   } catch (error) {
     return reportFailure(out, error);
   }
 }
 
-async function runHandler(name: string, args: ParsedArgs, host: HostInfo): Promise<number> {
-  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([
-    import('../commands/context.js'),
-    import('../state/home.js'),
-    HANDLERS[name]!(),
-  ]);
+async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: HostInfo): Promise<number> {
+  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([import('../commands/context.js'), import('../state/home.js'), load()]);
   const effects = realEffects();
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();

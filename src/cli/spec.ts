@@ -181,6 +181,20 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
   },
 ];
 
-export function findSubcommand(name: string): SubcommandSpec | undefined {
-  return NANO_SUBCOMMANDS.find((s) => s.name === name);
+/** A top-level command (`nano`, `processos`) and its subcommands. */
+export interface CommandSpec {
+  readonly name: string;
+  /** One line for help and for c8ctl's command list. */
+  readonly description: string;
+  readonly subcommands: readonly SubcommandSpec[];
+}
+
+export const NANO: CommandSpec = {
+  name: 'nano',
+  description: 'Start, inspect and stop a local Nano BPM cluster',
+  subcommands: NANO_SUBCOMMANDS,
+};
+
+export function findSubcommand(name: string, command: CommandSpec = NANO): SubcommandSpec | undefined {
+  return command.subcommands.find((s) => s.name === name);
 }

@@ -12,7 +12,10 @@ export interface PreflightDeps {
 
 const IDENTIFY_TIMEOUT_MS = 1_000;
 
-export async function checkPortsFree(ports: readonly number[], deps: PreflightDeps, prog: string): Promise<void> {
+/** How to retry on a free base port; the nano form by default. */
+export type RetryHint = (freeBase: number) => string;
+
+export async function checkPortsFree(ports: readonly number[], deps: PreflightDeps, prog: string, retry?: RetryHint): Promise<void> {
   const results = await Promise.all(ports.map(async (port) => ({ port, bind: await deps.tryBind(port) })));
   const busy = results.filter((r) => r.bind !== 'free');
   if (busy.length === 0) return;
@@ -28,7 +31,7 @@ export async function checkPortsFree(ports: readonly number[], deps: PreflightDe
   const product = answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : { kind: 'unknown' as const };
   const freeBase = suggestBasePort(ports, busy.map((b) => b.port));
   const others = busy.length > 1 ? ` (also busy: ${busy.slice(1).map((b) => b.port).join(', ')})` : '';
-  const fix = `Start on a free base port instead, e.g. "${prog} start ${ports.length} --port ${freeBase}".`;
+  const fix = `Start on a free ${ports.length > 1 ? 'base ' : ''}port instead, e.g. "${retry ? retry(freeBase) : `${prog} start ${ports.length} --port ${freeBase}`}".`;
 
   if (product.kind === 'camunda') {
     throw new UserError(`Port ${first.port} is already serving a Camunda gateway (${describeProduct(product)})${others}.`, {

@@ -1,7 +1,7 @@
 // Waiting for a freshly spawned cluster. Three things race: every node answering and every partition
 // having a leader (ready), any node exiting (fail fast: no point waiting out the timeout), and the
 // timeout itself. The probe and clock are injected.
-import type { HttpProbe } from '../os/http-probe.js';
+import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
 import type { NodeExit } from '../os/spawn-node.js';
 import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
 
@@ -9,7 +9,12 @@ export interface WaitingNode {
   readonly id: number;
   readonly url: string;
   readonly exit: Promise<NodeExit>;
+  /** What to ask and what counts as up; by default a Nano engine answering /v2/topology. */
+  readonly probePath?: string;
+  readonly isUp?: (answer: ProbeResult) => boolean;
 }
+
+const nanoAnswers = (answer: ProbeResult): boolean => answer.kind === 'answers' && answer.status < 300 && identifyProduct(answer.body).kind === 'nano';
 
 export type Progress = { readonly up: number; readonly total: number; readonly leaderless: readonly number[] | null };
 
@@ -52,9 +57,9 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
 
   const nodeUp = (node: WaitingNode): Promise<true | undefined> =>
     poll(async () => {
-      const answer = await deps.probe.getJson(`${node.url}/v2/topology`, REQUEST_TIMEOUT_MS);
+      const answer = await deps.probe.getJson(`${node.url}${node.probePath ?? '/v2/topology'}`, REQUEST_TIMEOUT_MS);
       // Only our engine counts: something else answering on the port is not readiness.
-      if (answer.kind === 'answers' && answer.status < 300 && identifyProduct(answer.body).kind === 'nano') {
+      if ((node.isUp ?? nanoAnswers)(answer)) {
         up.add(node.id);
         report();
         return true;

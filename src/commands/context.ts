@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../output.js';
 import { tryBind, type BindResult } from '../os/bind-test.js';
-import { findEngines, type FoundEngine } from '../os/find-engines.js';
+import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from '../os/find-engines.js';
 import { createHttpProbe, type HttpProbe } from '../os/http-probe.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
 import { spawnNode, type SpawnRequest, type SpawnedProcess } from '../os/spawn-node.js';
@@ -20,6 +20,8 @@ export interface Effects {
   readonly now: () => number;
   /** Engine processes of a home found by evidence (see os/find-engines.ts), tracked or not. */
   readonly findEngines: (home: string, dataDir: string) => Promise<FoundEngine[]>;
+  /** Live processes of a home whose environment matches (descendants of a server we started, say). */
+  readonly findProcesses: (home: string, matches: EnvPredicate) => Promise<FoundEngine[]>;
   /** Asks a yes/no question on the terminal; false unless the answer is yes. */
   readonly confirm: (question: string) => Promise<boolean>;
 }
@@ -67,6 +69,7 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     now: () => performance.now(),
     confirm: askYesNo,
     findEngines: (home, dataDir) => findEngines(home, dataDir, readProcess),
+    findProcesses: (home, matches) => findProcesses(home, matches, readProcess),
     dispose: async () => {
       await probe?.close();
     },

@@ -1,6 +1,6 @@
 // Adapter: run the nano command inside c8ctl. Output goes through the host's logger, so it follows
 // c8ctl's conventions and its output mode (global --json, C8CTL_OUTPUT_MODE, `c8ctl output json`).
-import { runNano } from '../cli/main.js';
+import { runNano, runProcessos } from '../cli/main.js';
 import { createStreamOutput, progressLine, type Output, type OutputMode } from '../output.js';
 import { pluginVersion } from '../version.js';
 
@@ -43,7 +43,7 @@ export function createHostOutput(logger: HostLogger, mode: OutputMode, stderr: N
   };
 }
 
-export async function runInC8ctl(args: readonly string[]): Promise<void> {
+export async function runInC8ctl(command: 'nano' | 'processos', args: readonly string[]): Promise<void> {
   const runtime = (globalThis as { c8ctl?: C8ctlRuntime }).c8ctl;
   const logger = runtime?.getLogger?.();
   const mode: OutputMode = runtime?.outputMode === 'json' ? 'json' : 'text';
@@ -52,7 +52,8 @@ export async function runInC8ctl(args: readonly string[]): Promise<void> {
   // c8ctl consumes its global --yes and hands a passthrough command neither the flag nor a context,
   // but we run in its process, so its command line is ours to read.
   const assumeYes = process.argv.slice(2).some((a) => a === '--yes' || a === '-y');
-  const code = await runNano(args, { out, prog: 'c8ctl nano', version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes });
+  const run = command === 'nano' ? runNano : runProcessos;
+  const code = await run(args, { out, prog: `c8ctl ${command}`, version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes });
   // c8ctl honours process.exitCode; a thrown error would print a stack trace instead.
   if (code !== 0) process.exitCode = code;
 }

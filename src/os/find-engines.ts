@@ -33,7 +33,9 @@ export function parseEnviron(raw: string): Map<string, string> {
 
 const numberOrNull = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null);
 
-async function linuxCandidates(home: string, dataDir: string): Promise<Array<{ pid: number; env: Map<string, string> }>> {
+export type EnvPredicate = (env: ReadonlyMap<string, string>) => boolean;
+
+async function linuxCandidates(matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   const found: Array<{ pid: number; env: Map<string, string> }> = [];
   const entries = await readdir('/proc');
   await Promise.all(
@@ -41,7 +43,7 @@ async function linuxCandidates(home: string, dataDir: string): Promise<Array<{ p
       if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return;
       try {
         const env = parseEnviron(await readFile(`/proc/${entry}/environ`, 'utf8'));
-        if (environmentIsOurs(env, home, dataDir)) found.push({ pid: Number(entry), env });
+        if (matches(env)) found.push({ pid: Number(entry), env });
       } catch {
         // gone, or another user's process: not ours either way
       }
@@ -52,7 +54,7 @@ async function linuxCandidates(home: string, dataDir: string): Promise<Array<{ p
 
 const execFileAsync = promisify(execFile);
 
-async function psCandidates(home: string, dataDir: string): Promise<Array<{ pid: number; env: Map<string, string> }>> {
+async function psCandidates(home: string, matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   try {
     const { stdout } = await execFileAsync('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 });
     const found: Array<{ pid: number; env: Map<string, string> }> = [];
@@ -61,7 +63,7 @@ async function psCandidates(home: string, dataDir: string): Promise<Array<{ pid:
       if (!pid || pid === process.pid || !line.includes(`${MANAGED_BY}=${home}`)) continue;
       const env = new Map<string, string>();
       for (const match of line.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S*)/g)) env.set(match[1]!, match[2]!);
-      if (environmentIsOurs(env, home, dataDir)) found.push({ pid, env });
+      if (matches(env)) found.push({ pid, env });
     }
     return found;
   } catch {
@@ -69,9 +71,10 @@ async function psCandidates(home: string, dataDir: string): Promise<Array<{ pid:
   }
 }
 
-export async function findEngines(home: string, dataDir: string, readProcess: ProcessReader, platform: NodeJS.Platform = process.platform): Promise<FoundEngine[]> {
+/** Live processes of a home whose environment satisfies `matches` (which must check our marker). */
+export async function findProcesses(home: string, matches: EnvPredicate, readProcess: ProcessReader, platform: NodeJS.Platform = process.platform): Promise<FoundEngine[]> {
   if (platform === 'win32') return []; // no way to read another process's environment here
-  const candidates = platform === 'linux' ? await linuxCandidates(home, dataDir) : await psCandidates(home, dataDir);
+  const candidates = platform === 'linux' ? await linuxCandidates(matches) : await psCandidates(home, matches);
   const engines = await Promise.all(
     candidates.map(async ({ pid, env }) => {
       const facts = await readProcess(pid);
@@ -80,4 +83,8 @@ export async function findEngines(home: string, dataDir: string, readProcess: Pr
     }),
   );
   return engines.filter((e): e is FoundEngine => e !== null).sort((a, b) => (a.nodeId ?? 0) - (b.nodeId ?? 0) || a.pid - b.pid);
+}
+
+export function findEngines(home: string, dataDir: string, readProcess: ProcessReader, platform: NodeJS.Platform = process.platform): Promise<FoundEngine[]> {
+  return findProcesses(home, (env) => environmentIsOurs(env, home, dataDir), readProcess, platform);
 }

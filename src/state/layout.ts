@@ -11,6 +11,7 @@ export interface Layout {
   readonly dataDir: string;
   readonly logsDir: string;
   readonly defaultWorkspace: string;
+  readonly processos: { readonly stateFile: string; readonly lockFile: string; readonly log: string; readonly defaultDataDir: string };
   nodeDataDir(id: number): string;
   nodeLog(id: number): string;
 }
@@ -27,6 +28,12 @@ export function layoutFor(home: string): Layout {
     dataDir,
     logsDir,
     defaultWorkspace: path.join(home, 'workspace'),
+    processos: {
+      stateFile: path.join(home, 'processos.json'),
+      lockFile: path.join(home, '.lock-processos'),
+      log: path.join(logsDir, 'processos.log'),
+      defaultDataDir: path.join(home, 'processos-data'),
+    },
     nodeDataDir: (id) => path.join(dataDir, `node-${id}`),
     nodeLog: (id) => path.join(logsDir, `node-${id}.log`),
   };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { killMarked, MARKER } from './processes.js';
 
 export const BIN = path.resolve('dist/src/bin.js');
+export const PROCESSOS_BIN = path.resolve('dist/src/bin-processos.js');
 
 export interface CliResult {
   readonly code: number;
@@ -21,6 +22,8 @@ export interface Sandbox {
   readonly marker: string;
   readonly env: Record<string, string>;
   run(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** The same, with the standalone `c8ctl-processos` bin. */
+  runProcessos(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult>;
   /** Runs with --json and parses stdout (which must be exactly one JSON document). */
   runJson(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult & { json: any }>;
   /** Starts the CLI without waiting, for tests that interrupt or race it. */
@@ -39,17 +42,19 @@ export async function createSandbox(): Promise<Sandbox> {
   }
   Object.assign(env, { C8CTL_NANO_HOME: home, [MARKER]: marker, NO_COLOR: '1' });
 
-  const run = async (args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
+  const runBin = async (bin: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
     const began = performance.now();
-    const result = await execa(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
+    const result = await execa(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
     return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), ms: performance.now() - began };
   };
+  const run = (args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => runBin(BIN, args, extraEnv);
 
   return {
     home,
     marker,
     env,
     run,
+    runProcessos: (args, extraEnv = {}) => runBin(PROCESSOS_BIN, args, extraEnv),
     async runJson(args, extraEnv) {
       const result = await run([...args, '--json'], extraEnv);
       let json: unknown;

@@ -1,0 +1,57 @@
+// Which ProcessOS binary to run. Pure, like the engine's resolver: --binary → "processos set bin" →
+// PROCESSOS_BINARY → a local build in the nanobpmn repository (release, then debug). It is not on npm.
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { FileKind } from '../binary/resolve.js';
+
+export interface ProcessosResolverInputs {
+  readonly flag?: string | undefined;
+  readonly configured?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly homedir: string;
+  readonly platform: NodeJS.Platform;
+  readonly fileKind: (file: string) => FileKind;
+  /** How the user invokes us, for the fix line. */
+  readonly prog?: string;
+}
+
+export interface ResolvedProcessos {
+  readonly path: string;
+  readonly source: 'flag' | 'config' | 'env' | 'repo-release' | 'repo-debug';
+}
+
+const WHY: Record<FileKind, string> = {
+  executable: '',
+  missing: 'no such file',
+  directory: 'it is a directory',
+  'not-executable': 'it is not executable (chmod +x it)',
+};
+
+export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProcessos {
+  const explicit = [
+    [inputs.flag, 'flag', '--binary'],
+    [inputs.configured, 'config', 'the binary saved with "processos set bin"'],
+    [inputs.env.PROCESSOS_BINARY, 'env', 'PROCESSOS_BINARY'],
+  ] as const;
+  for (const [value, source, label] of explicit) {
+    if (!value) continue;
+    const file = path.resolve(inputs.cwd, value);
+    const kind = inputs.fileKind(file);
+    if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${WHY[kind]}.`, { code: 'binary-not-found' });
+    return { path: file, source };
+  }
+  const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));
+  const exe = inputs.platform === 'win32' ? '.exe' : '';
+  const builds = (['release', 'debug'] as const).map((profile) => ({ profile, file: path.join(repo, 'processos', 'target', profile, `processos${exe}`) }));
+  for (const { profile, file } of builds) {
+    if (inputs.fileKind(file) === 'executable') return { path: file, source: profile === 'release' ? 'repo-release' : 'repo-debug' };
+  }
+  throw new UserError('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand, then point the plugin at it.', {
+    code: 'binary-not-found',
+    details: [
+      'Looked at: --binary (not given), "processos set bin" (not set), PROCESSOS_BINARY (not set), ' + builds.map((b) => b.file).join(', '),
+      `Fix: ${inputs.prog ?? 'c8ctl processos'} set bin <path-to-processos>   (or PROCESSOS_BINARY=<path>, or --binary <path>)`,
+    ],
+  });
+}

@@ -1,0 +1,118 @@
+// `processos set <key> <value>` and `processos config`. Settings live under "processos" in config.json.
+import os from 'node:os';
+import path from 'node:path';
+import { findEngineBinary } from '../binary/find.js';
+import { fileKind } from '../binary/host.js';
+import type { ParsedArgs } from '../cli/args.js';
+import { parsePort } from '../cluster/start-options.js';
+import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
+import { readConfig, writeConfig } from '../state/config.js';
+import { ensurePrivateDir } from '../state/home.js';
+import type { CommandContext } from '../commands/context.js';
+import { checkUrl, planProcessos } from './plan.js';
+import { resolveProcessos } from './resolve.js';
+import { ENV_NAME, maskedEnv, processosSettings, withProcessosSettings, type ProcessosSettings } from './settings-model.js';
+
+const KEYS = ['bin', 'port', 'nano-url', 'data-dir', 'env'] as const;
+type Key = (typeof KEYS)[number];
+
+export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const { out, layout } = ctx;
+  const [key, value] = args.positionals;
+  if (key === undefined) throw invalidArgument(`set needs a setting: ${KEYS.join(', ')}.`);
+  if (!(KEYS as readonly string[]).includes(key)) throw invalidArgument(`Unknown setting "${key}". Settings: ${KEYS.join(', ')}.`);
+  if (value === undefined) throw invalidArgument(`set ${key} needs a value. Example: ${ctx.prog} set ${key} ${key === 'env' ? 'PROCESSOS_LLM_MODEL=small' : key === 'port' ? '8090' : key === 'nano-url' ? 'http://localhost:8080' : '<path>'}`);
+
+  const config = await readConfig(layout.configFile);
+  const current = processosSettings(config, layout.configFile);
+  let next: ProcessosSettings;
+  let said: string;
+  switch (key as Key) {
+    case 'bin': {
+      const file = path.resolve(ctx.cwd, value);
+      const kind = fileKind(file);
+      if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)'}.`);
+      next = { ...current, binary: file };
+      said = `ProcessOS binary set to ${file}.`;
+      break;
+    }
+    case 'port':
+      next = { ...current, port: parsePort('port', value) };
+      said = `ProcessOS port set to ${next.port}.`;
+      break;
+    case 'nano-url':
+      next = { ...current, nanoUrl: checkUrl('nano-url', value) };
+      said = `Target engine set to ${next.nanoUrl}.`;
+      break;
+    case 'data-dir':
+      next = { ...current, dataDir: path.resolve(ctx.cwd, value) };
+      said = `ProcessOS data dir set to ${next.dataDir}.`;
+      break;
+    case 'env': {
+      const eq = value.indexOf('=');
+      const name = eq < 0 ? value : value.slice(0, eq);
+      if (eq < 0 || !ENV_NAME.test(name)) throw invalidArgument(`set env "${value}" must be KEY=VALUE with KEY made of letters, digits and _ (KEY= removes it).`);
+      const { [name]: _old, ...rest } = current.env ?? {};
+      const val = value.slice(eq + 1);
+      next = { ...current, env: val === '' ? rest : { ...rest, [name]: val } };
+      said = val === '' ? `${name} removed from the ProcessOS environment.` : `${name} is passed to ProcessOS from now on.`;
+      break;
+    }
+  }
+  await ensurePrivateDir(layout.home);
+  await writeConfig(layout.configFile, withProcessosSettings(config, next));
+  out.success(`${said} It applies from the next start.`);
+  out.result({ ok: true, setting: key, processos: { ...next, env: maskedEnv(next.env ?? {}) } });
+  return EXIT.ok;
+}
+
+export async function processosConfig(ctx: CommandContext): Promise<number> {
+  const { out, layout } = ctx;
+  const config = await readConfig(layout.configFile);
+  const settings = processosSettings(config, layout.configFile);
+
+  let binary: { path: string | null; source: string | null; error: string | null } = { path: null, source: null, error: null };
+  try {
+    const found = resolveProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, fileKind, prog: ctx.prog });
+    binary = { path: found.path, source: found.source, error: null };
+  } catch (error) {
+    binary.error = error instanceof UserError ? error.message : errorMessage(error);
+  }
+  let nanoBinary: string | undefined;
+  try {
+    nanoBinary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd }).path;
+  } catch {
+    nanoBinary = undefined;
+  }
+  // What a plain `processos start` would use now.
+  let plan;
+  try {
+    plan = planProcessos({ flags: {}, settings, userEnv: ctx.env, home: layout.home, defaultDataDir: layout.processos.defaultDataDir, nanoBinary });
+  } catch (error) {
+    plan = undefined;
+    out.warn(errorMessage(error));
+  }
+
+  out.info(`Binary        ${binary.path ? `${binary.path} (from ${binary.source})` : `none: ${binary.error}`}`);
+  out.info(`Port          ${plan?.port ?? '?'}${settings.port !== undefined ? ' (set port)' : ''}`);
+  out.info(`Target Nano   ${plan?.nanoUrl ?? '?'}${settings.nanoUrl !== undefined ? ' (set nano-url)' : ''}`);
+  out.info(`Data dir      ${plan?.dataDir ?? '?'}${settings.dataDir !== undefined ? ' (set data-dir)' : ''}`);
+  out.info(`Pilot engine  ${plan?.spawnNano ? `on, from ${plan.nanoBinary}` : 'off'}`);
+  out.info(`Passthrough   ${Object.entries(maskedEnv(settings.env ?? {})).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}`);
+  out.info(`State file    ${layout.processos.stateFile}`);
+  out.info(`Log           ${layout.processos.log}`);
+  out.info(`Config file   ${layout.configFile} (under "processos")`);
+  out.result({
+    binary,
+    port: plan?.port ?? null,
+    nanoUrl: plan?.nanoUrl ?? null,
+    dataDir: plan?.dataDir ?? null,
+    spawnNano: plan?.spawnNano ?? null,
+    nanoBinary: plan?.nanoBinary ?? null,
+    settings: { ...settings, env: maskedEnv(settings.env ?? {}) },
+    stateFile: layout.processos.stateFile,
+    log: layout.processos.log,
+    configFile: layout.configFile,
+  });
+  return EXIT.ok;
+}

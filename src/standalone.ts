@@ -1,0 +1,24 @@
+// What the standalone bins share: argv, --json, a quiet exit when the reader of our output goes away.
+import { runNano, runProcessos } from './cli/main.js';
+import { createStreamOutput } from './output.js';
+import { pluginVersion } from './version.js';
+
+export async function runStandalone(command: 'nano' | 'processos'): Promise<void> {
+  // A reader that goes away early (`status | head -3`) is not an error of ours: stop writing, quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  const argv = process.argv.slice(2);
+  const terminator = argv.indexOf('--');
+  const json = (terminator < 0 ? argv : argv.slice(0, terminator)).includes('--json');
+  const run = command === 'nano' ? runNano : runProcessos;
+  process.exitCode = await run(argv, {
+    out: createStreamOutput({ mode: json ? 'json' : 'text' }),
+    prog: command === 'nano' ? 'c8ctl-nano' : 'c8ctl-processos',
+    version: pluginVersion(),
+    env: process.env,
+    cwd: process.cwd(),
+  });
+}
