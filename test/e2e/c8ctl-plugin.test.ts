@@ -57,6 +57,20 @@ describe('c8ctl nano', () => {
     }
   });
 
+  it('"c8ctl processos" is there too: listed, with its own help, and reachable', async () => {
+    const help = await run(['help']);
+    expect(help.stdout).toMatch(/^\s+processos\s+Start, inspect and stop a local ProcessOS server/m);
+    const own = await run(['processos', '--help']);
+    expect(own.code).toBe(0);
+    expect(own.stdout).toMatch(/^\s+start\s+Start ProcessOS/m);
+    expect(own.stdout).toContain('set bin');
+    // Without a ProcessOS binary: the clear message, through c8ctl's logger, exit 1.
+    const start = await run(['processos', 'start'], { NANOBPMN_REPO: path.join(home, 'no-repo') });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain('✗ No ProcessOS binary found');
+    expect(start.stderr).toContain('c8ctl processos set bin');
+  });
+
   it('"c8ctl nano --version" prints our version', async () => {
     const result = await run(['nano', '--version']);
     expect(result.code).toBe(0);

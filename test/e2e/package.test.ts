@@ -10,7 +10,7 @@ describe('the published package', () => {
   it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
-    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.js', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.js', 'dist/src/bin-processos.js', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(required);
     }
     const unexpected = files.filter((f) => !/^(c8ctl-plugin\.js|dist\/.+\.js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f));
@@ -34,7 +34,8 @@ describe('the plugin entry', () => {
       expect(heavy).toEqual([]);
 
       expect(report.exports.sort()).toEqual(['commands', 'metadata']);
-      expect(report.commands).toEqual(['nano']);
+      expect(report.commands).toEqual(['nano', 'processos']);
+      expect(report.metadata.commands.processos.passthrough).toBe(true);
       const nano = report.metadata.commands.nano;
       expect(nano.passthrough).toBe(true);
       expect(nano.subcommands.map((s: { name: string }) => s.name)).toEqual(NANO_SUBCOMMANDS.map((s) => s.name));
