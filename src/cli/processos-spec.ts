@@ -1,5 +1,15 @@
 // The processos command's grammar as data (see spec.ts). No imports of code, no work at import.
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec, FlagSpec } from './spec.js';
+
+/** What start and restart both take: restart keeps the previous value of each one not given. */
+const LAUNCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  port: { type: 'string', value: '<port>', description: 'Listen port (default 8090, or "set port")' },
+  'nano-url': { type: 'string', value: '<url>', description: 'Target Nano BPM engine to analyse (default http://localhost:8080)' },
+  binary: { type: 'string', value: '<path>', description: 'ProcessOS binary (overrides "set bin" and PROCESSOS_BINARY)' },
+  'spawn-nano': { type: 'boolean', description: 'Spawn a pilot engine from the nano binary (default when one is found)' },
+  'no-spawn-nano': { type: 'boolean', description: 'No pilot engine: use the target engine for experiments too' },
+  timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60)' },
+};
 
 export const PROCESSOS: CommandSpec = {
   name: 'processos',
@@ -9,15 +19,7 @@ export const PROCESSOS: CommandSpec = {
       name: 'start',
       summary: 'Start ProcessOS (with its own pilot engine unless --no-spawn-nano) and wait until /health answers',
       positionals: [],
-      flags: {
-        port: { type: 'string', value: '<port>', description: 'Listen port (default 8090, or "set port")' },
-        'nano-url': { type: 'string', value: '<url>', description: 'Target Nano BPM engine to analyse (default http://localhost:8080)' },
-        binary: { type: 'string', value: '<path>', description: 'ProcessOS binary (overrides "set bin" and PROCESSOS_BINARY)' },
-        'spawn-nano': { type: 'boolean', description: 'Spawn a pilot engine from the nano binary (default when one is found)' },
-        'no-spawn-nano': { type: 'boolean', description: 'No pilot engine: use the target engine for experiments too' },
-        force: { type: 'boolean', description: 'Stop a running ProcessOS first' },
-        timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60)' },
-      },
+      flags: { ...LAUNCH_FLAGS, force: { type: 'boolean', description: 'Stop a running ProcessOS first' } },
       examples: [
         { args: 'start', description: 'ProcessOS on 8090 against the engine on 8080, with a pilot engine' },
         { args: 'start --nano-url http://localhost:9000 --no-spawn-nano', description: 'Against another engine, no pilot' },
@@ -41,14 +43,7 @@ export const PROCESSOS: CommandSpec = {
       name: 'restart',
       summary: 'Stop and start again with the same settings unless flags change them',
       positionals: [],
-      flags: {
-        port: { type: 'string', value: '<port>', description: 'Listen port' },
-        'nano-url': { type: 'string', value: '<url>', description: 'Target Nano BPM engine' },
-        binary: { type: 'string', value: '<path>', description: 'ProcessOS binary' },
-        'spawn-nano': { type: 'boolean', description: 'Spawn a pilot engine' },
-        'no-spawn-nano': { type: 'boolean', description: 'No pilot engine' },
-        timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60)' },
-      },
+      flags: LAUNCH_FLAGS,
       examples: [{ args: 'restart', description: 'Fresh process, same settings' }],
     },
     {

@@ -1,18 +1,13 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
 import { rm } from 'node:fs/promises';
+import type { ClusterShape } from '../cluster/plan.js';
 import { UserError } from '../errors.js';
 import { readJsonFile, writeFileAtomic } from './files.js';
 
 export const STATE_SCHEMA = 1;
 
-export interface ClusterSettings {
-  readonly nodes: number;
-  readonly basePort: number;
-  readonly partitions: number;
-  readonly rf: number;
-  readonly raft: boolean;
-  readonly capture: boolean;
-}
+/** The recorded shape; `raft` is the effective value (on whenever rf > 1). */
+export type ClusterSettings = ClusterShape;
 
 export interface NodeRecord {
   readonly id: number;

@@ -3,24 +3,18 @@ import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-const closers: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 /** A temp dir outside every home, removed after the test. */
 async function outsideDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nano clean outside é-'));
-  closers.push(() => rm(dir, { recursive: true, force: true }));
+  tests.defer(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -40,7 +34,7 @@ async function isRealDir(dir: string): Promise<boolean> {
 
 describe('clean', () => {
   it('refuses while the cluster runs; after stop deletes data and logs and keeps the workspace', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const home = sandbox.home;
     const port = await freePortRange(1);
     expect((await sandbox.run(['start', '--port', String(port)])).code).toBe(0);
@@ -78,7 +72,7 @@ describe('clean', () => {
   });
 
   it('with --workspace but no --yes and nobody to ask, deletes nothing and asks for --yes', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const home = sandbox.home;
     const planted = [
       path.join(home, 'data', 'node-0', 'journal.jsonl'),
@@ -98,7 +92,7 @@ describe('clean', () => {
   });
 
   it('with --workspace --yes empties models/ and workers/, keeps the rest, and never follows a symlink out', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const workspace = path.join(sandbox.home, 'workspace');
     const outside = await outsideDir();
     await plant(path.join(outside, 'precious.txt'), 'not ours\n');
@@ -130,7 +124,7 @@ describe('clean', () => {
   });
 
   it('-y works like --yes', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const model = path.join(sandbox.home, 'workspace', 'models', 'a.bpmn');
     await plant(model);
     const result = await sandbox.run(['clean', '--workspace', '-y']);
@@ -139,7 +133,7 @@ describe('clean', () => {
   });
 
   it('when workspace/models itself is a symlink, removes the link and leaves its target alone', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const workspace = path.join(sandbox.home, 'workspace');
     const outside = await outsideDir();
     await plant(path.join(outside, 'their-model.bpmn'), 'theirs\n');
@@ -157,7 +151,7 @@ describe('clean', () => {
   });
 
   it('cleans the workspace chosen with "set model-dir", never the chosen dir itself', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const chosen = path.join(await outsideDir(), 'my ws');
     expect((await sandbox.run(['set', 'model-dir', chosen])).code).toBe(0);
     await plant(path.join(chosen, 'models', 'x.bpmn'));
@@ -181,7 +175,7 @@ describe('clean', () => {
   });
 
   it('after the nodes died without stop, cleans and drops the stale cluster state', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
     const pids = (await sandbox.state()).nodes.map((n: any) => n.pid as number);
@@ -198,7 +192,7 @@ describe('clean', () => {
   });
 
   it('in a home that does not exist yet, has nothing to clean and creates nothing', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const missing = path.join(sandbox.home, 'not created');
     const result = await sandbox.run(['clean'], { C8CTL_NANO_HOME: missing });
     expect(result.code, result.stderr).toBe(0);

@@ -1,18 +1,14 @@
 // Failure drills on real engine clusters: freeze, crash, fail over, bring back, restart, capture.
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { completeJobOf, createInstance, deployOneTask, getDefinition } from '../support/rest.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 const url = (port: number): string => `http://127.0.0.1:${port}`;
 
@@ -26,7 +22,7 @@ async function consoleTopology(port: number): Promise<any> {
 
 describe('pause and resume', () => {
   it('freezes a node (status reads it from the OS, no HTTP wait), resumes it, and explains every misuse', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
     const pid = (await sandbox.state()).nodes[1].pid as number;
@@ -73,7 +69,7 @@ describe('pause and resume', () => {
 
 describe('per-node crash and recovery on a Raft cluster', () => {
   it('kill the leader of an instance\'s partition: it shows exited, another node takes over, it rejoins, the instance survives', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     expect((await sandbox.run(['start', '3', '--rf', '3', '--port', String(port)])).code).toBe(0);
 
@@ -122,7 +118,7 @@ describe('per-node crash and recovery on a Raft cluster', () => {
   });
 
   it('node stop is graceful and leaves the node tracked as exited; node restart brings it back; misuse is explained', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
 
@@ -152,7 +148,7 @@ describe('per-node crash and recovery on a Raft cluster', () => {
 
 describe('restart', () => {
   it('keeps the shape, also after stop, and --purge empties the data', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     expect((await sandbox.run(['start', '3', '--port', String(port), '--partitions', '6'])).code).toBe(0);
     const { processDefinitionKey } = await deployOneTask(url(port));
@@ -181,7 +177,7 @@ describe('restart', () => {
   });
 
   it('explains a replication factor carried from a larger cluster instead of blaming a flag nobody typed', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const last = { settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 3, raft: true, capture: false }, binary: { path: '/x', source: 'platform-package' } };
     await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
     const result = await sandbox.run(['restart', '2']);
@@ -191,7 +187,7 @@ describe('restart', () => {
   });
 
   it('with no previous cluster acts like start, and a bad flag changes nothing', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     const bad = await sandbox.run(['restart', '--rf', '2']);
     expect(bad.code).toBe(1);
@@ -209,7 +205,7 @@ describe('trace capture', () => {
   // proves what the plugin controls: capture turned on in every node, instances traced on the node
   // owning their partition; and a cluster started without --capture as the control.
   it('--capture turns trace capture on in every node, and the owning node serves the instance trace', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const started = await sandbox.runJson(['start', '3', '--capture', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);

@@ -4,22 +4,16 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { oldEngineBinary } from '../support/engines.js';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
 const FAKE_ENGINE = path.resolve('test/fixtures/fake-engine.mjs');
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-const closers: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 async function homeEntries(s: Sandbox): Promise<string[]> {
   return (await readdir(s.home)).sort();
@@ -34,11 +28,11 @@ function listen(server: net.Server, port: number): Promise<void> {
 
 describe('refusals before anything is spawned', () => {
   it('a port held by a plain TCP listener is refused, naming the port, and nothing is written', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const blocker = net.createServer((socket) => socket.destroy());
     await listen(blocker, port + 1);
-    closers.push(() => new Promise<void>((r) => blocker.close(() => r())));
+    tests.defer(() => new Promise<void>((r) => blocker.close(() => r())));
 
     const result = await sandbox.run(['start', '3', '--port', String(port)]);
     expect(result.code).toBe(1);
@@ -50,14 +44,14 @@ describe('refusals before anything is spawned', () => {
 
   // No Camunda can run here, so a few lines of HTTP stand in for its gateway's /v2/topology answer.
   it('a port serving a Camunda gateway gets the Camunda refusal, and status names it', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     const camunda = http.createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ brokers: [{ nodeId: 0, host: 'zeebe', port: 26501 }], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.6.0' }));
     });
     await listen(camunda, port);
-    closers.push(() => new Promise<void>((r) => camunda.close(() => r())));
+    tests.defer(() => new Promise<void>((r) => camunda.close(() => r())));
 
     const result = await sandbox.run(['start', '--port', String(port)]);
     expect(result.code).toBe(1);
@@ -71,7 +65,7 @@ describe('refusals before anything is spawned', () => {
   });
 
   it('an engine that cannot run on this host (needs GLIBC 2.39) fails at once with the cause', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const result = await sandbox.run(['start', '3', '--port', String(port), '--binary', oldEngineBinary()]);
     expect(result.code).toBe(1);
@@ -95,7 +89,7 @@ describe('refusals before anything is spawned', () => {
     [['status', '--port', 'x'], '"x"'],
     [['strat'], '"strat"'],
   ])('bad input %j: one line naming %s, exit 1, nothing written or spawned', async (args, named) => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const result = await sandbox.run(args);
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
@@ -109,7 +103,7 @@ describe('refusals before anything is spawned', () => {
 
 describe('a start that fails after spawning', () => {
   it('fails fast when a node dies while starting: its log tail, the others stopped, state removed, logs kept', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const result = await sandbox.run(['start', '3', '--port', String(port), '--binary', FAKE_ENGINE], { FAKE_ENGINE_MODE: 'die:1' });
     expect(result.code).toBe(1);
@@ -122,7 +116,7 @@ describe('a start that fails after spawning', () => {
   });
 
   it('gives up after --timeout and rolls back', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     const result = await sandbox.run(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE, '--timeout', '1'], { FAKE_ENGINE_MODE: 'never-ready' });
     expect(result.code).toBe(1);
@@ -133,7 +127,7 @@ describe('a start that fails after spawning', () => {
   });
 
   it('Ctrl-C during start stops the nodes started so far and exits 130', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     const cli = sandbox.spawn(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE], { FAKE_ENGINE_MODE: 'never-ready' });
     const s = sandbox;
@@ -149,7 +143,7 @@ describe('a start that fails after spawning', () => {
 
 describe('status and stop tell the truth', () => {
   it('a node killed with SIGKILL shows as exited and the cluster as degraded', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     expect((await sandbox.run(['start', '3', '--port', String(port)])).code).toBe(0);
     const state = await sandbox.state();
@@ -169,12 +163,12 @@ describe('status and stop tell the truth', () => {
   });
 
   it('a frozen node (SIGSTOP) is reported frozen without waiting on HTTP, and stop still stops it gracefully', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
     const frozen = (await sandbox.state()).nodes[1].pid as number;
     process.kill(frozen, 'SIGSTOP');
-    closers.push(() => {
+    tests.defer(() => {
       if (isAlive(frozen)) process.kill(frozen, 'SIGCONT');
     });
 
@@ -190,7 +184,7 @@ describe('status and stop tell the truth', () => {
 
   // The real engine always honours SIGTERM, so a stand-in that ignores it proves the SIGKILL escalation.
   it('a node that ignores SIGTERM is killed after the --timeout grace period and reported as forced', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     const env = { FAKE_ENGINE_MODE: 'ignore-sigterm' };
     expect((await sandbox.run(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE], env)).code).toBe(0);
@@ -204,9 +198,9 @@ describe('status and stop tell the truth', () => {
   });
 
   it('state naming a live unrelated process: status calls it stale and stop leaves it alone', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const bystander: ChildProcess = spawn('sleep', ['300'], { stdio: 'ignore' });
-    closers.push(() => {
+    tests.defer(() => {
       bystander.kill('SIGKILL');
     });
     const pid = bystander.pid!;
@@ -233,7 +227,7 @@ describe('status and stop tell the truth', () => {
   });
 
   it('a corrupt cluster.json gives a clear error naming the file, from every command, and is left as it was', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const file = path.join(sandbox.home, 'cluster.json');
     await writeFile(file, '{"schema": 1, "nodes": [', { mode: 0o600 });
     for (const args of [['status'], ['stop'], ['start', '--port', String(await freePortRange(1))]]) {
@@ -247,7 +241,7 @@ describe('status and stop tell the truth', () => {
   });
 
   it('two concurrent starts in one home give exactly one cluster', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const args = ['start', '3', '--port', String(port)];
     const [a, b] = await Promise.all([sandbox.spawn(args), sandbox.spawn(args)]);
@@ -263,7 +257,7 @@ describe('status and stop tell the truth', () => {
   });
 
   it('a second start on a running cluster is refused; --force replaces it', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(2);
     expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
     const first = (await sandbox.state()).nodes.map((n: any) => n.pid);
@@ -282,11 +276,8 @@ describe('status and stop tell the truth', () => {
   });
 
   it('status with no managed cluster probes the port: an external Nano node, or nothing (stopped)', async () => {
-    sandbox = await createSandbox();
-    const other = await createSandbox();
-    closers.push(async () => {
-      expect(await other.cleanup()).toEqual([]);
-    });
+    sandbox = await tests.create();
+    const other = await tests.create();
     const port = await freePortRange(1);
     expect((await other.run(['start', '--port', String(port)])).code).toBe(0);
 

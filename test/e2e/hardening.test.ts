@@ -4,25 +4,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { createInstance, deployOneTask } from '../support/rest.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes } from '../support/sandbox.js';
 
-const sandboxes: Sandbox[] = [];
-const closers: Array<() => void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) close();
-  const leftovers = (await Promise.all(sandboxes.splice(0).map((s) => s.cleanup()))).flat();
-  expect(leftovers, 'processes the test left running').toEqual([]);
-});
-
-async function sandbox(): Promise<Sandbox> {
-  const s = await createSandbox();
-  sandboxes.push(s);
-  return s;
-}
+const tests = perTestSandboxes();
+const sandbox = tests.create;
 
 const url = (port: number): string => `http://127.0.0.1:${port}`;
 const environ = async (pid: number): Promise<string> => readFile(`/proc/${pid}/environ`, 'utf8');
@@ -65,7 +54,7 @@ describe('lost or corrupt state', () => {
       spawn('sleep', ['300'], { stdio: 'ignore', env: { ...process.env, NANOBPMN_DATA_DIR: fakeData } }),
       spawn('sleep', ['300'], { stdio: 'ignore', env: { ...process.env, NANOBPMN_DATA_DIR: fakeData, C8CTL_NANO_MANAGED_BY: '/some/other/home' } }),
     ];
-    closers.push(() => bystanders.forEach((b) => b.kill('SIGKILL')));
+    tests.defer(() => bystanders.forEach((b) => b.kill('SIGKILL')));
 
     const stop = await s.run(['stop']);
     expect(stop.code).toBe(1);
@@ -210,7 +199,9 @@ describe('the cluster secret', () => {
       if (secret === undefined) delete env.NANOBPMN_CLUSTER_SECRET;
       else env.NANOBPMN_CLUSTER_SECRET = secret;
       const rogue = execa(state.binary.path, [], { env, extendEnv: false, cwd: state.nodes[2].dataDir, stdio: 'ignore', reject: false });
-      closers.push(() => rogue.kill('SIGKILL'));
+      tests.defer(() => {
+        rogue.kill('SIGKILL');
+      });
       await waitUntil(async () => (await fetch(`${url(port + 2)}/v2/topology`).then((r) => r.ok).catch(() => false)), 10_000, 'the rogue node to answer');
 
       // Its deployment must reach its peers to succeed; they refuse it, so no peer learns the process.

@@ -1,22 +1,18 @@
 // Start, use, stop and restart real engine clusters through the standalone CLI.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker } from '../support/processes.js';
 import { completeJobOf, createInstance, deployOneTask, getDefinition } from '../support/rest.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 describe('a real cluster', () => {
   it('starts one node, reports it healthy, and stops without leaving a process', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     const started = await sandbox.runJson(['start', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
@@ -40,7 +36,7 @@ describe('a real cluster', () => {
   });
 
   it('runs real work on three nodes, keeps the data across stop, and finds it again on restart', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const started = await sandbox.runJson(['start', '3', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
@@ -76,7 +72,7 @@ describe('a real cluster', () => {
   });
 
   it('with --rf 3 waits until every partition has a leader, and status shows the leaders', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(3);
     const started = await sandbox.runJson(['start', '3', '--rf', '3', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);

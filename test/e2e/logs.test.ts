@@ -2,17 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { processesWithMarker, waitUntil } from '../support/processes.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 const PREFIX = /^node-(\d+) │ (.*)$/;
 
@@ -82,7 +78,7 @@ async function stop(s: Sandbox): Promise<void> {
 
 describe('logs of a running cluster', () => {
   it('prints one node\'s last lines unprefixed, exactly as in its file', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
     const file = logFile(sandbox, 0);
 
@@ -105,7 +101,7 @@ describe('logs of a running cluster', () => {
   });
 
   it('interleaves all nodes with a node prefix, 50 lines by default, -n to choose', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
     const files = [await fileLines(logFile(sandbox, 0)), await fileLines(logFile(sandbox, 1))];
     // Two fresh engine logs hold more than 50 lines together, fewer apart: the default cuts.
@@ -154,7 +150,7 @@ describe('logs of a running cluster', () => {
   });
 
   it('rejects an unknown node, a bad count, and --follow with --json, each in one line', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
 
     const unknown = await sandbox.run(['logs', '7']);
@@ -188,7 +184,7 @@ describe('logs of a running cluster', () => {
   });
 
   it('-f prints the tail, then new lines, survives truncation, and exits 0 on Ctrl-C', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
     const file = logFile(sandbox, 0);
     const tail = (await fileLines(file)).slice(-50);
@@ -216,7 +212,7 @@ describe('logs of a running cluster', () => {
   });
 
   it('-f without an id follows every node with prefixes', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
     const f = await follow(sandbox, ['logs', '-f', '-n', '1'], 1);
     expect(streamed(f.stdout())[0]).toMatch(PREFIX);
@@ -268,7 +264,7 @@ async function follow(s: Sandbox, args: string[], tailLines: number) {
 
 describe('logs without a running cluster', () => {
   it('still reads the kept logs after stop, finding the nodes in the logs dir', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
     await stop(sandbox);
     expect(await sandbox.state()).toBeNull();
@@ -292,7 +288,7 @@ describe('logs without a running cluster', () => {
   });
 
   it('-f on kept logs: holds back a partial line until its newline, and rereads a replaced file', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     await startTwo(sandbox);
     await stop(sandbox);
     const file = logFile(sandbox, 1);
@@ -320,7 +316,7 @@ describe('logs without a running cluster', () => {
   });
 
   it('with no logs at all says so, naming the logs dir', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     for (const args of [['logs'], ['logs', '0'], ['logs', '-f']]) {
       const result = await sandbox.run(args);
       expect(result.code, args.join(' ')).toBe(1);
@@ -337,7 +333,7 @@ describe('logs without a running cluster', () => {
   // panic) gets time -Infinity for them, so they sort first and `.slice(-count)` drops them, although
   // they were written last. Remove `.fails` when fixed.
   it('-n 1 across nodes shows the line written last, even an untimed one', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const logs = path.join(sandbox.home, 'logs');
     await mkdir(logs);
     await writeFile(path.join(logs, 'node-0.log'), '2026-11-22T17:59:43.100Z node 0 early\n2026-11-22T17:59:43.200Z node 0 later\n');

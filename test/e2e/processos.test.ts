@@ -4,21 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
 const STAND_IN = path.resolve('test/fixtures/fake-processos.mjs');
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-const closers: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 async function health(port: number): Promise<any> {
   const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
@@ -33,7 +27,7 @@ const json = (text: string): any => JSON.parse(text);
 
 describe('processos', () => {
   it('without a binary says it is downloaded by hand and how to point at it; nothing is written', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const result = await sandbox.runProcessos(['start'], { NANOBPMN_REPO: path.join(sandbox.home, 'no-repo') });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand');
@@ -42,7 +36,7 @@ describe('processos', () => {
   });
 
   it('starts with a pilot engine from the nano binary, reports it, and stop takes down server and pilot', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     const started = await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
@@ -79,7 +73,7 @@ describe('processos', () => {
   });
 
   it('stop also finds a pilot the server orphaned (no longer its child), by evidence', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     const env = { FAKE_PROCESSOS_MODE: 'orphan-pilot' };
     expect((await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port)], env)).code).toBe(0);
@@ -94,7 +88,7 @@ describe('processos', () => {
   });
 
   it('--no-spawn-nano runs without a pilot; no nano binary at all means no pilot and a warning', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     expect((await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port), '--no-spawn-nano'])).code).toBe(0);
     expect((await health(port)).pilot).toBeNull();
@@ -114,7 +108,7 @@ describe('processos', () => {
   });
 
   it('settings: flags beat typed settings, typed settings beat passthrough env; nano settings are untouched', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const [a, b, c] = [await freePortRange(1), await freePortRange(1), await freePortRange(1)];
     expect((await sandbox.run(['set', 'model-dir', path.join(sandbox.home, 'ws')])).code).toBe(0);
     const nanoBefore = JSON.parse(await readFile(path.join(sandbox.home, 'config.json'), 'utf8'));
@@ -169,11 +163,11 @@ describe('processos', () => {
   });
 
   it('a port in use is refused before anything starts; a server that dies at once fails fast with its log', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     const blocker = net.createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', () => resolve()));
-    closers.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    tests.defer(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
     const refused = await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port)]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`Port ${port} is in use by another program`);
@@ -189,7 +183,7 @@ describe('processos', () => {
   });
 
   it('status of a server killed from outside says stopped; logs are kept and readable', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const port = await freePortRange(1);
     expect((await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port), '--no-spawn-nano'])).code).toBe(0);
     const pid = JSON.parse(await readFile(path.join(sandbox.home, 'processos.json'), 'utf8')).pid as number;

@@ -4,24 +4,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { engineBinary } from '../support/engines.js';
 import { freePortRange } from '../support/ports.js';
 import { processesWithMarker } from '../support/processes.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-const closers: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nano settings é-'));
-  closers.push(() => rm(dir, { recursive: true, force: true }));
+  tests.defer(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -55,7 +49,7 @@ async function stop(s: Sandbox): Promise<void> {
 
 describe('config', () => {
   it('on a fresh home shows the platform engine, the bundled manifest, the default workspace and no settings', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const result = await sandbox.runJson(['config']);
     expect(result.code, result.stderr).toBe(0);
     const home = sandbox.home;
@@ -82,7 +76,7 @@ describe('config', () => {
   });
 
   it('a corrupt config.json: every command that reads it fails in one line naming the file, and leaves it alone', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const file = configFile(sandbox);
     for (const bad of ['{"binary": ', '[1, 2]', '{"binary": 42}', '{"workspaceDir": ""}', '']) {
       await writeFile(file, bad, { mode: 0o600 });
@@ -105,7 +99,7 @@ describe('config', () => {
 
 describe('set bin / unset bin', () => {
   it('saves the engine, which config reports and start uses; unset goes back to the platform package', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const engine = engineBinary();
     const set = await sandbox.run(['set', 'bin', engine]);
     expect(set.code, set.stderr).toBe(0);
@@ -139,7 +133,7 @@ describe('set bin / unset bin', () => {
   });
 
   it('stores a relative path as an absolute one', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const relative = path.relative(process.cwd(), engineBinary());
     expect(path.isAbsolute(relative)).toBe(false);
     const set = await sandbox.runJson(['set', 'bin', relative]);
@@ -149,7 +143,7 @@ describe('set bin / unset bin', () => {
   });
 
   it('refuses a missing file, a directory and a non-executable file, and leaves config.json as it was', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const dir = await tempDir();
     const plain = path.join(dir, 'engine.txt');
     await writeFile(plain, '#!/bin/sh\necho 0.0.22\n');
@@ -176,7 +170,7 @@ describe('set bin / unset bin', () => {
   });
 
   it('needs a value', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     for (const args of [['set', 'bin'], ['set', 'bin', ''], ['set', 'model-dir'], ['set']]) {
       const result = await sandbox.run(args);
       expect(result.code, JSON.stringify(args)).toBe(1);
@@ -187,7 +181,7 @@ describe('set bin / unset bin', () => {
 
 describe('unknown settings', () => {
   it('are refused by set and unset, including names that exist on every object', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     for (const key of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'binary', 'workspaceDir']) {
       for (const args of [['set', key, '/tmp/x'], ['unset', key]]) {
         const result = await sandbox.run(args);
@@ -202,7 +196,7 @@ describe('unknown settings', () => {
 
 describe('set model-dir', () => {
   it('creates models/ and workers/, shows as configured, and reaches a started node', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const ws = path.join(await tempDir(), 'ws');
     const set = await sandbox.run(['set', 'model-dir', ws]);
     expect(set.code, set.stderr).toBe(0);
@@ -245,7 +239,7 @@ describe('set model-dir', () => {
   });
 
   it('refuses a path that is a file, writing nothing', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const file = path.join(await tempDir(), 'a-file');
     await writeFile(file, 'x');
     const result = await sandbox.run(['set', 'model-dir', file]);
@@ -256,7 +250,7 @@ describe('set model-dir', () => {
   });
 
   it('keeps an existing directory\'s mode and contents', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const ws = path.join(await tempDir(), 'shared');
     await mkdir(path.join(ws, 'models'), { recursive: true });
     await chmod(ws, 0o755);
@@ -270,7 +264,7 @@ describe('set model-dir', () => {
 
 describe('config.json', () => {
   it('keeps keys other commands own through set and unset, and stays private (0600)', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const engine = engineBinary();
     const ws = path.join(await tempDir(), 'ws');
     await writeFile(configFile(sandbox), JSON.stringify({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x' }), { mode: 0o644 });
@@ -293,7 +287,7 @@ describe('config.json', () => {
   });
 
   it('is created private (0600) in a home that did not exist', async () => {
-    sandbox = await createSandbox();
+    sandbox = await tests.create();
     const home = path.join(sandbox.home, 'new home');
     const result = await sandbox.run(['set', 'bin', engineBinary()], { C8CTL_NANO_HOME: home });
     expect(result.code, result.stderr).toBe(0);

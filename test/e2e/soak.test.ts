@@ -4,10 +4,10 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker } from '../support/processes.js';
-import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
 const CYCLES = 25;
 const NODES = 3;
@@ -15,12 +15,8 @@ const NODES = 3;
 const CYCLE_LIMIT_MS = 15_000;
 const SOAK_TIMEOUT_MS = 180_000;
 
+const tests = perTestSandboxes();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  const leftovers = await sandbox?.cleanup();
-  sandbox = undefined;
-  expect(leftovers ?? [], 'processes the test left running').toEqual([]);
-});
 
 /** Every open file descriptor on the machine (that we may read) whose target lies inside dir. */
 function descriptorsInto(dir: string): string[] {
@@ -54,7 +50,7 @@ describe('soak', () => {
   it(
     `${CYCLES} start/stop cycles of a ${NODES}-node cluster leave no process, descriptor or state file behind`,
     async () => {
-      sandbox = await createSandbox();
+      sandbox = await tests.create();
       const s = sandbox;
       const port = await freePortRange(NODES);
       const durations: number[] = [];

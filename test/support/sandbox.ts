@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, expect } from 'vitest';
 import { killMarked, MARKER } from './processes.js';
 
 export const BIN = path.resolve('dist/src/bin.js');
@@ -79,5 +80,27 @@ export async function createSandbox(): Promise<Sandbox> {
       await rm(home, { recursive: true, force: true });
       return killed;
     },
+  };
+}
+
+/**
+ * Per-test bookkeeping for an e2e file: deferred closers run after each test, then every sandbox made
+ * with `create` is cleaned up, and the test fails if that cleanup had to kill anything it left running.
+ */
+export function perTestSandboxes(): { create: () => Promise<Sandbox>; defer: (close: () => void | Promise<void>) => void } {
+  const made: Sandbox[] = [];
+  const closers: Array<() => void | Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+    const leftovers = (await Promise.all(made.splice(0).map((s) => s.cleanup()))).flat();
+    expect(leftovers, 'processes the test left running').toEqual([]);
+  });
+  return {
+    create: async () => {
+      const s = await createSandbox();
+      made.push(s);
+      return s;
+    },
+    defer: (close) => closers.push(close),
   };
 }

@@ -3,22 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { noClusterError, parseNodeId, selectNode, validIds } from '../../src/cluster/select-node.js';
 import { parseSignal } from '../../src/commands/node.js';
 import { UserError } from '../../src/errors.js';
+import { expectInvalid } from '../support/expect-invalid.js';
 import type { ClusterState, NodeRecord } from '../../src/state/cluster-state.js';
-
-function expectInvalid(run: () => unknown, ...fragments: string[]): UserError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  const error = caught as UserError;
-  expect(error.exitCode).toBe(1);
-  expect(error.code).toBe('invalid-argument');
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-  return error;
-}
 
 function node(id: number): NodeRecord {
   return {

@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePort, parseSeconds, parseWholeNumber, validateStart, type RawStartArgs } from '../../src/cluster/start-options.js';
-import { UserError } from '../../src/errors.js';
+import { expectInvalid } from '../support/expect-invalid.js';
 
-function expectInvalid(run: () => unknown, ...fragments: string[]): UserError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  const error = caught as UserError;
-  expect(error.exitCode).toBe(1);
-  expect(error.code).toBe('invalid-argument');
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-  return error;
-}
 
 describe('validateStart defaults', () => {
   it('is one node on port 8080, one partition, rf 1, 60 s', () => {
