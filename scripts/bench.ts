@@ -5,12 +5,16 @@
 // on a healthy and on a partly frozen 3-node cluster; `stop` (N = 3, 16) against SIGTERM + child
 // exit. Prints a table and writes bench-results/<timestamp>.json and bench-results/latest.json.
 //
+// The CLI runs from a private copy of the build made when the bench starts (dist/, the root entry,
+// package.json and binary-manifest.json, with node_modules linked), so a concurrent `npm run build`,
+// which deletes dist/, cannot break a run half-way. It is the same code, run the same way.
+//
 // Safety: loopback and test-bound free ports only; every process started carries an env marker and
 // its PID is registered, and all of them are killed by PID on exit, SIGINT or SIGTERM (plus a sweep of
 // /proc for the marker). Temporary homes are deleted at the end.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { findEngineBinary } from '../src/binary/find.js';
 import { planNodes, processEnv, type NodePlan } from '../src/cluster/plan.js';
+import { unreachedPeers } from '../src/cluster/peers.js';
 import { identifyProduct, leadershipSettled, readLeadership } from '../src/cluster/topology.js';
 import { layoutFor } from '../src/state/layout.js';
 
@@ -26,9 +31,11 @@ import { layoutFor } from '../src/state/layout.js';
 // Configuration
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
-const BIN = path.join(ROOT, 'dist', 'src', 'bin.js');
-const ENTRY = path.join(ROOT, 'c8ctl-plugin.js');
 const RESULTS_DIR = path.join(ROOT, 'bench-results');
+/** Set by snapshotBuild(): the private copy the CLI runs from, its bin and its plugin entry. */
+let RUN_ROOT = ROOT;
+let BIN = path.join(ROOT, 'dist', 'src', 'bin.js');
+let ENTRY = path.join(ROOT, 'c8ctl-plugin.js');
 
 const IMPORT_WARMUP = 3;
 const IMPORT_REPS = 20;
@@ -137,6 +144,39 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+function snapshotBuild(): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'c8ctl-nano-bench-build-'));
+  registry.homes.add(dir);
+  cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  for (const file of ['package.json', 'binary-manifest.json', 'c8ctl-plugin.js']) copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  RUN_ROOT = dir;
+  BIN = path.join(dir, 'dist', 'src', 'bin.js');
+  ENTRY = path.join(dir, 'c8ctl-plugin.js');
+}
+
+// Background load: CPU busy share of the whole machine during the pauses between runs, when none of
+// our engines is starting or stopping. Another program busy meanwhile makes every number slower.
+const backgroundBusy: number[] = [];
+function cpuTimes(): { idle: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { idle, total: fields.reduce((a, b) => a + b, 0) };
+}
+async function quietPause(ms: number): Promise<void> {
+  let before: { idle: number; total: number } | undefined;
+  try {
+    before = cpuTimes();
+  } catch {
+    // no /proc/stat: just pause
+  }
+  await sleep(ms);
+  if (!before) return;
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  if (total > 0) backgroundBusy.push(1 - (after.idle - before.idle) / total);
+}
+
 function newHome(): string {
   const home = mkdtempSync(path.join(os.tmpdir(), 'c8ctl-nano-bench-'));
   registry.homes.add(home);
@@ -225,7 +265,7 @@ function runNode(args: readonly string[], env: Record<string, string>): Promise<
     const began = performance.now();
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, args, { cwd: RUN_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       reject(error);
       return;
@@ -372,13 +412,26 @@ async function floorStart(nodes: number, basePort: number): Promise<{ ms: number
           }, done.signal),
         ),
       );
-      await pollUntil(async () => {
-        const answer = await getJson(agent, `${plan[0]!.url}/console/api/topology`);
-        if (answer === undefined) return false;
-        if (answer.status === 404) return true; // no console: the CLI also accepts this
-        const partitions = answer.status < 300 ? readLeadership(answer.body) : null;
-        return partitions !== null && leadershipSettled(partitions);
-      }, done.signal);
+      const ids = plan.map((n) => n.id);
+      await Promise.all([
+        pollUntil(async () => {
+          const answer = await getJson(agent, `${plan[0]!.url}/console/api/topology`);
+          if (answer === undefined) return false;
+          if (answer.status === 404) return true; // no console: the CLI also accepts this
+          const partitions = answer.status < 300 ? readLeadership(answer.body) : null;
+          return partitions !== null && leadershipSettled(partitions);
+        }, done.signal),
+        // The same condition the CLI waits for: every node has an uplink to every peer.
+        ...plan.map((node) =>
+          pollUntil(async () => {
+            if (ids.length < 2) return true;
+            const answer = await getJson(agent, `${node.url}/metrics`);
+            if (answer === undefined) return false;
+            if (answer.status === 404) return true;
+            return typeof answer.body === 'string' && unreachedPeers(answer.body, node.id, ids).length === 0;
+          }, done.signal),
+        ),
+      ]);
       return performance.now() - began;
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -494,6 +547,7 @@ async function benchImports(): Promise<void> {
     ['bin-version', [BIN, '--version']],
   ];
   for (let rep = -IMPORT_WARMUP; rep < IMPORT_REPS; rep += 1) {
+    await quietPause(QUIET_MS / 2);
     // Rotate the order so no variant always runs right after another.
     const order = variants.map((_, i) => variants[(i + Math.abs(rep)) % variants.length]!);
     for (const [id, args] of order) {
@@ -564,9 +618,9 @@ async function benchStartStop(): Promise<void> {
   progress(`start/stop: reps ${START_SIZES.map((n) => `N=${n}×${START_REPS[n]}`).join(', ')} (+1 warm-up at N=3), CLI and floor interleaved`);
   // Warm-up (rep -1): page cache, engine binary, first-run effects. Recorded, not counted.
   await cliStartOnce(3, -1);
-  await sleep(QUIET_MS);
+  await quietPause(QUIET_MS);
   await floorOnce(3, -1);
-  await sleep(QUIET_MS);
+  await quietPause(QUIET_MS);
   for (let rep = 0; rep < maxReps; rep += 1) {
     for (const nodes of START_SIZES) {
       if (rep >= (START_REPS[nodes] ?? 0)) continue;
@@ -577,7 +631,7 @@ async function benchStartStop(): Promise<void> {
         } catch (error) {
           recordFailure(step === cliStartOnce ? `start-${nodes}` : `floor-start-${nodes}`, rep, error);
         }
-        await sleep(QUIET_MS);
+        await quietPause(QUIET_MS);
       }
     }
     progress(`  rep ${rep + 1}/${maxReps} done`);
@@ -611,7 +665,7 @@ async function benchStatus(): Promise<void> {
       } finally {
         kill(frozen.pid, 'SIGCONT');
       }
-      await sleep(QUIET_MS);
+      await quietPause(QUIET_MS);
     }
     const stop = await cli(['stop', '--purge'], home);
     const alive = await waitGone(nodes.map((n) => n.pid), 2_000);
@@ -715,7 +769,7 @@ function machineFacts(): Record<string, unknown> {
     memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    engine: { binary: engineBinary, version: engine.stdout?.trim() ?? null },
+    engine: { binary: engineBinary, version: /(\d+\.\d+\.\d+\S*)/.exec(engine.stdout ?? '')?.[1] ?? null, versionOutput: engine.stdout?.trim() ?? null },
     plugin: pkg.version ?? null,
     git: git.status === 0 ? { commit: git.stdout.trim(), dirty: dirty.stdout.trim() !== '' } : null,
   };
@@ -725,6 +779,7 @@ function machineFacts(): Record<string, unknown> {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  snapshotBuild();
   engineBinary = findEngineBinary({ env: process.env, cwd: ROOT }).path;
   const machine = machineFacts();
   const loadBefore = os.loadavg();
@@ -743,6 +798,12 @@ async function main(): Promise<void> {
   const rendered = table(rows);
   process.stdout.write(`\n${rendered}\n\n`);
   process.stdout.write('floors: entry/--version/status healthy → a fresh `node` importing nothing; start → the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy median.\n');
+  const busy = [...backgroundBusy].sort((a, b) => a - b);
+  const background = busy.length === 0 ? null : { samples: busy.length, median: busy[Math.floor(busy.length / 2)]!, p90: busy[Math.floor(busy.length * 0.9)]!, max: busy.at(-1)! };
+  if (background) {
+    const pct = (v: number): string => `${(v * 100).toFixed(0)} %`;
+    process.stdout.write(`background CPU busy between runs (whole machine, ${String(os.cpus().length)} cores): median ${pct(background.median)}, p90 ${pct(background.p90)}, max ${pct(background.max)}${background.p90 > 0.25 ? ' — WARNING: something else was busy; numbers are inflated, rerun on a quiet machine' : ''}.\n`);
+  }
   const failures = [...series.entries()].flatMap(([id, s]) => s.failures.map((f) => ({ id, ...f })));
   if (failures.length > 0) process.stdout.write(`${failures.length} failed run(s) (excluded from the statistics, listed in the JSON).\n`);
 
@@ -750,7 +811,7 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationS: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
-    machine: { ...machine, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
+    machine: { ...machine, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, backgroundCpuBusy: background },
     settings: {
       importWarmup: IMPORT_WARMUP,
       importReps: IMPORT_REPS,
@@ -762,6 +823,7 @@ async function main(): Promise<void> {
       quietMs: QUIET_MS,
       floorPollMs: FLOOR_POLL_MS,
       frozenNode: 2,
+      ranFrom: 'a private copy of dist/ made at the start of the run',
     },
     rows,
     table: rendered,

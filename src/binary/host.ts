@@ -33,11 +33,13 @@ export function installedPackageDir(packageName: string): string | undefined {
   }
 }
 
-/** The glibc version this Node runs on, e.g. "2.36"; undefined on musl and non-Linux hosts. */
+let glibc: { value: string | undefined } | undefined;
+
+/** The glibc version this Node runs on, e.g. "2.36"; undefined on musl and non-Linux hosts. Asked once. */
 export function hostGlibcVersion(): string | undefined {
   if (process.platform !== 'linux') return undefined;
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return report?.header?.glibcVersionRuntime;
+  glibc ??= { value: (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime };
+  return glibc.value;
 }
 
 export function currentHost(): HostDescription {

@@ -1,6 +1,5 @@
 // Runs `<binary> --version`: learns the engine version and, before anything is spawned, whether the
 // binary can run here at all (a binary that needs a newer glibc fails this in milliseconds).
-import { execa } from 'execa';
 import { knownCauses } from '../cluster/diagnose.js';
 import { UserError } from '../errors.js';
 
@@ -12,6 +11,7 @@ export function parseVersion(stdout: string): string | null {
 }
 
 export async function checkEngineVersion(binary: string, hostGlibc: string | undefined): Promise<VersionCheck> {
+  const { execa } = await import('execa');
   const result = await execa(binary, ['--version'], { reject: false, timeout: 10_000, stdin: 'ignore', all: true, windowsHide: true });
   const output = `${result.all ?? ''}`;
   if (!result.failed) {

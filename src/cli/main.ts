@@ -99,7 +99,7 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
         prog: host.prog,
         env: host.env,
         cwd: host.cwd,
-        layout: homeLayout(host.env, host.cwd),
+        layout: await homeLayout(host.env, host.cwd),
         platform: process.platform,
         interactive: host.out.mode === 'text' && Boolean(process.stdin.isTTY && process.stdout.isTTY),
         effects,

@@ -3,6 +3,7 @@
 // timeout itself. The probe and clock are injected.
 import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
 import type { NodeExit } from '../os/spawn-node.js';
+import { unreachedPeers } from './peers.js';
 import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
 
 export interface WaitingNode {
@@ -16,12 +17,18 @@ export interface WaitingNode {
 
 const nanoAnswers = (answer: ProbeResult): boolean => answer.kind === 'answers' && answer.status < 300 && identifyProduct(answer.body).kind === 'nano';
 
-export type Progress = { readonly up: number; readonly total: number; readonly leaderless: readonly number[] | null };
+export type Progress = {
+  readonly up: number;
+  readonly total: number;
+  readonly leaderless: readonly number[] | null;
+  /** How many nodes have not yet reached all their peers. */
+  readonly waitingForPeers: number;
+};
 
 export type ReadyOutcome =
   | { readonly kind: 'ready'; readonly leadership: PartitionLeadership[] | null }
   | { readonly kind: 'exited'; readonly nodeId: number; readonly exit: NodeExit }
-  | { readonly kind: 'timeout'; readonly notUp: readonly number[]; readonly leaderless: readonly number[] | null }
+  | { readonly kind: 'timeout'; readonly notUp: readonly number[]; readonly leaderless: readonly number[] | null; readonly unreached: ReadonlyMap<number, readonly number[]> }
   | { readonly kind: 'interrupted' };
 
 export interface ReadinessDeps {
@@ -30,19 +37,25 @@ export interface ReadinessDeps {
   readonly onProgress?: (progress: Progress) => void;
   /** Aborts the wait (Ctrl-C). */
   readonly interrupt?: AbortSignal;
-  /** Also wait for every partition to have a leader (default). A single rejoining node waits only to answer. */
+  /**
+   * Also wait until every node has reached every peer and every partition has a leader (default). A
+   * single rejoining node, or a server that is not an engine, waits only to answer.
+   */
   readonly requireLeaders?: boolean;
 }
 
 const REQUEST_TIMEOUT_MS = 500;
 const FIRST_POLL_MS = 10;
-const MAX_POLL_MS = 100;
+// Loopback probes cost well under a millisecond: polling often loses nothing and gains up to 80 ms.
+const MAX_POLL_MS = 20;
 
 export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: number, deps: ReadinessDeps): Promise<ReadyOutcome> {
   const done = new AbortController();
   const up = new Set<number>();
   let leaderless: number[] | null = null;
-  const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless });
+  const unreached = new Map<number, number[]>();
+  const waitingForPeers = (): number => [...unreached.values()].filter((m) => m.length > 0).length;
+  const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless, waitingForPeers: waitingForPeers() });
 
   const poll = async <T>(attempt: () => Promise<T | undefined>): Promise<T | undefined> => {
     let interval = FIRST_POLL_MS;
@@ -80,11 +93,26 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       return leadershipSettled(partitions) ? partitions : undefined;
     });
 
+  const peersReached = (node: WaitingNode, ids: readonly number[]): Promise<true | undefined> =>
+    poll(async () => {
+      if (ids.length < 2) return true;
+      const answer = await deps.probe.getJson(`${node.url}/metrics`, REQUEST_TIMEOUT_MS);
+      // No metrics endpoint (turned off, or another engine): nothing to wait for.
+      if (answer.kind === 'answers' && answer.status === 404) return true;
+      if (answer.kind !== 'answers' || answer.status >= 300 || typeof answer.body !== 'string') return undefined;
+      const missing = unreachedPeers(answer.body, node.id, ids);
+      unreached.set(node.id, missing);
+      report();
+      return missing.length === 0 ? true : undefined;
+    });
+
   const ready = (async (): Promise<ReadyOutcome | undefined> => {
     const answered = await Promise.all(nodes.map(nodeUp));
     if (answered.some((a) => a === undefined)) return undefined;
     if (deps.requireLeaders === false) return { kind: 'ready', leadership: null };
-    const leadership = await leadersSettled(nodes[0]!.url);
+    const ids = nodes.map((n) => n.id);
+    const [reached, leadership] = await Promise.all([Promise.all(nodes.map((n) => peersReached(n, ids))), leadersSettled(nodes[0]!.url)]);
+    if (reached.some((r) => r === undefined)) return undefined;
     return leadership === undefined ? undefined : { kind: 'ready', leadership };
   })();
 
@@ -93,7 +121,7 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<ReadyOutcome>((resolve) => {
     timer = setTimeout(() => {
-      resolve({ kind: 'timeout', notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id), leaderless });
+      resolve({ kind: 'timeout', notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id), leaderless, unreached });
     }, timeoutMs);
   });
 

@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../output.js';
 import { tryBind, type BindResult } from '../os/bind-test.js';
 import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from '../os/find-engines.js';
-import { createHttpProbe, type HttpProbe } from '../os/http-probe.js';
+import type { HttpProbe } from '../os/http-probe.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
-import { spawnNode, type SpawnRequest, type SpawnedProcess } from '../os/spawn-node.js';
+import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
 import { realSignals, type Signals } from '../os/stop-process.js';
 import type { Layout } from '../state/layout.js';
 
@@ -15,7 +15,7 @@ export interface Effects {
   readonly signals: Signals;
   readonly probe: HttpProbe;
   readonly tryBind: (port: number) => Promise<BindResult>;
-  readonly spawnNode: (request: SpawnRequest) => SpawnedProcess;
+  readonly spawnNode: (request: SpawnRequest) => Promise<SpawnedProcess>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   /** Engine processes of a home found by evidence (see os/find-engines.ts), tracked or not. */
@@ -54,24 +54,23 @@ async function askYesNo(question: string): Promise<boolean> {
 }
 
 export function realEffects(): Effects & { dispose(): Promise<void> } {
-  let probe: HttpProbe | undefined;
-  const lazyProbe: HttpProbe = {
-    getJson: (url, timeoutMs) => (probe ??= createHttpProbe()).getJson(url, timeoutMs),
-    close: async () => undefined,
-  };
+  // Heavy modules (undici, execa) load on first use: `stop` never makes an HTTP request and `status`
+  // never spawns, and every command pays for what it imports, in every c8ctl call too.
+  let probe: Promise<HttpProbe> | undefined;
+  const loadProbe = (): Promise<HttpProbe> => (probe ??= import('../os/http-probe.js').then((m) => m.createHttpProbe()));
   return {
     readProcess,
     signals: realSignals,
-    probe: lazyProbe,
+    probe: { getJson: async (url, timeoutMs) => (await loadProbe()).getJson(url, timeoutMs), close: async () => undefined },
     tryBind: (port) => tryBind(port),
-    spawnNode,
+    spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),
     sleep: (ms) => sleep(ms),
     now: () => performance.now(),
     confirm: askYesNo,
     findEngines: (home, dataDir) => findEngines(home, dataDir, readProcess),
     findProcesses: (home, matches) => findProcesses(home, matches, readProcess),
     dispose: async () => {
-      await probe?.close();
+      if (probe) await (await probe).close();
     },
   };
 }

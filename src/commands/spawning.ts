@@ -41,7 +41,7 @@ export async function spawnNodes(ctx: CommandContext, binary: string, targets: r
   let spawnError: unknown;
   try {
     for (const target of targets) {
-      const process = effects.spawnNode({
+      const process = await effects.spawnNode({
         binary,
         env: processEnv(ctx.env, target.env),
         cwd: target.dataDir,
@@ -119,10 +119,13 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
       ],
     });
   }
+  const unreached = [...outcome.unreached].filter(([, peers]) => peers.length > 0);
   const waiting =
     outcome.notUp.length > 0
       ? `node(s) ${outcome.notUp.join(', ')} never answered on /v2/topology`
-      : `partition(s) ${(outcome.leaderless ?? []).join(', ')} had no leader yet`;
+      : unreached.length > 0
+        ? `nodes could not reach their peers (${unreached.map(([id, peers]) => `node ${id} → ${peers.join(', ')}`).join('; ')})`
+        : `partition(s) ${(outcome.leaderless ?? []).join(', ')} had no leader yet`;
   return new UserError(`The cluster was not ready after ${f.timeoutMs / 1000} s: ${waiting}. ${f.undone}`, {
     code: 'start-timeout',
     details: [`Look at the logs in ${path.dirname(f.targets[0]!.log)}; allow more time with --timeout <seconds>.`],

@@ -37,14 +37,13 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   });
   const { out, layout, effects } = ctx;
 
-  // Read-only checks first: a mistake here leaves disk and processes exactly as they were.
-  const inputs = await prepareLaunch(ctx, request);
+  // Read-only checks first, side by side: a mistake here leaves disk and processes exactly as they were.
+  const [inputs, before, found] = await Promise.all([prepareLaunch(ctx, request), readClusterState(layout.stateFile), effects.findEngines(layout.home, layout.dataDir)]);
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
-  const before = await readClusterState(layout.stateFile);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
   if (runningBefore && !request.force) throw alreadyRunning(ctx, before);
   // Engines of this home that the state does not track (a lost state file) would share the data dirs.
-  const strays = untracked(await effects.findEngines(layout.home, layout.dataDir), before);
+  const strays = untracked(found, before);
   if (strays.length > 0 && !request.force) throw untrackedError(strays, ctx.prog, 'a new cluster');
   if (!runningBefore && strays.length === 0) await checkPortsFree(ports, effects, ctx.prog);
 
@@ -164,8 +163,10 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   }
 
   spawned.release();
-  await writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes });
-  await writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } });
+  await Promise.all([
+    writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes }),
+    writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
+  ]);
   const readyMs = Math.round(effects.now() - began);
   printSummary(ctx, state, outcome.leadership, readyMs, inputs);
   out.result({
@@ -186,6 +187,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
 
 function progressLine(p: Progress): string {
   if (p.up < p.total) return `Waiting for nodes: ${p.up}/${p.total} answering…`;
+  if (p.waitingForPeers > 0) return `All ${p.total} node(s) answering; ${p.waitingForPeers} still connecting to their peers…`;
   if (p.leaderless && p.leaderless.length > 0) return `All ${p.total} node(s) answering; waiting for leaders of partition(s) ${p.leaderless.join(', ')}…`;
   return `All ${p.total} node(s) answering…`;
 }

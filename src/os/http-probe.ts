@@ -27,26 +27,46 @@ function errorCode(error: unknown): string | undefined {
 export function createHttpProbe(): HttpProbe {
   // Keep-alive: status and readiness poll the same few ports many times.
   const agent = new Agent({ keepAliveTimeout: 2_000, connections: 4, connect: { timeout: 2_000 } });
-  return {
-    async getJson(url, timeoutMs) {
-      const signal = AbortSignal.timeout(timeoutMs);
+
+  const ask = async (url: string, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> => {
+    try {
+      const response = await request(url, { dispatcher: agent, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const text = await response.body.text();
+      let body: unknown = text;
       try {
-        const response = await request(url, { dispatcher: agent, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-        const text = await response.body.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        return { kind: 'answers', status: response.statusCode, body };
-      } catch (error) {
-        const code = errorCode(error);
-        if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout' };
-        if (code === 'ECONNREFUSED') return { kind: 'refused' };
-        return { kind: 'error', message: code ?? (error as Error).message };
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
       }
+      return { kind: 'answers', status: response.statusCode, body };
+    } catch (error) {
+      const code = errorCode(error);
+      if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return { kind: 'timeout' };
+      if (code === 'ECONNREFUSED') return { kind: 'refused' };
+      return { kind: 'error', message: code ?? (error as Error).message };
+    }
+  };
+
+  return {
+    getJson(url, timeoutMs) {
+      // Our own deadline, raced against the request: undici 6 leaves a request that is queued behind a
+      // failing connection attempt (a listener that accepts and drops connections) unsettled even when
+      // its signal aborts (nodejs/undici#386, fixed in 8.x). The timer is ref'd, unlike
+      // AbortSignal.timeout(), so Node stays alive until the deadline answers.
+      const controller = new AbortController();
+      let deadline: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<ProbeResult>((resolve) => {
+        deadline = setTimeout(() => {
+          controller.abort();
+          resolve({ kind: 'timeout' });
+        }, timeoutMs);
+      });
+      return Promise.race([ask(url, timeoutMs, controller.signal), timedOut]).finally(() => clearTimeout(deadline));
     },
-    close: () => agent.close(),
+    // destroy, not close, and not awaited: both wait for a request undici never settles, while
+    // destroy already closes the sockets (all that could keep the process alive) at once.
+    close: async () => {
+      agent.destroy().catch(() => undefined);
+    },
   };
 }

@@ -1,7 +1,6 @@
 // Starts one engine process, detached, its stdout and stderr appended straight to its log file (the
 // fd is handed to the child, so the node keeps logging after this CLI exits).
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
-import { execa } from 'execa';
 
 export interface NodeExit {
   readonly code: number | null;
@@ -40,7 +39,9 @@ export function logOffset(logFile: string): number {
   }
 }
 
-export function spawnNode(request: SpawnRequest): SpawnedProcess {
+export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
+  // Loaded here, not at import: commands that never spawn should not pay for execa.
+  const { execa } = await import('execa');
   const fd = openSync(request.logFile, 'a', 0o600);
   // execa passes an integer fd straight to child_process.spawn (its `{file}` form would pipe through
   // this process instead, and die with it); its typings only admit the literals 3-9, hence the cast.

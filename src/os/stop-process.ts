@@ -1,7 +1,6 @@
 // Stops one verified process and its children: SIGCONT if frozen, SIGTERM to the tree, SIGKILL to the
 // tree after the grace period, then confirm it is gone. Identity is re-checked before every signal,
 // so a PID that has been reused is never touched.
-import treeKill from 'tree-kill';
 import { classifyProcess, isOurs, type ProcessStatus } from '../cluster/identity.js';
 import type { ProcessReader } from './process-info.js';
 
@@ -24,12 +23,28 @@ export interface Signals {
   signal(pid: number, signal: NodeJS.Signals): void;
 }
 
+/**
+ * Our engines are spawned detached, so each leads its own process group: on POSIX one group signal
+ * reaches the node and anything it started, atomically and without listing processes. A process that
+ * leads no group (found by evidence, say), and Windows, get tree-kill, which walks the tree with ps or
+ * taskkill.
+ */
 export const realSignals: Signals = {
-  signalTree: (pid, signal) =>
-    new Promise((resolve) => {
+  signalTree: async (pid, signal) => {
+    if (process.platform !== 'win32') {
+      try {
+        process.kill(-pid, signal);
+        return;
+      } catch {
+        // no group led by this pid: walk the tree instead
+      }
+    }
+    const { default: treeKill } = await import('tree-kill');
+    await new Promise<void>((resolve) => {
       // tree-kill reports an error when the process vanished meanwhile; that is the outcome we want.
       treeKill(pid, signal, () => resolve());
-    }),
+    });
+  },
   signal: (pid, signal) => {
     try {
       process.kill(pid, signal);

@@ -102,7 +102,7 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
   const began = effects.now();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-  const child = effects.spawnNode({ binary: binary.path, env: { ...env, ...plan.env }, cwd: plan.dataDir, logFile: log, banner: `--- c8ctl-nano: processos starting on port ${plan.port} at ${new Date().toISOString()} ---` });
+  const child = await effects.spawnNode({ binary: binary.path, env: { ...env, ...plan.env }, cwd: plan.dataDir, logFile: log, banner: `--- c8ctl-nano: processos starting on port ${plan.port} at ${new Date().toISOString()} ---` });
   const facts = await effects.readProcess(child.pid);
   const state: ProcessosState = {
     schema: 1,

@@ -1,14 +1,12 @@
 // Effects on the state home: finding the platform default and creating private directories.
 import { chmod, mkdir } from 'node:fs/promises';
-import envPaths from 'env-paths';
 import { layoutFor, resolveHome, type Layout } from './layout.js';
 
-export function platformDataDir(): string {
-  return envPaths('c8ctl-nano', { suffix: '' }).data;
-}
-
-export function homeLayout(env: NodeJS.ProcessEnv, cwd: string): Layout {
-  return layoutFor(resolveHome({ env, cwd, platformDataDir }));
+/** env-paths is loaded only when C8CTL_NANO_HOME does not already say where the home is. */
+export async function homeLayout(env: NodeJS.ProcessEnv, cwd: string): Promise<Layout> {
+  const overridden = (env.C8CTL_NANO_HOME ?? '').trim() !== '';
+  const envPaths = overridden ? undefined : (await import('env-paths')).default;
+  return layoutFor(resolveHome({ env, cwd, platformDataDir: () => envPaths!('c8ctl-nano', { suffix: '' }).data }));
 }
 
 /**

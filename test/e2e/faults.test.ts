@@ -42,6 +42,17 @@ describe('refusals before anything is spawned', () => {
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
+  it('status --port against a listener that drops every connection answers (degraded), instead of hanging', async () => {
+    sandbox = await tests.create();
+    const port = await freePortRange(1);
+    const dropper = net.createServer((socket) => socket.destroy());
+    await listen(dropper, port);
+    tests.defer(() => new Promise<void>((r) => dropper.close(() => r())));
+    const status = await sandbox.runJson(['status', '--port', String(port)]);
+    expect(status.code).toBe(2);
+    expect(status.json).toMatchObject({ managed: false, cluster: 'degraded', http: 'timeout' });
+  });
+
   // No Camunda can run here, so a few lines of HTTP stand in for its gateway's /v2/topology answer.
   it('a port serving a Camunda gateway gets the Camunda refusal, and status names it', async () => {
     sandbox = await tests.create();

@@ -1,0 +1,29 @@
+// Have the nodes reached each other? Pure: reads a node's Prometheus text from /metrics.
+//
+// At boot every node dials every peer (to broadcast its seed deployment). A dial that finds the peer
+// not listening yet opens a circuit breaker for up to a second, and a deployment made meanwhile is
+// never delivered to that peer. So a cluster is only ready once each node has an uplink to each peer,
+// which the engine counts as nanobpm_peer_connect_attempts_total{outcome="ok",target="<peer>"}.
+
+const METRIC = 'nanobpm_peer_connect_attempts_total';
+
+/** Peers this node has an uplink to, or null when the engine does not report the metric at all. */
+export function connectedPeers(metricsText: string): Set<number> | null {
+  if (!metricsText.includes(METRIC)) return null;
+  const connected = new Set<number>();
+  for (const line of metricsText.split('\n')) {
+    if (!line.startsWith(`${METRIC}{`)) continue;
+    const match = /^[^{]+\{([^}]*)\}\s+(\d+(?:\.\d+)?)/.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (labels.outcome === 'ok' && Number(match[2]) > 0 && /^\d+$/.test(labels.target ?? '')) connected.add(Number(labels.target));
+  }
+  return connected;
+}
+
+/** The peers of `self` it has not reached yet (none when the engine does not say). */
+export function unreachedPeers(metricsText: string, self: number, ids: readonly number[]): number[] {
+  const connected = connectedPeers(metricsText);
+  if (connected === null) return [];
+  return ids.filter((id) => id !== self && !connected.has(id));
+}
