@@ -16,6 +16,8 @@ export interface Output {
   progress(line: string): void;
   /** The command's result document. Printed only in JSON mode, once. */
   result(data: unknown): void;
+  /** A whole screen (status --watch): redrawn in place on a terminal, else printed after the last one. */
+  frame(lines: readonly string[]): void;
 }
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean };
@@ -73,6 +75,13 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
     progress: (line) => progress.show(line),
     result: (data) => {
       if (json) stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    },
+    frame: (lines) => {
+      if (json) return;
+      progress.clear();
+      // On a terminal: home the cursor, draw, clear what is left of the screen. Elsewhere: one frame after another.
+      if (stdout.isTTY) stdout.write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join('\n')}\n\x1b[J`);
+      else stdout.write(`${lines.join('\n')}\n\n`);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface HostInfo {
   readonly cwd: string;
   /** The host already said yes to confirmations (c8ctl's global --yes). */
   readonly assumeYes?: boolean;
+  /** The c8ctl version, when running inside c8ctl. */
+  readonly hostVersion?: string;
 }
 
 type Handler = (ctx: CommandContext, args: ParsedArgs) => Promise<number>;
@@ -35,6 +37,8 @@ const NANO_HANDLERS: Handlers = {
   set: async () => (await import('../commands/settings.js')).setCommand,
   unset: async () => (await import('../commands/settings.js')).unsetCommand,
   config: async () => (await import('../commands/settings.js')).configCommand,
+  doctor: async () => (await import('../commands/doctor.js')).doctorCommand,
+  bundle: async () => (await import('../commands/bundle.js')).bundleCommand,
 };
 
 const PROCESSOS_HANDLERS: Handlers = {
@@ -105,6 +109,7 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
         effects,
         interrupt: interrupt.signal,
         assumeYes: host.assumeYes === true,
+        hostVersion: host.hostVersion,
       },
       args,
     );

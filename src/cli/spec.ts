@@ -57,9 +57,12 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [],
     flags: {
       port: { type: 'string', value: '<port>', description: 'Probe this port instead (for a cluster not started here; default 8080)' },
+      watch: { type: 'boolean', short: 'w', description: 'Redraw the view until Ctrl-C, marking what changed (one frame per interval without a terminal)' },
+      interval: { type: 'string', value: '<seconds>', description: 'Seconds between frames with --watch (default 1)' },
     },
     examples: [
       { args: 'status', description: 'The managed cluster, or whatever answers on port 8080' },
+      { args: 'status --watch', description: 'Watch failover live while you pause or kill nodes elsewhere' },
       { args: 'status --port 9000 --json', description: 'Inspect port 9000, as JSON' },
     ],
   },
@@ -178,6 +181,23 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [],
     flags: {},
     examples: [{ args: 'config --json', description: 'Everything, as JSON' }],
+  },
+  {
+    name: 'doctor',
+    summary: 'Check everything the plugin depends on, one line per check with the fix for each failure (exit 1 if any failed)',
+    positionals: [],
+    flags: {},
+    examples: [{ args: 'doctor', description: 'What is wrong, and how to fix it' }],
+  },
+  {
+    name: 'bundle',
+    summary: 'Write one .tar.gz for a bug report: logs, state and config (secrets redacted), live topology and health, doctor report, versions',
+    positionals: [],
+    flags: {
+      out: { type: 'string', value: '<file.tar.gz>', description: 'Where to write it (default ./c8ctl-nano-bundle-<time>.tar.gz)' },
+      'log-mb': { type: 'string', value: '<MB>', description: 'How much of the end of each log to include (default 5)' },
+    },
+    examples: [{ args: 'bundle --out /tmp/nano-report.tar.gz', description: 'Everything a bug report needs, in one file' }],
   },
 ];
 

@@ -41,6 +41,8 @@ export interface CommandContext {
   readonly interrupt: AbortSignal;
   /** c8ctl's global --yes: confirmations are already answered. */
   readonly assumeYes: boolean;
+  /** The c8ctl version when running inside c8ctl; undefined standalone. */
+  readonly hostVersion?: string | undefined;
 }
 
 async function askYesNo(question: string): Promise<boolean> {

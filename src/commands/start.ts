@@ -18,7 +18,7 @@ import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { dataShapeConflict, readDataShape, writeDataShape } from '../state/data-shape.js';
 import { writeLastCluster } from '../state/last-cluster.js';
-import { acquireLock } from '../state/lock.js';
+import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { CommandContext } from './context.js';
 import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
 import { stopStrays, stopTrackedCluster } from './stop.js';
@@ -44,8 +44,15 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   if (runningBefore && !request.force) throw alreadyRunning(ctx, before);
   // Engines of this home that the state does not track (a lost state file) would share the data dirs.
   const strays = untracked(found, before);
-  if (strays.length > 0 && !request.force) throw untrackedError(strays, ctx.prog, 'a new cluster');
-  if (!runningBefore && strays.length === 0) await checkPortsFree(ports, effects, ctx.prog);
+  if (strays.length > 0 && !request.force) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? untrackedError(strays, ctx.prog, 'a new cluster');
+  if (!runningBefore && strays.length === 0) {
+    try {
+      await checkPortsFree(ports, effects, ctx.prog);
+    } catch (error) {
+      // The ports may be busy because a concurrent start of this very home is bringing its nodes up.
+      throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
+    }
+  }
 
   await ensurePrivateDir(layout.home);
   const releaseLock = await acquireLock(layout.lockFile, 'start', { readProcess: effects.readProcess });

@@ -4,11 +4,11 @@ import type { ParsedArgs } from '../cli/args.js';
 import { describeEngines, observeProcesses } from '../cluster/lifecycle.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readLastLines } from '../logs/tail.js';
-import { DEFAULT_BASE_PORT, parsePort } from '../cluster/start-options.js';
+import { DEFAULT_BASE_PORT, parsePort, parseSeconds } from '../cluster/start-options.js';
 import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
 import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
 import { nodeUrl } from '../cluster/plan.js';
-import { EXIT } from '../errors.js';
+import { EXIT, invalidArgument } from '../errors.js';
 import type { ProbeResult } from '../os/http-probe.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import type { CommandContext } from './context.js';
@@ -20,6 +20,13 @@ const httpStatusOf = (r: ProbeResult): HttpStatus => (r.kind === 'answers' ? (r.
 
 export async function statusCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const portFlag = typeof args.flags.port === 'string' ? parsePort('--port', args.flags.port) : undefined;
+  const interval = typeof args.flags.interval === 'string' ? args.flags.interval : undefined;
+  if (args.flags.watch === true) {
+    if (ctx.out.mode === 'json') throw invalidArgument('--watch cannot be combined with --json: a watch never ends as one JSON document.');
+    if (portFlag !== undefined) throw invalidArgument('--watch shows the managed cluster; it does not go with --port.');
+    return watchStatus(ctx, parseSeconds('--interval', interval, 1));
+  }
+  if (interval !== undefined) throw invalidArgument('--interval goes with --watch.');
   const state = await readClusterState(ctx.layout.stateFile);
   if (state && (portFlag === undefined || state.nodes.some((n) => n.port === portFlag))) return managedStatus(ctx, state);
   return externalStatus(ctx, portFlag ?? DEFAULT_BASE_PORT);
@@ -30,8 +37,28 @@ async function fetchLeadership(ctx: CommandContext, url: string): Promise<Partit
   return answer.kind === 'answers' && answer.status < 300 ? readLeadership(answer.body) : null;
 }
 
-async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<number> {
-  const { out, effects } = ctx;
+interface NodeView {
+  readonly id: number;
+  readonly port: number;
+  readonly url: string;
+  readonly pid: number;
+  readonly process: string;
+  readonly http: HttpStatus;
+  readonly log: string;
+  readonly exitCode?: null;
+  readonly lastLog?: string[];
+}
+
+interface ManagedView {
+  readonly word: ReturnType<typeof clusterWord>;
+  readonly nodes: readonly NodeView[];
+  readonly partitions: PartitionLeadership[] | null;
+  readonly seenBy: number | null;
+}
+
+/** What the OS and the nodes say right now. */
+async function collectManaged(ctx: CommandContext, state: ClusterState): Promise<ManagedView> {
+  const { effects } = ctx;
   const observed = await observeProcesses(state.nodes, effects.readProcess);
   const secrets = secretsOf(state);
   // Only running processes are asked over HTTP, all at once; the OS already told us about the rest.
@@ -43,50 +70,93 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
       return { id: record.id, port: record.port, url: record.url, pid: record.pid, process, http, log: record.log, ...(lastLog ? { exitCode: null, lastLog } : {}) };
     }),
   );
-  const word = clusterWord(nodes);
   const source = nodes.find((n) => n.http === 'answers');
   const partitions = source ? await fetchLeadership(ctx, source.url) : null;
-  const healthy = nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;
-  const s = state.settings;
+  return { word: clusterWord(nodes), nodes, partitions, seenBy: source?.id ?? null };
+}
 
-  out.info(`Nano cluster (managed): ${word} — ${healthy} of ${nodes.length} node(s) healthy`);
-  out.info(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'} · trace capture ${s.capture ? 'on' : 'off'}`);
-  out.info(`  engine ${state.binary.version ?? 'unknown version'} · started ${state.createdAt} · home ${ctx.layout.home}`);
-  out.info('');
-  const rows = [['NODE', 'PORT', 'PID', 'PROCESS', 'HTTP'], ...nodes.map((n) => [String(n.id), String(n.port), String(n.pid), n.process, n.http === 'not-probed' ? '-' : n.http])];
+/** The text view. Pure. With a previous frame, what changed since is marked "← was …". */
+export function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: ClusterState, view: ManagedView, previous?: ManagedView): string[] {
+  const lines: string[] = [];
+  const s = state.settings;
+  const healthy = view.nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;
+  const was = (now: string, before: string | undefined): string => (previous !== undefined && before !== undefined && before !== now ? `  ← was ${before}` : '');
+  lines.push(`Nano cluster (managed): ${view.word} — ${healthy} of ${view.nodes.length} node(s) healthy${was(view.word, previous?.word)}`);
+  lines.push(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'} · trace capture ${s.capture ? 'on' : 'off'}`);
+  lines.push(`  engine ${state.binary.version ?? 'unknown version'} · started ${state.createdAt} · home ${ctx.layout.home}`);
+  lines.push('');
+  const httpText = (h: HttpStatus): string => (h === 'not-probed' ? '-' : h);
+  const rows = [['NODE', 'PORT', 'PID', 'PROCESS', 'HTTP'], ...view.nodes.map((n) => [String(n.id), String(n.port), String(n.pid), n.process, httpText(n.http)])];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const row of rows) out.info(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}`);
-  if (partitions) {
-    out.info('');
-    out.info(`Partition leaders (live, as node ${source!.id} sees them):`);
-    for (const p of partitions) {
+  rows.forEach((row, i) => {
+    const node = i === 0 ? undefined : view.nodes[i - 1];
+    const before = node && previous?.nodes.find((p) => p.id === node.id);
+    const change = node && before && (before.process !== node.process || before.http !== node.http) ? `  ← was ${before.process}/${httpText(before.http)}` : '';
+    lines.push(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}${change}`);
+  });
+  if (view.partitions) {
+    lines.push('');
+    lines.push(`Partition leaders (live, as node ${view.seenBy} sees them):`);
+    for (const p of view.partitions) {
       const leader = p.leader === null ? 'no leader (election in progress)' : `node ${p.leader}`;
-      out.info(`  partition ${p.partition}: ${leader}${p.term !== null ? `, term ${p.term}` : ''}${p.recovering ? ', recovering' : ''}`);
+      const text = `${leader}${p.term !== null ? `, term ${p.term}` : ''}${p.recovering ? ', recovering' : ''}`;
+      const old = previous?.partitions?.find((q) => q.partition === p.partition);
+      const oldText = old ? `${old.leader === null ? 'no leader' : `node ${old.leader}`}${old.term !== null ? `, term ${old.term}` : ''}` : undefined;
+      const newText = `${p.leader === null ? 'no leader' : `node ${p.leader}`}${p.term !== null ? `, term ${p.term}` : ''}`;
+      lines.push(`  partition ${p.partition}: ${text}${oldText !== undefined && oldText !== newText ? `  ← was ${oldText}` : ''}`);
     }
   }
-  for (const node of nodes) {
+  for (const node of view.nodes) {
     if (!node.lastLog || node.lastLog.length === 0) continue;
-    out.info('');
-    out.info(`Node ${node.id} exited (exit code unknown: it was not started by this command). Last lines of ${node.log}:`);
-    for (const line of node.lastLog) out.info(`  ${line}`);
+    lines.push('');
+    lines.push(`Node ${node.id} exited (exit code unknown: it was not started by this command). Last lines of ${node.log}:`);
+    for (const line of node.lastLog) lines.push(`  ${line}`);
   }
-  if (nodes.some((n) => n.process === 'stale')) {
+  if (view.word === 'stopped') lines.push(`No node is running. "${ctx.prog} stop" clears the state; "${ctx.prog} start" starts again.`);
+  return lines;
+}
+
+async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<number> {
+  const { out } = ctx;
+  const view = await collectManaged(ctx, state);
+  for (const line of renderManaged(ctx, state, view)) out.info(line);
+  if (view.nodes.some((n) => n.process === 'stale')) {
     out.warn(`Some recorded PIDs now belong to other processes (stale state); they are left alone. "${ctx.prog} stop" forgets them.`);
   }
-  if (word === 'stopped') out.info(`No node is running. "${ctx.prog} stop" clears the state; "${ctx.prog} start" starts again.`);
-
   out.result({
     managed: true,
-    cluster: word,
-    exitCode: exitCodeFor(word),
+    cluster: view.word,
+    exitCode: exitCodeFor(view.word),
     home: ctx.layout.home,
     createdAt: state.createdAt,
-    settings: s,
+    settings: state.settings,
     binary: state.binary,
-    nodes,
-    partitions,
+    nodes: view.nodes,
+    partitions: view.partitions,
   });
-  return exitCodeFor(word);
+  return exitCodeFor(view.word);
+}
+
+/** `status --watch`: a frame per interval until Ctrl-C, redrawn in place on a terminal. */
+async function watchStatus(ctx: CommandContext, intervalMs: number): Promise<number> {
+  const { out } = ctx;
+  let previous: ManagedView | undefined;
+  const interrupted = new Promise((resolve) => ctx.interrupt.addEventListener('abort', resolve, { once: true }));
+  while (!ctx.interrupt.aborted) {
+    // Read the state each time: node start/restart elsewhere changes PIDs.
+    const state = await readClusterState(ctx.layout.stateFile);
+    const stamp = new Date().toISOString().slice(11, 19);
+    if (state === null) {
+      out.frame([`${stamp}  No cluster is tracked in ${ctx.layout.home}. Waiting for one… (Ctrl-C to stop)`]);
+      previous = undefined;
+    } else {
+      const view = await collectManaged(ctx, state);
+      out.frame([`${stamp}  every ${intervalMs / 1000} s · Ctrl-C to stop`, ...renderManaged(ctx, state, view, previous)]);
+      previous = view;
+    }
+    await Promise.race([ctx.effects.sleep(intervalMs), interrupted]);
+  }
+  return EXIT.ok;
 }
 
 async function externalStatus(ctx: CommandContext, port: number): Promise<number> {

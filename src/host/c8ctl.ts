@@ -15,6 +15,7 @@ export interface HostLogger {
 
 interface C8ctlRuntime {
   readonly outputMode?: OutputMode;
+  readonly version?: string;
   getLogger?(): HostLogger;
 }
 
@@ -40,6 +41,10 @@ export function createHostOutput(logger: HostLogger, mode: OutputMode, stderr: N
     result: (data) => {
       if (json) logger.json(data);
     },
+    // c8ctl's logger has no cursor control: frames follow each other.
+    frame: cleared((lines: readonly string[]) => {
+      if (!json) logger.info(`${lines.join('\n')}\n`);
+    }),
   };
 }
 
@@ -53,7 +58,7 @@ export async function runInC8ctl(command: 'nano' | 'processos', args: readonly s
   // but we run in its process, so its command line is ours to read.
   const assumeYes = process.argv.slice(2).some((a) => a === '--yes' || a === '-y');
   const run = command === 'nano' ? runNano : runProcessos;
-  const code = await run(args, { out, prog: `c8ctl ${command}`, version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes });
+  const code = await run(args, { out, prog: `c8ctl ${command}`, version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes, ...(runtime?.version ? { hostVersion: runtime.version } : {}) });
   // c8ctl honours process.exitCode; a thrown error would print a stack trace instead.
   if (code !== 0) process.exitCode = code;
 }

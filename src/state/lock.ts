@@ -45,6 +45,18 @@ function holderAlive(holder: LockHolder, facts: ProcessFacts | null): boolean {
 
 const UNKNOWN_START = 'unknown';
 
+function lockedError(holder: LockHolder): UserError {
+  return new UserError(`Another c8ctl nano command (pid ${holder.pid}, "${holder.command}", since ${holder.since}) is changing this cluster. Wait for it to finish and try again.`, {
+    code: 'locked',
+  });
+}
+
+/** The error to give when a live command holds the lock right now, else null. Takes nothing. */
+export async function lockHeldError(lockFile: string, readProcess: ProcessReader): Promise<UserError | null> {
+  const holder = (await readHolder(lockFile))?.holder;
+  return holder && holderAlive(holder, await readProcess(holder.pid)) ? lockedError(holder) : null;
+}
+
 export async function acquireLock(lockFile: string, command: string, deps: LockDeps): Promise<ReleaseLock> {
   const pid = deps.pid ?? process.pid;
   const self = await deps.readProcess(pid);
@@ -67,12 +79,7 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
       if (current === null) continue; // released between our attempt and the read
       const holder = current.holder;
       const alive = holder !== null && holderAlive(holder, await deps.readProcess(holder.pid));
-      if (alive) {
-        throw new UserError(
-          `Another c8ctl nano command (pid ${holder.pid}, "${holder.command}", since ${holder.since}) is changing this cluster. Wait for it to finish and try again.`,
-          { code: 'locked' },
-        );
-      }
+      if (alive) throw lockedError(holder);
       // Stale: its holder is gone. Remove it only if it is still the very lock we judged.
       const again = await readHolder(lockFile);
       if (again?.raw === current.raw) await rm(lockFile, { force: true });

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 function context(platform: NodeJS.Platform, signalled: string[]): CommandContext {
-  const out: Output = { mode: 'text', info: () => undefined, success: () => undefined, warn: () => undefined, error: () => undefined, progress: () => undefined, result: () => undefined };
+  const out: Output = { mode: 'text', info: () => undefined, success: () => undefined, warn: () => undefined, error: () => undefined, progress: () => undefined, result: () => undefined, frame: () => undefined };
   const effects = {
     readProcess: async () => ({ state: 'running', startTime: 's' }),
     signals: { signal: (pid: number, signal: string) => signalled.push(`${pid}:${signal}`), signalTree: async () => undefined },

@@ -1,0 +1,154 @@
+// `nano doctor`: every preflight check, one line each, with the exact fix for each failure.
+// runDoctor is also what `bundle` puts in its archive.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { describeHost } from '../../platforms.js';
+import { findEngineBinary } from '../binary/find.js';
+import { currentHost, hostGlibcVersion } from '../binary/host.js';
+import { bundledManifest, DEV_VERSION, versionMismatch } from '../binary/manifest.js';
+import { checkEngineVersion } from '../binary/version.js';
+import { anyAlive, describeEngines, observeProcesses, untracked } from '../cluster/lifecycle.js';
+import { nodeUrl } from '../cluster/plan.js';
+import { DEFAULT_BASE_PORT } from '../cluster/start-options.js';
+import { describeProduct, identifyProduct } from '../cluster/topology.js';
+import { compareVersions } from '../cluster/diagnose.js';
+import { EXIT, errorMessage, UserError } from '../errors.js';
+import { readPackageJson } from '../package-files.js';
+import { readClusterState, type ClusterState } from '../state/cluster-state.js';
+import { readConfig } from '../state/config.js';
+import { readLastCluster } from '../state/last-cluster.js';
+import type { CommandContext } from './context.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  readonly id: string;
+  readonly status: CheckStatus;
+  readonly summary: string;
+  readonly fix?: string;
+}
+
+const SYMBOL: Record<CheckStatus, string> = { ok: '✓', warn: '⚠', fail: '✗' };
+
+const ok = (id: string, summary: string): DoctorCheck => ({ id, status: 'ok', summary });
+const warn = (id: string, summary: string, fix: string): DoctorCheck => ({ id, status: 'warn', summary, fix });
+const fail = (id: string, summary: string, fix: string): DoctorCheck => ({ id, status: 'fail', summary, fix });
+
+async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const host = currentHost();
+  const glibc = hostGlibcVersion();
+  checks.push(ok('host', `host ${describeHost(host)}${glibc ? `, glibc ${glibc}` : ''}, Node ${process.version}`));
+
+  let binary;
+  try {
+    const config = await readConfig(ctx.layout.configFile);
+    binary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd });
+    checks.push(ok('binary', `engine binary ${binary.path} (from ${binary.sourceLabel})`));
+  } catch (error) {
+    const e = error instanceof UserError ? error : undefined;
+    checks.push(fail('binary', e ? e.message : errorMessage(error), e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ?? 'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".'));
+    return checks;
+  }
+
+  try {
+    const { version, warning } = await checkEngineVersion(binary.path, glibc);
+    checks.push(version ? ok('runs', `the engine runs here: version ${version}`) : warn('runs', warning ?? 'the engine printed no version', 'Check that the binary is a nanobpmn server build.'));
+    const manifest = bundledManifest();
+    const mismatch = versionMismatch(manifest, binary.source, version);
+    if (mismatch) checks.push(warn('bundled', mismatch, 'Reinstall c8ctl-plugin-nano so the plugin and its platform package come from one release.'));
+    else checks.push(ok('bundled', manifest?.version === DEV_VERSION || !manifest ? 'bundled engine version: none (a local checkout)' : `matches the bundled engine ${manifest.version}`));
+  } catch (error) {
+    const e = error instanceof UserError ? error : undefined;
+    checks.push(fail('runs', e ? e.message : errorMessage(error), 'Use an engine built for this host: the platform package of this plugin, or --binary <path>.'));
+  }
+  return checks;
+}
+
+async function homeCheck(ctx: CommandContext): Promise<DoctorCheck> {
+  const home = ctx.layout.home;
+  const stats = await stat(home).catch(() => undefined);
+  if (!stats) return ok('home', `home ${home} does not exist yet; the first start creates it (0700)`);
+  if (!stats.isDirectory()) return fail('home', `home ${home} is not a directory`, `Move it aside, or set C8CTL_NANO_HOME to another folder.`);
+  const writable = await access(home, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!writable) return fail('home', `home ${home} is not writable by you`, `Fix its owner or permissions, or set C8CTL_NANO_HOME to a folder of yours.`);
+  const mode = stats.mode & 0o777;
+  if (ctx.platform !== 'win32' && (mode & 0o077) !== 0) {
+    return warn('home', `home ${home} is readable by others (mode ${mode.toString(8)}); it holds the cluster secret`, `chmod 700 '${home}'`);
+  }
+  return ok('home', `home ${home} is writable and private`);
+}
+
+async function stateChecks(ctx: CommandContext): Promise<{ checks: DoctorCheck[]; state: ClusterState | null }> {
+  const checks: DoctorCheck[] = [];
+  let state: ClusterState | null = null;
+  try {
+    state = await readClusterState(ctx.layout.stateFile);
+    if (!state) checks.push(ok('state', 'no cluster is tracked'));
+    else if (anyAlive(await observeProcesses(state.nodes, ctx.effects.readProcess))) checks.push(ok('state', `a cluster of ${state.nodes.length} node(s) is tracked and running`));
+    else checks.push(warn('state', `the tracked cluster (started ${state.createdAt}) is no longer running: stale state`, `${ctx.prog} stop   (forgets it; the next start also does)`));
+  } catch (error) {
+    checks.push(fail('state', errorMessage(error), `${ctx.prog} stop --force`));
+  }
+  const strays = untracked(await ctx.effects.findEngines(ctx.layout.home, ctx.layout.dataDir), state);
+  checks.push(
+    strays.length === 0
+      ? ok('leftovers', 'no engine process of this home runs untracked')
+      : fail('leftovers', `${strays.length} engine process(es) of this home run untracked: ${describeEngines(strays)}`, `${ctx.prog} stop --force`),
+  );
+  return { checks, state };
+}
+
+async function portChecks(ctx: CommandContext, state: ClusterState | null): Promise<DoctorCheck[]> {
+  const last = await readLastCluster(ctx.layout.lastClusterFile);
+  const base = last?.settings.basePort ?? DEFAULT_BASE_PORT;
+  const count = last?.settings.nodes ?? 1;
+  const ours = new Set(state?.nodes.map((n) => n.port) ?? []);
+  const ports = Array.from({ length: count }, (_, i) => base + i);
+  return Promise.all(
+    ports.map(async (port) => {
+      if ((await ctx.effects.tryBind(port)) === 'free') return ok('ports', `port ${port} is free`);
+      if (ours.has(port)) return ok('ports', `port ${port} is held by this home's cluster`);
+      const answer = await ctx.effects.probe.getJson(`${nodeUrl(port)}/v2/topology`, 1_000);
+      const product = answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : ({ kind: 'unknown' } as const);
+      const holder = product.kind === 'unknown' ? 'another program' : `${describeProduct(product)}${product.kind === 'nano' ? ' not tracked by this home' : ''}`;
+      return warn('ports', `port ${port} is held by ${holder}`, `Start on other ports, e.g. "${ctx.prog} start ${count} --port ${base + 100 - (base % 100)}"`);
+    }),
+  );
+}
+
+function hostCheck(ctx: CommandContext): DoctorCheck | null {
+  if (ctx.hostVersion === undefined) return null;
+  const wanted = readPackageJson<{ engines?: { c8ctl?: string } }>('package.json')?.engines?.c8ctl ?? '>=0.0.0';
+  const minimum = /(\d+\.\d+\.\d+)/.exec(wanted)?.[1] ?? '0.0.0';
+  const actual = /(\d+\.\d+\.\d+)/.exec(ctx.hostVersion)?.[1];
+  if (actual === undefined) return warn('c8ctl', `c8ctl ${ctx.hostVersion}: its version could not be read`, `Use c8ctl ${minimum} or later.`);
+  return compareVersions(actual, minimum) >= 0
+    ? ok('c8ctl', `c8ctl ${ctx.hostVersion} (this plugin needs ${wanted})`)
+    : fail('c8ctl', `c8ctl ${ctx.hostVersion} is older than this plugin needs (${wanted})`, `npm install -g @camunda8/cli@latest`);
+}
+
+export async function runDoctor(ctx: CommandContext): Promise<DoctorCheck[]> {
+  const [binary, home, { checks: state, state: tracked }] = await Promise.all([binaryChecks(ctx), homeCheck(ctx), stateChecks(ctx)]);
+  const ports = await portChecks(ctx, tracked);
+  const host = hostCheck(ctx);
+  return [...binary, home, ...state, ...ports, ...(host ? [host] : [])];
+}
+
+export function formatCheck(check: DoctorCheck): string[] {
+  return [`${SYMBOL[check.status]} ${check.summary}`, ...(check.fix && check.status !== 'ok' ? [`    fix: ${check.fix}`] : [])];
+}
+
+export async function doctorCommand(ctx: CommandContext): Promise<number> {
+  const checks = await runDoctor(ctx);
+  for (const check of checks) for (const line of formatCheck(check)) ctx.out.info(line);
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  const warned = checks.filter((c) => c.status === 'warn').length;
+  ctx.out.info('');
+  ctx.out.info(failed > 0 ? `${failed} check(s) failed${warned ? `, ${warned} warning(s)` : ''}.` : warned > 0 ? `No failures; ${warned} warning(s).` : 'All checks passed.');
+  ctx.out.result({ ok: failed === 0, failed, warnings: warned, checks });
+  return failed > 0 ? EXIT.failure : EXIT.ok;
+}
