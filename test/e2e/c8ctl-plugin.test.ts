@@ -71,6 +71,11 @@ describe('c8ctl nano', () => {
     expect(start.stderr).toContain('c8ctl processos set bin');
   });
 
+  it('"c8ctl nano doctor" checks the host c8ctl version too', async () => {
+    const result = await run(['nano', 'doctor']);
+    expect(result.stdout).toContain(`✓ c8ctl ${C8CTL_VERSION} (this plugin needs >=4.1.0)`);
+  });
+
   it('"c8ctl nano --version" prints our version', async () => {
     const result = await run(['nano', '--version']);
     expect(result.code).toBe(0);
