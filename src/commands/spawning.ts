@@ -1,6 +1,5 @@
 // Spawning tracked nodes and explaining why they failed to come up; shared by start, restart and
 // `node start`.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { knownCauses, lastLines } from '../cluster/diagnose.js';
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
@@ -8,6 +7,7 @@ import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
 import { redact } from '../cluster/redact.js';
 import type { ReadyOutcome, WaitingNode } from '../cluster/readiness.js';
 import { EXIT, UserError } from '../errors.js';
+import { readFrom } from '../logs/tail.js';
 import { SpawnError, logOffset, type SpawnedProcess } from '../os/spawn-node.js';
 import type { NodeRecord } from '../state/cluster-state.js';
 import type { CommandContext } from './context.js';
@@ -82,14 +82,6 @@ export async function spawnNodes(ctx: CommandContext, binary: string, targets: r
   };
 }
 
-async function readLogSince(file: string, offset: number): Promise<string> {
-  try {
-    return (await readFile(file)).subarray(offset).toString('utf8');
-  } catch {
-    return '';
-  }
-}
-
 export interface FailureContext {
   readonly targets: readonly SpawnTarget[];
   readonly offsets: ReadonlyMap<number, number>;
@@ -107,7 +99,7 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
   if (outcome.kind === 'exited') {
     const node = f.targets.find((t) => t.id === outcome.nodeId)!;
     const secret = node.env[CLUSTER_SECRET];
-    const output = redact(await readLogSince(node.log, f.offsets.get(node.id) ?? 0), secret ? [secret] : []);
+    const output = redact(await readFrom(node.log, f.offsets.get(node.id) ?? 0), secret ? [secret] : []);
     const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
     const causes = knownCauses(output, { port: node.port, hostGlibc: f.hostGlibc, binary: f.binary });
     const tail = lastLines(output, LOG_TAIL_LINES);

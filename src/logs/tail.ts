@@ -1,9 +1,18 @@
 // Reading the end of a log file without reading all of it, and following it as it grows.
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
 const CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
+
+/** Everything written to a file from byte `offset` on ('' if it cannot be read): one run's output. */
+export async function readFrom(file: string, offset: number): Promise<string> {
+  try {
+    return (await readFile(file)).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** Current sizes: where a tail ends and following begins, so no line falls between the two. */
 export async function fileSizes(files: readonly string[]): Promise<number[]> {

@@ -13,7 +13,7 @@ import { waitForCluster } from '../cluster/readiness.js';
 import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S, parseSeconds, parseWholeNumber } from '../cluster/start-options.js';
 import { clusterWord, exitCodeFor } from '../cluster/status-model.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
-import { fileSizes, followFiles, readLastLines } from '../logs/tail.js';
+import { fileSizes, followFiles, readFrom, readLastLines } from '../logs/tail.js';
 import type { ProbeResult } from '../os/http-probe.js';
 import { logOffset } from '../os/spawn-node.js';
 import { stopProcess, type StopOutcome } from '../os/stop-process.js';
@@ -129,7 +129,7 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
   });
   out.progress('');
   if (outcome.kind !== 'ready') {
-    const output = await readLogText(log, offset);
+    const output = await readFrom(log, offset);
     await stopServer(ctx, state, 5_000, true);
     const undone = 'It was stopped and its state removed; the log is kept.';
     if (outcome.kind === 'interrupted') throw new UserError(`Start interrupted. ${undone}`, { exitCode: EXIT.interrupted, code: 'interrupted' });
@@ -152,11 +152,6 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
   out.info(`Stop it with "${ctx.prog} stop".`);
   out.result({ ok: true, running: true, readyMs, pid: child.pid, url: plan.url, landing: `${plan.url}/`, cockpit: `${plan.url}/cockpit`, health: `${plan.url}/health`, nanoUrl: plan.nanoUrl, spawnNano: plan.spawnNano, dataDir: plan.dataDir, log, binary });
   return EXIT.ok;
-}
-
-async function readLogText(file: string, offset: number): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  return readFile(file).then((b) => b.subarray(offset).toString('utf8'), () => '');
 }
 
 /**
