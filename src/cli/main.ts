@@ -94,7 +94,13 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
   const [{ realEffects }, { homeLayout }, handler] = await Promise.all([import('../commands/context.js'), import('../state/home.js'), load()]);
   const effects = realEffects();
   const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort();
+  // The first Ctrl-C asks the command to clean up (start rolls back, logs -f and --watch end); a second
+  // one means "now", even if that cleanup is still waiting for processes to stop.
+  const onSigint = (): void => {
+    if (!interrupt.signal.aborted) return interrupt.abort();
+    host.out.error('Interrupted again: exiting without waiting for the cleanup to finish.');
+    process.exit(EXIT.interrupted);
+  };
   process.on('SIGINT', onSigint);
   try {
     return await handler(

@@ -208,6 +208,27 @@ describe('status and stop tell the truth', () => {
     expect(await sandbox.state()).toBeNull();
   });
 
+  // A stand-in that ignores SIGTERM keeps stop waiting, which is the case a second Ctrl-C is for.
+  it('a second Ctrl-C during stop exits at once (130), keeping the state so a later stop finishes the job', async () => {
+    sandbox = await tests.create();
+    const port = await freePortRange(1);
+    const env = { FAKE_ENGINE_MODE: 'ignore-sigterm' };
+    expect((await sandbox.run(['start', '--port', String(port), '--binary', FAKE_ENGINE], env)).code).toBe(0);
+    const stop = sandbox.spawn(['stop', '--timeout', '30'], env);
+    let stderr = '';
+    stop.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((r) => setTimeout(r, 700)); // stop is now waiting out its grace period
+    stop.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    stop.kill('SIGINT');
+    const ended = await stop;
+    expect(ended.exitCode).toBe(130);
+    expect(stderr).toContain('Interrupted again: exiting without waiting for the cleanup to finish.');
+    expect(await sandbox.state()).not.toBeNull();
+    const finished = await sandbox.runJson(['stop', '--timeout', '0.5']);
+    expect(finished.json.stopped.map((n: any) => n.outcome)).toEqual(['forced']);
+  });
+
   it('state naming a live unrelated process: status calls it stale and stop leaves it alone', async () => {
     sandbox = await tests.create();
     const bystander: ChildProcess = spawn('sleep', ['300'], { stdio: 'ignore' });
