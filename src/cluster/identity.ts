@@ -1,5 +1,6 @@
-// Is a recorded node still our process? Pure: decides from what the OS reported.
-import type { ProcessFacts } from '../os/process-info.js';
+// Is a recorded node still our process? Decided purely from what the OS reported; statusOf only adds
+// the asking.
+import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
 
 /**
  * - running / frozen: the PID is alive and started when we recorded it, so it is our node.
@@ -12,6 +13,15 @@ export function classifyProcess(recordedStartTime: string, facts: ProcessFacts |
   if (facts === null || facts.state === 'zombie') return 'exited';
   if (facts.startTime !== recordedStartTime) return 'stale';
   return facts.state === 'stopped' ? 'frozen' : 'running';
+}
+
+export async function statusOf(readProcess: ProcessReader, pid: number, startTime: string): Promise<ProcessStatus> {
+  return classifyProcess(startTime, await readProcess(pid));
+}
+
+/** Why a process we recorded is not running, for messages. */
+export function notRunningReason(status: 'exited' | 'stale', pid: number): string {
+  return status === 'exited' ? 'its process has exited' : `pid ${pid} now belongs to another process`;
 }
 
 /** Only these may ever be signalled. */

@@ -4,7 +4,7 @@ import { stopProcess, type StopDeps, type StopOutcome } from '../os/stop-process
 import type { FoundEngine } from '../os/find-engines.js';
 import type { ClusterState, NodeRecord } from '../state/cluster-state.js';
 import { UserError } from '../errors.js';
-import { classifyProcess, isOurs, type ProcessStatus } from './identity.js';
+import { isOurs, statusOf, type ProcessStatus } from './identity.js';
 
 export interface ObservedNode {
   readonly record: NodeRecord;
@@ -12,7 +12,7 @@ export interface ObservedNode {
 }
 
 export async function observeProcesses(nodes: readonly NodeRecord[], readProcess: ProcessReader): Promise<ObservedNode[]> {
-  return Promise.all(nodes.map(async (record) => ({ record, process: classifyProcess(record.startTime, await readProcess(record.pid)) })));
+  return Promise.all(nodes.map(async (record) => ({ record, process: await statusOf(readProcess, record.pid, record.startTime) })));
 }
 
 export function anyAlive(observed: readonly ObservedNode[]): boolean {

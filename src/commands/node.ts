@@ -2,7 +2,8 @@
 // throughout; a stopped or killed node shows as exited in status until it is started again.
 import { constants as osConstants } from 'node:os';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
-import { classifyProcess, isOurs } from '../cluster/identity.js';
+import { isOurs, notRunningReason, statusOf } from '../cluster/identity.js';
+import { pollUntil } from '../os/poll.js';
 import { describeStop } from '../cluster/lifecycle.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';
@@ -78,16 +79,11 @@ async function stopOne(ctx: CommandContext, node: NodeRecord, graceMs: number): 
 
 async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Signals): Promise<number> {
   const { effects, out } = ctx;
-  const status = classifyProcess(node.startTime, await effects.readProcess(node.pid));
-  if (!isOurs(status)) {
-    throw new UserError(`Node ${node.id} is not running (${status === 'stale' ? `pid ${node.pid} now belongs to another process` : 'its process has exited'}); nothing to kill.`, { code: 'node-not-running' });
-  }
+  const status = await statusOf(effects.readProcess, node.pid, node.startTime);
+  if (!isOurs(status)) throw new UserError(`Node ${node.id} is not running (${notRunningReason(status, node.pid)}); nothing to kill.`, { code: 'node-not-running' });
   // Only the node's own process: a crash takes down the process, not a tree we would have to walk.
   effects.signals.signal(node.pid, signal);
-  if (signal === 'SIGKILL') {
-    const deadline = effects.now() + KILL_CONFIRM_MS;
-    while (isOurs(classifyProcess(node.startTime, await effects.readProcess(node.pid))) && effects.now() < deadline) await effects.sleep(5);
-  }
+  if (signal === 'SIGKILL') await pollUntil(async () => !isOurs(await statusOf(effects.readProcess, node.pid, node.startTime)), KILL_CONFIRM_MS, effects);
   out.success(`Sent ${signal} to node ${node.id} (pid ${node.pid})${signal === 'SIGKILL' ? ': it crashed as a real failure would' : ''}. Watch with "${ctx.prog} status"; bring it back with "${ctx.prog} node ${node.id} start".`);
   out.result({ ok: true, node: node.id, pid: node.pid, action: 'kill', signal });
   return EXIT.ok;
@@ -95,7 +91,7 @@ async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Sig
 
 async function startOne(ctx: CommandContext, state: ClusterState, node: NodeRecord, timeoutMs: number, action: 'start' | 'restart' = 'start'): Promise<number> {
   const { effects, out, layout } = ctx;
-  const status = classifyProcess(node.startTime, await effects.readProcess(node.pid));
+  const status = await statusOf(effects.readProcess, node.pid, node.startTime);
   if (isOurs(status)) {
     out.info(`Node ${node.id} (pid ${node.pid}) is already ${status}; nothing to start.`);
     out.result({ ok: true, node: node.id, pid: node.pid, action, changed: false });

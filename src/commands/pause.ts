@@ -1,7 +1,8 @@
 // `nano pause <id>` / `nano resume <id>`: SIGSTOP / SIGCONT one node, after proving it is ours.
 // Whether a node is frozen is read from the OS, so it stays true whoever sent the signal.
 import type { ParsedArgs } from '../cli/args.js';
-import { classifyProcess, type ProcessStatus } from '../cluster/identity.js';
+import { notRunningReason, statusOf, type ProcessStatus } from '../cluster/identity.js';
+import { pollUntil } from '../os/poll.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, type NodeRecord } from '../state/cluster-state.js';
@@ -26,7 +27,7 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
 
   const releaseLock = await acquireLock(layout.lockFile, `${direction} ${node.id}`, { readProcess: effects.readProcess });
   try {
-    const status = async (): Promise<ProcessStatus> => classifyProcess(node.startTime, await effects.readProcess(node.pid));
+    const status = (): Promise<ProcessStatus> => statusOf(effects.readProcess, node.pid, node.startTime);
     const before = await status();
     const already = direction === 'pause' ? 'frozen' : 'running';
     if (before === already) {
@@ -38,7 +39,9 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
 
     effects.signals.signal(node.pid, direction === 'pause' ? 'SIGSTOP' : 'SIGCONT');
     const target: ProcessStatus = direction === 'pause' ? 'frozen' : 'running';
-    const after = await waitForStatus(ctx, status, target);
+    // The kernel applies SIGSTOP/SIGCONT asynchronously: wait briefly until the OS reports the new state.
+    let after: ProcessStatus = before;
+    await pollUntil(async () => (after = await status()) === target, SETTLE_MS, effects);
     if (after !== target) throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, { code: 'signal-failed' });
 
     if (direction === 'pause') {
@@ -54,19 +57,7 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
 }
 
 function notRunning(ctx: CommandContext, node: NodeRecord, status: 'exited' | 'stale', direction: Direction): UserError {
-  const why = status === 'exited' ? 'its process has exited' : `pid ${node.pid} now belongs to another process`;
-  return new UserError(`Node ${node.id} is not running (${why}), so there is nothing to ${direction}. Bring it back with "${ctx.prog} node ${node.id} start".`, {
+  return new UserError(`Node ${node.id} is not running (${notRunningReason(status, node.pid)}), so there is nothing to ${direction}. Bring it back with "${ctx.prog} node ${node.id} start".`, {
     code: 'node-not-running',
   });
-}
-
-/** The kernel applies SIGSTOP/SIGCONT asynchronously; wait briefly until the OS reports the new state. */
-async function waitForStatus(ctx: CommandContext, status: () => Promise<ProcessStatus>, target: ProcessStatus): Promise<ProcessStatus> {
-  const deadline = ctx.effects.now() + SETTLE_MS;
-  let current = await status();
-  while (current !== target && ctx.effects.now() < deadline) {
-    await ctx.effects.sleep(5);
-    current = await status();
-  }
-  return current;
 }

@@ -76,7 +76,7 @@ async function collectManaged(ctx: CommandContext, state: ClusterState): Promise
 }
 
 /** The text view. Pure. With a previous frame, what changed since is marked "← was …". */
-export function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: ClusterState, view: ManagedView, previous?: ManagedView): string[] {
+function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: ClusterState, view: ManagedView, previous?: ManagedView): string[] {
   const lines: string[] = [];
   const s = state.settings;
   const healthy = view.nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;

@@ -1,7 +1,8 @@
 // Stops one verified process and its children: SIGCONT if frozen, SIGTERM to the tree, SIGKILL to the
 // tree after the grace period, then confirm it is gone. Identity is re-checked before every signal,
 // so a PID that has been reused is never touched.
-import { classifyProcess, isOurs, type ProcessStatus } from '../cluster/identity.js';
+import { isOurs, statusOf, type ProcessStatus } from '../cluster/identity.js';
+import { pollUntil } from './poll.js';
 import type { ProcessReader } from './process-info.js';
 
 export type StopOutcome =
@@ -64,7 +65,7 @@ export interface StopDeps {
 const KILL_CONFIRM_MS = 5_000;
 
 export async function stopProcess(pid: number, startTime: string, graceMs: number, deps: StopDeps): Promise<StopOutcome> {
-  const status = async (): Promise<ProcessStatus> => classifyProcess(startTime, await deps.readProcess(pid));
+  const status = (): Promise<ProcessStatus> => statusOf(deps.readProcess, pid, startTime);
 
   const initial = await status();
   if (initial === 'exited') return 'not-running';
@@ -72,16 +73,7 @@ export async function stopProcess(pid: number, startTime: string, graceMs: numbe
   // A frozen process cannot act on SIGTERM; wake it so it can shut down cleanly.
   if (initial === 'frozen') deps.signals.signal(pid, 'SIGCONT');
 
-  const waitGone = async (ms: number): Promise<boolean> => {
-    const deadline = deps.now() + ms;
-    let interval = 5;
-    for (;;) {
-      if (!isOurs(await status())) return true;
-      if (deps.now() >= deadline) return false;
-      await deps.sleep(interval);
-      interval = Math.min(interval * 2, 50);
-    }
-  };
+  const waitGone = async (ms: number): Promise<boolean> => pollUntil(async () => !isOurs(await status()), ms, deps);
 
   await deps.signals.signalTree(pid, 'SIGTERM');
   if (await waitGone(graceMs)) return 'graceful';

@@ -6,7 +6,7 @@ import { findEngineBinary } from '../binary/find.js';
 import { fileKind, hostGlibcVersion } from '../binary/host.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { knownCauses, lastLines } from '../cluster/diagnose.js';
-import { classifyProcess, isOurs } from '../cluster/identity.js';
+import { isOurs, statusOf } from '../cluster/identity.js';
 import { MANAGED_BY } from '../cluster/plan.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';
@@ -56,7 +56,7 @@ async function prepare(ctx: CommandContext, flags: ProcessosFlags, binaryFlag: s
   return { plan, binary, timeoutMs };
 }
 
-const alive = async (ctx: CommandContext, state: ProcessosState): Promise<boolean> => isOurs(classifyProcess(state.startTime, await ctx.effects.readProcess(state.pid)));
+const alive = async (ctx: CommandContext, state: ProcessosState): Promise<boolean> => isOurs(await statusOf(ctx.effects.readProcess, state.pid, state.startTime));
 
 export async function processosStart(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const prepared = await prepare(ctx, { port: stringFlag(args, 'port'), nanoUrl: stringFlag(args, 'nano-url'), spawnNano: spawnFlag(args) }, stringFlag(args, 'binary'), stringFlag(args, 'timeout'));
@@ -222,7 +222,7 @@ export async function processosStatus(ctx: CommandContext): Promise<number> {
     out.result({ managed: false, running: external, port, exitCode: code });
     return code;
   }
-  const process = classifyProcess(state.startTime, await effects.readProcess(state.pid));
+  const process = await statusOf(effects.readProcess, state.pid, state.startTime);
   const answer = process === 'running' ? await effects.probe.getJson(`${state.url}/health`, HEALTH_TIMEOUT_MS) : undefined;
   const http = answer === undefined ? 'not-probed' : answer.kind === 'answers' ? (answer.status < 300 ? 'answers' : 'error') : answer.kind;
   const word = clusterWord([{ process, http }]);
