@@ -39,6 +39,12 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       partitions: { type: 'string', value: '<count>', description: 'Total partitions, at least N (default N)' },
       rf: { type: 'string', value: '<count>', description: 'Replication factor, 1 to N; above 1 turns Raft on (default 1)' },
       raft: { type: 'boolean', description: 'Turn Raft on even with --rf 1' },
+      replication: {
+        type: 'string',
+        value: 'quorum|leader-durable',
+        description:
+          'Replication tier with Raft (default quorum: replicas vote, so a frozen leader is replaced). leader-durable acks writes on the leader alone (lower latency) but its replicas only follow: a frozen leader is never replaced, only a crashed one',
+      },
       capture: { type: 'boolean', description: 'Record every instance\'s inputs for replay (trace capture) on all nodes' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)' },
       force: { type: 'boolean', description: 'Stop a cluster that is already running first' },
@@ -47,7 +53,8 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     examples: [
       { args: 'start', description: 'One node on port 8080' },
       { args: 'start 3', description: 'Three nodes on ports 8080-8082' },
-      { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes' },
+      { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes; a frozen leader is replaced' },
+      { args: 'start 3 --rf 3 --replication leader-durable', description: 'Lower write latency; only a crashed leader is replaced' },
       { args: 'start 3 --port 9000', description: 'Three nodes on ports 9000-9002' },
     ],
   },
@@ -89,6 +96,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       partitions: { type: 'string', value: '<count>', description: 'Total partitions (default: as before)' },
       rf: { type: 'string', value: '<count>', description: 'Replication factor (default: as before)' },
       raft: { type: 'boolean', description: 'Turn Raft on' },
+      replication: { type: 'string', value: 'quorum|leader-durable', description: 'Replication tier (default: as before; quorum for a new Raft cluster)' },
       capture: { type: 'boolean', description: 'Turn trace capture on' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (default: as before)' },
       purge: { type: 'boolean', description: 'Delete engine data between stop and start' },

@@ -1,14 +1,17 @@
 // What each node gets: port, id, data dir, log and environment. Pure: no files, no processes.
+import type { ClusterShape, ReplicationTier } from '../shape.js';
 import type { Layout } from '../state/layout.js';
 
-export interface ClusterShape {
-  readonly nodes: number;
-  readonly basePort: number;
-  readonly partitions: number;
-  readonly rf: number;
-  /** Raft as asked for; it is also on whenever rf > 1 (see raftEnabled). */
-  readonly raft: boolean;
-  readonly capture: boolean;
+export { REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from '../shape.js';
+
+/** Failover needs voters: quorum whenever there is Raft; without Raft the tier changes nothing. */
+export function defaultReplication(shape: Pick<ClusterShape, 'rf' | 'raft'>): ReplicationTier {
+  return raftEnabled(shape) ? 'quorum' : 'leader-durable';
+}
+
+/** A frozen leader of this cluster's partitions will be replaced by another node. */
+export function frozenLeaderIsReplaced(shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>): boolean {
+  return shape.rf > 1 && shape.replication === 'quorum';
 }
 
 export interface NodePlan {
@@ -25,7 +28,11 @@ export interface NodePlan {
 export const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = {
   NANOBPMN_DURABILITY: 'async',
   NANOBPMN_REPLICATE_ACTIVATION: 'digest',
-  NANOBPMN_REPLICATION: 'leader-durable',
+};
+
+/** Values the engine knows for the overridable variables it would otherwise accept silently. */
+export const KNOWN_VALUES: Readonly<Record<string, readonly string[]>> = {
+  NANOBPMN_DURABILITY: ['async', 'sync'],
 };
 
 /**
@@ -42,6 +49,7 @@ export const SHAPE_VARIABLES = [
   'NANOBPMN_DATA_DIR',
   'NANOBPMN_WORKSPACE_DIR',
   'NANOBPMN_TRACE_STIMULI',
+  'NANOBPMN_REPLICATION',
 ] as const;
 
 export const LOOPBACK = '127.0.0.1';
@@ -80,6 +88,7 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret 
     NANOBPMN_PARTITIONS: String(shape.partitions),
     NANOBPMN_RF: String(shape.rf),
     ...(raftEnabled(shape) ? { NANOBPMN_RAFT: '1' } : {}),
+    NANOBPMN_REPLICATION: shape.replication,
     NANOBPMN_WORKSPACE_DIR: workspaceDir,
     [CLUSTER_SECRET]: clusterSecret,
     [MANAGED_BY]: layout.home,

@@ -1,7 +1,7 @@
 // Turns parsed `start` arguments into a checked request. Everything is validated here, before any
 // file or process is touched, because the engine itself accepts bad values silently.
 import { invalidArgument } from '../errors.js';
-import type { ClusterShape } from './plan.js';
+import { defaultReplication, KNOWN_VALUES, REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from './plan.js';
 
 export const MAX_NODES = 64;
 export const DEFAULT_BASE_PORT = 8080;
@@ -24,6 +24,12 @@ export interface RawStartArgs {
   readonly binary?: string | undefined;
   readonly force?: boolean | undefined;
   readonly timeout?: string | undefined;
+  /** --replication, then an exported NANOBPMN_REPLICATION, then the tier the cluster had before. */
+  readonly replication?: string | undefined;
+  readonly replicationEnv?: string | undefined;
+  readonly previousReplication?: string | undefined;
+  /** The user's environment, for the overridable engine defaults that must still be valid values. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** Strict decimal integer: rejects "3.0", "1e3", "0x10", " 3", "+3". */
@@ -84,15 +90,47 @@ export function validateStart(raw: RawStartArgs): StartRequest {
     rf = r;
   }
 
+  const raft = raw.raft === true;
+  const replication = chooseReplication(raw, { rf, raft });
+  for (const [name, allowed] of Object.entries(KNOWN_VALUES)) {
+    const value = raw.env?.[name];
+    if (value !== undefined && value !== '' && !allowed.includes(value)) {
+      throw invalidArgument(`${name}="${value}" in your environment is not a value the engine knows (${allowed.join(' or ')}); it would ignore it silently. Export one of those, or unset it.`);
+    }
+  }
+
   return {
     nodes,
     basePort,
     partitions,
     rf,
-    raft: raw.raft === true,
+    raft,
+    replication,
     capture: raw.capture === true,
     binary: raw.binary,
     force: raw.force === true,
     timeoutMs: parseSeconds('--timeout', raw.timeout, DEFAULT_START_TIMEOUT_S),
   };
+}
+
+function isTier(value: string): value is ReplicationTier {
+  return (REPLICATION_TIERS as readonly string[]).includes(value);
+}
+
+/** The flag wins, then the user's export, then the tier kept from the previous cluster, then the default. */
+function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean }): ReplicationTier {
+  if (raw.replication !== undefined) {
+    if (!isTier(raw.replication)) {
+      throw invalidArgument(`--replication "${raw.replication}" must be quorum (a frozen leader is replaced) or leader-durable (lower latency; only a crashed leader is replaced). Example: --replication quorum`);
+    }
+    return raw.replication;
+  }
+  if (raw.replicationEnv !== undefined && raw.replicationEnv !== '') {
+    if (!isTier(raw.replicationEnv)) {
+      throw invalidArgument(`NANOBPMN_REPLICATION="${raw.replicationEnv}" in your environment is not a tier the engine knows (quorum or leader-durable); it would ignore it silently. Unset it, or choose with --replication.`);
+    }
+    return raw.replicationEnv;
+  }
+  if (raw.previousReplication !== undefined && isTier(raw.previousReplication) && shape.rf > 1) return raw.previousReplication;
+  return defaultReplication(shape);
 }

@@ -30,3 +30,41 @@ export function clusterWord(nodes: readonly NodeObservation[]): ClusterWord {
 export function exitCodeFor(word: ClusterWord): number {
   return word === 'running' ? EXIT.ok : word === 'degraded' ? EXIT.degraded : EXIT.stopped;
 }
+
+export interface LeaderCheck {
+  readonly leader: number | null;
+}
+
+export interface NodeFacts extends NodeObservation {
+  readonly id: number;
+}
+
+/** Why a reported leader does not lead right now, or null when it is live (its process runs and answers). */
+export function leaderProblem(leader: number | null, nodes: readonly NodeFacts[]): string | null {
+  if (leader === null) return null;
+  const node = nodes.find((n) => n.id === leader);
+  if (!node) return `node ${leader} is not part of this cluster`;
+  if (isHealthy(node)) return null;
+  switch (node.process) {
+    case 'frozen':
+      return `node ${leader} is frozen`;
+    case 'exited':
+      return `node ${leader} has exited`;
+    case 'stale':
+      return `node ${leader}'s process is gone`;
+    default:
+      return `node ${leader} does not answer (${node.http})`;
+  }
+}
+
+/**
+ * Cross-checks what a node says about leadership with what the OS and HTTP say about the leaders: the
+ * engine keeps naming a frozen or dead leader (under leader-durable, for as long as it stays frozen),
+ * and such a leader leads nothing.
+ */
+export function withLiveness<P extends LeaderCheck>(partitions: readonly P[], nodes: readonly NodeFacts[]): Array<P & { readonly live: boolean; readonly leaderProblem: string | null }> {
+  return partitions.map((p) => {
+    const problem = leaderProblem(p.leader, nodes);
+    return { ...p, live: p.leader !== null && problem === null, leaderProblem: problem };
+  });
+}

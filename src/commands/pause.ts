@@ -3,7 +3,9 @@
 import type { ParsedArgs } from '../cli/args.js';
 import { notRunningReason, statusOf, type ProcessStatus } from '../cluster/identity.js';
 import { pollUntil } from '../os/poll.js';
+import { failoverNote } from '../cluster/failover.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
+import { readLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
@@ -12,6 +14,7 @@ import type { CommandContext } from './context.js';
 type Direction = 'pause' | 'resume';
 
 const SETTLE_MS = 2_000;
+const LEADERSHIP_TIMEOUT_MS = 800;
 
 export const pauseCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> => freezeOrThaw(ctx, args, 'pause');
 export const resumeCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> => freezeOrThaw(ctx, args, 'resume');
@@ -37,6 +40,8 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
     }
     if (before === 'exited' || before === 'stale') throw notRunning(ctx, node, before, direction);
 
+    // What it leads can only be asked before it is frozen: afterwards it answers nothing.
+    const led = direction === 'pause' ? await partitionsLedBy(ctx, node) : [];
     effects.signals.signal(node.pid, direction === 'pause' ? 'SIGSTOP' : 'SIGCONT');
     const target: ProcessStatus = direction === 'pause' ? 'frozen' : 'running';
     // The kernel applies SIGSTOP/SIGCONT asynchronously: wait briefly until the OS reports the new state.
@@ -44,16 +49,26 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
     await pollUntil(async () => (after = await status()) === target, SETTLE_MS, effects);
     if (after !== target) throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, { code: 'signal-failed' });
 
+    const failover = direction === 'pause' ? failoverNote(ctx.prog, state.settings, node.id, led) : null;
     if (direction === 'pause') {
       out.success(`Node ${node.id} (pid ${node.pid}) is frozen (SIGSTOP): it keeps its PID and data but answers nothing. Resume it with "${ctx.prog} resume ${node.id}".`);
+      if (failover?.kind === 'warn') out.warn(failover.text);
+      else if (failover) out.info(failover.text);
     } else {
       out.success(`Node ${node.id} (pid ${node.pid}) is running again (SIGCONT).`);
     }
-    out.result({ ok: true, node: node.id, pid: node.pid, process: after, changed: true });
+    out.result({ ok: true, node: node.id, pid: node.pid, process: after, changed: true, ...(direction === 'pause' ? { ledPartitions: led, replaced: failover === null ? null : failover.kind === 'info' } : {}) });
     return EXIT.ok;
   } finally {
     await releaseLock();
   }
+}
+
+/** Partitions this node leads now, by its own live topology; empty when it does not say. */
+async function partitionsLedBy(ctx: CommandContext, node: NodeRecord): Promise<number[]> {
+  const answer = await ctx.effects.probe.getJson(`${node.url}/console/api/topology`, LEADERSHIP_TIMEOUT_MS);
+  const partitions = answer.kind === 'answers' && answer.status < 300 ? readLeadership(answer.body) : null;
+  return (partitions ?? []).filter((p) => p.leader === node.id).map((p) => p.partition);
 }
 
 function notRunning(ctx: CommandContext, node: NodeRecord, status: 'exited' | 'stale', direction: Direction): UserError {

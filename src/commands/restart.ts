@@ -10,7 +10,7 @@ import { ensurePrivateDir } from '../state/home.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
-import { launch, prepareLaunch } from './start.js';
+import { checkKeptData, launch, prepareLaunch } from './start.js';
 import { purgeData, stopTrackedCluster } from './stop.js';
 
 interface Previous {
@@ -23,7 +23,7 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
   const given = (name: string): string | undefined => stringFlag(args, name);
   const count = args.positionals[0];
   if (previous === null) {
-    return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout') };
+    return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout'), replication: given('replication') };
   }
   const p = previous.settings;
   const nodes = count === undefined ? p.nodes : Number(count);
@@ -41,6 +41,8 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
     // A binary chosen explicitly last time is chosen again; one found by resolution is found afresh.
     binary: given('binary') ?? (previous.binary.source === 'flag' ? previous.binary.path : undefined),
     timeout: given('timeout'),
+    replication: given('replication'),
+    previousReplication: p.raft ? p.replication : undefined,
   };
 }
 
@@ -48,7 +50,7 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const { out, layout, effects } = ctx;
   const running = await readClusterState(layout.stateFile);
   const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
-  const raw = restartArgs(args, previous);
+  const raw = { ...restartArgs(args, previous), replicationEnv: ctx.env.NANOBPMN_REPLICATION, env: ctx.env };
   // A replication factor carried from before may not fit a smaller cluster: say where it came from.
   const count = raw.count === undefined ? undefined : parseWholeNumber(raw.count);
   if (previous && stringFlag(args, 'rf') === undefined && count !== undefined && count >= 1 && previous.settings.rf > count) {
@@ -57,6 +59,8 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const request = validateStart(raw);
   // Everything the new cluster needs is checked before the old one is touched.
   const inputs = await prepareLaunch(ctx, request);
+  // Kept data that the new shape cannot serve is refused before the running cluster is stopped.
+  if (args.flags.purge !== true) await checkKeptData(ctx, request);
   if (previous === null) out.info('No previous cluster is known here; starting a new one.');
 
   await ensurePrivateDir(layout.home);

@@ -8,7 +8,8 @@ import type { ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
 import { bundledManifest, versionMismatch } from '../binary/manifest.js';
-import { readClusterState } from '../state/cluster-state.js';
+import { readClusterState, type ClusterSettings } from '../state/cluster-state.js';
+import { readLastCluster } from '../state/last-cluster.js';
 import { readConfig, writeConfig, type NanoConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import type { CommandContext } from './context.js';
@@ -24,9 +25,17 @@ function settingName(key: string | undefined, verb: string): SettingName {
   return key as SettingName;
 }
 
-async function clusterRunning(ctx: CommandContext): Promise<boolean> {
+async function clusterRunning(ctx: CommandContext): Promise<{ running: boolean; settings: ClusterSettings | null }> {
   const state = await readClusterState(ctx.layout.stateFile).catch(() => null);
-  return state !== null && anyAlive(await observeProcesses(state.nodes, ctx.effects.readProcess));
+  const running = state !== null && anyAlive(await observeProcesses(state.nodes, ctx.effects.readProcess));
+  return { running, settings: state?.settings ?? (await readLastCluster(ctx.layout.lastClusterFile))?.settings ?? null };
+}
+
+/** The tier a new Raft cluster would get, and why: the same precedence start uses (flag aside). */
+function replicationChoice(ctx: CommandContext): { tier: string; from: string } {
+  const exported = ctx.env.NANOBPMN_REPLICATION;
+  if (exported !== undefined && exported !== '') return { tier: exported, from: 'NANOBPMN_REPLICATION' };
+  return { tier: 'quorum', from: 'default: a frozen leader is replaced; --replication leader-durable for lower latency' };
 }
 
 export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
@@ -56,7 +65,7 @@ export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise
   await writeConfig(layout.configFile, { ...config, [SETTINGS[name]]: target });
   if (name === 'bin') out.success(`Engine binary set to ${target}${version ? ` (engine ${version})` : ''}. The next start uses it.`);
   else out.success(`Workspace set to ${target} (models/ and workers/ are ready there).`);
-  const restartNeeded = await clusterRunning(ctx);
+  const restartNeeded = (await clusterRunning(ctx)).running;
   if (restartNeeded) out.warn(`The running cluster still uses the old ${name === 'bin' ? 'binary' : 'workspace'}; "${ctx.prog} restart" applies the change.`);
   out.result({ ok: true, setting: name, value: target, ...(name === 'bin' ? { version } : {}), restartNeeded });
   return EXIT.ok;
@@ -93,7 +102,8 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
     binary.error = error instanceof UserError ? [error.message, ...error.details].join(' ') : errorMessage(error);
   }
   const workspace = { path: config.workspaceDir ?? layout.defaultWorkspace, configured: config.workspaceDir !== undefined };
-  const running = await clusterRunning(ctx);
+  const { running, settings: cluster } = await clusterRunning(ctx);
+  const replication = replicationChoice(ctx);
 
   out.info(`Home          ${layout.home}${ctx.env.C8CTL_NANO_HOME ? ' (C8CTL_NANO_HOME)' : ''}`);
   out.info(`Config file   ${layout.configFile}`);
@@ -106,6 +116,7 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
   out.info(`Bundled nano  ${bundled?.version ?? 'unknown'}${bundled?.commit ? ` (${bundled.commit})` : ''}`);
   const mismatch = binary.source === null ? null : versionMismatch(bundled, binary.source, binary.version);
   if (mismatch) out.warn(mismatch);
+  out.info(`Replication   ${replication.tier} for a new Raft cluster (${replication.from})${cluster?.raft ? `; the ${running ? 'running' : 'last'} cluster: ${cluster.replication}` : ''}`);
   out.info(`Settings      bin=${config.binary ?? '(not set)'}  model-dir=${config.workspaceDir ?? '(not set)'}`);
 
   out.result({
@@ -119,6 +130,7 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
     bundled: bundled ?? null,
     settings: { bin: config.binary ?? null, 'model-dir': config.workspaceDir ?? null },
     clusterRunning: running,
+    replication: { default: replication.tier, from: replication.from, cluster: cluster?.raft ? cluster.replication : null },
   });
   return EXIT.ok;
 }

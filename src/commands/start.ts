@@ -16,7 +16,7 @@ import { EXIT, UserError } from '../errors.js';
 import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
-import { dataShapeConflict, readDataShape, writeDataShape } from '../state/data-shape.js';
+import { dataShapeConflict, readKeptData, writeDataShape } from '../state/data-shape.js';
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { CommandContext } from './context.js';
@@ -34,11 +34,19 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     binary: stringFlag(args, 'binary'),
     force: args.flags.force === true,
     timeout: stringFlag(args, 'timeout'),
+    replication: stringFlag(args, 'replication'),
+    replicationEnv: ctx.env.NANOBPMN_REPLICATION,
+    env: ctx.env,
   });
   const { out, layout, effects } = ctx;
 
   // Read-only checks first, side by side: a mistake here leaves disk and processes exactly as they were.
-  const [inputs, before, found] = await Promise.all([prepareLaunch(ctx, request), readClusterState(layout.stateFile), effects.findEngines(layout.home, layout.dataDir)]);
+  const [inputs, before, found] = await Promise.all([
+    prepareLaunch(ctx, request),
+    readClusterState(layout.stateFile),
+    effects.findEngines(layout.home, layout.dataDir),
+    checkKeptData(ctx, request),
+  ]);
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
   if (runningBefore && !request.force) throw alreadyRunning(ctx, before);
@@ -94,6 +102,12 @@ export async function prepareLaunch(ctx: CommandContext, request: StartRequest):
   return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc };
 }
 
+/** Refuses a shape the kept engine data cannot be served with (see state/data-shape.ts). Read-only. */
+export async function checkKeptData(ctx: CommandContext, request: StartRequest): Promise<void> {
+  const conflict = dataShapeConflict(await readKeptData(ctx.layout.dataDir), request, ctx.layout.dataDir, ctx.prog);
+  if (conflict) throw conflict;
+}
+
 function alreadyRunning(ctx: CommandContext, state: ClusterState): UserError {
   const ports = state.nodes.map((n) => n.port);
   return new UserError(
@@ -115,8 +129,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
   const clusterSecret = ctx.env[CLUSTER_SECRET] || randomBytes(32).toString('hex');
   const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret });
-  const conflict = dataShapeConflict(await readDataShape(layout.dataDir), request, layout.dataDir, ctx.prog);
-  if (conflict) throw conflict;
+  await checkKeptData(ctx, request);
 
   await Promise.all([
     ensurePrivateDir(layout.logsDir),
@@ -137,7 +150,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const state: ClusterState = {
     schema: STATE_SCHEMA,
     createdAt: new Date().toISOString(),
-    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture },
+    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication },
     binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
     workspaceDir: inputs.workspaceDir,
     nodes: records,
@@ -171,7 +184,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
 
   spawned.release();
   await Promise.all([
-    writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes }),
+    writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication }),
     writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
   ]);
   const readyMs = Math.round(effects.now() - began);
@@ -204,7 +217,7 @@ function printSummary(ctx: CommandContext, state: ClusterState, leadership: Part
   const s = state.settings;
   const first = state.nodes[0]!;
   out.success(
-    `Nano cluster ready in ${(readyMs / 1000).toFixed(2)} s: ${s.nodes} node(s), ${s.partitions} partition(s), RF ${s.rf}, Raft ${s.raft ? 'on' : 'off'}${s.capture ? ', trace capture on' : ''}`,
+    `Nano cluster ready in ${(readyMs / 1000).toFixed(2)} s: ${s.nodes} node(s), ${s.partitions} partition(s), RF ${s.rf}, Raft ${s.raft ? `on, replication ${s.replication}` : 'off'}${s.capture ? ', trace capture on' : ''}`,
   );
   for (const node of state.nodes) out.info(`  node ${node.id}  ${node.url}  pid ${node.pid}`);
   if (leadership && s.raft) {

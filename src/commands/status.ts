@@ -1,11 +1,12 @@
 // `nano status [--port P]`: the truth about the managed cluster (OS first, then HTTP, never hanging),
 // or, with no managed cluster, what answers on a port.
 import type { ParsedArgs } from '../cli/args.js';
-import { describeEngines, observeProcesses } from '../cluster/lifecycle.js';
+import { observeProcesses } from '../cluster/lifecycle.js';
+import type { FoundEngine } from '../os/find-engines.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readLastLines } from '../logs/tail.js';
 import { DEFAULT_BASE_PORT, parsePort, parseSeconds } from '../cluster/start-options.js';
-import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
+import { clusterWord, exitCodeFor, shouldProbe, withLiveness, type HttpStatus } from '../cluster/status-model.js';
 import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
 import { nodeUrl } from '../cluster/plan.js';
 import { EXIT, invalidArgument } from '../errors.js';
@@ -52,9 +53,11 @@ interface NodeView {
 interface ManagedView {
   readonly word: ReturnType<typeof clusterWord>;
   readonly nodes: readonly NodeView[];
-  readonly partitions: PartitionLeadership[] | null;
+  readonly partitions: LivePartition[] | null;
   readonly seenBy: number | null;
 }
+
+type LivePartition = ReturnType<typeof withLiveness<PartitionLeadership>>[number];
 
 /** What the OS and the nodes say right now. */
 async function collectManaged(ctx: CommandContext, state: ClusterState): Promise<ManagedView> {
@@ -71,8 +74,15 @@ async function collectManaged(ctx: CommandContext, state: ClusterState): Promise
     }),
   );
   const source = nodes.find((n) => n.http === 'answers');
-  const partitions = source ? await fetchLeadership(ctx, source.url) : null;
+  const reported = source ? await fetchLeadership(ctx, source.url) : null;
+  const partitions = reported ? withLiveness(reported, nodes) : null;
   return { word: clusterWord(nodes), nodes, partitions, seenBy: source?.id ?? null };
+}
+
+/** A partition's leadership in a few words, to mark a change between two watch frames. */
+function leaderSummary(p: LivePartition): string {
+  if (!p.live) return p.leader === null ? 'no leader' : `no live leader (${p.leaderProblem})`;
+  return `node ${p.leader}${p.term !== null ? `, term ${p.term}` : ''}`;
 }
 
 /** The text view. Pure. With a previous frame, what changed since is marked "← was …". */
@@ -82,7 +92,7 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
   const healthy = view.nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;
   const was = (now: string, before: string | undefined): string => (previous !== undefined && before !== undefined && before !== now ? `  ← was ${before}` : '');
   lines.push(`Nano cluster (managed): ${view.word} — ${healthy} of ${view.nodes.length} node(s) healthy${was(view.word, previous?.word)}`);
-  lines.push(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'} · trace capture ${s.capture ? 'on' : 'off'}`);
+  lines.push(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'}${s.raft ? ` · replication ${s.replication}` : ''} · trace capture ${s.capture ? 'on' : 'off'}`);
   lines.push(`  engine ${state.binary.version ?? 'unknown version'} · started ${state.createdAt} · home ${ctx.layout.home}`);
   lines.push('');
   const httpText = (h: HttpStatus): string => (h === 'not-probed' ? '-' : h);
@@ -98,12 +108,14 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
     lines.push('');
     lines.push(`Partition leaders (live, as node ${view.seenBy} sees them):`);
     for (const p of view.partitions) {
-      const leader = p.leader === null ? 'no leader (election in progress)' : `node ${p.leader}`;
-      const text = `${leader}${p.term !== null ? `, term ${p.term}` : ''}${p.recovering ? ', recovering' : ''}`;
+      const term = p.term !== null ? `, term ${p.term}` : '';
+      const text =
+        p.leaderProblem !== null
+          ? `no live leader (${p.leaderProblem}; it was named leader${term.replace(',', ' at')})`
+          : `${p.leader === null ? 'no leader (election in progress)' : `node ${p.leader}`}${term}${p.recovering ? ', recovering' : ''}`;
       const old = previous?.partitions?.find((q) => q.partition === p.partition);
-      const oldText = old ? `${old.leader === null ? 'no leader' : `node ${old.leader}`}${old.term !== null ? `, term ${old.term}` : ''}` : undefined;
-      const newText = `${p.leader === null ? 'no leader' : `node ${p.leader}`}${p.term !== null ? `, term ${p.term}` : ''}`;
-      lines.push(`  partition ${p.partition}: ${text}${oldText !== undefined && oldText !== newText ? `  ← was ${oldText}` : ''}`);
+      const oldText = old ? leaderSummary(old) : undefined;
+      lines.push(`  partition ${p.partition}: ${text}${oldText !== undefined && oldText !== leaderSummary(p) ? `  ← was ${oldText}` : ''}`);
     }
   }
   for (const node of view.nodes) {
@@ -162,12 +174,11 @@ async function watchStatus(ctx: CommandContext, intervalMs: number): Promise<num
 async function externalStatus(ctx: CommandContext, port: number): Promise<number> {
   const { out } = ctx;
   const strays = await ctx.effects.findEngines(ctx.layout.home, ctx.layout.dataDir);
-  if (strays.length > 0) {
-    out.warn(`${strays.length} engine process(es) of this home run without state (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them.`);
-  }
+  // Engines of this home running without state are not "stopped": they hold its data and ports.
+  if (strays.length > 0) return untrackedStatus(ctx, strays);
   const url = nodeUrl(port);
   const answer = await ctx.effects.probe.getJson(`${url}/v2/topology`, PROBE_TIMEOUT_MS * 2);
-  const base = { managed: false, port, url, home: ctx.layout.home, untracked: strays };
+  const base = { managed: false, port, url, home: ctx.layout.home, untracked: [] };
 
   if (answer.kind === 'answers' && answer.status < 300) {
     const product = identifyProduct(answer.body);
@@ -201,4 +212,18 @@ async function externalStatus(ctx: CommandContext, port: number): Promise<number
   out.info(`No cluster is tracked in ${ctx.layout.home} and nothing answers on port ${port}: stopped.`);
   out.result({ ...base, cluster: 'stopped', exitCode: EXIT.stopped, http: answer.kind });
   return EXIT.stopped;
+}
+
+/** No state, but engines of this home run: name each one and the way to stop them. */
+function untrackedStatus(ctx: CommandContext, strays: readonly FoundEngine[]): number {
+  const { out } = ctx;
+  out.info(`Nano cluster (untracked): degraded — ${strays.length} engine process(es) of this home run, but ${ctx.layout.stateFile} does not track them.`);
+  out.info('');
+  const rows = [['NODE', 'PORT', 'PID', 'PROCESS'], ...strays.map((e) => [e.nodeId === null ? '?' : String(e.nodeId), e.port === null ? '?' : String(e.port), String(e.pid), e.frozen ? 'frozen' : 'running'])];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) out.info(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}`);
+  out.info('');
+  out.info(`The state file was lost or removed, so start, stop and clean cannot manage them. Stop them with "${ctx.prog} stop --force".`);
+  out.result({ managed: false, cluster: 'degraded', exitCode: EXIT.degraded, home: ctx.layout.home, untracked: strays });
+  return EXIT.degraded;
 }

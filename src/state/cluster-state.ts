@@ -1,6 +1,6 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
 import { rm } from 'node:fs/promises';
-import type { ClusterShape } from '../cluster/plan.js';
+import { isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
 import { UserError } from '../errors.js';
 import { readJsonFile, writeFileAtomic } from './files.js';
 
@@ -70,7 +70,17 @@ export async function readClusterState(file: string): Promise<ClusterState | nul
   if (read.kind === 'corrupt') throw corruptStateError(file, `it is not valid JSON (${read.reason})`);
   const problem = stateProblem(read.value);
   if (problem) throw corruptStateError(file, problem);
-  return read.value as ClusterState;
+  const state = read.value as ClusterState;
+  return { ...state, settings: withReplication(state.settings, state.nodes[0]?.env.NANOBPMN_REPLICATION) };
+}
+
+/**
+ * State written before the tier was recorded: the tier the nodes were given (it is in their recorded
+ * environment), else leader-durable, the only default those versions set.
+ */
+export function withReplication(settings: Omit<ClusterSettings, 'replication'> & { replication?: unknown }, nodeValue: string | undefined): ClusterSettings {
+  const tier: ReplicationTier = isReplicationTier(settings.replication) ? settings.replication : isReplicationTier(nodeValue) ? nodeValue : 'leader-durable';
+  return { ...settings, replication: tier };
 }
 
 export async function writeClusterState(file: string, state: ClusterState): Promise<void> {

@@ -156,7 +156,7 @@ describe('restart', () => {
 
     const restarted = await sandbox.runJson(['restart']);
     expect(restarted.code, restarted.stderr).toBe(0);
-    expect(restarted.json.settings).toEqual({ nodes: 3, basePort: port, partitions: 6, rf: 1, raft: false, capture: false });
+    expect(restarted.json.settings).toEqual({ nodes: 3, basePort: port, partitions: 6, rf: 1, raft: false, capture: false, replication: 'leader-durable' });
     expect(firstPids.some(isAlive)).toBe(false);
     expect((await getDefinition(url(port), processDefinitionKey)).processDefinitionId).toBe('e2e-one-task');
 
@@ -170,7 +170,11 @@ describe('restart', () => {
     const missing = await fetch(`${url(port)}/v2/process-definitions/${processDefinitionKey}`, { signal: AbortSignal.timeout(5_000) });
     expect(missing.status).toBe(404);
 
-    const resized = await sandbox.runJson(['restart', '2']);
+    // The kept data belongs to 3 nodes: a resize keeps it only by refusing, so it needs --purge.
+    const refused = await sandbox.run(['restart', '2']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('was written by a 3-node cluster');
+    const resized = await sandbox.runJson(['restart', '2', '--purge']);
     expect(resized.code, resized.stderr).toBe(0);
     expect(resized.json.settings).toMatchObject({ nodes: 2, basePort: port, partitions: 6 });
     expect((await sandbox.run(['stop'])).code).toBe(0);
@@ -234,8 +238,8 @@ describe('trace capture', () => {
     // The kept data has 3 partitions: a 1-node start is refused before anything spawns, with the fix.
     const mismatch = await sandbox.run(['start', '--port', String(port)]);
     expect(mismatch.code).toBe(1);
-    expect(mismatch.stderr).toContain('was written with 3 partition(s) (a 3-node cluster); the engine cannot open it with 1');
-    expect(mismatch.stderr).toContain('start with --partitions 3');
+    expect(mismatch.stderr).toContain('was written by a 3-node cluster (3 partitions)');
+    expect(mismatch.stderr).toContain('c8ctl-nano start 3');
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
 
     expect((await sandbox.run(['clean'])).code).toBe(0);

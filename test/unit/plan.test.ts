@@ -6,7 +6,7 @@ const layout = layoutFor('/h');
 const WORKSPACE = '/ws';
 
 function shape(overrides: Partial<ClusterShape> = {}): ClusterShape {
-  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, ...overrides };
+  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, replication: 'leader-durable', ...overrides };
 }
 
 const SECRET = 'cluster-secret-for-tests';
@@ -112,7 +112,6 @@ describe('planNodes overridable defaults', () => {
   const defaults = {
     NANOBPMN_DURABILITY: 'async',
     NANOBPMN_REPLICATE_ACTIVATION: 'digest',
-    NANOBPMN_REPLICATION: 'leader-durable',
   };
 
   it('uses the engine defaults when the user exported nothing', () => {
@@ -122,13 +121,20 @@ describe('planNodes overridable defaults', () => {
   it.each([
     ['NANOBPMN_DURABILITY', 'sync'],
     ['NANOBPMN_REPLICATE_ACTIVATION', 'full'],
-    ['NANOBPMN_REPLICATION', 'quorum'],
   ])('keeps the user value of %s', (name, value) => {
     for (const n of plan({ nodes: 2, partitions: 2 }, { [name]: value })) {
       expect(n.env[name]).toBe(value);
       // The other defaults are unaffected.
       for (const [other, fallback] of Object.entries(defaults)) if (other !== name) expect(n.env[other]).toBe(fallback);
     }
+  });
+});
+
+describe('planNodes replication tier', () => {
+  it('gives every node the tier of the shape, never an exported value the shape did not choose', () => {
+    for (const n of plan({ nodes: 3, partitions: 3, rf: 3, replication: 'quorum' }, { NANOBPMN_REPLICATION: 'leader-durable' })) expect(n.env.NANOBPMN_REPLICATION).toBe('quorum');
+    const env = processEnv({ NANOBPMN_REPLICATION: 'leader-durable' }, plan({ nodes: 1, partitions: 1, replication: 'quorum' })[0]!.env);
+    expect(env.NANOBPMN_REPLICATION).toBe('quorum');
   });
 });
 

@@ -11,6 +11,7 @@ describe('validateStart defaults', () => {
       partitions: 1,
       rf: 1,
       raft: false,
+      replication: 'leader-durable',
       capture: false,
       binary: undefined,
       force: false,
@@ -120,5 +121,30 @@ describe('parseWholeNumber', () => {
 
   it.each(['', '3.0', '1e3', '0x10', ' 3', '3 ', '+3', '-3', 'abc', '1234567890'])('rejects %j', (text) => {
     expect(parseWholeNumber(text)).toBeUndefined();
+  });
+});
+
+describe('validateStart replication tier', () => {
+  it('is quorum with Raft (a frozen leader is replaced) and leader-durable without', () => {
+    expect(validateStart({ count: '3', rf: '3' }).replication).toBe('quorum');
+    expect(validateStart({ count: '3', raft: true }).replication).toBe('quorum');
+    expect(validateStart({ count: '3' }).replication).toBe('leader-durable');
+  });
+
+  it('takes the flag first, then the export, then the previous cluster\'s tier', () => {
+    const raw = { count: '3', rf: '3' };
+    expect(validateStart({ ...raw, replication: 'leader-durable', replicationEnv: 'quorum' }).replication).toBe('leader-durable');
+    expect(validateStart({ ...raw, replicationEnv: 'leader-durable', previousReplication: 'quorum' }).replication).toBe('leader-durable');
+    expect(validateStart({ ...raw, previousReplication: 'leader-durable' }).replication).toBe('leader-durable');
+    // A previous RF 1 tier means nothing for a new Raft cluster.
+    expect(validateStart({ count: '3', previousReplication: 'leader-durable' }).replication).toBe('leader-durable');
+  });
+
+  it.each([
+    [{ replication: 'fast' }, '--replication "fast" must be quorum'],
+    [{ replicationEnv: 'Quorum' }, 'NANOBPMN_REPLICATION="Quorum"'],
+    [{ env: { NANOBPMN_DURABILITY: 'fsync' } }, 'NANOBPMN_DURABILITY="fsync"'],
+  ])('refuses a value the engine would ignore silently: %j', (raw, fragment) => {
+    expectInvalid(() => validateStart({ count: '3', rf: '3', ...raw }), fragment);
   });
 });

@@ -1,0 +1,27 @@
+// The cluster's shape as data: shared by planning (src/cluster) and the state files (src/state), so it
+// lives below both. No imports.
+
+export interface ClusterShape {
+  readonly nodes: number;
+  readonly basePort: number;
+  readonly partitions: number;
+  readonly rf: number;
+  /** Raft as asked for; it is also on whenever rf > 1 (see raftEnabled). */
+  readonly raft: boolean;
+  readonly capture: boolean;
+  /** NANOBPMN_REPLICATION: whether the other replicas vote (quorum) or only follow (leader-durable). */
+  readonly replication: ReplicationTier;
+}
+
+/**
+ * The engine's two replication tiers (measured, engine.md "Replication tier"): under `quorum` the
+ * replicas are Raft voters and a frozen leader is replaced within seconds; under `leader-durable` they
+ * are learners, writes are acked by the leader alone (lower latency), and a frozen leader is never
+ * replaced — only a crashed one.
+ */
+export const REPLICATION_TIERS = ['quorum', 'leader-durable'] as const;
+export type ReplicationTier = (typeof REPLICATION_TIERS)[number];
+
+export function isReplicationTier(value: unknown): value is ReplicationTier {
+  return typeof value === 'string' && (REPLICATION_TIERS as readonly string[]).includes(value);
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { failoverNote } from '../../src/cluster/failover.js';
+import { leaderProblem, withLiveness, type NodeFacts } from '../../src/cluster/status-model.js';
+import { dataShapeConflict } from '../../src/state/data-shape.js';
+
+const node = (id: number, process: NodeFacts['process'], http: NodeFacts['http'] = process === 'running' ? 'answers' : 'not-probed'): NodeFacts => ({ id, process, http });
+
+describe('a reported leader is live only when its process runs and answers', () => {
+  const nodes = [node(0, 'frozen'), node(1, 'running'), node(2, 'exited'), node(3, 'stale'), node(4, 'running', 'timeout')];
+  it.each([
+    [0, 'node 0 is frozen'],
+    [1, null],
+    [2, 'node 2 has exited'],
+    [3, "node 3's process is gone"],
+    [4, 'node 4 does not answer (timeout)'],
+    [9, 'node 9 is not part of this cluster'],
+  ])('leader %s → %s', (leader, problem) => {
+    expect(leaderProblem(leader, nodes)).toBe(problem);
+  });
+
+  it('marks each partition, and a partition with no leader is not live either', () => {
+    const partitions = withLiveness([{ leader: 0 }, { leader: 1 }, { leader: null }], nodes);
+    expect(partitions.map((p) => p.live)).toEqual([false, true, false]);
+    expect(partitions[0]!.leaderProblem).toBe('node 0 is frozen');
+    expect(partitions[2]!.leaderProblem).toBeNull();
+  });
+});
+
+describe('kept data and the shape asked for', () => {
+  const kept = (nodes: number, partitions: number) => ({ shape: { nodes, partitions }, nodesWithData: [] });
+  it('refuses another node count or partition count, naming the kept start and clean', () => {
+    const split = dataShapeConflict(kept(3, 3), { nodes: 1, partitions: 3 }, '/h/data', 'nano');
+    expect(split?.message).toContain('written by a 3-node cluster (3 partitions)');
+    expect(split?.details.join(' ')).toContain('"nano start 3"');
+    expect(split?.details.join(' ')).toContain('"nano clean"');
+    const partitions = dataShapeConflict(kept(3, 6), { nodes: 3, partitions: 3 }, '/h/data', 'nano');
+    expect(partitions?.message).toContain('cannot open it with 3');
+    expect(partitions?.details.join(' ')).toContain('"nano start 3 --partitions 6"');
+  });
+
+  it('accepts the same shape, whatever else changes', () => {
+    expect(dataShapeConflict(kept(3, 6), { nodes: 3, partitions: 6 }, '/d', 'nano')).toBeNull();
+  });
+
+  it('without a record, reads the node count from the directories that hold data', () => {
+    expect(dataShapeConflict({ shape: null, nodesWithData: [] }, { nodes: 5, partitions: 5 }, '/d', 'nano')).toBeNull();
+    expect(dataShapeConflict({ shape: null, nodesWithData: [0, 1, 2] }, { nodes: 3, partitions: 3 }, '/d', 'nano')).toBeNull();
+    expect(dataShapeConflict({ shape: null, nodesWithData: [0, 1, 2] }, { nodes: 1, partitions: 1 }, '/d', 'nano')?.message).toContain('from a 3-node cluster');
+    expect(dataShapeConflict({ shape: null, nodesWithData: [0] }, { nodes: 3, partitions: 3 }, '/d', 'nano')?.message).toContain('from a 1-node cluster');
+  });
+});
+
+describe('what pausing a leader does', () => {
+  it('says nothing for a node that leads nothing', () => {
+    expect(failoverNote('nano', { rf: 3, raft: true, replication: 'quorum' }, 0, [])).toBeNull();
+  });
+  it('expects a takeover under quorum with replicas', () => {
+    expect(failoverNote('nano', { rf: 3, raft: true, replication: 'quorum' }, 0, [1])).toMatchObject({ kind: 'info' });
+  });
+  it('warns under leader-durable and suggests node kill', () => {
+    const note = failoverNote('nano', { rf: 3, raft: true, replication: 'leader-durable' }, 2, [1, 3]);
+    expect(note).toMatchObject({ kind: 'warn' });
+    expect(note!.text).toContain('partitions 1, 3');
+    expect(note!.text).toContain('"nano node 2 kill"');
+  });
+  it('warns with RF 1: there is no other copy', () => {
+    expect(failoverNote('nano', { rf: 1, raft: true, replication: 'quorum' }, 0, [1])!.text).toContain('only copy');
+  });
+});
