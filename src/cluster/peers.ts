@@ -27,3 +27,28 @@ export function unreachedPeers(metricsText: string, self: number, ids: readonly 
   if (connected === null) return [];
   return ids.filter((id) => id !== self && !connected.has(id));
 }
+
+/**
+ * The key of an instance that cannot exist in `partition`: the highest of its key range (keys are
+ * Zeebe-style, partition = (key >> 51) + 1). Asking a node for it makes the node forward the request
+ * to the partition's owner, which re-dials a peer whose breaker has cooled down; the answer is a 404.
+ */
+export function unusedKeyOf(partition: number): string {
+  return ((BigInt(partition - 1) << 51n) + (1n << 51n) - 1n).toString();
+}
+
+export interface PartitionOwner {
+  readonly partition: number;
+  readonly owner: number | null;
+  readonly replicas: readonly number[];
+}
+
+/** Read-only requests that make a node re-dial each missing peer: one unused key per peer it owns. */
+export function kickPaths(missing: readonly number[], partitions: readonly PartitionOwner[]): string[] {
+  const paths: string[] = [];
+  for (const peer of missing) {
+    const owned = partitions.find((p) => p.owner === peer) ?? partitions.find((p) => p.replicas.includes(peer));
+    if (owned) paths.push(`/v2/process-instances/${unusedKeyOf(owned.partition)}`);
+  }
+  return paths;
+}

@@ -28,6 +28,9 @@ export interface NodePlan {
 export const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = {
   NANOBPMN_DURABILITY: 'async',
   NANOBPMN_REPLICATE_ACTIVATION: 'digest',
+  // A peer dialled before it listens trips a breaker for about 500 ms, and deployments made meanwhile
+  // never reach it; 10 ms lets start's kick close it at once (engine.md "Boot"; cost: docs/benchmarks.md).
+  NANOBPMN_PEER_BREAKER_COOLDOWN_MS: '10',
 };
 
 /** Values the engine knows for the overridable variables it would otherwise accept silently. */

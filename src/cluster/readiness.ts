@@ -3,7 +3,7 @@
 // timeout itself. The probe and clock are injected.
 import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
 import type { NodeExit } from '../os/spawn-node.js';
-import { unreachedPeers } from './peers.js';
+import { kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
 import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
 
 export interface WaitingNode {
@@ -42,12 +42,17 @@ export interface ReadinessDeps {
    * single rejoining node, or a server that is not an engine, waits only to answer.
    */
   readonly requireLeaders?: boolean;
+  /** Clock for pacing the kicks; performance.now by default. */
+  readonly now?: () => number;
 }
 
 const REQUEST_TIMEOUT_MS = 500;
 const FIRST_POLL_MS = 10;
 // Loopback probes cost well under a millisecond: polling often loses nothing and gains up to 80 ms.
 const MAX_POLL_MS = 20;
+// A node still missing a peer is asked to re-dial it at most this often: enough to close a breaker
+// soon after its cooldown, gentle on a node that is busy booting.
+export const KICK_INTERVAL_MS = 40;
 
 export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: number, deps: ReadinessDeps): Promise<ReadyOutcome> {
   const done = new AbortController();
@@ -93,6 +98,22 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       return leadershipSettled(partitions) ? partitions : undefined;
     });
 
+  const now = deps.now ?? (() => performance.now());
+  const lastKick = new Map<number, number>();
+  let owners: Promise<PartitionOwner[] | null> | undefined;
+  const partitionOwners = (url: string): Promise<PartitionOwner[] | null> =>
+    (owners ??= deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS).then((a) => (a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null)));
+  /** Read-only GETs of unused keys, through `node`, towards each peer it has not reached (engine.md, "Boot"). */
+  const kick = async (node: WaitingNode, missing: readonly number[]): Promise<void> => {
+    const last = lastKick.get(node.id);
+    if (last !== undefined && now() - last < KICK_INTERVAL_MS) return;
+    lastKick.set(node.id, now());
+    const partitions = await partitionOwners(node.url);
+    if (partitions === null) return;
+    owners = partitions.length > 0 ? owners : undefined;
+    await Promise.all(kickPaths(missing, partitions).map((p) => deps.probe.getJson(`${node.url}${p}`, REQUEST_TIMEOUT_MS)));
+  };
+
   const peersReached = (node: WaitingNode, ids: readonly number[]): Promise<true | undefined> =>
     poll(async () => {
       if (ids.length < 2) return true;
@@ -103,7 +124,9 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       const missing = unreachedPeers(answer.body, node.id, ids);
       unreached.set(node.id, missing);
       report();
-      return missing.length === 0 ? true : undefined;
+      if (missing.length === 0) return true;
+      await kick(node, missing);
+      return undefined;
     });
 
   const ready = (async (): Promise<ReadyOutcome | undefined> => {

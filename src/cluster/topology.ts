@@ -34,6 +34,8 @@ export interface PartitionLeadership {
   readonly term: number | null;
   readonly recovering: boolean;
   readonly replicas: readonly number[];
+  /** The node the partition is assigned to (its leader without Raft). */
+  readonly owner: number | null;
 }
 
 /** Partitions from `/console/api/topology`, or null when the body is not that shape. */
@@ -50,6 +52,7 @@ export function readLeadership(consoleBody: unknown): PartitionLeadership[] | nu
       term: typeof p.raft_term === 'number' ? p.raft_term : null,
       recovering: p.recovering === true,
       replicas: Array.isArray(p.replicas) ? p.replicas.filter((r): r is number => typeof r === 'number') : [],
+      owner: typeof p.owner === 'number' ? p.owner : null,
     });
   }
   return partitions;

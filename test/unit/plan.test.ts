@@ -112,6 +112,7 @@ describe('planNodes overridable defaults', () => {
   const defaults = {
     NANOBPMN_DURABILITY: 'async',
     NANOBPMN_REPLICATE_ACTIVATION: 'digest',
+    NANOBPMN_PEER_BREAKER_COOLDOWN_MS: '10',
   };
 
   it('uses the engine defaults when the user exported nothing', () => {
@@ -121,6 +122,7 @@ describe('planNodes overridable defaults', () => {
   it.each([
     ['NANOBPMN_DURABILITY', 'sync'],
     ['NANOBPMN_REPLICATE_ACTIVATION', 'full'],
+    ['NANOBPMN_PEER_BREAKER_COOLDOWN_MS', '500'],
   ])('keeps the user value of %s', (name, value) => {
     for (const n of plan({ nodes: 2, partitions: 2 }, { [name]: value })) {
       expect(n.env[name]).toBe(value);
