@@ -46,13 +46,13 @@ describe('readLeadership', () => {
 
   it('reads each partition', () => {
     expect(readLeadership(body)).toEqual([
-      { partition: 1, leader: 0, term: 1, recovering: false, replicas: [0, 1, 2] },
-      { partition: 2, leader: null, term: 0, recovering: true, replicas: [1] },
+      { partition: 1, leader: 0, term: 1, recovering: false, replicas: [0, 1, 2], owner: 0 },
+      { partition: 2, leader: null, term: 0, recovering: true, replicas: [1], owner: null },
     ]);
   });
 
   it('defaults missing fields', () => {
-    expect(readLeadership({ partitions: [{ partition_id: 3 }] })).toEqual([{ partition: 3, leader: null, term: null, recovering: false, replicas: [] }]);
+    expect(readLeadership({ partitions: [{ partition_id: 3 }] })).toEqual([{ partition: 3, leader: null, term: null, recovering: false, replicas: [], owner: null }]);
   });
 
   it.each([
