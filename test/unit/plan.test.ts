@@ -113,6 +113,7 @@ describe('planNodes overridable defaults', () => {
     NANOBPMN_DURABILITY: 'async',
     NANOBPMN_REPLICATE_ACTIVATION: 'digest',
     NANOBPMN_PEER_BREAKER_COOLDOWN_MS: '10',
+    NANOBPMN_RAFT_SETTLE_GRACE_MS: '200',
   };
 
   it('uses the engine defaults when the user exported nothing', () => {
