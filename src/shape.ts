@@ -11,7 +11,13 @@ export interface ClusterShape {
   readonly capture: boolean;
   /** NANOBPMN_REPLICATION: whether the other replicas vote (quorum) or only follow (leader-durable). */
   readonly replication: ReplicationTier;
+  /** `memory`: nodes get no NANOBPMN_DATA_DIR, so the engine keeps no journal and nothing survives a stop. */
+  readonly storage: Storage;
+  /** NANOBPMN_HISTORY_MAX_INSTANCES: completed instances each node keeps; null leaves the engine's default. */
+  readonly historyMax: number | null;
 }
+
+export type Storage = 'disk' | 'memory';
 
 /**
  * The engine's two replication tiers (measured, engine.md "Replication tier"): under `quorum` the

@@ -3,6 +3,8 @@ import type { ClusterShape, ReplicationTier } from '../shape.js';
 import type { Layout } from '../state/layout.js';
 
 export { REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from '../shape.js';
+export { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
+import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
 
 /** Failover needs voters: quorum whenever there is Raft; without Raft the tier changes nothing. */
 export function defaultReplication(shape: Pick<ClusterShape, 'rf' | 'raft'>): ReplicationTier {
@@ -57,16 +59,11 @@ export const SHAPE_VARIABLES = [
   'NANOBPMN_WORKSPACE_DIR',
   'NANOBPMN_TRACE_STIMULI',
   'NANOBPMN_REPLICATION',
+  'NANOBPMN_HISTORY_MAX_INSTANCES',
 ] as const;
 
 export const LOOPBACK = '127.0.0.1';
 
-/**
- * Set on every node we spawn, naming the state home. It is evidence only we create, so engines of a
- * home can be found even when cluster.json is lost (a user's shell may export NANOBPMN_DATA_DIR, but
- * not this).
- */
-export const MANAGED_BY = 'C8CTL_NANO_MANAGED_BY';
 export const CLUSTER_SECRET = 'NANOBPMN_CLUSTER_SECRET';
 
 export function raftEnabled(shape: Pick<ClusterShape, 'rf' | 'raft'>): boolean {
@@ -105,6 +102,8 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret 
     shared[name] = exported !== undefined && exported !== '' ? exported : fallback;
   }
   if (shape.capture) shared.NANOBPMN_TRACE_STIMULI = '1';
+  if (shape.historyMax !== null) shared.NANOBPMN_HISTORY_MAX_INSTANCES = String(shape.historyMax);
+  if (shape.storage === 'memory') shared[IN_MEMORY_MARK] = '1';
   // Log files should be plain text; a user who set NO_COLOR (to anything) keeps their value.
   shared.NO_COLOR = userEnv.NO_COLOR ?? '1';
 
@@ -118,7 +117,8 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret 
       PORT: String(port),
       NANOBPMN_NODE_ID: String(id),
       ...shared,
-      NANOBPMN_DATA_DIR: layout.nodeDataDir(id),
+      // Without a data dir the engine runs in memory: no journal, no read database on disk.
+      ...(shape.storage === 'disk' ? { NANOBPMN_DATA_DIR: layout.nodeDataDir(id) } : {}),
     },
   }));
 }

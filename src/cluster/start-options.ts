@@ -7,6 +7,7 @@ export const MAX_NODES = 64;
 export const DEFAULT_BASE_PORT = 8080;
 export const DEFAULT_START_TIMEOUT_S = 60;
 export const DEFAULT_STOP_TIMEOUT_S = 10;
+export const MAX_HISTORY = 100_000_000;
 
 export interface StartRequest extends ClusterShape {
   readonly binary?: string | undefined;
@@ -26,6 +27,8 @@ export interface RawStartArgs {
   readonly timeout?: string | undefined;
   /** --replication, then an exported NANOBPMN_REPLICATION, then the tier the cluster had before. */
   readonly replication?: string | undefined;
+  readonly inMemory?: boolean | undefined;
+  readonly historyMax?: string | undefined;
   readonly replicationEnv?: string | undefined;
   readonly previousReplication?: string | undefined;
   /** The user's environment, for the overridable engine defaults that must still be valid values. */
@@ -99,6 +102,15 @@ export function validateStart(raw: RawStartArgs): StartRequest {
     }
   }
 
+  let historyMax: number | null = null;
+  if (raw.historyMax !== undefined) {
+    const h = parseWholeNumber(raw.historyMax);
+    if (h === undefined || h < 1 || h > MAX_HISTORY) {
+      throw invalidArgument(`--history-max "${raw.historyMax}" must be a whole number of completed instances from 1 to ${MAX_HISTORY} that each node keeps. Example: --history-max 10000`);
+    }
+    historyMax = h;
+  }
+
   return {
     nodes,
     basePort,
@@ -106,6 +118,8 @@ export function validateStart(raw: RawStartArgs): StartRequest {
     rf,
     raft,
     replication,
+    storage: raw.inMemory === true ? 'memory' : 'disk',
+    historyMax,
     capture: raw.capture === true,
     binary: raw.binary,
     force: raw.force === true,

@@ -117,6 +117,7 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
   const mismatch = binary.source === null ? null : versionMismatch(bundled, binary.source, binary.version);
   if (mismatch) out.warn(mismatch);
   out.info(`Replication   ${replication.tier} for a new Raft cluster (${replication.from})${cluster?.raft ? `; the ${running ? 'running' : 'last'} cluster: ${cluster.replication}` : ''}`);
+  if (cluster) out.info(`Storage       ${cluster.storage === 'memory' ? 'memory' : layout.dataDir} (the ${running ? 'running' : 'last'} cluster)${cluster.historyMax !== null ? `; at most ${cluster.historyMax} completed instances per node` : ''}`);
   out.info(`Settings      bin=${config.binary ?? '(not set)'}  model-dir=${config.workspaceDir ?? '(not set)'}`);
 
   out.result({
@@ -131,6 +132,7 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
     settings: { bin: config.binary ?? null, 'model-dir': config.workspaceDir ?? null },
     clusterRunning: running,
     replication: { default: replication.tier, from: replication.from, cluster: cluster?.raft ? cluster.replication : null },
+    cluster: cluster ? { running, storage: cluster.storage, historyMax: cluster.historyMax } : null,
   });
   return EXIT.ok;
 }

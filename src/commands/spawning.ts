@@ -44,7 +44,8 @@ export async function spawnNodes(ctx: CommandContext, binary: string, targets: r
       const process = await effects.spawnNode({
         binary,
         env: processEnv(ctx.env, target.env),
-        cwd: target.dataDir,
+        // An in-memory node has no data dir; the home is a directory that exists and is ours.
+        cwd: target.env.NANOBPMN_DATA_DIR === undefined ? ctx.layout.home : target.dataDir,
         logFile: target.log,
         banner: `--- c8ctl-nano: node ${target.id} starting on port ${target.port} at ${new Date().toISOString()} ---`,
       });

@@ -35,6 +35,8 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     force: args.flags.force === true,
     timeout: stringFlag(args, 'timeout'),
     replication: stringFlag(args, 'replication'),
+    inMemory: args.flags['in-memory'] === true,
+    historyMax: stringFlag(args, 'history-max'),
     replicationEnv: ctx.env.NANOBPMN_REPLICATION,
     env: ctx.env,
   });
@@ -104,6 +106,8 @@ export async function prepareLaunch(ctx: CommandContext, request: StartRequest):
 
 /** Refuses a shape the kept engine data cannot be served with (see state/data-shape.ts). Read-only. */
 export async function checkKeptData(ctx: CommandContext, request: StartRequest): Promise<void> {
+  // An in-memory cluster neither reads nor writes the kept data.
+  if (request.storage === 'memory') return;
   const conflict = dataShapeConflict(await readKeptData(ctx.layout.dataDir), request, ctx.layout.dataDir, ctx.prog);
   if (conflict) throw conflict;
 }
@@ -135,7 +139,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     ensurePrivateDir(layout.logsDir),
     ensurePrivateDir(path.join(inputs.workspaceDir, 'models')),
     ensurePrivateDir(path.join(inputs.workspaceDir, 'workers')),
-    ...plan.map((node) => ensurePrivateDir(node.dataDir)),
+    ...(request.storage === 'disk' ? plan.map((node) => ensurePrivateDir(node.dataDir)) : []),
   ]);
 
   const began = effects.now();
@@ -150,7 +154,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const state: ClusterState = {
     schema: STATE_SCHEMA,
     createdAt: new Date().toISOString(),
-    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication },
+    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax },
     binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
     workspaceDir: inputs.workspaceDir,
     nodes: records,
@@ -184,7 +188,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
 
   spawned.release();
   await Promise.all([
-    writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication }),
+    request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication }),
     writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
   ]);
   const readyMs = Math.round(effects.now() - began);
@@ -226,6 +230,7 @@ function printSummary(ctx: CommandContext, state: ClusterState, leadership: Part
   out.info(`  REST API  ${first.url}/v2`);
   out.info(`  Console   ${first.url}/console`);
   out.info(`  Engine    ${inputs.version ?? 'unknown version'} (${inputs.binary.sourceLabel})`);
+  out.info(`  Storage   ${s.storage === 'memory' ? 'memory (nothing is kept after stop)' : ctx.layout.dataDir}${s.historyMax !== null ? `, at most ${s.historyMax} completed instances per node` : ''}`);
   out.info(`  Logs      ${ctx.layout.logsDir}`);
   out.info(`Check it with "${ctx.prog} status"; stop it with "${ctx.prog} stop".`);
 }

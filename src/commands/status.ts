@@ -92,7 +92,7 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
   const healthy = view.nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;
   const was = (now: string, before: string | undefined): string => (previous !== undefined && before !== undefined && before !== now ? `  ← was ${before}` : '');
   lines.push(`Nano cluster (managed): ${view.word} — ${healthy} of ${view.nodes.length} node(s) healthy${was(view.word, previous?.word)}`);
-  lines.push(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'}${s.raft ? ` · replication ${s.replication}` : ''} · trace capture ${s.capture ? 'on' : 'off'}`);
+  lines.push(`  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'}${s.raft ? ` · replication ${s.replication}` : ''} · trace capture ${s.capture ? 'on' : 'off'} · storage ${s.storage === 'memory' ? 'memory' : ctx.layout.dataDir}`);
   lines.push(`  engine ${state.binary.version ?? 'unknown version'} · started ${state.createdAt} · home ${ctx.layout.home}`);
   lines.push('');
   const httpText = (h: HttpStatus): string => (h === 'not-probed' ? '-' : h);

@@ -52,7 +52,8 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
       stopped === 0
         ? `No node was running${stale > 0 ? ' (the state was stale)' : ''}; the cluster is forgotten.`
         : `Cluster stopped (${stopped} engine process(es) were running).`;
-    out.success(`${summary} ${purge ? 'Engine data deleted.' : `Engine data kept in ${layout.dataDir}.`} Logs kept in ${layout.logsDir}.`);
+    const data = purge ? 'Engine data deleted.' : state?.settings.storage === 'memory' ? 'It ran in memory, so its engine state is gone.' : `Engine data kept in ${layout.dataDir}.`;
+    out.success(`${summary} ${data} Logs kept in ${layout.logsDir}.`);
     out.result({
       ok: true,
       stopped: results.map((r) => ({ id: r.id, pid: r.pid, outcome: r.outcome, ms: r.ms })),

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { MANAGED_BY } from '../cluster/plan.js';
+import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
 import type { ProcessReader } from './process-info.js';
 
 export interface FoundEngine {
@@ -19,7 +19,10 @@ export interface FoundEngine {
 /** Pure: does this environment belong to a node of the home whose data dir is `dataDir`? */
 export function environmentIsOurs(env: ReadonlyMap<string, string>, home: string, dataDir: string): boolean {
   const data = env.get('NANOBPMN_DATA_DIR');
-  return env.get(MANAGED_BY) === home && data !== undefined && data.startsWith(dataDir + path.sep);
+  if (env.get(MANAGED_BY) !== home) return false;
+  // An in-memory node has no data dir; both marks are ours alone.
+  if (env.get(IN_MEMORY_MARK) === '1') return true;
+  return data !== undefined && data.startsWith(dataDir + path.sep);
 }
 
 export function parseEnviron(raw: string): Map<string, string> {

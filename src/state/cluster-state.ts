@@ -71,16 +71,21 @@ export async function readClusterState(file: string): Promise<ClusterState | nul
   const problem = stateProblem(read.value);
   if (problem) throw corruptStateError(file, problem);
   const state = read.value as ClusterState;
-  return { ...state, settings: withReplication(state.settings, state.nodes[0]?.env.NANOBPMN_REPLICATION) };
+  return { ...state, settings: completeSettings(state.settings, state.nodes[0]?.env) };
 }
 
+type OlderSettings = Omit<ClusterSettings, 'replication' | 'storage' | 'historyMax'> & { replication?: unknown; storage?: unknown; historyMax?: unknown };
+
 /**
- * State written before the tier was recorded: the tier the nodes were given (it is in their recorded
- * environment), else leader-durable, the only default those versions set.
+ * Settings written before the tier, storage and history cap were recorded: what the nodes were given
+ * (it is in their recorded environment), else what those versions always set (leader-durable, disk).
  */
-export function withReplication(settings: Omit<ClusterSettings, 'replication'> & { replication?: unknown }, nodeValue: string | undefined): ClusterSettings {
-  const tier: ReplicationTier = isReplicationTier(settings.replication) ? settings.replication : isReplicationTier(nodeValue) ? nodeValue : 'leader-durable';
-  return { ...settings, replication: tier };
+export function completeSettings(settings: OlderSettings, nodeEnv: Readonly<Record<string, string>> | undefined): ClusterSettings {
+  const fromNode = nodeEnv?.NANOBPMN_REPLICATION;
+  const replication: ReplicationTier = isReplicationTier(settings.replication) ? settings.replication : isReplicationTier(fromNode) ? fromNode : 'leader-durable';
+  const storage = settings.storage === 'memory' || settings.storage === 'disk' ? settings.storage : nodeEnv !== undefined && nodeEnv.NANOBPMN_DATA_DIR === undefined ? 'memory' : 'disk';
+  const historyMax = typeof settings.historyMax === 'number' ? settings.historyMax : null;
+  return { ...settings, replication, storage, historyMax };
 }
 
 export async function writeClusterState(file: string, state: ClusterState): Promise<void> {

@@ -1,6 +1,6 @@
 // The shape of the most recent cluster, kept after `stop` removes cluster.json, so `restart` can
 // bring back the same cluster rather than a default one.
-import { withReplication, type ClusterSettings } from './cluster-state.js';
+import { completeSettings, type ClusterSettings } from './cluster-state.js';
 import { readJsonFile, writeFileAtomic } from './files.js';
 
 export interface LastCluster {
@@ -15,7 +15,7 @@ export async function readLastCluster(file: string): Promise<LastCluster | null>
   const s = value?.settings;
   if (!s || typeof s.nodes !== 'number' || typeof s.basePort !== 'number' || typeof s.partitions !== 'number' || typeof s.rf !== 'number') return null;
   if (!value?.binary || typeof value.binary.path !== 'string' || typeof value.binary.source !== 'string') return null;
-  return { settings: withReplication({ ...s, raft: s.raft === true, capture: s.capture === true }, undefined), binary: value.binary };
+  return { settings: completeSettings({ ...s, raft: s.raft === true, capture: s.capture === true }, undefined), binary: value.binary };
 }
 
 export async function writeLastCluster(file: string, last: LastCluster): Promise<void> {

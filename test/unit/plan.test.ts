@@ -6,7 +6,7 @@ const layout = layoutFor('/h');
 const WORKSPACE = '/ws';
 
 function shape(overrides: Partial<ClusterShape> = {}): ClusterShape {
-  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, replication: 'leader-durable', ...overrides };
+  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, ...overrides };
 }
 
 const SECRET = 'cluster-secret-for-tests';
@@ -138,6 +138,22 @@ describe('planNodes replication tier', () => {
     for (const n of plan({ nodes: 3, partitions: 3, rf: 3, replication: 'quorum' }, { NANOBPMN_REPLICATION: 'leader-durable' })) expect(n.env.NANOBPMN_REPLICATION).toBe('quorum');
     const env = processEnv({ NANOBPMN_REPLICATION: 'leader-durable' }, plan({ nodes: 1, partitions: 1, replication: 'quorum' })[0]!.env);
     expect(env.NANOBPMN_REPLICATION).toBe('quorum');
+  });
+});
+
+describe('planNodes storage and history', () => {
+  it('gives in-memory nodes no data dir (the engine then keeps no journal) and our in-memory mark', () => {
+    for (const n of plan({ nodes: 2, partitions: 2, storage: 'memory' })) {
+      expect(n.env.NANOBPMN_DATA_DIR).toBeUndefined();
+      expect(n.env.C8CTL_NANO_IN_MEMORY).toBe('1');
+    }
+    // An exported data dir must not sneak back in.
+    expect(processEnv({ NANOBPMN_DATA_DIR: '/elsewhere' }, plan({ storage: 'memory' })[0]!.env).NANOBPMN_DATA_DIR).toBeUndefined();
+    for (const n of plan({ nodes: 2, partitions: 2 })) expect(n.env.C8CTL_NANO_IN_MEMORY).toBeUndefined();
+  });
+  it('passes the history cap only when asked', () => {
+    expect(plan({ historyMax: 500 })[0]!.env.NANOBPMN_HISTORY_MAX_INSTANCES).toBe('500');
+    expect(plan({})[0]!.env.NANOBPMN_HISTORY_MAX_INSTANCES).toBeUndefined();
   });
 });
 

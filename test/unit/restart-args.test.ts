@@ -14,7 +14,7 @@ function args(positionals: string[] = [], flags: Record<string, string | boolean
 
 function previous(settings: Partial<ClusterSettings> = {}, binary: Partial<Previous['binary']> = {}): Previous {
   return {
-    settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false, ...settings },
+    settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, ...settings },
     binary: { path: '/opt/nano/engine', source: 'platform-package', ...binary },
   };
 }
@@ -30,12 +30,15 @@ describe('restartArgs with no previous cluster', () => {
       capture: false,
       binary: undefined,
       timeout: undefined,
+      replication: undefined,
+      inMemory: false,
+      historyMax: undefined,
     });
   });
 
   it('passes every flag given', () => {
-    const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true }), null);
-    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5' });
+    const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true, replication: 'quorum', 'in-memory': true, 'history-max': '9' }), null);
+    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', replication: 'quorum', inMemory: true, historyMax: '9' });
   });
 });
 
@@ -50,6 +53,10 @@ describe('restartArgs with a previous cluster', () => {
       capture: false,
       binary: undefined,
       timeout: undefined,
+      replication: undefined,
+      previousReplication: undefined,
+      inMemory: false,
+      historyMax: undefined,
     });
     expect(validateStart(restartArgs(args(), previous()))).toMatchObject({ nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false });
   });
@@ -59,7 +66,14 @@ describe('restartArgs with a previous cluster', () => {
       args(['3'], { port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' }),
       previous({ rf: 2, partitions: 4, capture: false }, { source: 'flag', path: '/old/engine' }),
     );
-    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' });
+    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7', replication: undefined, previousReplication: undefined, inMemory: false, historyMax: undefined });
+  });
+
+  it('carries the tier of a Raft cluster, in-memory storage and the history cap', () => {
+    const raw = restartArgs(args(), previous({ rf: 3, raft: true, replication: 'leader-durable', storage: 'memory', historyMax: 50 }));
+    expect(raw).toMatchObject({ previousReplication: 'leader-durable', inMemory: true, historyMax: '50' });
+    expect(validateStart(raw)).toMatchObject({ replication: 'leader-durable', storage: 'memory', historyMax: 50 });
+    expect(restartArgs(args([], { 'history-max': '7' }), previous({ historyMax: 50 })).historyMax).toBe('7');
   });
 
   it('never carries the previous timeout', () => {

@@ -12,6 +12,8 @@ describe('validateStart defaults', () => {
       rf: 1,
       raft: false,
       replication: 'leader-durable',
+      storage: 'disk',
+      historyMax: null,
       capture: false,
       binary: undefined,
       force: false,
@@ -146,5 +148,19 @@ describe('validateStart replication tier', () => {
     [{ env: { NANOBPMN_DURABILITY: 'fsync' } }, 'NANOBPMN_DURABILITY="fsync"'],
   ])('refuses a value the engine would ignore silently: %j', (raw, fragment) => {
     expectInvalid(() => validateStart({ count: '3', rf: '3', ...raw }), fragment);
+  });
+});
+
+describe('validateStart storage and history', () => {
+  it('keeps data on disk unless --in-memory', () => {
+    expect(validateStart({}).storage).toBe('disk');
+    expect(validateStart({ inMemory: true }).storage).toBe('memory');
+  });
+  it('takes --history-max from 1 to 100000000', () => {
+    expect(validateStart({ historyMax: '1' }).historyMax).toBe(1);
+    expect(validateStart({ historyMax: '100000000' }).historyMax).toBe(100_000_000);
+  });
+  it.each(['0', '-1', '1e3', 'many', '100000001', ''])('refuses --history-max %j with the range', (value) => {
+    expectInvalid(() => validateStart({ historyMax: value }), '--history-max', 'from 1 to 100000000');
   });
 });
