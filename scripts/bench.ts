@@ -334,7 +334,7 @@ function prepareFloor(nodes: number, basePort: number): { home: string; plan: No
   // As start does: the user's own secret wins, otherwise one per cluster. Passed as a variable, not a
   // literal, so this compiles whether or not planNodes takes the secret yet.
   const planInputs = {
-    shape: { nodes, basePort, partitions: nodes, rf: 1, raft: false, capture: false, replication: 'leader-durable' as const, storage: 'disk' as const, historyMax: null },
+    shape: { nodes, basePort, partitions: nodes, rf: 1, raft: false, capture: false, replication: 'leader-durable' as const, storage: 'disk' as const, historyMax: null, console: 'studio' as const },
     layout,
     workspaceDir: layout.defaultWorkspace,
     userEnv: env,

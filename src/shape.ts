@@ -15,9 +15,18 @@ export interface ClusterShape {
   readonly storage: Storage;
   /** NANOBPMN_HISTORY_MAX_INSTANCES: completed instances each node keeps; null leaves the engine's default. */
   readonly historyMax: number | null;
+  readonly console: ConsoleMode;
 }
 
 export type Storage = 'disk' | 'memory';
+
+/** NANOBPMN_CONSOLE: no console, a read-only one, or the full studio IDE (the engine's default). */
+export const CONSOLE_MODES = ['off', 'observe', 'studio'] as const;
+export type ConsoleMode = (typeof CONSOLE_MODES)[number];
+
+export function isConsoleMode(value: unknown): value is ConsoleMode {
+  return typeof value === 'string' && (CONSOLE_MODES as readonly string[]).includes(value);
+}
 
 /**
  * The engine's two replication tiers (measured, engine.md "Replication tier"): under `quorum` the

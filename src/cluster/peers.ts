@@ -52,3 +52,11 @@ export function kickPaths(missing: readonly number[], partitions: readonly Parti
   }
   return paths;
 }
+
+/**
+ * Without a console to ask: the engine assigns partitions round robin ((partition - 1) mod nodes), and
+ * there are at least as many partitions as nodes, so partition id + 1 is owned by node id.
+ */
+export function assumedOwners(ids: readonly number[]): PartitionOwner[] {
+  return ids.map((id) => ({ partition: id + 1, owner: id, replicas: [id] }));
+}

@@ -60,6 +60,7 @@ export const SHAPE_VARIABLES = [
   'NANOBPMN_TRACE_STIMULI',
   'NANOBPMN_REPLICATION',
   'NANOBPMN_HISTORY_MAX_INSTANCES',
+  'NANOBPMN_CONSOLE',
 ] as const;
 
 export const LOOPBACK = '127.0.0.1';
@@ -93,6 +94,7 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret 
     NANOBPMN_RF: String(shape.rf),
     ...(raftEnabled(shape) ? { NANOBPMN_RAFT: '1' } : {}),
     NANOBPMN_REPLICATION: shape.replication,
+    NANOBPMN_CONSOLE: shape.console,
     NANOBPMN_WORKSPACE_DIR: workspaceDir,
     [CLUSTER_SECRET]: clusterSecret,
     [MANAGED_BY]: layout.home,

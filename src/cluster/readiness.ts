@@ -3,7 +3,7 @@
 // timeout itself. The probe and clock are injected.
 import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
 import type { NodeExit } from '../os/spawn-node.js';
-import { kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
+import { assumedOwners, kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
 import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
 
 export interface WaitingNode {
@@ -102,7 +102,10 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   const lastKick = new Map<number, number>();
   let owners: Promise<PartitionOwner[] | null> | undefined;
   const partitionOwners = (url: string): Promise<PartitionOwner[] | null> =>
-    (owners ??= deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS).then((a) => (a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null)));
+    (owners ??= deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS).then((a) => {
+      if (a.kind === 'answers' && a.status === 404) return assumedOwners(nodes.map((n) => n.id));
+      return a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null;
+    }));
   /** Read-only GETs of unused keys, through `node`, towards each peer it has not reached (engine.md, "Boot"). */
   const kick = async (node: WaitingNode, missing: readonly number[]): Promise<void> => {
     const last = lastKick.get(node.id);

@@ -1,6 +1,7 @@
 // Turns parsed `start` arguments into a checked request. Everything is validated here, before any
 // file or process is touched, because the engine itself accepts bad values silently.
 import { invalidArgument } from '../errors.js';
+import { isConsoleMode, type ConsoleMode } from '../shape.js';
 import { defaultReplication, KNOWN_VALUES, REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from './plan.js';
 
 export const MAX_NODES = 64;
@@ -28,6 +29,9 @@ export interface RawStartArgs {
   /** --replication, then an exported NANOBPMN_REPLICATION, then the tier the cluster had before. */
   readonly replication?: string | undefined;
   readonly inMemory?: boolean | undefined;
+  /** --console, then an exported NANOBPMN_CONSOLE (the engine reads it too), then the previous cluster's. */
+  readonly console?: string | undefined;
+  readonly previousConsole?: string | undefined;
   readonly historyMax?: string | undefined;
   readonly replicationEnv?: string | undefined;
   readonly previousReplication?: string | undefined;
@@ -120,6 +124,7 @@ export function validateStart(raw: RawStartArgs): StartRequest {
     replication,
     storage: raw.inMemory === true ? 'memory' : 'disk',
     historyMax,
+    console: chooseConsole(raw),
     capture: raw.capture === true,
     binary: raw.binary,
     force: raw.force === true,
@@ -147,4 +152,17 @@ function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean
   }
   if (raw.previousReplication !== undefined && isTier(raw.previousReplication) && shape.rf > 1) return raw.previousReplication;
   return defaultReplication(shape);
+}
+
+function chooseConsole(raw: RawStartArgs): ConsoleMode {
+  if (raw.console !== undefined) {
+    if (!isConsoleMode(raw.console)) throw invalidArgument(`--console "${raw.console}" must be off, observe (read-only) or studio (the full IDE, the default). Example: --console observe`);
+    return raw.console;
+  }
+  const exported = raw.env?.NANOBPMN_CONSOLE;
+  if (exported !== undefined && exported !== '') {
+    if (!isConsoleMode(exported)) throw invalidArgument(`NANOBPMN_CONSOLE="${exported}" in your environment is not a console mode the engine knows (off, observe or studio). Unset it, or choose with --console.`);
+    return exported;
+  }
+  return isConsoleMode(raw.previousConsole) ? raw.previousConsole : 'studio';
 }

@@ -23,7 +23,7 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
   const given = (name: string): string | undefined => stringFlag(args, name);
   const count = args.positionals[0];
   if (previous === null) {
-    return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout'), replication: given('replication'), inMemory: args.flags['in-memory'] === true, historyMax: given('history-max') };
+    return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout'), replication: given('replication'), inMemory: args.flags['in-memory'] === true, historyMax: given('history-max'), console: given('console') };
   }
   const p = previous.settings;
   const nodes = count === undefined ? p.nodes : Number(count);
@@ -44,6 +44,8 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
     replication: given('replication'),
     previousReplication: p.raft ? p.replication : undefined,
     inMemory: args.flags['in-memory'] === true || p.storage === 'memory',
+    console: given('console'),
+    previousConsole: p.console,
     historyMax: given('history-max') ?? (p.historyMax === null ? undefined : String(p.historyMax)),
   };
 }

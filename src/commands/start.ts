@@ -8,7 +8,9 @@ import { checkEngineVersion } from '../binary/version.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, planNodes, raftEnabled } from '../cluster/plan.js';
+import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
 import { checkPortsFree } from '../cluster/preflight.js';
+import type { ConsoleMode } from '../shape.js';
 import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
@@ -36,6 +38,7 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     timeout: stringFlag(args, 'timeout'),
     replication: stringFlag(args, 'replication'),
     inMemory: args.flags['in-memory'] === true,
+    console: stringFlag(args, 'console'),
     historyMax: stringFlag(args, 'history-max'),
     replicationEnv: ctx.env.NANOBPMN_REPLICATION,
     env: ctx.env,
@@ -154,7 +157,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const state: ClusterState = {
     schema: STATE_SCHEMA,
     createdAt: new Date().toISOString(),
-    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax },
+    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax, console: request.console },
     binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
     workspaceDir: inputs.workspaceDir,
     nodes: records,
@@ -192,7 +195,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
   ]);
   const readyMs = Math.round(effects.now() - began);
-  printSummary(ctx, state, outcome.leadership, readyMs, inputs);
+  const consoleServed = await askConsoleMode(effects.probe, records[0]!.url);
+  printSummary(ctx, state, outcome.leadership, readyMs, inputs, consoleServed);
   out.result({
     ok: true,
     cluster: 'running',
@@ -204,7 +208,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     nodes: records.map(({ env: _env, ...node }) => node),
     partitions: outcome.leadership,
     restApi: `${records[0]!.url}/v2`,
-    console: `${records[0]!.url}/console`,
+    console: consoleServed === 'off' ? null : `${records[0]!.url}/console`,
+    consoleMode: consoleServed,
   });
   return EXIT.ok;
 }
@@ -216,7 +221,7 @@ function progressLine(p: Progress): string {
   return `All ${p.total} node(s) answering…`;
 }
 
-function printSummary(ctx: CommandContext, state: ClusterState, leadership: PartitionLeadership[] | null, readyMs: number, inputs: LaunchInputs): void {
+function printSummary(ctx: CommandContext, state: ClusterState, leadership: PartitionLeadership[] | null, readyMs: number, inputs: LaunchInputs, consoleServed: ConsoleMode | null): void {
   const { out } = ctx;
   const s = state.settings;
   const first = state.nodes[0]!;
@@ -228,7 +233,7 @@ function printSummary(ctx: CommandContext, state: ClusterState, leadership: Part
     out.info(`  leaders   ${leadership.map((p) => `p${p.partition}→node ${p.leader}`).join(', ')}`);
   }
   out.info(`  REST API  ${first.url}/v2`);
-  out.info(`  Console   ${first.url}/console`);
+  out.info(`  Console   ${consoleLine(first.url, consoleServed)}`);
   out.info(`  Engine    ${inputs.version ?? 'unknown version'} (${inputs.binary.sourceLabel})`);
   out.info(`  Storage   ${s.storage === 'memory' ? 'memory (nothing is kept after stop)' : ctx.layout.dataDir}${s.historyMax !== null ? `, at most ${s.historyMax} completed instances per node` : ''}`);
   out.info(`  Logs      ${ctx.layout.logsDir}`);

@@ -9,6 +9,8 @@ import { DEFAULT_BASE_PORT, parsePort, parseSeconds } from '../cluster/start-opt
 import { clusterWord, exitCodeFor, shouldProbe, withLiveness, type HttpStatus } from '../cluster/status-model.js';
 import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
 import { nodeUrl } from '../cluster/plan.js';
+import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
+import type { ConsoleMode } from '../shape.js';
 import { EXIT, invalidArgument } from '../errors.js';
 import type { ProbeResult } from '../os/http-probe.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
@@ -55,6 +57,7 @@ interface ManagedView {
   readonly nodes: readonly NodeView[];
   readonly partitions: LivePartition[] | null;
   readonly seenBy: number | null;
+  readonly consoleServed: ConsoleMode | null;
 }
 
 type LivePartition = ReturnType<typeof withLiveness<PartitionLeadership>>[number];
@@ -74,9 +77,9 @@ async function collectManaged(ctx: CommandContext, state: ClusterState): Promise
     }),
   );
   const source = nodes.find((n) => n.http === 'answers');
-  const reported = source ? await fetchLeadership(ctx, source.url) : null;
+  const [reported, consoleServed] = source ? await Promise.all([fetchLeadership(ctx, source.url), askConsoleMode(effects.probe, source.url)]) : [null, null];
   const partitions = reported ? withLiveness(reported, nodes) : null;
-  return { word: clusterWord(nodes), nodes, partitions, seenBy: source?.id ?? null };
+  return { word: clusterWord(nodes), nodes, partitions, seenBy: source?.id ?? null, consoleServed };
 }
 
 /** A partition's leadership in a few words, to mark a change between two watch frames. */
@@ -104,6 +107,8 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
     const change = node && before && (before.process !== node.process || before.http !== node.http) ? `  ← was ${before.process}/${httpText(before.http)}` : '';
     lines.push(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}${change}`);
   });
+  if (view.seenBy !== null) lines.push(`  console: ${consoleLine(view.nodes.find((n) => n.id === view.seenBy)!.url, view.consoleServed)}`);
+  if (view.consoleServed === 'off') lines.push('  Live partition leaders are not known: the console, which reports them, is off (--console off).');
   if (view.partitions) {
     lines.push('');
     lines.push(`Partition leaders (live, as node ${view.seenBy} sees them):`);
@@ -145,6 +150,7 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
     binary: state.binary,
     nodes: view.nodes,
     partitions: view.partitions,
+    consoleMode: view.consoleServed,
   });
   return exitCodeFor(view.word);
 }

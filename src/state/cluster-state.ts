@@ -1,6 +1,6 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
 import { rm } from 'node:fs/promises';
-import { isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
+import { isConsoleMode, isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
 import { UserError } from '../errors.js';
 import { readJsonFile, writeFileAtomic } from './files.js';
 
@@ -74,7 +74,7 @@ export async function readClusterState(file: string): Promise<ClusterState | nul
   return { ...state, settings: completeSettings(state.settings, state.nodes[0]?.env) };
 }
 
-type OlderSettings = Omit<ClusterSettings, 'replication' | 'storage' | 'historyMax'> & { replication?: unknown; storage?: unknown; historyMax?: unknown };
+type OlderSettings = Omit<ClusterSettings, 'replication' | 'storage' | 'historyMax' | 'console'> & { replication?: unknown; storage?: unknown; historyMax?: unknown; console?: unknown };
 
 /**
  * Settings written before the tier, storage and history cap were recorded: what the nodes were given
@@ -85,7 +85,8 @@ export function completeSettings(settings: OlderSettings, nodeEnv: Readonly<Reco
   const replication: ReplicationTier = isReplicationTier(settings.replication) ? settings.replication : isReplicationTier(fromNode) ? fromNode : 'leader-durable';
   const storage = settings.storage === 'memory' || settings.storage === 'disk' ? settings.storage : nodeEnv !== undefined && nodeEnv.NANOBPMN_DATA_DIR === undefined ? 'memory' : 'disk';
   const historyMax = typeof settings.historyMax === 'number' ? settings.historyMax : null;
-  return { ...settings, replication, storage, historyMax };
+  const consoleMode = isConsoleMode(settings.console) ? settings.console : isConsoleMode(nodeEnv?.NANOBPMN_CONSOLE) ? nodeEnv.NANOBPMN_CONSOLE : 'studio';
+  return { ...settings, replication, storage, historyMax, console: consoleMode };
 }
 
 export async function writeClusterState(file: string, state: ClusterState): Promise<void> {

@@ -67,3 +67,15 @@ describe('what pausing a leader does', () => {
     expect(failoverNote('nano', { rf: 1, raft: true, replication: 'quorum' }, 0, [1])!.text).toContain('only copy');
   });
 });
+
+describe('which console a node serves', () => {
+  const answers = (status: number) => ({ kind: 'answers' as const, status, body: null });
+  it('reads off, observe and studio from the console API and the studio-only worker SDK', async () => {
+    const { consoleModeFrom } = await import('../../src/cluster/console-served.js');
+    expect(consoleModeFrom(answers(404), answers(404))).toBe('off');
+    expect(consoleModeFrom(answers(200), answers(403))).toBe('observe');
+    expect(consoleModeFrom(answers(200), answers(200))).toBe('studio');
+    expect(consoleModeFrom({ kind: 'timeout' }, answers(200))).toBeNull();
+    expect(consoleModeFrom(answers(500), answers(200))).toBeNull();
+  });
+});

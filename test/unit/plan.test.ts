@@ -6,7 +6,7 @@ const layout = layoutFor('/h');
 const WORKSPACE = '/ws';
 
 function shape(overrides: Partial<ClusterShape> = {}): ClusterShape {
-  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, ...overrides };
+  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio', ...overrides };
 }
 
 const SECRET = 'cluster-secret-for-tests';

@@ -14,7 +14,7 @@ function args(positionals: string[] = [], flags: Record<string, string | boolean
 
 function previous(settings: Partial<ClusterSettings> = {}, binary: Partial<Previous['binary']> = {}): Previous {
   return {
-    settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, ...settings },
+    settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio', ...settings },
     binary: { path: '/opt/nano/engine', source: 'platform-package', ...binary },
   };
 }
@@ -33,12 +33,13 @@ describe('restartArgs with no previous cluster', () => {
       replication: undefined,
       inMemory: false,
       historyMax: undefined,
+      console: undefined,
     });
   });
 
   it('passes every flag given', () => {
-    const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true, replication: 'quorum', 'in-memory': true, 'history-max': '9' }), null);
-    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', replication: 'quorum', inMemory: true, historyMax: '9' });
+    const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true, replication: 'quorum', 'in-memory': true, 'history-max': '9', console: 'off' }), null);
+    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', replication: 'quorum', inMemory: true, historyMax: '9', console: 'off' });
   });
 });
 
@@ -57,6 +58,8 @@ describe('restartArgs with a previous cluster', () => {
       previousReplication: undefined,
       inMemory: false,
       historyMax: undefined,
+      console: undefined,
+      previousConsole: 'studio',
     });
     expect(validateStart(restartArgs(args(), previous()))).toMatchObject({ nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false });
   });
@@ -66,7 +69,7 @@ describe('restartArgs with a previous cluster', () => {
       args(['3'], { port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' }),
       previous({ rf: 2, partitions: 4, capture: false }, { source: 'flag', path: '/old/engine' }),
     );
-    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7', replication: undefined, previousReplication: undefined, inMemory: false, historyMax: undefined });
+    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7', replication: undefined, previousReplication: undefined, inMemory: false, historyMax: undefined, console: undefined, previousConsole: 'studio' });
   });
 
   it('carries the tier of a Raft cluster, in-memory storage and the history cap', () => {

@@ -14,6 +14,7 @@ describe('validateStart defaults', () => {
       replication: 'leader-durable',
       storage: 'disk',
       historyMax: null,
+      console: 'studio',
       capture: false,
       binary: undefined,
       force: false,
@@ -162,5 +163,18 @@ describe('validateStart storage and history', () => {
   });
   it.each(['0', '-1', '1e3', 'many', '100000001', ''])('refuses --history-max %j with the range', (value) => {
     expectInvalid(() => validateStart({ historyMax: value }), '--history-max', 'from 1 to 100000000');
+  });
+});
+
+describe('validateStart console mode', () => {
+  it('takes the flag, then the export, then the previous cluster\'s, else studio (the engine default)', () => {
+    expect(validateStart({}).console).toBe('studio');
+    expect(validateStart({ console: 'off', env: { NANOBPMN_CONSOLE: 'observe' } }).console).toBe('off');
+    expect(validateStart({ env: { NANOBPMN_CONSOLE: 'observe' }, previousConsole: 'off' }).console).toBe('observe');
+    expect(validateStart({ previousConsole: 'off' }).console).toBe('off');
+  });
+  it('refuses a mode the engine does not know', () => {
+    expectInvalid(() => validateStart({ console: 'on' }), '--console "on"');
+    expectInvalid(() => validateStart({ env: { NANOBPMN_CONSOLE: 'yes' } }), 'NANOBPMN_CONSOLE="yes"');
   });
 });

@@ -106,7 +106,7 @@ function sampleState(): ClusterState {
   return {
     schema: 1,
     createdAt: '2025-01-01T00:00:00.000Z',
-    settings: { nodes: 2, basePort: 8080, partitions: 2, rf: 1, raft: false, capture: false, replication: 'quorum', storage: 'disk', historyMax: null },
+    settings: { nodes: 2, basePort: 8080, partitions: 2, rf: 1, raft: false, capture: false, replication: 'quorum', storage: 'disk', historyMax: null, console: 'studio' },
     binary: { path: '/bin/engine', source: 'flag', version: '0.0.22' },
     workspaceDir: '/ws',
     nodes: [0, 1].map((id) => ({
@@ -136,7 +136,7 @@ describe('readClusterState', () => {
 
   it('reads a state written before the tier was recorded: the tier its nodes got, else leader-durable', async () => {
     const file = path.join(dir, 'cluster.json');
-    const { replication: _tier, storage: _storage, historyMax: _history, ...oldSettings } = sampleState().settings;
+    const { replication: _tier, storage: _storage, historyMax: _history, console: _console, ...oldSettings } = sampleState().settings;
     await writeFile(file, JSON.stringify({ ...sampleState(), settings: oldSettings }));
     expect((await readClusterState(file))!.settings.replication).toBe('leader-durable');
     const withEnv = sampleState().nodes.map((n) => ({ ...n, env: { ...n.env, NANOBPMN_REPLICATION: 'quorum' } }));
