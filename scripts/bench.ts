@@ -20,12 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Agent, request } from 'undici';
 import { findEngineBinary } from '../src/binary/find.js';
 import { planNodes, processEnv, type NodePlan } from '../src/cluster/plan.js';
 import { unreachedPeers } from '../src/cluster/peers.js';
 import { identifyProduct, leadershipSettled, readLeadership } from '../src/cluster/topology.js';
 import { layoutFor } from '../src/state/layout.js';
+import { createHttpProbe, type HttpProbe } from '../src/os/http-probe.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -347,18 +347,10 @@ function prepareFloor(nodes: number, basePort: number): { home: string; plan: No
   return { home, plan, env };
 }
 
-async function getJson(agent: Agent, url: string): Promise<{ status: number; body: unknown } | undefined> {
-  try {
-    const response = await request(url, { dispatcher: agent, signal: AbortSignal.timeout(FLOOR_REQUEST_TIMEOUT_MS) });
-    const text = await response.body.text();
-    try {
-      return { status: response.statusCode, body: JSON.parse(text) as unknown };
-    } catch {
-      return { status: response.statusCode, body: text };
-    }
-  } catch {
-    return undefined;
-  }
+/** The floor polls with the same node:http client as the CLI: the floor measures the engine, not a client. */
+async function getJson(agent: HttpProbe, url: string): Promise<{ status: number; body: unknown } | undefined> {
+  const answer = await agent.getJson(url, FLOOR_REQUEST_TIMEOUT_MS);
+  return answer.kind === 'answers' ? { status: answer.status, body: answer.body } : undefined;
 }
 
 async function pollUntil(check: () => Promise<boolean>, stop: AbortSignal): Promise<void> {
@@ -373,7 +365,7 @@ async function floorStart(nodes: number, basePort: number): Promise<{ ms: number
   const { home, plan, env } = prepareFloor(nodes, basePort);
   const envs = plan.map((n) => processEnv(env, n.env));
   const fds = plan.map((n) => openSync(n.log, 'a', 0o600));
-  const agent = new Agent({ keepAliveTimeout: 2_000, connections: 4, connect: { timeout: 2_000 } });
+  const agent = createHttpProbe();
   const done = new AbortController();
   const children: ChildProcess[] = [];
   const exits: Array<Promise<void>> = [];
@@ -452,7 +444,7 @@ async function floorStart(nodes: number, basePort: number): Promise<{ ms: number
     dropHome(home);
     throw error;
   } finally {
-    await agent.destroy().catch(() => undefined);
+    await agent.close();
   }
 }
 
