@@ -240,7 +240,7 @@ describe('private files', () => {
     expect((await s.run(['start', '--port', String(port)])).code).toBe(0);
     const mode = async (rel: string): Promise<number> => (await stat(path.join(s.home, rel))).mode & 0o777;
     for (const dir of ['data', 'data/node-0', 'logs', 'my ws/models', 'my ws/workers']) expect(await mode(dir), dir).toBe(0o700);
-    for (const file of ['cluster.json', 'config.json', 'last-cluster.json', 'logs/node-0.log', 'data/.shape.json']) expect(await mode(file), file).toBe(0o600);
+    for (const file of ['cluster.json', 'config.json', 'last-cluster.json', 'engine-version-cache.json', 'logs/node-0.log', 'data/.shape.json']) expect(await mode(file), file).toBe(0o600);
     expect((await s.run(['stop'])).code).toBe(0);
   });
 });
