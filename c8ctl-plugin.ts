@@ -1,6 +1,6 @@
 // The c8ctl plugin entry. c8ctl imports every plugin on every invocation (`c8ctl help` included), so
 // this file holds only metadata derived from the command spec and a thin handler; the command code,
-// execa, undici and the rest load on first use.
+// tar, tree-kill and the rest load on first use.
 import { pluginFlagsHint, pluginHelpDescription } from './src/cli/help.js';
 import { PROCESSOS } from './src/cli/processos-spec.js';
 import { NANO } from './src/cli/spec.js';

@@ -22,7 +22,7 @@ export async function runStandalone(command: 'nano' | 'processos'): Promise<void
     cwd: process.cwd(),
   });
   // Nothing of ours is left to do once the output is written; exiting now spares the user the wait
-  // for libraries' background work (undici compiles its WebAssembly HTTP parser after first use).
+  // for anything still winding down in the background (a kept-alive socket, a stray timer).
   // (Writes to pipes are asynchronous on some systems, so wait until both streams have flushed.)
   for (const stream of [process.stdout, process.stderr]) {
     while (stream.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 1));

@@ -56,7 +56,7 @@ async function askYesNo(question: string): Promise<boolean> {
 }
 
 export function realEffects(): Effects & { dispose(): Promise<void> } {
-  // Heavy modules (undici, execa) load on first use: `stop` never makes an HTTP request and `status`
+  // The probe and the spawner load on first use: `stop` never makes an HTTP request and `status`
   // never spawns, and every command pays for what it imports, in every c8ctl call too.
   let probe: Promise<HttpProbe> | undefined;
   const loadProbe = (): Promise<HttpProbe> => (probe ??= import('../os/http-probe.js').then((m) => m.createHttpProbe()));

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest, versionMismatch } from '../binary/manifest.js';
-import { checkEngineVersion } from '../binary/version.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, planNodes, raftEnabled } from '../cluster/plan.js';
@@ -22,6 +21,7 @@ import { dataShapeConflict, readKeptData, writeDataShape } from '../state/data-s
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { CommandContext } from './context.js';
+import { engineVersion } from './engine-version.js';
 import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
 import { stopStrays, stopTrackedCluster } from './stop.js';
 
@@ -100,11 +100,11 @@ export async function prepareLaunch(ctx: CommandContext, request: StartRequest):
   const config = await readConfig(ctx.layout.configFile);
   const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
   const hostGlibc = hostGlibcVersion();
-  const version = await checkEngineVersion(binary.path, hostGlibc);
+  const { check: version, remember } = await engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibc);
   if (version.warning) ctx.out.warn(version.warning);
   const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
   if (mismatch) ctx.out.warn(mismatch);
-  return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc };
+  return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc, rememberVersion: remember };
 }
 
 /** Refuses a shape the kept engine data cannot be served with (see state/data-shape.ts). Read-only. */
@@ -128,6 +128,8 @@ export interface LaunchInputs {
   readonly version: string | null;
   readonly workspaceDir: string;
   readonly hostGlibc: string | undefined;
+  /** Stores a freshly checked engine version in the home; written once the launch writes anyway. */
+  readonly rememberVersion?: (() => Promise<void>) | undefined;
 }
 
 /** Spawns, records and waits for a new cluster; the caller holds the lock and has checked the ports. */
@@ -143,6 +145,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     ensurePrivateDir(path.join(inputs.workspaceDir, 'models')),
     ensurePrivateDir(path.join(inputs.workspaceDir, 'workers')),
     ...(request.storage === 'disk' ? plan.map((node) => ensurePrivateDir(node.dataDir)) : []),
+    // Only a shortcut for the next start: failing to store it must not fail this one.
+    inputs.rememberVersion?.().catch(() => undefined),
   ]);
 
   const began = effects.now();

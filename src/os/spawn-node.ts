@@ -1,5 +1,6 @@
 // Starts one engine process, detached, its stdout and stderr appended straight to its log file (the
 // fd is handed to the child, so the node keeps logging after this CLI exits).
+import { spawn } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 
 export interface NodeExit {
@@ -40,35 +41,29 @@ export function logOffset(logFile: string): number {
 }
 
 export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
-  // Loaded here, not at import: commands that never spawn should not pay for execa.
-  const { execa } = await import('execa');
   const fd = openSync(request.logFile, 'a', 0o600);
-  // execa passes an integer fd straight to child_process.spawn (its `{file}` form would pipe through
-  // this process instead, and die with it); its typings only admit the literals 3-9, hence the cast.
-  const logFd = fd as 3;
   try {
     writeSync(fd, `${request.banner}\n`);
-    const child = execa(request.binary, [], {
+    // The log fd itself goes to the child (not a pipe through this process, which would die with us).
+    const child = spawn(request.binary, [], {
       env: request.env,
-      extendEnv: false,
       cwd: request.cwd,
       detached: true,
-      cleanup: false,
-      reject: false,
-      stdin: 'ignore',
-      stdout: logFd,
-      stderr: logFd,
+      stdio: ['ignore', fd, fd],
       windowsHide: true,
     });
+    // Registered at once: an 'error' event without a listener would crash the CLI.
+    const failed = new Promise<NodeJS.ErrnoException>((resolve) => child.on('error', resolve));
     if (child.pid === undefined) {
-      // Spawning failed outright (no such file, not executable, wrong format); execa reports it as the result.
-      child.catch(() => undefined);
-      throw new SpawnError(`could not run ${request.binary}`, undefined);
+      // Spawning failed outright (no such file, not executable, wrong format); Node reports why in
+      // an 'error' event on the next tick.
+      const error = await Promise.race([failed, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+      throw new SpawnError(`could not run ${request.binary}${error?.code ? ` (${error.code})` : ''}`, error?.code);
     }
-    const exit = child.then(
-      (result) => ({ code: result.exitCode ?? null, signal: result.signal ?? null }),
-      () => ({ code: null, signal: null }),
-    );
+    const exit = new Promise<NodeExit>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      void failed.then(() => resolve({ code: null, signal: null }));
+    });
     return { pid: child.pid, exit, release: () => child.unref() };
   } finally {
     closeSync(fd);

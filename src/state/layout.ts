@@ -8,6 +8,8 @@ export interface Layout {
   /** The last cluster's shape, kept after stop for `restart`. */
   readonly lastClusterFile: string;
   readonly lockFile: string;
+  /** The engine's remembered `--version` answers (see engine-version-cache.ts). */
+  readonly engineVersionCache: string;
   readonly dataDir: string;
   readonly logsDir: string;
   readonly defaultWorkspace: string;
@@ -25,6 +27,7 @@ export function layoutFor(home: string): Layout {
     stateFile: path.join(home, 'cluster.json'),
     lastClusterFile: path.join(home, 'last-cluster.json'),
     lockFile: path.join(home, '.lock'),
+    engineVersionCache: path.join(home, 'engine-version-cache.json'),
     dataDir,
     logsDir,
     defaultWorkspace: path.join(home, 'workspace'),

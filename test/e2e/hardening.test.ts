@@ -3,11 +3,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { createInstance, deployOneTask } from '../support/rest.js';
+import { runProcess } from '../support/run-process.js';
 import { perTestSandboxes } from '../support/sandbox.js';
 
 const tests = perTestSandboxes();
@@ -200,7 +200,7 @@ describe('the cluster secret', () => {
       const env: Record<string, string> = { ...s.env, ...state.nodes[2].env };
       if (secret === undefined) delete env.NANOBPMN_CLUSTER_SECRET;
       else env.NANOBPMN_CLUSTER_SECRET = secret;
-      const rogue = execa(state.binary.path, [], { env, extendEnv: false, cwd: state.nodes[2].dataDir, stdio: 'ignore', reject: false });
+      const rogue = runProcess(state.binary.path, [], { env, cwd: state.nodes[2].dataDir, stdio: 'ignore' });
       tests.defer(() => {
         rogue.kill('SIGKILL');
       });
@@ -242,7 +242,7 @@ describe('private files', () => {
     expect((await s.run(['start', '--port', String(port)])).code).toBe(0);
     const mode = async (rel: string): Promise<number> => (await stat(path.join(s.home, rel))).mode & 0o777;
     for (const dir of ['data', 'data/node-0', 'logs', 'my ws/models', 'my ws/workers']) expect(await mode(dir), dir).toBe(0o700);
-    for (const file of ['cluster.json', 'config.json', 'last-cluster.json', 'logs/node-0.log', 'data/.shape.json']) expect(await mode(file), file).toBe(0o600);
+    for (const file of ['cluster.json', 'config.json', 'last-cluster.json', 'engine-version-cache.json', 'logs/node-0.log', 'data/.shape.json']) expect(await mode(file), file).toBe(0o600);
     expect((await s.run(['stop'])).code).toBe(0);
   });
 });

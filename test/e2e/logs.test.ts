@@ -23,7 +23,7 @@ async function fileLines(file: string): Promise<string[]> {
   return lines;
 }
 
-/** The lines a finished run printed (execa strips the final newline of its stdout). */
+/** The lines a finished run printed (runProcess strips the final newline of its stdout). */
 function printed(stdout: string): string[] {
   return stdout === '' ? [] : stdout.split('\n');
 }
@@ -235,8 +235,8 @@ async function follow(s: Sandbox, args: string[], tailLines: number) {
   const cli = s.spawn(args);
   let stdout = '';
   let stderr = '';
-  cli.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  cli.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  cli.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   await waitUntil(() => streamed(stdout).length >= tailLines, 10_000, 'the initial tail');
   // The follower takes each file's size just after printing the tail; a line written before that
   // moment would count as part of the tail without being printed (a known gap), so give it the moment.

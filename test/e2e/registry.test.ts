@@ -8,7 +8,6 @@ import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeF
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import * as tar from 'tar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../platforms.js';
@@ -16,6 +15,7 @@ import { engineBinary } from '../support/engines.js';
 import { freePortRange } from '../support/ports.js';
 import { killMarked, MARKER, processesWithMarker } from '../support/processes.js';
 import { cleanEnv, startRegistry, type Registry } from '../support/registry.js';
+import { runProcess } from '../support/run-process.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const LINUX_X64 = PLATFORMS.find((p) => p.id === 'linux-x64')!;
@@ -60,8 +60,8 @@ function reg(): Registry {
 }
 
 async function nodeScript(file: string, args: readonly string[], env: Record<string, string>, cwd = REPO): Promise<Run> {
-  const result = await execa(process.execPath, [file, ...args], { cwd, env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 240_000 });
-  return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  const result = await runProcess(process.execPath, [file, ...args], { cwd, env, timeoutMs: 240_000 });
+  return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 const releaseScript = (name: string, args: readonly string[]) => nodeScript(path.join(REPO, 'dist', 'scripts', `${name}.js`), args, reg().npmEnv(reg().authNpmrc));
@@ -236,9 +236,9 @@ describe('releasing through a real registry', () => {
       expect(project, 'the install test ran').not.toBe('');
       const link = path.join(project, 'node_modules', '.bin', 'c8ctl-nano');
       expect(existsSync(link), `${link} exists`).toBe(true);
-      const result = await execa(link, ['--version'], { cwd: project, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+      const result = await runProcess(link, ['--version'], { cwd: project, env: cleanEnv() });
       expect(result.exitCode).toBe(0);
-      expect(String(result.stdout)).toContain(VERSION);
+      expect(result.stdout).toContain(VERSION);
     }, LONG);
 
     it('without optional dependencies: start explains the missing platform package and how to fix it', async () => {

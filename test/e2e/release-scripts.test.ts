@@ -9,12 +9,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import * as tar from 'tar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../platforms.js';
 import { elf64, macho64, pe, textFile, universalMacho, writeReleaseAssets, DEFAULT_MARKER } from '../support/fake-binaries.js';
 import { cleanEnv } from '../support/registry.js';
+import { runProcess } from '../support/run-process.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const VERSION = '1.2.3';
@@ -28,8 +28,8 @@ interface ScriptResult {
 
 async function script(name: 'build-platform-packages' | 'stamp-optional-deps' | 'publish-platform-packages', args: readonly string[]): Promise<ScriptResult> {
   const file = path.join(REPO, 'dist', 'scripts', `${name}.js`);
-  const result = await execa(process.execPath, [file, ...args], { cwd: REPO, env: cleanEnv(), extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
-  return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  const result = await runProcess(process.execPath, [file, ...args], { cwd: REPO, env: cleanEnv(), timeoutMs: 60_000 });
+  return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -162,13 +162,15 @@ describe('build-platform-packages', () => {
     const out = path.join(tmp, 'out');
     const result = await script('build-platform-packages', [VERSION, assets.dir, '--out', out, '--manifest', path.join(tmp, 'm.json'), '--only', 'linux-arm64,win32-x64']);
     expect(result.code, result.stderr).toBe(0);
-    const listing = await execa('tar', ['-tzvf', path.join(out, 'nanobpm-c8ctl-plugin-nano-linux-arm64-1.2.3.tgz')]);
-    const lines = String(listing.stdout).trim().split('\n');
+    const listing = await runProcess('tar', ['-tzvf', path.join(out, 'nanobpm-c8ctl-plugin-nano-linux-arm64-1.2.3.tgz')]);
+    expect(listing.exitCode, listing.stderr).toBe(0);
+    const lines = listing.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines.every((l) => / package\/[^ ]+$/.test(l))).toBe(true);
     expect(lines.find((l) => l.endsWith(' package/nanobpm-gateway-rest-server'))).toMatch(/^-rwxr-xr-x /);
-    const windows = await execa('tar', ['-tzf', path.join(out, 'nanobpm-c8ctl-plugin-nano-win32-x64-1.2.3.tgz')]);
-    expect(String(windows.stdout).trim().split('\n').sort()).toEqual(['package/README.md', 'package/nanobpm-gateway-rest-server.exe', 'package/package.json']);
+    const windows = await runProcess('tar', ['-tzf', path.join(out, 'nanobpm-c8ctl-plugin-nano-win32-x64-1.2.3.tgz')]);
+    expect(windows.exitCode, windows.stderr).toBe(0);
+    expect(windows.stdout.trim().split('\n').sort()).toEqual(['package/README.md', 'package/nanobpm-gateway-rest-server.exe', 'package/package.json']);
   });
 
   it('--only linux-x64 builds just that package, even when other assets are missing', async () => {

@@ -11,13 +11,13 @@
 // versions and the stand-in's sources; a marker file written last, inside a temporary sibling folder
 // that is then renamed into place, tells a complete install from an interrupted one. Any failure
 // throws: tests that need c8ctl fail loudly, they never skip.
-import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runProcess } from './run-process.js';
 
 /** Exact pins, so every run installs the same thing. */
 export const C8CTL_VERSION = '4.1.0';
@@ -168,7 +168,7 @@ async function installInto(dir: string, manifest: Manifest, nodePackage: string)
     expectVersion(SDK_PACKAGE, STANDIN_VERSION);
     expectVersion('real-ocapi', REAL_SDK_VERSION);
     const draft = describeInstall(work, nodePackage);
-    const nodeVersion = (await execa(draft.nodeBinary, ['--version'], { reject: false, stdin: 'ignore' })).stdout.trim();
+    const nodeVersion = (await runProcess(draft.nodeBinary, ['--version'])).stdout.trim();
     if (nodeVersion !== `v${NODE_RUNTIME_VERSION}`) throw new Error(`${draft.nodeBinary} --version printed "${nodeVersion}", expected v${NODE_RUNTIME_VERSION}`);
     const probeData = await mkdtemp(path.join(os.tmpdir(), 'c8ctl-host-probe-'));
     try {
@@ -195,12 +195,12 @@ async function installInto(dir: string, manifest: Manifest, nodePackage: string)
 
 /** Runs npm (the one on PATH, under the current Node) and returns stdout; throws with its output. */
 async function npm(args: string[], cwd: string, what: string): Promise<string> {
-  const result = await execa('npm', args, { cwd, reject: false, stdin: 'ignore', timeout: 600_000, env: { npm_config_update_notifier: 'false' } });
+  const result = await runProcess('npm', args, { cwd, timeoutMs: 600_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (result.exitCode !== 0 || result.timedOut) {
-    const why = result.timedOut ? 'timed out' : result.failed && result.exitCode === undefined ? result.message : `exit ${result.exitCode}`;
-    throw new Error(`npm ${args[0]} (to ${what}) failed: ${why}\n${String(result.stderr).slice(-4000)}`);
+    const why = result.timedOut ? 'timed out' : result.spawnError ? result.spawnError.message : result.exitCode === undefined ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+    throw new Error(`npm ${args[0]} (to ${what}) failed: ${why}\n${result.stderr.slice(-4000)}`);
   }
-  return String(result.stdout);
+  return result.stdout;
 }
 
 function packedFilename(stdout: string): string {
@@ -313,23 +313,13 @@ async function runC8ctl(nodeBinary: string, c8ctlEntry: string, args: string[], 
   env.PATH = [path.dirname(nodeBinary), env.PATH ?? ''].filter(Boolean).join(path.delimiter);
 
   const timeout = opts.timeoutMs ?? 60_000;
-  const result = await execa(nodeBinary, [c8ctlEntry, ...args], {
-    env,
-    extendEnv: false,
-    cwd: opts.cwd ?? PROJECT_ROOT,
-    reject: false,
-    stdin: 'ignore',
-    timeout,
-    forceKillAfterDelay: 5_000,
-    stripFinalNewline: false,
-  });
-  const stdout = String(result.stdout ?? '');
-  const stderr = String(result.stderr ?? '');
+  const result = await runProcess(nodeBinary, [c8ctlEntry, ...args], { env, cwd: opts.cwd ?? PROJECT_ROOT, timeoutMs: timeout, stripFinalNewline: false });
+  const { stdout, stderr } = result;
   if (result.timedOut) {
     throw new Error(`c8ctl ${args.join(' ')} did not finish within ${timeout} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
   }
   if (result.exitCode === undefined && result.signal === undefined) {
-    throw new Error(`c8ctl ${args.join(' ')} could not be started: ${result.message}`);
+    throw new Error(`c8ctl ${args.join(' ')} could not be started: ${result.spawnError?.message ?? 'no exit code'}`);
   }
   const code = result.exitCode ?? 128 + (result.signal ? (os.constants.signals[result.signal] ?? 0) : 0);
   return { code, stdout, stderr };
@@ -349,8 +339,8 @@ export async function packPlugin(): Promise<string> {
     const stdout = await npm(['pack', '--pack-destination', dest, '--ignore-scripts', '--json'], PROJECT_ROOT, 'pack the plugin');
     const tgz = path.join(dest, packedFilename(stdout));
     if (!existsSync(tgz)) throw new Error(`npm pack reported ${tgz}, which does not exist`);
-    const listing = await execa('tar', ['-tzf', tgz], { reject: false, stdin: 'ignore' });
-    const files = String(listing.stdout).split('\n');
+    const listing = await runProcess('tar', ['-tzf', tgz]);
+    const files = listing.stdout.split('\n');
     for (const needed of ['package/package.json', 'package/c8ctl-plugin.js', 'package/dist/c8ctl-plugin.js']) {
       if (!files.includes(needed)) throw new Error(`the packed plugin lacks ${needed.slice('package/'.length)} (check "files" in package.json)`);
     }

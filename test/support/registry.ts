@@ -1,13 +1,13 @@
 // A real, private npm registry for release tests: verdaccio (a devDependency) on a free local port with
 // throwaway storage. Our own packages (@nanobpm/*, c8ctl-plugin-nano) are never proxied, so the
-// registry holds only what a test publishes; everything else (execa, undici…) comes through the uplink
+// registry holds only what a test publishes; everything else (tar, vitest…) comes through the uplink
 // to registry.npmjs.org so a published root package can really be installed.
-import { execa, type ResultPromise } from 'execa';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePortRange } from './ports.js';
+import { runProcess, type RunningProcess } from './run-process.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const VERDACCIO = path.join(REPO, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
@@ -81,7 +81,7 @@ export function cleanEnv(): Record<string, string> {
   return env;
 }
 
-async function waitForPing(url: string, child: ResultPromise, output: () => string, timeoutMs: number): Promise<void> {
+async function waitForPing(url: string, child: RunningProcess, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void child.finally(() => {
@@ -100,9 +100,9 @@ async function waitForPing(url: string, child: ResultPromise, output: () => stri
   throw new Error(`verdaccio did not answer ${url}/-/ping within ${timeoutMs} ms:\n${output()}`);
 }
 
-async function stopChild(child: ResultPromise): Promise<void> {
+async function stopChild(child: RunningProcess): Promise<void> {
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null) return;
+  if (pid === undefined || child.child.exitCode !== null || child.child.signalCode !== null) return;
   const gone = new Promise<void>((resolve) => {
     void child.finally(() => resolve());
   });
@@ -130,7 +130,7 @@ export async function startRegistry(): Promise<Registry> {
   await writeFile(configFile, config(dir));
 
   let output = '';
-  let child: ResultPromise | undefined;
+  let child: RunningProcess | undefined;
   let port = 0;
   let url = '';
   try {
@@ -139,20 +139,15 @@ export async function startRegistry(): Promise<Registry> {
       port = await freePortRange(1);
       url = `http://127.0.0.1:${port}`;
       output = '';
-      const started: ResultPromise = execa(process.execPath, [VERDACCIO, '--config', configFile, '--listen', `127.0.0.1:${port}`], {
-        cwd: dir,
-        env: cleanEnv(),
-        extendEnv: false,
-        reject: false,
-        stdin: 'ignore',
-        all: true,
-        buffer: false,
-      });
+      const started = runProcess(process.execPath, [VERDACCIO, '--config', configFile, '--listen', `127.0.0.1:${port}`], { cwd: dir, env: cleanEnv(), buffer: false });
       child = started;
-      started.all?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.length > 200_000) output = output.slice(-100_000);
-      });
+      // Both streams into one rolling log, for the error message if verdaccio never answers.
+      for (const stream of [started.stdout, started.stderr]) {
+        stream?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.length > 200_000) output = output.slice(-100_000);
+        });
+      }
       try {
         await waitForPing(url, started, () => output, 60_000);
         break;
@@ -198,15 +193,8 @@ export async function startRegistry(): Promise<Registry> {
       npmEnv,
       async npm(args, options = {}) {
         const began = performance.now();
-        const result = await execa('npm', [...args], {
-          cwd: options.cwd ?? REPO,
-          env: npmEnv(options.userconfig),
-          extendEnv: false,
-          reject: false,
-          stdin: 'ignore',
-          timeout: options.timeoutMs ?? 240_000,
-        });
-        return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), ms: performance.now() - began };
+        const result = await runProcess('npm', [...args], { cwd: options.cwd ?? REPO, env: npmEnv(options.userconfig), timeoutMs: options.timeoutMs ?? 240_000 });
+        return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - began };
       },
       log: () => output,
       async stop() {

@@ -1,12 +1,12 @@
 // A private state home per test, a way to run the real CLI in it, and cleanup that stops every
 // process the test caused, found by marker rather than trusted to the product under test.
-import { execa, type ResultPromise } from 'execa';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { killMarked, MARKER } from './processes.js';
+import { runProcess, type RunningProcess } from './run-process.js';
 
 export const BIN = path.resolve('dist/src/bin.js');
 export const PROCESSOS_BIN = path.resolve('dist/src/bin-processos.js');
@@ -28,7 +28,7 @@ export interface Sandbox {
   /** Runs with --json and parses stdout (which must be exactly one JSON document). */
   runJson(args: readonly string[], extraEnv?: Record<string, string>): Promise<CliResult & { json: any }>;
   /** Starts the CLI without waiting, for tests that interrupt or race it. */
-  spawn(args: readonly string[], extraEnv?: Record<string, string>): ResultPromise<{ reject: false; stdin: 'ignore' }>;
+  spawn(args: readonly string[], extraEnv?: Record<string, string>): RunningProcess;
   state(): Promise<any | null>;
   cleanup(): Promise<number[]>;
 }
@@ -45,8 +45,8 @@ export async function createSandbox(): Promise<Sandbox> {
 
   const runBin = async (bin: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
     const began = performance.now();
-    const result = await execa(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000 });
-    return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), ms: performance.now() - began };
+    const result = await runProcess(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, timeoutMs: 120_000 });
+    return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - began };
   };
   const run = (args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => runBin(BIN, args, extraEnv);
 
@@ -66,8 +66,7 @@ export async function createSandbox(): Promise<Sandbox> {
       }
       return { ...result, json };
     },
-    spawn: (args, extraEnv = {}) =>
-      execa(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, extendEnv: false, reject: false, stdin: 'ignore' }),
+    spawn: (args, extraEnv = {}) => runProcess(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv } }),
     async state() {
       try {
         return JSON.parse(await readFile(path.join(home, 'cluster.json'), 'utf8'));

@@ -1,0 +1,156 @@
+// The cases: entry import and --version, start/stop at several sizes against the floor, status on a
+// healthy and a partly frozen cluster. Each CLI run and its floor run alternate.
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { quietPause } from './background-load.js';
+import { IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, SETTLE_MS, START_REPS, START_SIZES, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
+import { floorStart, floorStop, type FloorCluster } from './floor.js';
+import { dropHome, envFor, newHome, runFrom } from './homes.js';
+import { freeBase } from './ports.js';
+import { ensureQuiet, kill, killHard, registry } from './processes.js';
+import { cli, describeRun, readStateNodes, runNode, waitGone } from './run-cli.js';
+import { record, recordFailure } from './samples.js';
+
+export function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export async function benchImports(): Promise<void> {
+  progress(`entry import and --version: ${IMPORT_WARMUP} warm-up + ${IMPORT_REPS} interleaved runs each`);
+  const env = envFor(os.tmpdir());
+  const variants: Array<[string, string[]]> = [
+    ['node-empty', ['--input-type=module', '-e', '']],
+    ['entry-import', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(runFrom.entry).href)})`]],
+    ['bin-version', [runFrom.bin, '--version']],
+  ];
+  for (let rep = -IMPORT_WARMUP; rep < IMPORT_REPS; rep += 1) {
+    await quietPause(QUIET_MS / 2);
+    // Rotate the order so no variant always runs right after another.
+    const order = variants.map((_, i) => variants[(i + Math.abs(rep)) % variants.length]!);
+    for (const [id, args] of order) {
+      const run = await runNode(args, env);
+      if (run.code !== 0) {
+        recordFailure(id, rep, describeRun(run));
+        continue;
+      }
+      record(id, rep, run.ms);
+    }
+  }
+}
+
+async function cliStartOnce(nodes: number, rep: number): Promise<void> {
+  const timedStop = STOP_SIZES.has(nodes);
+  const home = newHome();
+  try {
+    const base = await freeBase(nodes);
+    await ensureQuiet(`cli start ${nodes}`);
+    const start = await cli(['start', String(nodes), '--port', String(base)], home);
+    const stateNodes = readStateNodes(home);
+    for (const n of stateNodes) registry.pids.add(n.pid);
+    if (start.code !== 0) {
+      recordFailure(`start-${nodes}`, rep, describeRun(start));
+    } else {
+      const readyIn = /ready in ([\d.]+) s/.exec(start.stdout)?.[1];
+      record(`start-${nodes}`, rep, start.ms, { reportedReadyMs: readyIn === undefined ? null : Number(readyIn) * 1000 });
+    }
+    await sleep(SETTLE_MS);
+    const pids = stateNodes.map((n) => n.pid);
+    const stop = await cli(timedStop ? ['stop'] : ['stop', '--purge'], home);
+    const alive = await waitGone(pids, 2_000);
+    if (timedStop && start.code === 0) {
+      if (stop.code !== 0) recordFailure(`stop-${nodes}`, rep, describeRun(stop));
+      else if (alive.length > 0) recordFailure(`stop-${nodes}`, rep, `stop exited 0 but pid(s) ${alive.join(', ')} still ran`);
+      else record(`stop-${nodes}`, rep, stop.ms);
+    } else if (stop.code !== 0 || alive.length > 0) {
+      process.stderr.write(`bench: untimed stop after start ${nodes} rep ${rep}: ${describeRun(stop)}\n`);
+    }
+    for (const pid of alive) killHard(pid);
+    for (const pid of pids) registry.pids.delete(pid);
+  } finally {
+    dropHome(home);
+  }
+}
+
+async function floorOnce(engineBinary: string, nodes: number, rep: number): Promise<void> {
+  const base = await freeBase(nodes);
+  await ensureQuiet(`floor start ${nodes}`);
+  let started: { ms: number; cluster: FloorCluster };
+  try {
+    started = await floorStart(engineBinary, nodes, base);
+  } catch (error) {
+    recordFailure(`floor-start-${nodes}`, rep, error);
+    return;
+  }
+  record(`floor-start-${nodes}`, rep, started.ms);
+  await sleep(SETTLE_MS);
+  try {
+    record(`floor-stop-${nodes}`, rep, await floorStop(started.cluster));
+  } catch (error) {
+    recordFailure(`floor-stop-${nodes}`, rep, error);
+  }
+}
+
+export async function benchStartStop(engineBinary: string): Promise<void> {
+  const maxReps = Math.max(...START_SIZES.map((n) => START_REPS[n] ?? 0));
+  progress(`start/stop: reps ${START_SIZES.map((n) => `N=${n}×${START_REPS[n]}`).join(', ')} (+1 warm-up at N=3), CLI and floor interleaved`);
+  // Warm-up (rep -1): page cache, engine binary, first-run effects. Recorded, not counted.
+  const floorStep = (nodes: number, rep: number): Promise<void> => floorOnce(engineBinary, nodes, rep);
+  await cliStartOnce(3, -1);
+  await quietPause(QUIET_MS);
+  await floorStep(3, -1);
+  await quietPause(QUIET_MS);
+  for (let rep = 0; rep < maxReps; rep += 1) {
+    for (const nodes of START_SIZES) {
+      if (rep >= (START_REPS[nodes] ?? 0)) continue;
+      const order = rep % 2 === 0 ? [cliStartOnce, floorStep] : [floorStep, cliStartOnce];
+      for (const step of order) {
+        try {
+          await step(nodes, rep);
+        } catch (error) {
+          recordFailure(step === cliStartOnce ? `start-${nodes}` : `floor-start-${nodes}`, rep, error);
+        }
+        await quietPause(QUIET_MS);
+      }
+    }
+    progress(`  rep ${rep + 1}/${maxReps} done`);
+  }
+}
+
+export async function benchStatus(): Promise<void> {
+  progress(`status: a 3-node cluster, ${STATUS_WARMUP} warm-up + ${STATUS_REPS} healthy and ${STATUS_REPS} frozen runs, interleaved`);
+  const home = newHome();
+  try {
+    const base = await freeBase(3);
+    await ensureQuiet('status cluster');
+    const start = await cli(['start', '3', '--port', String(base)], home);
+    const nodes = readStateNodes(home);
+    for (const n of nodes) registry.pids.add(n.pid);
+    if (start.code !== 0) throw new Error(`status: could not start the cluster: ${describeRun(start)}`);
+    const frozen = nodes.find((n) => n.id === 2);
+    if (!frozen) throw new Error('status: cluster.json has no node 2');
+    await sleep(SETTLE_MS);
+    for (let rep = -STATUS_WARMUP; rep < STATUS_REPS; rep += 1) {
+      const healthy = await cli(['status'], home);
+      if (healthy.code !== 0) recordFailure('status-healthy', rep, describeRun(healthy));
+      else record('status-healthy', rep, healthy.ms);
+
+      kill(frozen.pid, 'SIGSTOP');
+      try {
+        const run = await cli(['status'], home);
+        // Exit 2 = degraded: what a frozen node must produce.
+        if (run.code !== 2) recordFailure('status-frozen', rep, `expected exit 2 (degraded); ${describeRun(run)}`);
+        else record('status-frozen', rep, run.ms);
+      } finally {
+        kill(frozen.pid, 'SIGCONT');
+      }
+      await quietPause(QUIET_MS);
+    }
+    const stop = await cli(['stop', '--purge'], home);
+    const alive = await waitGone(nodes.map((n) => n.pid), 2_000);
+    if (stop.code !== 0 || alive.length > 0) process.stderr.write(`bench: stopping the status cluster: ${describeRun(stop)}\n`);
+    for (const pid of alive) killHard(pid);
+  } finally {
+    dropHome(home);
+  }
+}

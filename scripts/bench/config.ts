@@ -1,0 +1,29 @@
+// What the bench measures and how often, and where it reads and writes. Changing a number here
+// changes what the figures in docs/benchmarks.md mean: say so there.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file runs compiled from dist/scripts/bench/). */
+export const ROOT = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
+export const RESULTS_DIR = path.join(ROOT, 'bench-results');
+
+export const IMPORT_WARMUP = 3;
+export const IMPORT_REPS = 20;
+export const START_SIZES = [1, 3, 8, 16] as const;
+export const START_REPS: Record<number, number> = { 1: 20, 3: 20, 8: 10, 16: 10 };
+export const STOP_SIZES = new Set([3, 16]);
+export const STATUS_WARMUP = 2;
+export const STATUS_REPS = 20;
+/** Pause between "ready" and stopping, the same for the CLI and the floor. */
+export const SETTLE_MS = 300;
+/** Pause after a cluster is gone before the next measurement. */
+export const QUIET_MS = 100;
+export const FLOOR_POLL_MS = 3;
+export const FLOOR_REQUEST_TIMEOUT_MS = 500;
+export const READY_TIMEOUT_MS = 60_000;
+export const EXIT_TIMEOUT_MS = 15_000;
+
+export const MARKER = 'C8CTL_NANO_BENCH_OWNER';
+export const MARKER_VALUE = `${process.pid}-${randomBytes(4).toString('hex')}`;
+export const CLUSTER_SECRET = 'NANOBPMN_CLUSTER_SECRET';
