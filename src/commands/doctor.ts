@@ -47,7 +47,10 @@ async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
     checks.push(ok('binary', `engine binary ${binary.path} (from ${binary.sourceLabel})`));
   } catch (error) {
     const e = error instanceof UserError ? error : undefined;
-    checks.push(fail('binary', e ? e.message : errorMessage(error), e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ?? 'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".'));
+    // A binary for another platform carries its own fix in the message: "… Use the linux-x64 engine: …".
+    const wrongPlatform = e?.code === 'binary-wrong-platform' ? /^(.*?)\. (Use the .*)$/.exec(e.message) : null;
+    if (wrongPlatform) checks.push(fail('binary', wrongPlatform[1]!, wrongPlatform[2]!));
+    else checks.push(fail('binary', e ? e.message : errorMessage(error), e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ?? 'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".'));
     return checks;
   }
 
