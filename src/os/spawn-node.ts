@@ -1,6 +1,7 @@
 // Starts one engine process, detached, its stdout and stderr appended straight to its log file (the
 // fd is handed to the child, so the node keeps logging after this CLI exits).
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { naming } from '../errors-fs.js';
 
 export interface NodeExit {
   readonly code: number | null;
@@ -47,7 +48,11 @@ export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> 
   // this process instead, and die with it); its typings only admit the literals 3-9, hence the cast.
   const logFd = fd as 3;
   try {
-    writeSync(fd, `${request.banner}\n`);
+    try {
+      writeSync(fd, `${request.banner}\n`);
+    } catch (error) {
+      throw naming(error, request.logFile, 'write'); // a failed write names no file (a full disk, say)
+    }
     const child = execa(request.binary, [], {
       env: request.env,
       extendEnv: false,
