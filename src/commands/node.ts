@@ -106,12 +106,19 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
   const spawned = await spawnNodes(ctx, state.binary.path, [node]);
   const record = spawned.records[0]!;
   const updated: ClusterState = { ...state, nodes: state.nodes.map((n) => (n.id === node.id ? record : n)) };
-  await writeClusterState(layout.stateFile, updated);
+  try {
+    await writeClusterState(layout.stateFile, updated);
+  } catch (error) {
+    // Not recorded (a full disk, say), the node would run untracked: stop it again.
+    await rollBack(ctx, spawned.records);
+    throw error;
+  }
 
   // "Up" is enough here: with peers down, partitions may not get leaders, and that is the drill.
   const outcome = await waitForCluster(spawned.waiting, timeoutMs, { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, requireLeaders: false });
   if (outcome.kind !== 'ready') {
     const failure = await describeStartFailure(outcome, {
+      home: layout.home,
       targets: [node],
       offsets: spawned.offsets,
       binary: state.binary.path,

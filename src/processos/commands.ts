@@ -118,7 +118,13 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
     binary: { path: binary.path, source: binary.source },
   };
   // Recorded before waiting, so a CLI that dies now still leaves a server that stop can find.
-  await writeProcessosState(layout.processos.stateFile, state);
+  try {
+    await writeProcessosState(layout.processos.stateFile, state);
+  } catch (error) {
+    // Not recorded (a full disk, say), the server would run untracked: stop it and what it started.
+    await stopServer(ctx, state, 5_000, true);
+    throw error;
+  }
 
   const outcome = await waitForCluster([{ id: 0, url: plan.url, exit: child.exit, probePath: '/health', isUp: healthy }], timeoutMs, {
     probe: effects.probe,
