@@ -1,5 +1,6 @@
 // What kind of executable a file is, from its first bytes. Pure. Used to check release assets
-// before they are packed: a Linux arm64 binary in the linux-x64 package must never ship.
+// before they are packed (a Linux arm64 binary in the linux-x64 package must never ship), and every
+// engine or ProcessOS binary before it is run (one for another CPU or OS is refused, not run).
 import type { Platform } from '../../platforms.js';
 
 export type ExecutableInfo =
@@ -47,4 +48,37 @@ export function executableProblem(platform: Platform, info: ExecutableInfo): str
   if (info.os !== platform.os) return `it is ${FORMAT_NAME[info.format]} executable, not one for ${platform.os}`;
   if (!info.cpus.includes(platform.cpu)) return `it is built for ${info.cpus.join(', ')}, not ${platform.cpu}`;
   return null;
+}
+
+export interface RunHost {
+  /** `process.platform`. */
+  readonly platform: string;
+  /** `process.arch`. */
+  readonly arch: string;
+}
+
+const OS_NAME: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+const FORMAT_LABEL = { elf: 'ELF', macho: 'Mach-O', pe: 'PE' } as const;
+// CPUs a host runs besides its own, through the OS's own translation (Rosetta 2, WOW64, Windows on Arm).
+const ALSO_RUNS: Readonly<Record<string, readonly string[]>> = { 'darwin-arm64': ['x64'], 'win32-x64': ['ia32'], 'win32-arm64': ['x64', 'ia32'] };
+
+const osName = (os: string): string => OS_NAME[os] ?? os;
+
+/** The platform id a binary for this host is published under, e.g. `linux-x64`. */
+export const platformIdOf = (host: RunHost): string => `${host.platform}-${host.arch}`;
+
+/**
+ * Why a file cannot run on this host, judged from its first bytes, or null when it can. Continues
+ * "<path> …", e.g. "is built for arm64 Linux (ELF), but this host is x64 Linux". A `#!` script is
+ * accepted: it runs through its interpreter (the test stand-ins and wrapper scripts are such files).
+ * Without this check, Linux would hand a foreign binary to /bin/sh, which fails with a syntax error.
+ */
+export function cannotRunHere(head: Buffer, host: RunHost): string | null {
+  if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) return null; // "#!"
+  const info = inspectExecutable(head);
+  if (info.format === 'unknown') return 'is not an executable: it has no ELF, Mach-O or PE header and no #! line (a broken download?)';
+  const runnable = [host.arch, ...(ALSO_RUNS[platformIdOf(host)] ?? [])];
+  if (info.os === host.platform && info.cpus.some((cpu) => runnable.includes(cpu))) return null;
+  const universal = info.cpus.length > 1 ? ' universal' : '';
+  return `is built for ${info.cpus.join(' + ')} ${osName(info.os)} (${FORMAT_LABEL[info.format]}${universal}), but this host is ${host.arch} ${osName(host.platform)}`;
 }

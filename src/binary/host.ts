@@ -1,8 +1,9 @@
 // Real-world inputs for the resolver: the file system, installed packages, and the host's libc.
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { HostDescription, Libc } from '../../platforms.js';
+import { cannotRunHere } from './executable-format.js';
 import { explainMissingPackage } from './missing-package.js';
 import type { FileKind } from './resolve.js';
 
@@ -21,6 +22,33 @@ export function fileKind(file: string): FileKind {
   } catch {
     return 'not-executable';
   }
+}
+
+/** Enough for every header inspectExecutable reads (a PE header sits behind an offset, well inside this). */
+const HEAD_BYTES = 4096;
+
+/** The first bytes of a file, or undefined when it cannot be read (then running it decides). */
+export function readExecutableHead(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    return head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why this file cannot run on this machine, from its header ("is built for …"), or null. */
+export function cannotRunOnThisHost(file: string): string | null {
+  const head = readExecutableHead(file);
+  return head === undefined ? null : cannotRunHere(head, { platform: process.platform, arch: process.arch });
 }
 
 const require = createRequire(import.meta.url);

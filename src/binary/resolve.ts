@@ -3,6 +3,7 @@
 // that names where the choice came from, rather than a silent fall-through to another binary.
 import path from 'node:path';
 import { platformForHost, type HostDescription } from '../../platforms.js';
+import { cannotRunHere, platformIdOf } from './executable-format.js';
 
 export type BinarySource = 'flag' | 'config' | 'env' | 'platform-package' | 'repo-release' | 'repo-debug';
 
@@ -16,6 +17,8 @@ export interface ResolverInputs {
   readonly homedir: string;
   readonly host: HostDescription;
   readonly fileKind: (file: string) => FileKind;
+  /** The first few KiB of a file, or undefined when unreadable (then the header is not judged). */
+  readonly readHead: (file: string) => Buffer | undefined;
   /** Directory of an installed package, or undefined when it is not installed. */
   readonly packageDir: (packageName: string) => string | undefined;
   /** Why a platform package is missing (cause and fix lines); optional. */
@@ -31,7 +34,7 @@ export interface ResolvedBinary {
 
 export type Resolution =
   | ({ readonly ok: true } & ResolvedBinary)
-  | { readonly ok: false; readonly message: string; readonly details: readonly string[] };
+  | { readonly ok: false; readonly message: string; readonly details: readonly string[]; readonly code?: string };
 
 const ENGINE_FILE = 'nanobpm-gateway-rest-server';
 
@@ -48,21 +51,29 @@ function problem(kind: FileKind): string {
   }
 }
 
+/** Why an executable file still cannot run here (another CPU or OS, no executable header), or null. */
+function headerProblem(inputs: ResolverInputs, file: string): string | null {
+  const head = inputs.readHead(file);
+  return head === undefined ? null : cannotRunHere(head, inputs.host);
+}
+
 export function resolveBinary(inputs: ResolverInputs): Resolution {
   const exe = inputs.host.platform === 'win32' ? '.exe' : '';
   const found = (file: string, source: BinarySource, sourceLabel: string): Resolution => ({ ok: true, path: file, source, sourceLabel });
 
   // 1-3: explicit choices. Each must be usable, or it is an error naming the choice.
-  const explicit: Array<[string | undefined, BinarySource, string, (p: string, why: string) => string]> = [
-    [inputs.flag, 'flag', '--binary', (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`],
-    [inputs.configured, 'config', 'config (nano set bin)', (p, why) => `The binary saved with "nano set bin" (${p}) cannot be used: ${why}. Save another with "c8ctl nano set bin <path>" or drop it with "c8ctl nano unset bin".`],
-    [inputs.env.NANOBPMN_BINARY, 'env', 'NANOBPMN_BINARY', (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`],
+  const explicit: Array<[string | undefined, BinarySource, string, (p: string, why: string) => string, string]> = [
+    [inputs.flag, 'flag', '--binary', (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`, 'pass its path with --binary, or leave --binary out to use the one installed with this plugin'],
+    [inputs.configured, 'config', 'config (nano set bin)', (p, why) => `The binary saved with "nano set bin" (${p}) cannot be used: ${why}. Save another with "c8ctl nano set bin <path>" or drop it with "c8ctl nano unset bin".`, 'save it with "c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"'],
+    [inputs.env.NANOBPMN_BINARY, 'env', 'NANOBPMN_BINARY', (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`, 'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY'],
   ];
-  for (const [value, source, label, explain] of explicit) {
+  for (const [value, source, label, explain, pointAtAnother] of explicit) {
     if (value === undefined || value === '') continue;
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
     if (kind !== 'executable') return { ok: false, message: explain(value, problem(kind)), details: [] };
+    const wrong = headerProblem(inputs, file);
+    if (wrong) return { ok: false, code: 'binary-wrong-platform', message: `${file} ${wrong}. Use the ${platformIdOf(inputs.host)} engine: ${pointAtAnother}.`, details: [] };
     return found(file, source, label);
   }
 
@@ -78,8 +89,9 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     } else {
       const file = path.join(dir, lookup.platform.binaryName);
       const kind = inputs.fileKind(file);
-      if (kind === 'executable') return found(file, 'platform-package', `platform package ${name}`);
-      searched.push(`platform package ${name}: ${file} (${problem(kind)})`);
+      const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
+      if (kind === 'executable' && !wrong) return found(file, 'platform-package', `platform package ${name}`);
+      searched.push(`platform package ${name}: ${file} (${wrong ? `it ${wrong}` : problem(kind)})`);
     }
   } else {
     searched.push(`platform package (${lookup.message})`);
@@ -90,8 +102,9 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
   for (const [profile, source] of [['release', 'repo-release'], ['debug', 'repo-debug']] as const) {
     const file = path.join(repo, 'server', 'target', profile, `${ENGINE_FILE}${exe}`);
     const kind = inputs.fileKind(file);
-    if (kind === 'executable') return found(file, source, `${profile} build in ${repo}`);
-    searched.push(`${profile} build ${file} (${problem(kind)})`);
+    const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
+    if (kind === 'executable' && !wrong) return found(file, source, `${profile} build in ${repo}`);
+    searched.push(`${profile} build ${file} (${wrong ? `it ${wrong}` : problem(kind)})`);
   }
 
   const pkg = lookup.ok ? lookup.platform.packageName : undefined;

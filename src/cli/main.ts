@@ -1,6 +1,7 @@
 // The commands, host-independent: parse, dispatch, and turn failures into one clear line. The
 // standalone bins and the c8ctl plugin entry call runNano / runProcessos with their own Output.
 import { errorMessage, EXIT, UserError } from '../errors.js';
+import { fsUserError } from '../errors-fs.js';
 import type { Output } from '../output.js';
 import { closest, parseSubcommandArgs, type ParsedArgs } from './args.js';
 import { subcommandHelp, topHelp } from './help.js';
@@ -101,6 +102,7 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
     host.out.error('Interrupted again: exiting without waiting for the cleanup to finish.');
     process.exit(EXIT.interrupted);
   };
+  const layout = await homeLayout(host.env, host.cwd);
   process.on('SIGINT', onSigint);
   try {
     return await handler(
@@ -109,7 +111,7 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
         prog: host.prog,
         env: host.env,
         cwd: host.cwd,
-        layout: await homeLayout(host.env, host.cwd),
+        layout,
         platform: process.platform,
         interactive: host.out.mode === 'text' && Boolean(process.stdin.isTTY && process.stdout.isTTY),
         effects,
@@ -119,13 +121,17 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
       },
       args,
     );
+  } catch (error) {
+    // A full disk, a read-only home, a file where a folder belongs: the environment, not a bug.
+    throw fsUserError(error, { home: layout.home }) ?? error;
   } finally {
     process.off('SIGINT', onSigint);
     await effects.dispose();
   }
 }
 
-function reportFailure(out: Output, error: unknown): number {
+function reportFailure(out: Output, thrown: unknown): number {
+  const error = fsUserError(thrown) ?? thrown;
   if (error instanceof UserError) {
     out.error(error.message, error.details);
     out.result({ ok: false, error: { code: error.code, message: error.message, details: error.details } });

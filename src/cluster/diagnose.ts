@@ -26,12 +26,35 @@ export function knownCauses(output: string, ctx: DiagnoseContext): string[] {
   if (/[Ee]xec format error|cannot execute binary file/.test(output)) {
     causes.push(`${ctx.binary} is not a program for this machine (wrong CPU or OS). Use the build for this platform.`);
   }
+  if (diskFullLine(output) !== undefined) causes.push('The disk is full (no space left on the device): free some space, or move the state home (C8CTL_NANO_HOME) to another disk.');
   const owns = output.match(/owns no partitions \(([^)]*)\)/);
   if (owns) causes.push(`A node owns no partition (${owns[1]}): give at least as many partitions as nodes.`);
   if (/failed to open segmented journal|malformed journal record/.test(output)) {
     causes.push('The node cannot read the engine data in its data dir: it was written by a cluster of another shape (node count or partitions), or it is damaged. Start with the previous shape again, or delete the data with "stop --purge" or "clean".');
   }
   return causes;
+}
+
+const DISK_FULL = /No space left on device|os error 28|database or disk is full|Disk quota exceeded|os error 122/;
+
+/** The shortest line where the engine says its disk is full (Rust's ENOSPC text, SQLite's own), or undefined. */
+export function diskFullLine(output: string): string | undefined {
+  const lines = output.split(/\r?\n/).map((line) => line.trim()).filter((line) => DISK_FULL.test(line));
+  return lines.sort((a, b) => a.length - b.length)[0];
+}
+
+/** Below this much free space a start cannot succeed: a node that died then died of the full disk. */
+export const NEARLY_FULL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Why a node that died while starting is the disk's fault, in words, or undefined: its own words
+ * ("No space left on device"), or the OS's (almost no space left where its data goes).
+ */
+export function diskFullEvidence(output: string, freeBytes: number | undefined): string | undefined {
+  const line = diskFullLine(output);
+  if (line !== undefined) return `it said "${line.length > 200 ? `${line.slice(0, 200)}…` : line}"`;
+  if (freeBytes !== undefined && freeBytes < NEARLY_FULL_BYTES) return `${Math.floor(freeBytes / 1024)} KiB are left there`;
+  return undefined;
 }
 
 export function compareVersions(a: string, b: string): number {

@@ -56,6 +56,7 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
   if (!target.endsWith('.tar.gz') && !target.endsWith('.tgz')) throw invalidArgument(`--out "${stringFlag(args, 'out')}" should end in .tar.gz (it is a gzip'd tar).`);
   const targetDir = await stat(path.dirname(target)).catch(() => undefined);
   if (!targetDir?.isDirectory()) throw invalidArgument(`--out ${target}: the folder ${path.dirname(target)} does not exist.`);
+  if ((await stat(target).catch(() => undefined))?.isDirectory()) throw invalidArgument(`--out ${target} is a directory; give the path of a file to write, e.g. --out '${path.join(target, 'bundle.tar.gz')}'.`);
 
   const staging = await mkdtemp(path.join(os.tmpdir(), 'c8ctl-nano-bundle-'));
   const notes: string[] = [];

@@ -13,6 +13,7 @@ import { DEFAULT_BASE_PORT } from '../cluster/start-options.js';
 import { describeProduct, identifyProduct } from '../cluster/topology.js';
 import { compareVersions } from '../cluster/diagnose.js';
 import { EXIT, errorMessage, UserError } from '../errors.js';
+import { fsUserError } from '../errors-fs.js';
 import { readPackageJson } from '../package-files.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
@@ -34,6 +35,12 @@ const ok = (id: string, summary: string): DoctorCheck => ({ id, status: 'ok', su
 const warn = (id: string, summary: string, fix: string): DoctorCheck => ({ id, status: 'warn', summary, fix });
 const fail = (id: string, summary: string, fix: string): DoctorCheck => ({ id, status: 'fail', summary, fix });
 
+/** A file-system failure (a home that is a file, say) as a check: in words, fixed with the home. */
+function fsFailure(ctx: CommandContext, id: string, error: unknown): DoctorCheck | undefined {
+  const fsError = fsUserError(error, { home: ctx.layout.home });
+  return fsError && fail(id, fsError.message, 'Fix the home first (see the home check).');
+}
+
 async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const host = currentHost();
@@ -47,7 +54,10 @@ async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
     checks.push(ok('binary', `engine binary ${binary.path} (from ${binary.sourceLabel})`));
   } catch (error) {
     const e = error instanceof UserError ? error : undefined;
-    checks.push(fail('binary', e ? e.message : errorMessage(error), e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ?? 'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".'));
+    // A binary for another platform carries its own fix in the message: "… Use the linux-x64 engine: …".
+    const wrongPlatform = e?.code === 'binary-wrong-platform' ? /^(.*?)\. (Use the .*)$/.exec(e.message) : null;
+    if (wrongPlatform) checks.push(fail('binary', wrongPlatform[1]!, wrongPlatform[2]!));
+    else checks.push(fsFailure(ctx, 'binary', error) ?? fail('binary', e ? e.message : errorMessage(error), e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ?? 'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".'));
     return checks;
   }
 
@@ -91,7 +101,7 @@ async function stateChecks(ctx: CommandContext): Promise<{ checks: DoctorCheck[]
     else if (anyAlive(await observeProcesses(state.nodes, ctx.effects.readProcess))) checks.push(ok('state', `a cluster of ${state.nodes.length} node(s) is tracked and running`));
     else checks.push(warn('state', `the tracked cluster (started ${state.createdAt}) is no longer running: stale state`, `${ctx.prog} stop   (forgets it; the next start also does)`));
   } catch (error) {
-    checks.push(fail('state', errorMessage(error), `${ctx.prog} stop --force`));
+    checks.push(fsFailure(ctx, 'state', error) ?? fail('state', errorMessage(error), `${ctx.prog} stop --force`));
   }
   const strays = untracked(await ctx.effects.findEngines(ctx.layout.home, ctx.layout.dataDir), state);
   checks.push(
@@ -103,7 +113,8 @@ async function stateChecks(ctx: CommandContext): Promise<{ checks: DoctorCheck[]
 }
 
 async function portChecks(ctx: CommandContext, state: ClusterState | null): Promise<DoctorCheck[]> {
-  const last = await readLastCluster(ctx.layout.lastClusterFile);
+  // Only a hint for which ports to check; an unreadable home is the home check's to report.
+  const last = await readLastCluster(ctx.layout.lastClusterFile).catch(() => null);
   const base = last?.settings.basePort ?? DEFAULT_BASE_PORT;
   const count = last?.settings.nodes ?? 1;
   const ours = new Set(state?.nodes.map((n) => n.port) ?? []);

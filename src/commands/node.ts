@@ -9,7 +9,8 @@ import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
 import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
-import { hostGlibcVersion } from '../binary/host.js';
+import { cannotRunOnThisHost, hostGlibcVersion } from '../binary/host.js';
+import { platformIdOf } from '../binary/executable-format.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { stopProcess } from '../os/stop-process.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
@@ -97,17 +98,27 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
     out.result({ ok: true, node: node.id, pid: node.pid, action, changed: false });
     return EXIT.ok;
   }
+  // The binary may have been replaced since the cluster started (a rebuild for another target, say).
+  const wrong = cannotRunOnThisHost(state.binary.path);
+  if (wrong) throw new UserError(`${state.binary.path} ${wrong}. Use the ${platformIdOf(process)} engine: restart the cluster with it ("${ctx.prog} restart --binary <path>").`, { code: 'binary-wrong-platform' });
   await checkPortsFree([node.port], effects, ctx.prog);
   // The same binary, environment and data dir it had: the node rejoins as itself.
   const spawned = await spawnNodes(ctx, state.binary.path, [node]);
   const record = spawned.records[0]!;
   const updated: ClusterState = { ...state, nodes: state.nodes.map((n) => (n.id === node.id ? record : n)) };
-  await writeClusterState(layout.stateFile, updated);
+  try {
+    await writeClusterState(layout.stateFile, updated);
+  } catch (error) {
+    // Not recorded (a full disk, say), the node would run untracked: stop it again.
+    await rollBack(ctx, spawned.records);
+    throw error;
+  }
 
   // "Up" is enough here: with peers down, partitions may not get leaders, and that is the drill.
   const outcome = await waitForCluster(spawned.waiting, timeoutMs, { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, requireLeaders: false });
   if (outcome.kind !== 'ready') {
     const failure = await describeStartFailure(outcome, {
+      home: layout.home,
       targets: [node],
       offsets: spawned.offsets,
       binary: state.binary.path,

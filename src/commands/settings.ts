@@ -2,7 +2,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
-import { fileKind, hostGlibcVersion } from '../binary/host.js';
+import { cannotRunOnThisHost, fileKind, hostGlibcVersion } from '../binary/host.js';
+import { platformIdOf } from '../binary/executable-format.js';
 import { checkEngineVersion } from '../binary/version.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
@@ -53,6 +54,8 @@ export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise
       const why = kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)';
       throw invalidArgument(`set bin ${value}: ${why}. Give the path of the nanobpmn server binary.`);
     }
+    const wrong = cannotRunOnThisHost(target);
+    if (wrong) throw new UserError(`${target} ${wrong}. Use the ${platformIdOf(process)} engine: "${ctx.prog} set bin <its path>"; nothing was saved.`, { code: 'binary-wrong-platform' });
     version = (await checkEngineVersion(target, hostGlibcVersion())).version;
   } else {
     const existing = await stat(target).catch(() => undefined);

@@ -1,13 +1,14 @@
 // Spawning tracked nodes and explaining why they failed to come up; shared by start, restart and
 // `node start`.
 import path from 'node:path';
-import { knownCauses, lastLines } from '../cluster/diagnose.js';
+import { diskFullEvidence, knownCauses, lastLines } from '../cluster/diagnose.js';
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
 import { redact } from '../cluster/redact.js';
 import type { ReadyOutcome, WaitingNode } from '../cluster/readiness.js';
 import { EXIT, UserError } from '../errors.js';
 import { readFrom } from '../logs/tail.js';
+import { freeBytes } from '../os/disk-space.js';
 import { SpawnError, logOffset, type SpawnedProcess } from '../os/spawn-node.js';
 import type { NodeRecord } from '../state/cluster-state.js';
 import type { CommandContext } from './context.js';
@@ -84,6 +85,8 @@ export async function spawnNodes(ctx: CommandContext, binary: string, targets: r
 }
 
 export interface FailureContext {
+  /** The state home the nodes' data lives under. */
+  readonly home: string;
   readonly targets: readonly SpawnTarget[];
   readonly offsets: ReadonlyMap<number, number>;
   readonly binary: string;
@@ -91,7 +94,12 @@ export interface FailureContext {
   readonly timeoutMs: number;
   /** What was undone, e.g. "Every node started was stopped and the state removed; logs are kept." */
   readonly undone: string;
+  /** What was undone when the environment is to blame (a full disk): said instead of `undone`. */
+  readonly undoneFully?: string;
 }
+
+/** A start that failed on its environment (the disk is full): the caller undoes everything, logs too. */
+export const ENVIRONMENT_FAILURE = 'disk-full';
 
 export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind: 'ready' }>, f: FailureContext): Promise<UserError> {
   if (outcome.kind === 'interrupted') {
@@ -102,6 +110,14 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
     const secret = node.env[CLUSTER_SECRET];
     const output = redact(await readFrom(node.log, f.offsets.get(node.id) ?? 0), secret ? [secret] : []);
     const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
+    const full = diskFullEvidence(output, await freeBytes(node.dataDir));
+    if (full !== undefined) {
+      // One line: the cause is known and the engine's backtrace helps nobody here.
+      return new UserError(
+        `Node ${node.id} (port ${node.port}) ${how} while starting: the disk holding the state home ${f.home} is full (${full}). Free some space there (df -h '${f.home}'), or set C8CTL_NANO_HOME to a directory on another disk. ${f.undoneFully ?? f.undone}`,
+        { code: ENVIRONMENT_FAILURE },
+      );
+    }
     const causes = knownCauses(output, { port: node.port, hostGlibc: f.hostGlibc, binary: f.binary });
     const tail = lastLines(output, LOG_TAIL_LINES);
     return new UserError(`Node ${node.id} (port ${node.port}) ${how} while starting. ${f.undone}`, {

@@ -14,15 +14,17 @@ import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
-import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState } from '../state/cluster-state.js';
+import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
+import { DiskUndo, removeEmptyDirs } from '../state/disk-undo.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { dataShapeConflict, readKeptData, writeDataShape } from '../state/data-shape.js';
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
+import type { FoundEngine } from '../os/find-engines.js';
 import type { CommandContext } from './context.js';
 import { engineVersion } from './engine-version.js';
-import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
+import { describeStartFailure, ENVIRONMENT_FAILURE, rollBack, spawnNodes, type SpawnedNodes } from './spawning.js';
 import { stopStrays, stopTrackedCluster } from './stop.js';
 
 export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
@@ -43,7 +45,7 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     replicationEnv: ctx.env.NANOBPMN_REPLICATION,
     env: ctx.env,
   });
-  const { out, layout, effects } = ctx;
+  const { layout, effects } = ctx;
 
   // Read-only checks first, side by side: a mistake here leaves disk and processes exactly as they were.
   const [inputs, before, found] = await Promise.all([
@@ -67,7 +69,19 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     }
   }
 
-  await ensurePrivateDir(layout.home);
+  const madeHome = await ensurePrivateDir(layout.home);
+  try {
+    return await startLocked(ctx, request, inputs, ports, strays);
+  } catch (error) {
+    // A home this start made and left empty (it failed before writing anything) goes again.
+    if (madeHome !== undefined) await removeEmptyDirs(layout.home, madeHome);
+    throw error;
+  }
+}
+
+/** Under the lock: look again, clear what --force replaces, launch. */
+async function startLocked(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs, ports: number[], strays: FoundEngine[]): Promise<number> {
+  const { out, layout, effects } = ctx;
   const releaseLock = await acquireLock(layout.lockFile, 'start', { readProcess: effects.readProcess });
   try {
     // Look again under the lock: another start may have won the race since the first look.
@@ -140,36 +154,44 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret });
   await checkKeptData(ctx, request);
 
-  await Promise.all([
-    ensurePrivateDir(layout.logsDir),
-    ensurePrivateDir(path.join(inputs.workspaceDir, 'models')),
-    ensurePrivateDir(path.join(inputs.workspaceDir, 'workers')),
-    ...(request.storage === 'disk' ? plan.map((node) => ensurePrivateDir(node.dataDir)) : []),
-    // Only a shortcut for the next start: failing to store it must not fail this one.
-    inputs.rememberVersion?.().catch(() => undefined),
-  ]);
-
-  const began = effects.now();
-  const spawned = await spawnNodes(ctx, inputs.binary.path, plan);
-  const records = spawned.records;
+  // Until the nodes run and are recorded, no log holds anything worth keeping, and the usual failure
+  // is the environment's (a full disk): undo everything, the directories and log lines made included.
+  const disk = new DiskUndo();
+  let records: NodeRecord[] = [];
   const rollback = async (): Promise<void> => {
     await rollBack(ctx, records);
     await removeClusterState(layout.stateFile);
   };
-
-  // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.
-  const state: ClusterState = {
-    schema: STATE_SCHEMA,
-    createdAt: new Date().toISOString(),
-    settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax, console: request.console },
-    binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
-    workspaceDir: inputs.workspaceDir,
-    nodes: records,
+  const undoAll = async (): Promise<void> => {
+    await rollback();
+    await disk.undo();
   };
+
+  const began = effects.now();
+  let spawned: SpawnedNodes;
+  let state: ClusterState;
   try {
+    await Promise.all([
+      disk.ensureDir(layout.logsDir),
+      disk.ensureDir(path.join(inputs.workspaceDir, 'models')),
+      disk.ensureDir(path.join(inputs.workspaceDir, 'workers')),
+      ...(request.storage === 'disk' ? plan.map((node) => disk.ensureDir(node.dataDir)) : []),
+      ...plan.map((node) => disk.noteFile(node.log)),
+    ]);
+    spawned = await spawnNodes(ctx, inputs.binary.path, plan);
+    records = spawned.records;
+    // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.
+    state = {
+      schema: STATE_SCHEMA,
+      createdAt: new Date().toISOString(),
+      settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax, console: request.console },
+      binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
+      workspaceDir: inputs.workspaceDir,
+      nodes: records,
+    };
     await writeClusterState(layout.stateFile, state);
   } catch (error) {
-    await rollback();
+    await undoAll();
     throw error;
   }
 
@@ -182,22 +204,33 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
 
   if (outcome.kind !== 'ready') {
     const failure = await describeStartFailure(outcome, {
+      home: layout.home,
       targets: plan,
       offsets: spawned.offsets,
       binary: inputs.binary.path,
       hostGlibc: inputs.hostGlibc,
       timeoutMs: request.timeoutMs,
       undone: 'Every node started was stopped and the state removed; logs are kept.',
+      undoneFully: 'Every node started was stopped and everything this start wrote was removed.',
     });
-    await rollback();
+    if (failure.code === ENVIRONMENT_FAILURE) await undoAll();
+    else await rollback();
     throw failure;
   }
 
+  try {
+    await Promise.all([
+      // Only a shortcut for the next start: failing to store it must not fail this one.
+      inputs.rememberVersion?.().catch(() => undefined),
+      request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication }),
+      writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
+    ]);
+  } catch (error) {
+    // A cluster whose shape could not be kept would fail the next start on its own data: undo it.
+    await undoAll();
+    throw error;
+  }
   spawned.release();
-  await Promise.all([
-    request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication }),
-    writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
-  ]);
   const readyMs = Math.round(effects.now() - began);
   const consoleServed = await askConsoleMode(effects.probe, records[0]!.url);
   printSummary(ctx, state, outcome.leadership, readyMs, inputs, consoleServed);

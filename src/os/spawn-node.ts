@@ -2,6 +2,7 @@
 // fd is handed to the child, so the node keeps logging after this CLI exits).
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { naming } from '../errors-fs.js';
 
 export interface NodeExit {
   readonly code: number | null;
@@ -43,7 +44,11 @@ export function logOffset(logFile: string): number {
 export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
   const fd = openSync(request.logFile, 'a', 0o600);
   try {
-    writeSync(fd, `${request.banner}\n`);
+    try {
+      writeSync(fd, `${request.banner}\n`);
+    } catch (error) {
+      throw naming(error, request.logFile, 'write'); // a failed write names no file (a full disk, say)
+    }
     // The log fd itself goes to the child (not a pipe through this process, which would die with us).
     const child = spawn(request.binary, [], {
       env: request.env,

@@ -3,7 +3,7 @@
 // engine it spawned included), logs kept.
 import os from 'node:os';
 import { findEngineBinary } from '../binary/find.js';
-import { fileKind, hostGlibcVersion } from '../binary/host.js';
+import { fileKind, hostGlibcVersion, readExecutableHead } from '../binary/host.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { knownCauses, lastLines } from '../cluster/diagnose.js';
 import { isOurs, statusOf } from '../cluster/identity.js';
@@ -45,7 +45,7 @@ async function prepare(ctx: CommandContext, flags: ProcessosFlags, binaryFlag: s
   const timeoutMs = parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S);
   const config = await readConfig(ctx.layout.configFile);
   const settings = processosSettings(config, ctx.layout.configFile);
-  const binary = resolveProcessos({ flag: binaryFlag, configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, fileKind, prog: ctx.prog });
+  const binary = resolveProcessos({ flag: binaryFlag, configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, arch: process.arch, fileKind, readHead: readExecutableHead, prog: ctx.prog });
   let nanoBinary: string | undefined;
   try {
     nanoBinary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd }).path;
@@ -118,7 +118,13 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
     binary: { path: binary.path, source: binary.source },
   };
   // Recorded before waiting, so a CLI that dies now still leaves a server that stop can find.
-  await writeProcessosState(layout.processos.stateFile, state);
+  try {
+    await writeProcessosState(layout.processos.stateFile, state);
+  } catch (error) {
+    // Not recorded (a full disk, say), the server would run untracked: stop it and what it started.
+    await stopServer(ctx, state, 5_000, true);
+    throw error;
+  }
 
   const outcome = await waitForCluster([{ id: 0, url: plan.url, exit: child.exit, probePath: '/health', isUp: healthy }], timeoutMs, {
     probe: effects.probe,

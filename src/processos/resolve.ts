@@ -2,6 +2,7 @@
 // PROCESSOS_BINARY → a local build in the nanobpmn repository (release, then debug). It is not on npm.
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { cannotRunHere, platformIdOf } from '../binary/executable-format.js';
 import type { FileKind } from '../binary/resolve.js';
 
 export interface ProcessosResolverInputs {
@@ -11,7 +12,10 @@ export interface ProcessosResolverInputs {
   readonly cwd: string;
   readonly homedir: string;
   readonly platform: NodeJS.Platform;
+  readonly arch: string;
   readonly fileKind: (file: string) => FileKind;
+  /** The first few KiB of a file, or undefined when unreadable (then the header is not judged). */
+  readonly readHead: (file: string) => Buffer | undefined;
   /** How the user invokes us, for the fix line. */
   readonly prog?: string;
 }
@@ -21,12 +25,19 @@ export interface ResolvedProcessos {
   readonly source: 'flag' | 'config' | 'env' | 'repo-release' | 'repo-debug';
 }
 
+const prog = (inputs: ProcessosResolverInputs): string => inputs.prog ?? 'c8ctl processos';
+
 const WHY: Record<FileKind, string> = {
   executable: '',
   missing: 'no such file',
   directory: 'it is a directory',
   'not-executable': 'it is not executable (chmod +x it)',
 };
+
+function headerProblem(inputs: ProcessosResolverInputs, file: string): string | null {
+  const head = inputs.readHead(file);
+  return head === undefined ? null : cannotRunHere(head, inputs);
+}
 
 export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProcessos {
   const explicit = [
@@ -39,19 +50,21 @@ export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProce
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
     if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${WHY[kind]}.`, { code: 'binary-not-found' });
+    const wrong = headerProblem(inputs, file);
+    if (wrong) throw new UserError(`${file} ${wrong}. Use the ${platformIdOf(inputs)} build of ProcessOS: ${prog(inputs)} set bin <its path> (this came from ${label}).`, { code: 'binary-wrong-platform' });
     return { path: file, source };
   }
   const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));
   const exe = inputs.platform === 'win32' ? '.exe' : '';
   const builds = (['release', 'debug'] as const).map((profile) => ({ profile, file: path.join(repo, 'processos', 'target', profile, `processos${exe}`) }));
   for (const { profile, file } of builds) {
-    if (inputs.fileKind(file) === 'executable') return { path: file, source: profile === 'release' ? 'repo-release' : 'repo-debug' };
+    if (inputs.fileKind(file) === 'executable' && !headerProblem(inputs, file)) return { path: file, source: profile === 'release' ? 'repo-release' : 'repo-debug' };
   }
   throw new UserError('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand, then point the plugin at it.', {
     code: 'binary-not-found',
     details: [
       'Looked at: --binary (not given), "processos set bin" (not set), PROCESSOS_BINARY (not set), ' + builds.map((b) => b.file).join(', '),
-      `Fix: ${inputs.prog ?? 'c8ctl processos'} set bin <path-to-processos>   (or PROCESSOS_BINARY=<path>, or --binary <path>)`,
+      `Fix: ${prog(inputs)} set bin <path-to-processos>   (or PROCESSOS_BINARY=<path>, or --binary <path>)`,
     ],
   });
 }

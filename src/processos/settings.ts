@@ -2,7 +2,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
-import { fileKind } from '../binary/host.js';
+import { cannotRunOnThisHost, fileKind, readExecutableHead } from '../binary/host.js';
+import { platformIdOf } from '../binary/executable-format.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { parsePort } from '../cluster/start-options.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
@@ -32,6 +33,8 @@ export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promi
       const file = path.resolve(ctx.cwd, value);
       const kind = fileKind(file);
       if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)'}.`);
+      const wrong = cannotRunOnThisHost(file);
+      if (wrong) throw new UserError(`${file} ${wrong}. Use the ${platformIdOf(process)} build of ProcessOS: "${ctx.prog} set bin <its path>"; nothing was saved.`, { code: 'binary-wrong-platform' });
       next = { ...current, binary: file };
       said = `ProcessOS binary set to ${file}.`;
       break;
@@ -73,7 +76,7 @@ export async function processosConfig(ctx: CommandContext): Promise<number> {
 
   let binary: { path: string | null; source: string | null; error: string | null } = { path: null, source: null, error: null };
   try {
-    const found = resolveProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, fileKind, prog: ctx.prog });
+    const found = resolveProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, arch: process.arch, fileKind, readHead: readExecutableHead, prog: ctx.prog });
     binary = { path: found.path, source: found.source, error: null };
   } catch (error) {
     binary.error = error instanceof UserError ? error.message : errorMessage(error);

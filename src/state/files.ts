@@ -1,11 +1,15 @@
 // Atomic file writes and tolerant JSON reads.
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
+import { naming } from '../errors-fs.js';
 
 /** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
 export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', mode);
+  // A failure names the file being written, not the temp file (nor no file, as a failed write does).
+  const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
+    throw naming(error, file, 'write');
+  });
   try {
     try {
       await handle.writeFile(contents);
@@ -17,7 +21,7 @@ export async function writeFileAtomic(file: string, contents: string, mode = 0o6
   } catch (error) {
     // Disk full, permissions, a failed rename: never leave the temp file behind.
     await rm(temp, { force: true });
-    throw error;
+    throw naming(error, file, 'write');
   }
 }
 

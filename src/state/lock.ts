@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { classifyProcess, isOurs } from '../cluster/identity.js';
 import { UserError } from '../errors.js';
+import { naming } from '../errors-fs.js';
 import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
 
 interface LockHolder {
@@ -62,8 +63,11 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
   const self = await deps.readProcess(pid);
   const mine: LockHolder = { pid, startTime: self?.startTime ?? UNKNOWN_START, command, since: new Date().toISOString() };
   const temp = `${lockFile}.${pid}.${randomBytes(4).toString('hex')}`;
-  await writeFile(temp, JSON.stringify(mine), { mode: 0o600 });
   try {
+    // Inside the try: a write that fails half-way (a full disk) must not leave the temp file behind.
+    await writeFile(temp, JSON.stringify(mine), { mode: 0o600 }).catch((error: unknown) => {
+      throw naming(error, lockFile, 'write');
+    });
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
         await link(temp, lockFile);

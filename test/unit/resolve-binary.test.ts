@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostDescription } from '../../platforms.js';
 import { resolveBinary, type FileKind, type ResolverInputs, type Resolution } from '../../src/binary/resolve.js';
+import { elf64, macho64 } from '../support/fake-binaries.js';
 
 const LINUX: HostDescription = { platform: 'linux', arch: 'x64', libc: 'glibc' };
 const PKG = '@nanobpm/c8ctl-plugin-nano-linux-x64';
@@ -32,6 +33,7 @@ function resolve(world: World, inputs: Partial<ResolverInputs> = {}): Resolution
       return files[file] ?? 'missing';
     },
     packageDir: (name) => packages[name],
+    readHead: () => undefined, // headers are judged in their own tests below
     ...inputs,
   });
   return { ...result, asked };
@@ -206,5 +208,36 @@ describe('resolveBinary when nothing is found', () => {
   it('still finds a repo build on an unsupported host', () => {
     const r = ok(resolve({ files: { [RELEASE]: 'executable' } }, { host: { platform: 'freebsd', arch: 'x64' } }));
     expect(r.source).toBe('repo-release');
+  });
+});
+
+describe('resolveBinary and the executable header', () => {
+  const arm = elf64('arm64');
+  const heads = (map: Record<string, Buffer>) => ({ readHead: (file: string) => map[file] });
+
+  it.each([
+    [{ flag: 'eng' }, '/cwd/eng', 'pass its path with --binary, or leave --binary out'],
+    [{ configured: '/config/bin' }, '/config/bin', '"c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"'],
+    [{ env: { NANOBPMN_BINARY: '/env/bin' } }, '/env/bin', 'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY'],
+  ])('refuses an explicit choice built for another CPU: %j', (choice, file, fix) => {
+    const r = fail(resolve({ files: { ...EVERYTHING.files, [file]: 'executable' }, packages: EVERYTHING.packages }, { ...choice, ...heads({ [file]: arm }) }));
+    expect(r.message.startsWith(`${file} is built for arm64 Linux (ELF), but this host is x64 Linux. Use the linux-x64 engine: `), r.message).toBe(true);
+    expect(r.message).toContain(fix);
+    expect(r.details).toEqual([]);
+  });
+
+  it('refuses a file with no executable header and no #! line', () => {
+    expect(fail(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': Buffer.from('<html>404</html>') }) })).message).toContain('/flag/bin is not an executable');
+  });
+
+  it('accepts a #! script and a native binary', () => {
+    expect(ok(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': Buffer.from('#!/usr/bin/env node\n') }) })).path).toBe('/flag/bin');
+    expect(ok(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': elf64('x64') }) })).path).toBe('/flag/bin');
+  });
+
+  it('passes over a platform package of another CPU to the next source, and says why', () => {
+    expect(ok(resolve(EVERYTHING, heads({ [PKG_BIN]: arm }))).source).toBe('repo-release');
+    const none = fail(resolve({ files: { [PKG_BIN]: 'executable' }, packages: EVERYTHING.packages }, heads({ [PKG_BIN]: macho64('arm64') })));
+    expect(none.details.join('\n')).toContain(`${PKG_BIN} (it is built for arm64 macOS (Mach-O), but this host is x64 Linux)`);
   });
 });
