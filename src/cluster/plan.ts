@@ -83,9 +83,33 @@ export interface PlanInputs {
   readonly userEnv: Readonly<Record<string, string | undefined>>;
   /** Shared by every node so peers authenticate each other (the user's own, or one made per cluster). */
   readonly clusterSecret: string;
+  /** Who launched the engine, for its update advice; the user's own values of these win. */
+  readonly launcher?: LauncherFacts;
 }
 
-export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret }: PlanInputs): NodePlan[] {
+export interface LauncherFacts {
+  readonly version: string;
+  /** NANOBPMN_BINARY_SOURCE, as the engine names install methods (binary/install-method.ts). */
+  readonly installMethod: string;
+  /** The Node running us, when the engine can use it for JS workers; null otherwise. */
+  readonly nodeBin: string | null;
+}
+
+export const LAUNCHER_NAME = 'c8ctl-plugin-nano';
+
+/** The launcher variables the engine reads (its console's update advice, JS workers). */
+export function launcherEnv(facts: LauncherFacts): Record<string, string> {
+  return {
+    NANOBPMN_LAUNCHER: LAUNCHER_NAME,
+    NANOBPMN_LAUNCHER_VERSION: facts.version,
+    NANOBPMN_BINARY_SOURCE: facts.installMethod,
+    NANOBPMN_UPDATE_CHANNEL: 'npm',
+    NANOBPMN_UPDATE_PKG: LAUNCHER_NAME,
+    ...(facts.nodeBin !== null ? { NANOBPMN_NODE_BIN: facts.nodeBin } : {}),
+  };
+}
+
+export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret, launcher }: PlanInputs): NodePlan[] {
   const ports = Array.from({ length: shape.nodes }, (_, id) => shape.basePort + id);
   const peers = ports.map(nodeUrl).join(',');
   const shared: Record<string, string> = {
@@ -99,7 +123,8 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret 
     [CLUSTER_SECRET]: clusterSecret,
     [MANAGED_BY]: layout.home,
   };
-  for (const [name, fallback] of Object.entries(OVERRIDABLE_DEFAULTS)) {
+  const defaults = { ...OVERRIDABLE_DEFAULTS, ...(launcher ? launcherEnv(launcher) : {}) };
+  for (const [name, fallback] of Object.entries(defaults)) {
     const exported = userEnv[name];
     shared[name] = exported !== undefined && exported !== '' ? exported : fallback;
   }

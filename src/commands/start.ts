@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
+import { installMethodOf, nodeForWorkers } from '../binary/install-method.js';
+import { pluginVersion } from '../version.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest, versionMismatch } from '../binary/manifest.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
@@ -151,7 +153,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const { out, layout, effects } = ctx;
   // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
   const clusterSecret = ctx.env[CLUSTER_SECRET] || randomBytes(32).toString('hex');
-  const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret });
+  const launcher = { version: pluginVersion(), installMethod: installMethodOf(inputs.binary.source), nodeBin: nodeForWorkers(process.versions.node, process.execPath) };
+  const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret, launcher });
   await checkKeptData(ctx, request);
 
   // Until the nodes run and are recorded, no log holds anything worth keeping, and the usual failure

@@ -156,7 +156,7 @@ describe('restart', () => {
 
     const restarted = await sandbox.runJson(['restart']);
     expect(restarted.code, restarted.stderr).toBe(0);
-    expect(restarted.json.settings).toEqual({ nodes: 3, basePort: port, partitions: 6, rf: 1, raft: false, capture: false, replication: 'leader-durable' });
+    expect(restarted.json.settings).toEqual({ nodes: 3, basePort: port, partitions: 6, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio' });
     expect(firstPids.some(isAlive)).toBe(false);
     expect((await getDefinition(url(port), processDefinitionKey)).processDefinitionId).toBe('e2e-one-task');
 
