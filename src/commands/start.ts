@@ -9,6 +9,7 @@ import { bundledManifest, versionMismatch } from '../binary/manifest.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, planNodes, raftEnabled } from '../cluster/plan.js';
+import { c8ctlAccess, c8ctlLines } from '../cluster/c8ctl-profile.js';
 import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import type { ConsoleMode } from '../shape.js';
@@ -250,6 +251,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     restApi: `${records[0]!.url}/v2`,
     console: consoleServed === 'off' ? null : `${records[0]!.url}/console`,
     consoleMode: consoleServed,
+    c8ctl: c8ctlAccess(records[0]!.port),
   });
   return EXIT.ok;
 }
@@ -274,6 +276,7 @@ function printSummary(ctx: CommandContext, state: ClusterState, leadership: Part
   }
   out.info(`  REST API  ${first.url}/v2`);
   out.info(`  Console   ${consoleLine(first.url, consoleServed)}`);
+  c8ctlLines(c8ctlAccess(first.port)).forEach((line, i) => out.info(`  ${i === 0 ? 'c8ctl   ' : '        '}  ${line}`));
   out.info(`  Engine    ${inputs.version ?? 'unknown version'} (${inputs.binary.sourceLabel})`);
   out.info(`  Storage   ${s.storage === 'memory' ? 'memory (nothing is kept after stop)' : ctx.layout.dataDir}${s.historyMax !== null ? `, at most ${s.historyMax} completed instances per node` : ''}`);
   out.info(`  Logs      ${ctx.layout.logsDir}`);

@@ -2,12 +2,23 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { C8CTL_VERSION, ensureC8ctl, loadPackedPlugin, packPlugin, type C8ctlInstall } from '../support/c8ctl-host.js';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, killMarked, MARKER, processesWithMarker } from '../support/processes.js';
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+const defaultPortFree = await portIsFree(8080);
 
 // The first install downloads Node 22 and c8ctl into .cache/ (about a minute on a cold npm cache).
 const SLOW = 300_000;
@@ -118,6 +129,45 @@ describe('c8ctl nano', () => {
     // Status exit codes pass through c8ctl: 3 means stopped.
     const after = await run(['nano', 'status', '--port', String(port)]);
     expect(after.code).toBe(3);
+  });
+
+  it('on another port, start prints the c8ctl profile to add, and following it deploys, creates and lists an instance', async () => {
+    const port = await freePortRange(1);
+    const started = await run(['nano', 'start', `--port=${port}`]);
+    expect(started.code, started.stderr).toBe(0);
+    try {
+      // Follow the printed advice to the letter: each command as printed, up to its note in brackets.
+      const commands = started.stdout.split('\n').filter((l) => /^\s+(c8ctl\s+)?c8ctl (add|deploy)/.test(l)).map((l) => l.replace(/^\s+(c8ctl\s+)?c8ctl /, '').replace(/\s+\(.*\)$/, ''));
+      expect(commands).toEqual([`add profile nano-${port} --baseUrl http://127.0.0.1:${port}`, `deploy <file.bpmn> --profile nano-${port}`]);
+      expect((await run(commands[0]!.split(' '))).code).toBe(0);
+      const deployed = await run(commands[1]!.replace('<file.bpmn>', path.resolve('test/fixtures/one-task.bpmn')).split(' '));
+      expect(deployed.code, deployed.stderr).toBe(0);
+      expect(deployed.stdout).toContain('e2e-one-task');
+      const created = await run(['create', 'pi', '--id', 'e2e-one-task', '--profile', `nano-${port}`]);
+      expect(created.code, created.stderr).toBe(0);
+      const key = /Key: (\d+)/.exec(created.stdout)![1]!;
+      const listed = await run(['list', 'pi', '--profile', `nano-${port}`]);
+      expect(listed.stdout).toMatch(new RegExp(`^${key}\\s+\\|.*e2e-one-task.*ACTIVE`, 'm'));
+    } finally {
+      expect((await run(['nano', 'stop'])).code).toBe(0);
+    }
+  });
+
+  // c8ctl's built-in profile "local" is http://localhost:8080/v2: a default start is reachable as is.
+  it.skipIf(!defaultPortFree)('after a default start on 8080 (skipped when 8080 is taken here), c8ctl deploy and create pi work with no profile set up', async () => {
+    const started = await run(['nano', 'start']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain('c8ctl deploy <file.bpmn>   (c8ctl\'s default profile "local" points here)');
+    try {
+      const deployed = await run(['deploy', path.resolve('test/fixtures/one-task.bpmn'), '--yes']);
+      expect(deployed.code, deployed.stderr).toBe(0);
+      const created = await run(['create', 'pi', '--id', 'e2e-one-task', '--yes']);
+      expect(created.code, created.stderr).toBe(0);
+      const key = /Key: (\d+)/.exec(created.stdout)![1]!;
+      expect((await run(['list', 'pi'])).stdout).toMatch(new RegExp(`^${key}\\s+\\|`, 'm'));
+    } finally {
+      expect((await run(['nano', 'stop'])).code).toBe(0);
+    }
   });
 
   it('a failure in JSON mode is one JSON document on stdout and a JSON line on stderr, never a stack trace', async () => {
