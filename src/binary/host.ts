@@ -73,7 +73,8 @@ export function hostGlibcVersion(): string | undefined {
 export function currentHost(): HostDescription {
   let libc: Libc | undefined;
   if (process.platform === 'linux') libc = hostGlibcVersion() ? 'glibc' : 'musl';
-  return { platform: process.platform, arch: process.arch, libc };
+  const armVersion = process.arch === 'arm' ? String((process.config.variables as { arm_version?: unknown }).arm_version ?? '') || undefined : undefined;
+  return { platform: process.platform, arch: process.arch, libc, armVersion };
 }
 
 /** Why the platform package is missing, judged from the node_modules folders Node would search. */

@@ -98,7 +98,7 @@ async function tempDir(): Promise<string> {
 }
 
 describe('build-platform-packages', () => {
-  it('builds a package, an npm-style tarball and a manifest record for each of the five platforms', async () => {
+  it('builds a package, an npm-style tarball and a manifest record for each of the six platforms', async () => {
     const tmp = await tempDir();
     const assets = await writeReleaseAssets(path.join(tmp, 'bin'));
     const out = path.join(tmp, 'out');
@@ -107,7 +107,7 @@ describe('build-platform-packages', () => {
     const result = await script('build-platform-packages', [VERSION, assets.dir, '--out', out, '--manifest', manifestFile]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain(`Built 5 platform package(s) ${VERSION} (engine 0.0.22)`);
+    expect(result.stdout).toContain(`Built 6 platform package(s) ${VERSION} (engine 0.0.22)`);
 
     // Exactly one folder and one tarball per platform, nothing else.
     const expectedOut = PLATFORMS.flatMap((p) => [p.id, `${p.packageName.slice(1).replace('/', '-')}-${VERSION}.tgz`]).sort();
@@ -230,7 +230,7 @@ describe('build-platform-packages', () => {
         [],
         ['2 asset problem(s)', 'nanobpm-gateway-rest-server-linux-x64: it is built for arm64', 'nanobpm-gateway-rest-server-darwin-x64: missing from'],
       ],
-      ['an unknown --only id', {}, ['--only', 'linux-x64,linux-mips'], ['Unknown platform(s) linux-mips', 'known: darwin-arm64, darwin-x64, linux-x64, linux-arm64, win32-x64']],
+      ['an unknown --only id', {}, ['--only', 'linux-x64,linux-mips'], ['Unknown platform(s) linux-mips', 'known: darwin-arm64, darwin-x64, linux-x64, linux-arm64, linux-arm, win32-x64']],
       ['no engine version (no marker, no --engine-version)', { marker: null }, [], ['The engine version is unknown', 'nanobpmn-binary.json', '--engine-version']],
     ];
 
@@ -285,11 +285,11 @@ describe('stamp-optional-deps', () => {
     return { dir, file, original };
   }
 
-  it('pins all five platform packages to the version and keeps everything else', async () => {
+  it('pins all six platform packages to the version and keeps everything else', async () => {
     const { dir, file, original } = await stagedPackage();
     const result = await script('stamp-optional-deps', ['2.0.0-rc.1', '--package', dir]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('5 platform package(s) pinned to 2.0.0-rc.1');
+    expect(result.stdout).toContain('6 platform package(s) pinned to 2.0.0-rc.1');
     const stamped = JSON.parse(await readFile(file, 'utf8'));
     expect(stamped.optionalDependencies).toEqual({ fsevents: '^2.3.3', ...Object.fromEntries(PLATFORMS.map((p) => [p.packageName, '2.0.0-rc.1'])) });
     const { optionalDependencies: _a, ...rest } = stamped;

@@ -5,11 +5,11 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PLATFORMS } from '../../platforms.js';
 
-export type FakeCpu = 'x64' | 'arm64';
+export type FakeCpu = 'x64' | 'arm64' | 'arm';
 
-const ELF_MACHINE: Record<FakeCpu, number> = { x64: 0x3e, arm64: 0xb7 };
-const MACHO_CPU: Record<FakeCpu, number> = { x64: 0x01000007, arm64: 0x0100000c };
-const PE_MACHINE: Record<FakeCpu, number> = { x64: 0x8664, arm64: 0xaa64 };
+const ELF_MACHINE: Record<FakeCpu, number> = { x64: 0x3e, arm64: 0xb7, arm: 0x28 };
+const MACHO_CPU: Record<FakeCpu, number> = { x64: 0x01000007, arm64: 0x0100000c, arm: 0x0c };
+const PE_MACHINE: Record<FakeCpu, number> = { x64: 0x8664, arm64: 0xaa64, arm: 0x01c4 };
 
 /** Bytes after the headers, so a file is more than its header (and differs per kind and CPU). */
 function padding(label: string, length = 1024): Buffer {
