@@ -2,6 +2,7 @@
 // binary can run here at all (a binary that needs a newer glibc fails this in milliseconds).
 import { knownCauses } from '../cluster/diagnose.js';
 import { UserError } from '../errors.js';
+import { assertTrusted } from '../os/trusted-path.js';
 
 export type VersionCheck = { readonly version: string | null; readonly warning?: string };
 
@@ -11,6 +12,7 @@ export function parseVersion(stdout: string): string | null {
 }
 
 export async function checkEngineVersion(binary: string, hostGlibc: string | undefined): Promise<VersionCheck> {
+  assertTrusted(binary, 'program'); // asking its version runs it (as "set bin" does with a new path)
   const { execa } = await import('execa');
   const result = await execa(binary, ['--version'], { reject: false, timeout: 10_000, stdin: 'ignore', all: true, windowsHide: true });
   const output = `${result.all ?? ''}`;

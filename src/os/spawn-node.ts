@@ -1,6 +1,7 @@
 // Starts one engine process, detached, its stdout and stderr appended straight to its log file (the
 // fd is handed to the child, so the node keeps logging after this CLI exits).
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { assertTrusted } from './trusted-path.js';
 
 export interface NodeExit {
   readonly code: number | null;
@@ -40,6 +41,9 @@ export function logOffset(logFile: string): number {
 }
 
 export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
+  // The last line of defence for every spawn (a node restarted from its recorded binary, say);
+  // commands check earlier, before they write anything.
+  assertTrusted(request.binary, 'program');
   // Loaded here, not at import: commands that never spawn should not pay for execa.
   const { execa } = await import('execa');
   const fd = openSync(request.logFile, 'a', 0o600);
