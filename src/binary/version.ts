@@ -3,6 +3,7 @@
 import { knownCauses } from '../cluster/diagnose.js';
 import { UserError } from '../errors.js';
 import { runCaptured, type CapturedRun } from '../os/run-captured.js';
+import { assertTrusted } from '../os/trusted-path.js';
 
 export type VersionCheck = { readonly version: string | null; readonly warning?: string };
 
@@ -22,6 +23,7 @@ function failureOf(run: CapturedRun): string {
 }
 
 export async function checkEngineVersion(binary: string, hostGlibc: string | undefined): Promise<VersionCheck> {
+  assertTrusted(binary, 'program'); // asking its version runs it (as "set bin" does with a new path)
   const run = await runCaptured(binary, ['--version'], VERSION_TIMEOUT_MS);
   const output = run.output;
   if (run.exitCode === 0 && !run.timedOut) {

@@ -13,7 +13,7 @@ import { EXIT, errorMessage, invalidArgument } from '../errors.js';
 import { maskedEnv, processosSettings } from '../processos/settings-model.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
-import { readJsonFile } from '../state/files.js';
+import { readTrustedJsonFile } from '../state/files.js';
 import { pluginVersion } from '../version.js';
 import type { CommandContext } from './context.js';
 import { runDoctor, formatCheck } from './doctor.js';
@@ -84,8 +84,12 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
       notes.push(`config.json could not be read: ${errorMessage(error)}`);
     }
     for (const file of [layout.lastClusterFile, layout.processos.stateFile]) {
-      const read = await readJsonFile(file);
-      if (read.kind === 'ok') await put(`state/${path.basename(file)}`, redact(json(read.value), secrets));
+      try {
+        const read = await readTrustedJsonFile(file);
+        if (read.kind === 'ok') await put(`state/${path.basename(file)}`, redact(json(read.value), secrets));
+      } catch (error) {
+        notes.push(`${path.basename(file)} could not be read: ${errorMessage(error)}`);
+      }
     }
 
     // Logs: the end of each, redacted.

@@ -2,6 +2,7 @@
 // runDoctor is also what `bundle` puts in its archive.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { describeHost } from '../../platforms.js';
 import { findEngineBinary } from '../binary/find.js';
 import { currentHost, hostGlibcVersion } from '../binary/host.js';
@@ -14,6 +15,7 @@ import { describeProduct, identifyProduct } from '../cluster/topology.js';
 import { compareVersions } from '../cluster/diagnose.js';
 import { EXIT, errorMessage, UserError } from '../errors.js';
 import { fsUserError } from '../errors-fs.js';
+import { untrustedPath, UnsafePermissionsError, type UnsafePath } from '../os/trusted-path.js';
 import { readPackageJson } from '../package-files.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
@@ -40,6 +42,8 @@ function fsFailure(ctx: CommandContext, id: string, error: unknown): DoctorCheck
   const fsError = fsUserError(error, { home: ctx.layout.home });
   return fsError && fail(id, fsError.message, 'Fix the home first (see the home check).');
 }
+/** A state file refused for its permissions: already one "permissions" failure, not one per reader. */
+const refusedHome = (error: unknown): boolean => error instanceof UnsafePermissionsError && error.use === 'state';
 
 async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
@@ -53,6 +57,8 @@ async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
     binary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd });
     checks.push(ok('binary', `engine binary ${binary.path} (from ${binary.sourceLabel})`));
   } catch (error) {
+    if (refusedHome(error)) return checks;
+    if (error instanceof UnsafePermissionsError) return [...checks, fail('binary', `engine binary ${error.unsafe.summary}`, error.unsafe.fix)];
     const e = error instanceof UserError ? error : undefined;
     // A binary for another platform carries its own fix in the message: "… Use the linux-x64 engine: …".
     const wrongPlatform = e?.code === 'binary-wrong-platform' ? /^(.*?)\. (Use the .*)$/.exec(e.message) : null;
@@ -75,21 +81,36 @@ async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
   return checks;
 }
 
-async function homeCheck(ctx: CommandContext): Promise<DoctorCheck> {
+/** Each path of the home that another user could write or swap, once (a bad home would fail every file). */
+function unsafeHomePaths(ctx: CommandContext): UnsafePath[] {
+  const { layout } = ctx;
+  const trusted = [layout.configFile, layout.stateFile, layout.lastClusterFile, layout.lockFile, layout.processos.stateFile, layout.processos.lockFile, path.join(layout.dataDir, '.shape.json')];
+  const found = new Map<string, UnsafePath>();
+  for (const file of trusted) {
+    const unsafe = untrustedPath(file, 'state');
+    if (unsafe && !found.has(unsafe.path)) found.set(unsafe.path, unsafe);
+  }
+  return [...found.values()];
+}
+
+async function homeChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
   const home = ctx.layout.home;
+  const unsafe = unsafeHomePaths(ctx).map((u) => fail('permissions', `${u.summary}: commands refuse this home until it is fixed`, u.fix));
   const stats = await stat(home).catch(() => undefined);
-  if (!stats) return ok('home', `home ${home} does not exist yet; the first start creates it (0700)`);
-  if (!stats.isDirectory()) return fail('home', `home ${home} is not a directory`, `Move it aside, or set C8CTL_NANO_HOME to another folder.`);
+  if (!stats) return [ok('home', `home ${home} does not exist yet; the first start creates it (0700)`), ...unsafe];
+  if (!stats.isDirectory()) return [fail('home', `home ${home} is not a directory`, `Move it aside, or set C8CTL_NANO_HOME to another folder.`)];
   const writable = await access(home, constants.W_OK).then(
     () => true,
     () => false,
   );
-  if (!writable) return fail('home', `home ${home} is not writable by you`, `Fix its owner or permissions, or set C8CTL_NANO_HOME to a folder of yours.`);
+  if (!writable) return [fail('home', `home ${home} is not writable by you`, `Fix its owner or permissions, or set C8CTL_NANO_HOME to a folder of yours.`), ...unsafe];
+  if (unsafe.length > 0) return unsafe;
   const mode = stats.mode & 0o777;
+  // Writable by others is a failure above; readable by others only exposes the cluster secret.
   if (ctx.platform !== 'win32' && (mode & 0o077) !== 0) {
-    return warn('home', `home ${home} is readable by others (mode ${mode.toString(8)}); it holds the cluster secret`, `chmod 700 '${home}'`);
+    return [warn('home', `home ${home} is readable by others (mode ${mode.toString(8)}); it holds the cluster secret`, `chmod 700 '${home}'`)];
   }
-  return ok('home', `home ${home} is writable and private`);
+  return [ok('home', `home ${home} is private: only you can write it and its files`)];
 }
 
 async function stateChecks(ctx: CommandContext): Promise<{ checks: DoctorCheck[]; state: ClusterState | null }> {
@@ -101,7 +122,7 @@ async function stateChecks(ctx: CommandContext): Promise<{ checks: DoctorCheck[]
     else if (anyAlive(await observeProcesses(state.nodes, ctx.effects.readProcess))) checks.push(ok('state', `a cluster of ${state.nodes.length} node(s) is tracked and running`));
     else checks.push(warn('state', `the tracked cluster (started ${state.createdAt}) is no longer running: stale state`, `${ctx.prog} stop   (forgets it; the next start also does)`));
   } catch (error) {
-    checks.push(fsFailure(ctx, 'state', error) ?? fail('state', errorMessage(error), `${ctx.prog} stop --force`));
+    if (!refusedHome(error)) checks.push(fsFailure(ctx, 'state', error) ?? fail('state', errorMessage(error), `${ctx.prog} stop --force`));
   }
   const strays = untracked(await ctx.effects.findEngines(ctx.layout.home, ctx.layout.dataDir), state);
   checks.push(
@@ -113,7 +134,7 @@ async function stateChecks(ctx: CommandContext): Promise<{ checks: DoctorCheck[]
 }
 
 async function portChecks(ctx: CommandContext, state: ClusterState | null): Promise<DoctorCheck[]> {
-  // Only a hint for which ports to check; an unreadable home is the home check's to report.
+  // An unsafe home is reported by the permissions check; its ports are then judged by the defaults.
   const last = await readLastCluster(ctx.layout.lastClusterFile).catch(() => null);
   const base = last?.settings.basePort ?? DEFAULT_BASE_PORT;
   const count = last?.settings.nodes ?? 1;
@@ -143,10 +164,10 @@ function hostCheck(ctx: CommandContext): DoctorCheck | null {
 }
 
 export async function runDoctor(ctx: CommandContext): Promise<DoctorCheck[]> {
-  const [binary, home, { checks: state, state: tracked }] = await Promise.all([binaryChecks(ctx), homeCheck(ctx), stateChecks(ctx)]);
+  const [binary, home, { checks: state, state: tracked }] = await Promise.all([binaryChecks(ctx), homeChecks(ctx), stateChecks(ctx)]);
   const ports = await portChecks(ctx, tracked);
   const host = hostCheck(ctx);
-  return [...binary, home, ...state, ...ports, ...(host ? [host] : [])];
+  return [...binary, ...home, ...state, ...ports, ...(host ? [host] : [])];
 }
 
 export function formatCheck(check: DoctorCheck): string[] {

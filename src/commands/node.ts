@@ -13,6 +13,7 @@ import { cannotRunOnThisHost, hostGlibcVersion } from '../binary/host.js';
 import { platformIdOf } from '../binary/executable-format.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { stopProcess } from '../os/stop-process.js';
+import { assertTrusted } from '../os/trusted-path.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
@@ -48,6 +49,8 @@ export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promis
   if (timeout !== undefined && action === 'kill') throw invalidArgument(`--timeout goes with stop, start and restart, not "kill" (a crash has no grace period).`);
   const graceMs = parseSeconds('--timeout', action === 'stop' ? timeout : undefined, DEFAULT_STOP_TIMEOUT_S);
   const readyMs = parseSeconds('--timeout', action === 'start' || action === 'restart' ? timeout : undefined, DEFAULT_START_TIMEOUT_S);
+  // The recorded binary is run again: refused before the node is touched if others could have swapped it since.
+  if (action === 'start' || action === 'restart') assertTrusted(state.binary.path, 'program');
 
   const releaseLock = await acquireLock(layout.lockFile, `node ${node.id} ${action}`, { readProcess: effects.readProcess });
   try {

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { naming } from '../errors-fs.js';
+import { assertTrusted } from './trusted-path.js';
 
 export interface NodeExit {
   readonly code: number | null;
@@ -42,6 +43,9 @@ export function logOffset(logFile: string): number {
 }
 
 export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> {
+  // The last line of defence for every spawn (a node restarted from its recorded binary, say);
+  // commands check earlier, before they write anything.
+  assertTrusted(request.binary, 'program');
   const fd = openSync(request.logFile, 'a', 0o600);
   try {
     try {

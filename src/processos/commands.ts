@@ -1,9 +1,8 @@
 // `processos start|stop|restart|status|logs`: one ProcessOS server, with the same guarantees as nano:
 // identity-checked tracking, readiness with fail fast, a stop that takes down its whole tree (the pilot
 // engine it spawned included), logs kept.
-import os from 'node:os';
 import { findEngineBinary } from '../binary/find.js';
-import { fileKind, hostGlibcVersion, readExecutableHead } from '../binary/host.js';
+import { hostGlibcVersion } from '../binary/host.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { knownCauses, lastLines } from '../cluster/diagnose.js';
 import { isOurs, statusOf } from '../cluster/identity.js';
@@ -17,12 +16,14 @@ import { fileSizes, followFiles, readFrom, readLastLines } from '../logs/tail.js
 import type { ProbeResult } from '../os/http-probe.js';
 import { logOffset } from '../os/spawn-node.js';
 import { stopProcess, type StopOutcome } from '../os/stop-process.js';
+import { UnsafePermissionsError } from '../os/trusted-path.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../commands/context.js';
 import { DEFAULT_PROCESSOS_PORT, planProcessos, type ProcessosFlags, type ProcessosPlan } from './plan.js';
-import { resolveProcessos, type ResolvedProcessos } from './resolve.js';
+import { findProcessos } from './find.js';
+import type { ResolvedProcessos } from './resolve.js';
 import { processosSettings } from './settings-model.js';
 import { readProcessosState, removeProcessosState, writeProcessosState, type ProcessosState } from './state.js';
 
@@ -45,11 +46,13 @@ async function prepare(ctx: CommandContext, flags: ProcessosFlags, binaryFlag: s
   const timeoutMs = parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S);
   const config = await readConfig(ctx.layout.configFile);
   const settings = processosSettings(config, ctx.layout.configFile);
-  const binary = resolveProcessos({ flag: binaryFlag, configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, arch: process.arch, fileKind, readHead: readExecutableHead, prog: ctx.prog });
+  const binary = findProcessos({ flag: binaryFlag, configured: settings.binary, env: ctx.env, cwd: ctx.cwd, platform: ctx.platform, prog: ctx.prog });
   let nanoBinary: string | undefined;
   try {
     nanoBinary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd }).path;
-  } catch {
+  } catch (error) {
+    // An unsafe engine binary is refused outright rather than quietly leaving ProcessOS without a pilot.
+    if (error instanceof UnsafePermissionsError) throw error;
     nanoBinary = undefined; // the plan decides what that means (no pilot, with a warning)
   }
   const plan = planProcessos({ flags, settings, userEnv: ctx.env, home: ctx.layout.home, defaultDataDir: ctx.layout.processos.defaultDataDir, nanoBinary });

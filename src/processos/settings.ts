@@ -1,17 +1,17 @@
 // `processos set <key> <value>` and `processos config`. Settings live under "processos" in config.json.
-import os from 'node:os';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
-import { cannotRunOnThisHost, fileKind, readExecutableHead } from '../binary/host.js';
+import { cannotRunOnThisHost, fileKind } from '../binary/host.js';
 import { platformIdOf } from '../binary/executable-format.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { parsePort } from '../cluster/start-options.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
+import { assertTrusted } from '../os/trusted-path.js';
 import { readConfig, writeConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import type { CommandContext } from '../commands/context.js';
 import { checkUrl, planProcessos } from './plan.js';
-import { resolveProcessos } from './resolve.js';
+import { findProcessos } from './find.js';
 import { ENV_NAME, maskedEnv, processosSettings, withProcessosSettings, type ProcessosSettings } from './settings-model.js';
 
 const KEYS = ['bin', 'port', 'nano-url', 'data-dir', 'env'] as const;
@@ -35,6 +35,7 @@ export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promi
       if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)'}.`);
       const wrong = cannotRunOnThisHost(file);
       if (wrong) throw new UserError(`${file} ${wrong}. Use the ${platformIdOf(process)} build of ProcessOS: "${ctx.prog} set bin <its path>"; nothing was saved.`, { code: 'binary-wrong-platform' });
+      assertTrusted(file, 'program');
       next = { ...current, binary: file };
       said = `ProcessOS binary set to ${file}.`;
       break;
@@ -76,7 +77,7 @@ export async function processosConfig(ctx: CommandContext): Promise<number> {
 
   let binary: { path: string | null; source: string | null; error: string | null } = { path: null, source: null, error: null };
   try {
-    const found = resolveProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, homedir: os.homedir(), platform: ctx.platform, arch: process.arch, fileKind, readHead: readExecutableHead, prog: ctx.prog });
+    const found = findProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, platform: ctx.platform, prog: ctx.prog });
     binary = { path: found.path, source: found.source, error: null };
   } catch (error) {
     binary.error = error instanceof UserError ? error.message : errorMessage(error);

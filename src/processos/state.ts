@@ -2,7 +2,7 @@
 // hold API keys); restart recomputes it from the settings.
 import { rm } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { readJsonFile, writeFileAtomic } from '../state/files.js';
+import { readTrustedJsonFile, writeFileAtomic } from '../state/files.js';
 
 export interface ProcessosState {
   readonly schema: 1;
@@ -19,7 +19,7 @@ export interface ProcessosState {
 }
 
 export async function readProcessosState(file: string): Promise<ProcessosState | null> {
-  const read = await readJsonFile(file);
+  const read = await readTrustedJsonFile(file);
   if (read.kind === 'missing') return null;
   const fix = `Check for a ProcessOS left running (pgrep -fa processos), stop it, then move the file aside: mv '${file}' '${file}.bad'`;
   if (read.kind === 'corrupt') throw new UserError(`The ProcessOS state file ${file} is not valid JSON (${read.reason}). ${fix}`, { code: 'corrupt-state' });

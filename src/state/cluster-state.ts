@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { isConsoleMode, isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
 import { UserError } from '../errors.js';
-import { readJsonFile, writeFileAtomic } from './files.js';
+import { readTrustedJsonFile, writeFileAtomic } from './files.js';
 
 export const STATE_SCHEMA = 1;
 
@@ -65,7 +65,7 @@ export function corruptStateError(file: string, reason: string): UserError {
 
 /** The tracked cluster, or null when none is tracked. A corrupt file is an error, never "no cluster". */
 export async function readClusterState(file: string): Promise<ClusterState | null> {
-  const read = await readJsonFile(file);
+  const read = await readTrustedJsonFile(file);
   if (read.kind === 'missing') return null;
   if (read.kind === 'corrupt') throw corruptStateError(file, `it is not valid JSON (${read.reason})`);
   const problem = stateProblem(read.value);

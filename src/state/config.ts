@@ -1,6 +1,6 @@
 // Persistent user settings (`config.json`), shared with other commands (ProcessOS keeps its own key).
 import { UserError } from '../errors.js';
-import { readJsonFile, writeFileAtomic } from './files.js';
+import { readTrustedJsonFile, writeFileAtomic } from './files.js';
 
 export interface NanoConfig {
   /** Engine binary chosen with `nano set bin`. */
@@ -12,7 +12,7 @@ export interface NanoConfig {
 }
 
 export async function readConfig(file: string): Promise<NanoConfig> {
-  const read = await readJsonFile(file);
+  const read = await readTrustedJsonFile(file);
   if (read.kind === 'missing') return {};
   const fix = `Fix the JSON by hand or move it aside: mv '${file}' '${file}.bad'`;
   if (read.kind === 'corrupt') {

@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { ReplicationTier } from '../shape.js';
-import { readJsonFile, writeFileAtomic } from './files.js';
+import { readTrustedJsonFile, writeFileAtomic } from './files.js';
 
 export interface DataShape {
   readonly partitions: number;
@@ -28,7 +28,7 @@ export interface KeptData {
 const fileIn = (dataDir: string): string => path.join(dataDir, '.shape.json');
 
 export async function readDataShape(dataDir: string): Promise<DataShape | null> {
-  const read = await readJsonFile(fileIn(dataDir));
+  const read = await readTrustedJsonFile(fileIn(dataDir));
   if (read.kind !== 'ok') return null;
   const value = read.value as Partial<DataShape> | null;
   return typeof value?.partitions === 'number' && typeof value.nodes === 'number' ? { partitions: value.partitions, nodes: value.nodes } : null;

@@ -3,7 +3,7 @@
 // size, mtime, ctime and inode: touching, rewriting, replacing or chmod-ing it changes one of them,
 // and then it is asked again. Only successful answers are stored; a failing check never is.
 import { realpath, stat } from 'node:fs/promises';
-import { readJsonFile, writeFileAtomic } from './files.js';
+import { readTrustedJsonFile, writeFileAtomic } from './files.js';
 
 export interface BinaryIdentity {
   readonly realPath: string;
@@ -67,7 +67,7 @@ function isIdentity(value: unknown): value is BinaryIdentity {
 export async function readVersionCache(file: string): Promise<VersionCache> {
   let read;
   try {
-    read = await readJsonFile(file);
+    read = await readTrustedJsonFile(file); // one others could write is ignored, never trusted
   } catch {
     return EMPTY_VERSION_CACHE;
   }

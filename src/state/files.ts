@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { naming } from '../errors-fs.js';
+import { assertTrusted } from '../os/trusted-path.js';
 
 /** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
 export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
@@ -43,4 +44,13 @@ export async function readJsonFile(file: string): Promise<JsonRead> {
   } catch (error) {
     return { kind: 'corrupt', reason: text.trim() === '' ? 'the file is empty' : (error as Error).message };
   }
+}
+
+/**
+ * readJsonFile for a file of the state home whose content we act on (settings, PIDs to signal, the
+ * binary to run): refused, before anything is read or written, if another user could have written it.
+ */
+export async function readTrustedJsonFile(file: string): Promise<JsonRead> {
+  assertTrusted(file, 'state');
+  return readJsonFile(file);
 }

@@ -1,7 +1,7 @@
 // The shape of the most recent cluster, kept after `stop` removes cluster.json, so `restart` can
 // bring back the same cluster rather than a default one.
 import { completeSettings, type ClusterSettings } from './cluster-state.js';
-import { readJsonFile, writeFileAtomic } from './files.js';
+import { readTrustedJsonFile, writeFileAtomic } from './files.js';
 
 export interface LastCluster {
   readonly settings: ClusterSettings;
@@ -9,7 +9,7 @@ export interface LastCluster {
 }
 
 export async function readLastCluster(file: string): Promise<LastCluster | null> {
-  const read = await readJsonFile(file);
+  const read = await readTrustedJsonFile(file);
   if (read.kind !== 'ok') return null; // only a convenience: a missing or damaged copy means "no previous shape"
   const value = read.value as Partial<LastCluster> | null;
   const s = value?.settings;

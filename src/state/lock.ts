@@ -7,6 +7,7 @@ import { classifyProcess, isOurs } from '../cluster/identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
 import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
+import { assertTrusted } from '../os/trusted-path.js';
 
 interface LockHolder {
   readonly pid: number;
@@ -54,11 +55,16 @@ function lockedError(holder: LockHolder): UserError {
 
 /** The error to give when a live command holds the lock right now, else null. Takes nothing. */
 export async function lockHeldError(lockFile: string, readProcess: ProcessReader): Promise<UserError | null> {
+  // Its holder decides whether we wait or take over, and the home is where we are about to write.
+  assertTrusted(lockFile, 'state');
   const holder = (await readHolder(lockFile))?.holder;
   return holder && holderAlive(holder, await readProcess(holder.pid)) ? lockedError(holder) : null;
 }
 
 export async function acquireLock(lockFile: string, command: string, deps: LockDeps): Promise<ReleaseLock> {
+  // Checked again here, right before our first write: the home may have been created since the
+  // command read its state (by us, or by someone else racing us for a missing home).
+  assertTrusted(lockFile, 'state');
   const pid = deps.pid ?? process.pid;
   const self = await deps.readProcess(pid);
   const mine: LockHolder = { pid, startTime: self?.startTime ?? UNKNOWN_START, command, since: new Date().toISOString() };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { createInstance, deployOneTask } from '../support/rest.js';
-import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
+import { perTestSandboxes } from '../support/sandbox.js';
 
 const tests = perTestSandboxes();
 const url = (port: number): string => `http://127.0.0.1:${port}`;

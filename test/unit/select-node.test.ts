@@ -23,7 +23,7 @@ function state(ids: number[]): ClusterState {
   return {
     schema: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
-    settings: { nodes: ids.length, basePort: 9000, partitions: ids.length, rf: 1, raft: false, capture: false },
+    settings: { nodes: ids.length, basePort: 9000, partitions: ids.length, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio' },
     binary: { path: '/engine', source: 'flag', version: '0.0.22' },
     workspaceDir: '/home/workspace',
     nodes: ids.map(node),

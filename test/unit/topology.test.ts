@@ -67,7 +67,7 @@ describe('readLeadership', () => {
 });
 
 describe('leadershipSettled', () => {
-  const p = (leader: number | null, recovering: boolean): PartitionLeadership => ({ partition: 1, leader, term: 1, recovering, replicas: [0] });
+  const p = (leader: number | null, recovering: boolean): PartitionLeadership => ({ partition: 1, leader, term: 1, recovering, replicas: [0], owner: 0 });
 
   it('is settled when every partition has a leader and none recovers', () => {
     expect(leadershipSettled([p(0, false), p(1, false)])).toBe(true);
