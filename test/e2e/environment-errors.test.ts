@@ -111,7 +111,7 @@ describe.skipIf(!IS_ROOT)('a read-only home (root only: needs a read-only mount)
     mount.remountReadOnly();
     const home = path.join(mount.dir, 'new', 'home');
     expectOneLine(await s.run(await startArgs(), { C8CTL_NANO_HOME: home }), `The state home ${home} is on a read-only file system`);
-    expect(await snapshot(mount.dir)).toEqual({ '.': expect.objectContaining({ type: 'dir' }) });
+    expect(Object.keys(await snapshot(mount.dir))).toEqual(['.']);
   });
 });
 
