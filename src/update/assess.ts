@@ -44,15 +44,17 @@ export function pinnedPlatformPackage(optional: Record<string, string> | undefin
 }
 
 /**
- * The newest release for someone on `installed.version`: `latest` dist-tag, unless a higher
- * version exists that counts (prereleases only for a prerelease user). Undefined when none is published.
+ * The release for someone on `installed.version`: the `latest` dist-tag (a prerelease user also
+ * sees a higher prerelease). Undefined when none is published.
  */
 export function assess(packument: Packument, installed: Installed, hostId: string): Assessment | undefined {
   const versions = Object.keys(packument.versions ?? {});
+  // The `latest` dist-tag is what `npm install` and `c8ctl upgrade plugin` would install, so it is the
+  // answer; the highest version counts only without one, or for someone already on a prerelease.
   const tag = packument['dist-tags']?.latest;
-  const tagged = tag && (isPrerelease(installed.version) || !isPrerelease(tag)) ? tag : undefined;
+  const tagged = tag && versions.includes(tag) && (isPrerelease(installed.version) || !isPrerelease(tag)) ? tag : undefined;
   const newest = newestFor(installed.version, versions);
-  const latest = newest && tagged && compareVersions(tagged, newest) >= 0 ? tagged : (newest ?? tagged);
+  const latest = tagged && (!isPrerelease(installed.version) || !newest || compareVersions(tagged, newest) >= 0) ? tagged : newest;
   if (!latest) return undefined;
   const published = packument.versions?.[latest] ?? {};
   const updateAvailable = compareVersions(latest, installed.version) > 0;

@@ -47,6 +47,9 @@ describe('assess', () => {
     expect(assess({ 'dist-tags': { latest: '0.1.0' }, versions: { '0.1.0': {} } }, installed, 'linux-x64')!.updateAvailable).toBe(false);
     expect(assess({ 'dist-tags': { latest: '0.3.0-rc.1' }, versions: { '0.1.0': {}, '0.3.0-rc.1': {} } }, installed, 'linux-x64')!.latest).toBe('0.1.0');
     expect(assess({ versions: {} }, installed, 'linux-x64')).toBeUndefined();
+    // A higher version under another tag is not what npm would install.
+    expect(assess({ 'dist-tags': { latest: '0.1.0', next: '0.2.0' }, versions: { '0.1.0': {}, '0.2.0': {} } }, installed, 'linux-x64')!.updateAvailable).toBe(false);
+    expect(assess({ versions: { '0.1.0': {}, '0.2.0': {} } }, installed, 'linux-x64')!.latest).toBe('0.2.0');
   });
 });
 
