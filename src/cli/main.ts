@@ -19,6 +19,8 @@ export interface HostInfo {
   readonly assumeYes?: boolean;
   /** The c8ctl version, when running inside c8ctl. */
   readonly hostVersion?: string;
+  /** How to run c8ctl again ([node, c8ctl entry]), when running inside c8ctl. */
+  readonly hostCommand?: readonly string[];
 }
 
 type Handler = (ctx: CommandContext, args: ParsedArgs) => Promise<number>;
@@ -40,6 +42,7 @@ const NANO_HANDLERS: Handlers = {
   config: async () => (await import('../commands/settings.js')).configCommand,
   doctor: async () => (await import('../commands/doctor.js')).doctorCommand,
   bundle: async () => (await import('../commands/bundle.js')).bundleCommand,
+  update: async () => (await import('../commands/update.js')).updateCommand,
 };
 
 const PROCESSOS_HANDLERS: Handlers = {
@@ -85,13 +88,13 @@ async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly s
       out.result({ help: true });
       return EXIT.ok;
     }
-    return await runHandler(handlers[spec.name]!, args, host);
+    return await runHandler(handlers[spec.name]!, args, host, { notice: command === NANO, subcommand: spec.name });
   } catch (error) {
     return reportFailure(out, error);
   }
 }
 
-async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: HostInfo): Promise<number> {
+async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: HostInfo, run: { notice: boolean; subcommand: string }): Promise<number> {
   const [{ realEffects }, { homeLayout }, handler] = await Promise.all([import('../commands/context.js'), import('../state/home.js'), load()]);
   const effects = realEffects();
   const interrupt = new AbortController();
@@ -105,7 +108,7 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
   const layout = await homeLayout(host.env, host.cwd);
   process.on('SIGINT', onSigint);
   try {
-    return await handler(
+    const code = await handler(
       {
         out: host.out,
         prog: host.prog,
@@ -118,9 +121,13 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
         interrupt: interrupt.signal,
         assumeYes: host.assumeYes === true,
         hostVersion: host.hostVersion,
+        hostCommand: host.hostCommand,
       },
       args,
     );
+    // The daily update notice, last, on stderr; it decides itself whether it is on (update/notice.ts).
+    if (run.notice) await effects.updateNotice({ env: host.env, mode: host.out.mode, prog: host.prog, subcommand: run.subcommand, current: host.version, warn: (line) => host.out.warn(line) }).catch(() => undefined);
+    return code;
   } catch (error) {
     // A full disk, a read-only home, a file where a folder belongs: the environment, not a bug.
     throw fsUserError(error, { home: layout.home }) ?? error;

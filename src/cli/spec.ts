@@ -213,6 +213,20 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     },
     examples: [{ args: 'bundle --out /tmp/nano-report.tar.gz', description: 'Everything a bug report needs, in one file' }],
   },
+  {
+    name: 'update',
+    summary: 'Upgrade to the newest release (inside c8ctl via "c8ctl upgrade plugin"); --check only says whether one exists and what it changes',
+    positionals: [],
+    flags: {
+      check: { type: 'boolean', description: 'Only ask the registry: newest version, engine change, release notes (exit 0 either way, 1 if the registry cannot say)' },
+      yes: { type: 'boolean', short: 'y', description: 'Standalone: run the npm command instead of printing it' },
+    },
+    examples: [
+      { args: 'update --check', description: 'Is there a newer release, and what would change?' },
+      { args: 'update', description: 'Upgrade (standalone: prints the npm command for how it was installed)' },
+      { args: 'update --yes', description: 'Standalone: also run that npm command' },
+    ],
+  },
 ];
 
 /** A top-level command (`nano`, `processos`) and its subcommands. */

@@ -4,11 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../output.js';
 import { tryBind, type BindResult } from '../os/bind-test.js';
 import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from '../os/find-engines.js';
+import type { GetResult } from '../os/http-get.js';
 import type { HttpProbe } from '../os/http-probe.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
+import type { InheritRun } from '../os/run-inherit.js';
 import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
 import { realSignals, type Signals } from '../os/stop-process.js';
 import type { Layout } from '../state/layout.js';
+import type { NoticeRequest } from '../update/notifier.js';
 
 export interface Effects {
   readonly readProcess: ProcessReader;
@@ -24,6 +27,12 @@ export interface Effects {
   readonly findProcesses: (home: string, matches: EnvPredicate) => Promise<FoundEngine[]>;
   /** Asks a yes/no question on the terminal; false unless the answer is yes. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** One GET over http(s) with a deadline (the registry query of `update`). */
+  readonly httpGet: (url: string, options: { timeoutMs: number; headers?: Record<string, string> }) => Promise<GetResult>;
+  /** Runs a command on the user's terminal (after saying which) and resolves with its exit code. */
+  readonly runInherit: (run: InheritRun) => Promise<number>;
+  /** The daily update notice (update/notifier.ts): reads a small cache file, maybe spawns a detached check. */
+  readonly updateNotice: (request: NoticeRequest) => Promise<void>;
 }
 
 export interface CommandContext {
@@ -43,6 +52,8 @@ export interface CommandContext {
   readonly assumeYes: boolean;
   /** The c8ctl version when running inside c8ctl; undefined standalone. */
   readonly hostVersion?: string | undefined;
+  /** How to run the host c8ctl again ([node, c8ctl entry]); set only inside c8ctl. */
+  readonly hostCommand?: readonly string[] | undefined;
 }
 
 async function askYesNo(question: string): Promise<boolean> {
@@ -71,6 +82,9 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     confirm: askYesNo,
     findEngines: (home, dataDir) => findEngines(home, dataDir, readProcess),
     findProcesses: (home, matches) => findProcesses(home, matches, readProcess),
+    httpGet: async (url, options) => (await import('../os/http-get.js')).httpGet(url, options),
+    runInherit: async (run) => (await import('../os/run-inherit.js')).runInherit(run),
+    updateNotice: async (request) => (await import('../update/notifier.js')).updateNotice(request),
     dispose: async () => {
       if (probe) await (await probe).close();
     },

@@ -58,7 +58,7 @@ export async function runInC8ctl(command: 'nano' | 'processos', args: readonly s
   // but we run in its process, so its command line is ours to read.
   const assumeYes = process.argv.slice(2).some((a) => a === '--yes' || a === '-y');
   const run = command === 'nano' ? runNano : runProcessos;
-  const code = await run(args, { out, prog: `c8ctl ${command}`, version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes, ...(runtime?.version ? { hostVersion: runtime.version } : {}) });
+  const code = await run(args, { out, prog: `c8ctl ${command}`, version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes, ...(runtime?.version ? { hostVersion: runtime.version, hostCommand: [process.execPath, ...(process.argv[1] ? [process.argv[1]] : [])] } : {}) });
   // c8ctl honours process.exitCode; a thrown error would print a stack trace instead.
   if (code !== 0) process.exitCode = code;
 }

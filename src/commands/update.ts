@@ -1,0 +1,81 @@
+// `nano update [--check] [--yes]`: is there a newer release, what would it change, and the upgrade
+// itself: inside c8ctl through `c8ctl upgrade plugin c8ctl-plugin-nano` (c8ctl knows where the
+// plugin came from), standalone through the npm command that matches how it was installed.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EXIT } from '../errors.js';
+import type { ParsedArgs } from '../cli/args.js';
+import { engineChange, PACKAGE_NAME } from '../update/assess.js';
+import { planUpdate, type UpdatePlan } from '../update/install-kind.js';
+import { hostId, installed } from '../update/installed.js';
+import { checkForUpdate, type UpdateCheck } from '../update/query.js';
+import { chooseRegistry } from '../update/registry-config.js';
+import type { CommandContext } from './context.js';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/[\\/]$/, '');
+
+interface Route {
+  readonly display: string;
+  readonly run?: { readonly file: string; readonly args: readonly string[]; readonly cwd: string };
+  readonly via: 'c8ctl' | UpdatePlan['kind'];
+}
+
+function route(ctx: CommandContext, latest: string): Route {
+  const host = ctx.hostCommand;
+  if (ctx.hostVersion !== undefined && host && host.length > 0) {
+    const args = ['upgrade', 'plugin', PACKAGE_NAME];
+    return { via: 'c8ctl', display: `c8ctl ${args.join(' ')}`, run: { file: host[0]!, args: [...host.slice(1), ...args], cwd: ctx.cwd } };
+  }
+  const plan = planUpdate(PACKAGE_ROOT, latest, existsSync);
+  return { ...plan, via: plan.kind };
+}
+
+function failure(ctx: CommandContext, check: Exclude<UpdateCheck, { kind: 'checked' }>): number {
+  const message =
+    check.kind === 'unpublished'
+      ? `${PACKAGE_NAME} is not published on ${check.registry}; nothing changed.`
+      : `Could not ask the registry ${check.registry}: ${check.cause}; nothing changed.`;
+  ctx.out.error(message, check.kind === 'unpublished' ? ['Another registry? Set npm_config_registry (or C8CTL_NANO_REGISTRY), or registry= in .npmrc.'] : []);
+  ctx.out.result({ ok: false, registry: check.registry, error: { code: check.kind === 'unpublished' ? 'not-published' : 'registry-unreachable', message } });
+  return EXIT.failure;
+}
+
+export async function updateCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const { out } = ctx;
+  const registry = chooseRegistry(ctx.env, ctx.cwd);
+  const check = await checkForUpdate({ registry, installed: installed(), hostId: hostId(), get: ctx.effects.httpGet });
+  if (check.kind !== 'checked') return failure(ctx, check);
+  const a = check.assessment;
+  const doc = { ok: true, registry: check.registry, registrySource: registry.from, ...a };
+  if (!a.updateAvailable) {
+    out.success(`${PACKAGE_NAME} ${a.current} is the newest release (on ${check.registry})`);
+    out.result({ ...doc, action: 'none' });
+    return EXIT.ok;
+  }
+  const how = route(ctx, a.latest);
+  const change = engineChange(a);
+  out.info(`⚠ A newer release exists: ${a.latest} (you have ${a.current})${change ? `; ${change}` : ''}.`);
+  out.info(a.releaseNotes ? `Release notes:\n${a.releaseNotes}` : 'No release notes published.');
+  const update = { via: how.via, command: how.display };
+  if (args.flags.check === true) {
+    out.info(`Update with: ${how.display}`);
+    out.result({ ...doc, update, action: 'none' });
+    return EXIT.ok;
+  }
+  const go = how.via === 'c8ctl' || args.flags.yes === true || ctx.assumeYes;
+  if (!how.run || !go) {
+    out.info(`Update with: ${how.display}${how.run ? `\n(or run "${ctx.prog} update --yes" to have it run)` : ''}`);
+    out.result({ ...doc, update, action: 'printed' });
+    return EXIT.ok;
+  }
+  out.info(`Running: ${how.display}`);
+  const code = await ctx.effects.runInherit({ ...how.run, stdoutToStderr: out.mode === 'json' });
+  if (code !== 0) {
+    out.error(`"${how.display}" failed (exit ${code}).`);
+    out.result({ ...doc, ok: false, update, action: 'ran', exitCode: code, error: { code: 'update-failed', message: `${how.display} exited ${code}` } });
+    return EXIT.failure;
+  }
+  out.success(`Updated to ${a.latest}; the next command runs it.`);
+  out.result({ ...doc, update, action: 'ran', exitCode: 0 });
+  return EXIT.ok;
+}

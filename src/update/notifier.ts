@@ -1,0 +1,47 @@
+// The daily update notice, as the CLI runs it after a text-mode command on a terminal. The only cost
+// on the command's path is reading a small file; a stale check is refreshed by a detached child
+// (check-script.js) that nobody waits for.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { decideNotice, noticeLine, noticeOff, type NoticeInput } from './notice.js';
+import { noticeCacheFile, readNoticeCache, writeNoticeCache } from './notice-cache.js';
+
+export interface NoticeRequest {
+  readonly env: NodeJS.ProcessEnv;
+  readonly mode: 'text' | 'json';
+  readonly prog: string;
+  readonly subcommand: string;
+  readonly current: string;
+  readonly warn: (line: string) => void;
+}
+
+export const CHECK_SCRIPT = fileURLToPath(new URL('./check-script.js', import.meta.url));
+
+export async function updateNotice(request: NoticeRequest): Promise<void> {
+  const base: Omit<NoticeInput, 'cache' | 'now' | 'current'> = {
+    env: request.env,
+    mode: request.mode,
+    stdoutTTY: process.stdout.isTTY === true,
+    stderrTTY: process.stderr.isTTY === true,
+    subcommand: request.subcommand,
+  };
+  if (noticeOff(base)) return; // nothing read, nothing spawned
+  const file = await noticeCacheFile();
+  const cache = readNoticeCache(file);
+  const now = Date.now();
+  const decision = decideNotice({ ...base, current: request.current, cache, now });
+  if (decision.off !== undefined) return;
+  if (decision.show) request.warn(noticeLine(request.prog, request.current, decision.show));
+  if (decision.show || decision.refresh) {
+    writeNoticeCache(file, { ...cache, ...(decision.show ? { notifiedAt: now } : {}), ...(decision.refresh ? { checkingSince: now } : {}) });
+  }
+  if (decision.refresh) {
+    try {
+      const child = spawn(process.execPath, [CHECK_SCRIPT, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
+      child.on('error', () => undefined);
+      child.unref();
+    } catch {
+      // a notice is never worth a failure
+    }
+  }
+}
