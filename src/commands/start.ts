@@ -21,7 +21,8 @@ import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, 
 import { DiskUndo, removeEmptyDirs } from '../state/disk-undo.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
-import { dataShapeConflict, readKeptData, writeDataShape } from '../state/data-shape.js';
+import { dataShapeConflict, readDataShape, readKeptData, writeDataShape } from '../state/data-shape.js';
+import { BACKUPS_KEPT, backUpReadModels, backupName, needsBackup } from '../state/read-model-backup.js';
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { FoundEngine } from '../os/find-engines.js';
@@ -132,6 +133,17 @@ export async function checkKeptData(ctx: CommandContext, request: StartRequest):
   if (conflict) throw conflict;
 }
 
+/** Another engine version is about to open the kept data: copy every node's read model first. */
+async function backUpBeforeUpgrade(ctx: CommandContext, version: string | null): Promise<void> {
+  const { layout } = ctx;
+  const recorded = (await readDataShape(layout.dataDir))?.engineVersion;
+  if (!needsBackup(recorded, version)) return;
+  await ensurePrivateDir(layout.backupsDir);
+  const backup = await backUpReadModels(layout.dataDir, layout.backupsDir, backupName(new Date(), recorded!, version!));
+  if (backup.nodes === 0) return;
+  ctx.out.info(`Engine ${recorded} wrote the kept data and ${version} will open it: backed up ${backup.nodes} node(s)' read model to ${backup.dir} (the last ${BACKUPS_KEPT} are kept; README "Engine upgrades" says how to restore).`);
+}
+
 function alreadyRunning(ctx: CommandContext, state: ClusterState): UserError {
   const ports = state.nodes.map((n) => n.port);
   return new UserError(
@@ -170,6 +182,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     await rollback();
     await disk.undo();
   };
+
+  if (request.storage === 'disk') await backUpBeforeUpgrade(ctx, inputs.version);
 
   const began = effects.now();
   let spawned: SpawnedNodes;
@@ -226,7 +240,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     await Promise.all([
       // Only a shortcut for the next start: failing to store it must not fail this one.
       inputs.rememberVersion?.().catch(() => undefined),
-      request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication }),
+      request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication, engineVersion: inputs.version }),
       writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
     ]);
   } catch (error) {

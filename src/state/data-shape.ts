@@ -17,6 +17,8 @@ export interface DataShape {
   /** Recorded for the message and for people reading the file; changing them is safe. */
   readonly rf?: number;
   readonly replication?: ReplicationTier;
+  /** The engine version that last ran on this data; another one gets a read-model backup first. */
+  readonly engineVersion?: string | null;
 }
 
 /** What is on disk: the recorded shape (if any) and which node directories hold anything. */
@@ -31,7 +33,8 @@ export async function readDataShape(dataDir: string): Promise<DataShape | null> 
   const read = await readTrustedJsonFile(fileIn(dataDir));
   if (read.kind !== 'ok') return null;
   const value = read.value as Partial<DataShape> | null;
-  return typeof value?.partitions === 'number' && typeof value.nodes === 'number' ? { partitions: value.partitions, nodes: value.nodes } : null;
+  if (typeof value?.partitions !== 'number' || typeof value.nodes !== 'number') return null;
+  return { partitions: value.partitions, nodes: value.nodes, ...(typeof value.engineVersion === 'string' ? { engineVersion: value.engineVersion } : {}) };
 }
 
 /** Node directories that hold anything; evidence of the shape when .shape.json is missing. */

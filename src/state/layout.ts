@@ -12,6 +12,8 @@ export interface Layout {
   readonly engineVersionCache: string;
   readonly dataDir: string;
   readonly logsDir: string;
+  /** Read-model copies made before another engine version opened the data (read-model-backup.ts). */
+  readonly backupsDir: string;
   readonly defaultWorkspace: string;
   readonly processos: { readonly stateFile: string; readonly lockFile: string; readonly log: string; readonly defaultDataDir: string };
   nodeDataDir(id: number): string;
@@ -30,6 +32,7 @@ export function layoutFor(home: string): Layout {
     engineVersionCache: path.join(home, 'engine-version-cache.json'),
     dataDir,
     logsDir,
+    backupsDir: path.join(home, 'backups'),
     defaultWorkspace: path.join(home, 'workspace'),
     processos: {
       stateFile: path.join(home, 'processos.json'),

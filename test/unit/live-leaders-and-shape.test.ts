@@ -79,3 +79,17 @@ describe('which console a node serves', () => {
     expect(consoleModeFrom(answers(500), answers(200))).toBeNull();
   });
 });
+
+describe('read-model backups', () => {
+  it('backs up only when a known recorded version differs from the one about to run', async () => {
+    const { needsBackup, backupName, backupsToPrune } = await import('../../src/state/read-model-backup.js');
+    expect(needsBackup('0.0.21', '0.0.22')).toBe(true);
+    expect(needsBackup('0.0.22', '0.0.22')).toBe(false);
+    expect(needsBackup(undefined, '0.0.22')).toBe(false);
+    expect(needsBackup('0.0.21', null)).toBe(false);
+    expect(backupName(new Date('2026-12-01T10:00:00.000Z'), '0.0.21', '0.0.22/x')).toBe('read-model-2026-12-01T10-00-00-000Z-0.0.21-to-0.0.22_x');
+    const names = ['read-model-3', 'read-model-1', 'other', 'read-model-2'];
+    expect(backupsToPrune(names, 2)).toEqual(['read-model-1']);
+    expect(backupsToPrune(names, 5)).toEqual([]);
+  });
+});
