@@ -297,6 +297,29 @@ describe('stamp-optional-deps', () => {
     expect(rest).toEqual(originalRest);
   });
 
+  it('records the engine version from binary-manifest.json and the release notes, which update --check shows', async () => {
+    const { dir, file } = await stagedPackage();
+    await writeFile(path.join(dir, 'binary-manifest.json'), JSON.stringify({ version: 'v0.0.23', commit: 'abc', platforms: {} }));
+    const notes = path.join(dir, 'NOTES.md');
+    await writeFile(notes, `  Faster boot.\n${'x'.repeat(5000)}`);
+    const result = await script('stamp-optional-deps', ['2.0.0', '--package', dir, '--notes', notes]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('engine 0.0.23, release notes recorded');
+    const stamped = JSON.parse(await readFile(file, 'utf8'));
+    expect(stamped.engineVersion).toBe('0.0.23');
+    expect(stamped.releaseNotes.startsWith('Faster boot.')).toBe(true);
+    expect(stamped.releaseNotes.length).toBe(4000);
+    // Without a released manifest no engine version is recorded; a missing notes file is refused, nothing written.
+    const plain = await stagedPackage();
+    expect((await script('stamp-optional-deps', ['2.0.0', '--package', plain.dir])).code).toBe(0);
+    expect(JSON.parse(await readFile(plain.file, 'utf8')).engineVersion).toBeUndefined();
+    const before = await readFile(plain.file, 'utf8');
+    const missing = await script('stamp-optional-deps', ['2.0.0', '--package', plain.dir, '--notes', path.join(plain.dir, 'nope.md')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such file');
+    expect(await readFile(plain.file, 'utf8')).toBe(before);
+  });
+
   it('--only linux-x64 pins that one package; the other platform packages are dropped', async () => {
     const { dir, file } = await stagedPackage();
     const result = await script('stamp-optional-deps', ['2.0.0', '--package', dir, '--only', 'linux-x64']);
