@@ -10,11 +10,12 @@ module.exports = {
     [
       '@semantic-release/exec',
       {
-        // 1. pin the five platform packages, 2. check and pack the binaries downloaded to ./binaries
-        //    (recording their sha256 in binary-manifest.json), 3. set the root version.
+        // 1. check and pack the binaries downloaded to ./binaries (recording their sha256 and the engine
+        //    version in binary-manifest.json), 2. pin the six platform packages and record the engine
+        //    version for `update --check` (add --notes <file> to publish release notes), 3. set the root version.
         prepareCmd: [
-          'npm run stamp-optional-deps -- ${nextRelease.version}',
           'npm run build-platform-packages -- ${nextRelease.version} binaries',
+          'npm run stamp-optional-deps -- ${nextRelease.version}',
           'npm version ${nextRelease.version} --no-git-tag-version --allow-same-version',
         ].join(' && '),
         // 4. publish the platform packages (idempotent), then the root package.
