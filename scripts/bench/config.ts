@@ -20,7 +20,6 @@ export const SETTLE_MS = 300;
 /** Pause after a cluster is gone before the next measurement. */
 export const QUIET_MS = 100;
 export const FLOOR_POLL_MS = 3;
-export const FLOOR_REQUEST_TIMEOUT_MS = 500;
 export const READY_TIMEOUT_MS = 60_000;
 export const EXIT_TIMEOUT_MS = 15_000;
 

@@ -6,11 +6,10 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { planNodes, processEnv, type NodePlan } from '../../src/cluster/plan.js';
-import { unreachedPeers } from '../../src/cluster/peers.js';
-import { identifyProduct, leadershipSettled, readLeadership } from '../../src/cluster/topology.js';
-import { createHttpProbe, type HttpProbe } from '../../src/os/http-probe.js';
+import { waitForCluster } from '../../src/cluster/readiness.js';
+import { createHttpProbe } from '../../src/os/http-probe.js';
 import { layoutFor } from '../../src/state/layout.js';
-import { CLUSTER_SECRET, EXIT_TIMEOUT_MS, FLOOR_POLL_MS, FLOOR_REQUEST_TIMEOUT_MS, READY_TIMEOUT_MS } from './config.js';
+import { CLUSTER_SECRET, EXIT_TIMEOUT_MS, FLOOR_POLL_MS, READY_TIMEOUT_MS } from './config.js';
 import { dropHome, envFor, newHome } from './homes.js';
 import { kill, killHard, registry } from './processes.js';
 
@@ -20,14 +19,19 @@ export interface FloorCluster {
   readonly home: string;
 }
 
-function prepareFloor(nodes: number, basePort: number): { home: string; plan: NodePlan[]; env: Record<string, string> } {
+/** RF 1 by default; with rf > 1, Raft and the quorum tier, as start gives them. */
+export interface FloorShape {
+  readonly rf: number;
+}
+
+function prepareFloor(nodes: number, basePort: number, shape: FloorShape): { home: string; plan: NodePlan[]; env: Record<string, string> } {
   const home = newHome();
   const layout = layoutFor(home);
   const env = envFor(home);
   // As start does: the user's own secret wins, otherwise one per cluster. Passed as a variable, not a
   // literal, so this compiles whether or not planNodes takes the secret yet.
   const planInputs = {
-    shape: { nodes, basePort, partitions: nodes, rf: 1, raft: false, capture: false, replication: 'leader-durable' as const, storage: 'disk' as const, historyMax: null, console: 'studio' as const },
+    shape: { nodes, basePort, partitions: nodes, rf: shape.rf, raft: shape.rf > 1, capture: false, replication: shape.rf > 1 ? ('quorum' as const) : ('leader-durable' as const), storage: 'disk' as const, historyMax: null, console: 'studio' as const },
     layout,
     workspaceDir: layout.defaultWorkspace,
     userEnv: env,
@@ -40,22 +44,9 @@ function prepareFloor(nodes: number, basePort: number): { home: string; plan: No
   return { home, plan, env };
 }
 
-/** The floor polls with the same node:http client as the CLI: the floor measures the engine, not a client. */
-async function getJson(agent: HttpProbe, url: string): Promise<{ status: number; body: unknown } | undefined> {
-  const answer = await agent.getJson(url, FLOOR_REQUEST_TIMEOUT_MS);
-  return answer.kind === 'answers' ? { status: answer.status, body: answer.body } : undefined;
-}
-
-async function pollUntil(check: () => Promise<boolean>, stop: AbortSignal): Promise<void> {
-  while (!stop.aborted) {
-    if (await check()) return;
-    await sleep(FLOOR_POLL_MS);
-  }
-}
-
 /** Spawns the cluster directly; resolves with the ms from the first spawn until ready. */
-export async function floorStart(engineBinary: string, nodes: number, basePort: number): Promise<{ ms: number; cluster: FloorCluster }> {
-  const { home, plan, env } = prepareFloor(nodes, basePort);
+export async function floorStart(engineBinary: string, nodes: number, basePort: number, shape: FloorShape = { rf: 1 }): Promise<{ ms: number; cluster: FloorCluster }> {
+  const { home, plan, env } = prepareFloor(nodes, basePort, shape);
   const envs = plan.map((n) => processEnv(env, n.env));
   const fds = plan.map((n) => openSync(n.log, 'a', 0o600));
   const agent = createHttpProbe();
@@ -88,35 +79,16 @@ export async function floorStart(engineBinary: string, nodes: number, basePort: 
       );
     });
     for (const fd of fds) closeSync(fd);
+    // The same wait the CLI does (src/cluster/readiness.ts): every node answers, every node has an
+    // uplink to every peer (with the same boot kick), every partition has a leader. The floor is the
+    // engine with the same settings until the same readiness, minus everything else the CLI does.
     const ready = (async () => {
-      await Promise.all(
-        plan.map((node) =>
-          pollUntil(async () => {
-            const answer = await getJson(agent, `${node.url}/v2/topology`);
-            return answer !== undefined && answer.status >= 200 && answer.status < 300 && identifyProduct(answer.body).kind === 'nano';
-          }, done.signal),
-        ),
+      const outcome = await waitForCluster(
+        plan.map((n) => ({ id: n.id, url: n.url, exit: new Promise<never>(() => undefined) })),
+        READY_TIMEOUT_MS,
+        { probe: agent, sleep: (ms) => sleep(Math.min(ms, FLOOR_POLL_MS)) },
       );
-      const ids = plan.map((n) => n.id);
-      await Promise.all([
-        pollUntil(async () => {
-          const answer = await getJson(agent, `${plan[0]!.url}/console/api/topology`);
-          if (answer === undefined) return false;
-          if (answer.status === 404) return true; // no console: the CLI also accepts this
-          const partitions = answer.status < 300 ? readLeadership(answer.body) : null;
-          return partitions !== null && leadershipSettled(partitions);
-        }, done.signal),
-        // The same condition the CLI waits for: every node has an uplink to every peer.
-        ...plan.map((node) =>
-          pollUntil(async () => {
-            if (ids.length < 2) return true;
-            const answer = await getJson(agent, `${node.url}/metrics`);
-            if (answer === undefined) return false;
-            if (answer.status === 404) return true;
-            return typeof answer.body === 'string' && unreachedPeers(answer.body, node.id, ids).length === 0;
-          }, done.signal),
-        ),
-      ]);
+      if (outcome.kind !== 'ready') throw new Error(`floor: not ready (${outcome.kind})`);
       return performance.now() - began;
     })();
     let timer: NodeJS.Timeout | undefined;
