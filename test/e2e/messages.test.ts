@@ -1,0 +1,42 @@
+// Messages for the smaller failures (issue 12, item 8), with the real CLI: each is one line naming the
+// state, the cause and the fix, exit 1, and nothing in the home changes.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { perTestSandboxes, type CliResult } from '../support/sandbox.js';
+
+const tests = perTestSandboxes();
+
+/** The one ✗ line of a refusal; fails the test unless stderr is exactly that line and stdout is empty. */
+function oneErrorLine(result: CliResult, what: string): string {
+  const context = `${what}\nexit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
+  expect(result.code, context).toBe(1);
+  expect(result.stdout, context).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, context).toHaveLength(1);
+  expect(lines[0]!.startsWith('✗ '), context).toBe(true);
+  return lines[0]!;
+}
+
+describe('a corrupt JSON file is named with its parse position, never its content', () => {
+  const SECRET = 'sEcR3t-d0-not-print';
+  // Broken on line 3, column 13: a bare word where a value belongs. JSON.parse would quote all of it.
+  const BROKEN = `{\n  "schema": 1,\n  "secret": ${SECRET},\n  "nodes": []\n}\n`;
+
+  it.each([
+    ['cluster.json', ['status'], 'The cluster state file'],
+    ['config.json', ['config'], 'The config file'],
+    ['processos.json', ['processos', 'status'], 'The ProcessOS state file'],
+  ])('%s, read by "%s"', async (name, args, says) => {
+    const sandbox = await tests.create();
+    await mkdir(sandbox.home, { recursive: true });
+    const file = path.join(sandbox.home, name);
+    await writeFile(file, BROKEN, { mode: 0o600 });
+    const result = args[0] === 'processos' ? await sandbox.runProcessos(args.slice(1)) : await sandbox.run(args);
+    const line = oneErrorLine(result, `${args.join(' ')} with a corrupt ${name}`);
+    expect(line).toContain(`${says} ${file} cannot be read: it is not valid JSON at line 3, column 13 (unexpected character).`);
+    expect(result.stderr).not.toContain(SECRET.slice(0, 6));
+    expect(result.stderr).not.toContain('"schema"');
+    expect(await readFile(file, 'utf8')).toBe(BROKEN);
+  });
+});
