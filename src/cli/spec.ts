@@ -196,6 +196,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     flags: {
       out: { type: 'string', value: '<file.tar.gz>', description: 'Where to write it (default ./c8ctl-nano-bundle-<time>.tar.gz)' },
       'log-mb': { type: 'string', value: '<MB>', description: 'How much of the end of each log to include (default 5)' },
+      force: { type: 'boolean', description: 'Replace the --out file if it exists (otherwise bundle asks on a terminal, or refuses)' },
     },
     examples: [{ args: 'bundle --out /tmp/nano-report.tar.gz', description: 'Everything a bug report needs, in one file' }],
   },

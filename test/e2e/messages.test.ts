@@ -1,6 +1,7 @@
 // Messages for the smaller failures (issue 12, item 8), with the real CLI: each is one line naming the
 // state, the cause and the fix, exit 1, and nothing in the home changes.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { perTestSandboxes, type CliResult } from '../support/sandbox.js';
@@ -38,5 +39,28 @@ describe('a corrupt JSON file is named with its parse position, never its conten
     expect(result.stderr).not.toContain(SECRET.slice(0, 6));
     expect(result.stderr).not.toContain('"schema"');
     expect(await readFile(file, 'utf8')).toBe(BROKEN);
+  });
+});
+
+describe('bundle --out onto an existing file', () => {
+  it('refuses without --force (nobody to ask here) and leaves the file and the home alone; --force replaces it', async () => {
+    const sandbox = await tests.create();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nano bundle exists-'));
+    tests.defer(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'report.tar.gz');
+    await writeFile(file, 'an earlier report\n');
+    const homeBefore = await readdir(sandbox.home);
+
+    const refused = await sandbox.run(['bundle', '--out', file]);
+    const line = oneErrorLine(refused, 'bundle --out <existing file>');
+    expect(line).toBe(`✗ --out ${file} already exists and bundle does not overwrite it silently. Add --force to replace it, or give another --out.`);
+    expect(await readFile(file, 'utf8')).toBe('an earlier report\n');
+    expect(await readdir(sandbox.home)).toEqual(homeBefore);
+    expect(await readdir(dir)).toEqual(['report.tar.gz']);
+
+    const forced = await sandbox.run(['bundle', '--out', file, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain(`Wrote ${file}`);
+    expect((await readFile(file)).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b])); // gzip now
   });
 });
