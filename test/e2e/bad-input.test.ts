@@ -85,6 +85,12 @@ const CASES: readonly Case[] = [
   { label: 'start --timeout 0', args: ['start', '--timeout', '0'], names: '--timeout "0"' },
   { label: 'start --timeout -1', args: ['start', '--timeout', '-1'], names: '--timeout "-1"' },
   { label: 'start --timeout abc', args: ['start', '--timeout', 'abc'], names: '--timeout "abc"' },
+  // every seconds flag names its range: 0.001 to 86400
+  { label: 'start --timeout 1e9', args: ['start', '--timeout', '1e9'], names: '--timeout "1e9" is not a plain number of seconds from 0.001 to 86400 (a day)' },
+  { label: 'start --timeout 100000', args: ['start', '--timeout', '100000'], names: '--timeout "100000" is out of range: give seconds from 0.001 to 86400 (a day)' },
+  { label: 'stop --timeout 86401', args: ['stop', '--timeout', '86401'], names: 'seconds from 0.001 to 86400' },
+  { label: 'status --watch --interval 1e9', args: ['status', '--watch', '--interval', '1e9'], names: '--interval "1e9" is not a plain number of seconds from 0.001 to 86400' },
+  { label: 'node 0 stop --timeout 999999', args: ['node', '0', 'stop', '--timeout', '999999'], names: '--timeout "999999" is out of range' },
   // start: binaries
   { label: 'start --binary <missing path>', args: ['start', '--binary', NO_SUCH], names: NO_SUCH },
   { label: 'start --binary <a directory>', args: (f) => ['start', '--binary', f.dir], names: (f) => f.dir },
