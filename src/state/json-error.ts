@@ -89,7 +89,7 @@ export function firstJsonErrorOffset(text: string): number | null {
   const value = (): void => {
     ws();
     const ch = text[i];
-    if (ch === undefined) fail(i);
+    if (ch === undefined) return fail(i);
     if (ch === '{') {
       i += 1;
       ws();
