@@ -6,7 +6,8 @@ import { platformForHost, type HostDescription } from '../../platforms.js';
 
 export type BinarySource = 'flag' | 'config' | 'env' | 'platform-package' | 'repo-release' | 'repo-debug';
 
-export type FileKind = 'executable' | 'not-executable' | 'directory' | 'missing';
+/** What is at a path we are asked to run. Every stat failure has its own kind: ELOOP is not "no such file". */
+export type FileKind = 'executable' | 'not-executable' | 'directory' | 'missing' | 'broken-symlink' | 'symlink-loop' | 'not-a-directory' | 'no-access';
 
 export interface ResolverInputs {
   readonly flag?: string | undefined;
@@ -35,12 +36,21 @@ export type Resolution =
 
 const ENGINE_FILE = 'nanobpm-gateway-rest-server';
 
-function problem(kind: FileKind): string {
+/** Why a path cannot be run, completing "<path>: …"; shared by every binary we look for. */
+export function fileProblem(kind: FileKind): string {
   switch (kind) {
     case 'missing':
       return 'no such file';
+    case 'broken-symlink':
+      return 'it is a symlink to a file that does not exist';
+    case 'symlink-loop':
+      return 'it is a symlink loop (ELOOP): following its links never reaches a file';
+    case 'not-a-directory':
+      return 'part of the path is a file, not a folder (ENOTDIR)';
+    case 'no-access':
+      return 'a folder on the path is not readable by you (EACCES)';
     case 'directory':
-      return 'it is a directory, not the engine binary';
+      return 'it is a directory, not the binary';
     case 'not-executable':
       return 'it is not executable (chmod +x it)';
     default:
@@ -62,7 +72,7 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     if (value === undefined || value === '') continue;
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
-    if (kind !== 'executable') return { ok: false, message: explain(value, problem(kind)), details: [] };
+    if (kind !== 'executable') return { ok: false, message: explain(value, fileProblem(kind)), details: [] };
     return found(file, source, label);
   }
 
@@ -79,7 +89,7 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
       const file = path.join(dir, lookup.platform.binaryName);
       const kind = inputs.fileKind(file);
       if (kind === 'executable') return found(file, 'platform-package', `platform package ${name}`);
-      searched.push(`platform package ${name}: ${file} (${problem(kind)})`);
+      searched.push(`platform package ${name}: ${file} (${fileProblem(kind)})`);
     }
   } else {
     searched.push(`platform package (${lookup.message})`);
@@ -91,7 +101,7 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     const file = path.join(repo, 'server', 'target', profile, `${ENGINE_FILE}${exe}`);
     const kind = inputs.fileKind(file);
     if (kind === 'executable') return found(file, source, `${profile} build in ${repo}`);
-    searched.push(`${profile} build ${file} (${problem(kind)})`);
+    searched.push(`${profile} build ${file} (${fileProblem(kind)})`);
   }
 
   const pkg = lookup.ok ? lookup.platform.packageName : undefined;

@@ -2,7 +2,7 @@
 // PROCESSOS_BINARY → a local build in the nanobpmn repository (release, then debug). It is not on npm.
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { FileKind } from '../binary/resolve.js';
+import { fileProblem, type FileKind } from '../binary/resolve.js';
 
 export interface ProcessosResolverInputs {
   readonly flag?: string | undefined;
@@ -21,13 +21,6 @@ export interface ResolvedProcessos {
   readonly source: 'flag' | 'config' | 'env' | 'repo-release' | 'repo-debug';
 }
 
-const WHY: Record<FileKind, string> = {
-  executable: '',
-  missing: 'no such file',
-  directory: 'it is a directory',
-  'not-executable': 'it is not executable (chmod +x it)',
-};
-
 export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProcessos {
   const explicit = [
     [inputs.flag, 'flag', '--binary'],
@@ -38,7 +31,7 @@ export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProce
     if (!value) continue;
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
-    if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${WHY[kind]}.`, { code: 'binary-not-found' });
+    if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${fileProblem(kind)}.`, { code: 'binary-not-found' });
     return { path: file, source };
   }
   const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));

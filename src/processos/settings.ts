@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { fileKind } from '../binary/host.js';
+import { fileProblem } from '../binary/resolve.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { parsePort } from '../cluster/start-options.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
@@ -31,7 +32,7 @@ export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promi
     case 'bin': {
       const file = path.resolve(ctx.cwd, value);
       const kind = fileKind(file);
-      if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)'}.`);
+      if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${fileProblem(kind)}.`);
       next = { ...current, binary: file };
       said = `ProcessOS binary set to ${file}.`;
       break;

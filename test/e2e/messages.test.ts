@@ -1,6 +1,6 @@
 // Messages for the smaller failures (issue 12, item 8), with the real CLI: each is one line naming the
 // state, the cause and the fix, exit 1, and nothing in the home changes.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +62,29 @@ describe('bundle --out onto an existing file', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toContain(`Wrote ${file}`);
     expect((await readFile(file)).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b])); // gzip now
+  });
+});
+
+describe('a binary path that is a symlink loop is called one (ELOOP), not "no such file"', () => {
+  it.each([
+    ['NANOBPMN_BINARY', (loop: string) => ({ args: ['start', '--port', '1'], env: { NANOBPMN_BINARY: loop } }), (loop: string) => `NANOBPMN_BINARY=${loop} cannot be used: it is a symlink loop (ELOOP)`],
+    ['the saved "set bin"', (_loop: string) => ({ args: ['start', '--port', '1'], env: {} }), (loop: string) => `The binary saved with "nano set bin" (${loop}) cannot be used: it is a symlink loop (ELOOP)`],
+    ['processos start --binary', (loop: string) => ({ args: ['processos', 'start', '--binary', loop], env: {} }), (loop: string) => `--binary (${loop}) cannot be used: it is a symlink loop (ELOOP)`],
+    ['PROCESSOS_BINARY', (loop: string) => ({ args: ['processos', 'start'], env: { PROCESSOS_BINARY: loop } }), (loop: string) => `PROCESSOS_BINARY (${loop}) cannot be used: it is a symlink loop (ELOOP)`],
+    ['processos set bin', (loop: string) => ({ args: ['processos', 'set', 'bin', loop], env: {} }), (loop: string) => `set bin ${loop}: it is a symlink loop (ELOOP)`],
+  ])('%s', async (label, call, says) => {
+    const sandbox = await tests.create();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nano loop-'));
+    tests.defer(() => rm(dir, { recursive: true, force: true }));
+    const loop = path.join(dir, 'engine');
+    await symlink(loop, loop);
+    if (label === 'the saved "set bin"') await writeFile(path.join(sandbox.home, 'config.json'), JSON.stringify({ binary: loop }), { mode: 0o600 });
+    const homeBefore = await readdir(sandbox.home);
+    const { args, env } = call(loop);
+    const result = args[0] === 'processos' ? await sandbox.runProcessos(args.slice(1), env) : await sandbox.run(args, env);
+    const line = oneErrorLine(result, `${label}: ${args.join(' ')}`);
+    expect(line).toContain(says(loop));
+    expect(line).not.toContain('no such file');
+    expect(await readdir(sandbox.home)).toEqual(homeBefore);
   });
 });
