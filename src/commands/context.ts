@@ -5,6 +5,7 @@ import type { Output } from '../output.js';
 import { tryBind, type BindResult } from '../os/bind-test.js';
 import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from '../os/find-engines.js';
 import type { HttpProbe } from '../os/http-probe.js';
+import { findPortHolder, type PortHolderLookup } from '../os/port-holder.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
 import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
 import { realSignals, type Signals } from '../os/stop-process.js';
@@ -15,6 +16,8 @@ export interface Effects {
   readonly signals: Signals;
   readonly probe: HttpProbe;
   readonly tryBind: (port: number) => Promise<BindResult>;
+  /** The program listening on a busy port (pid and command line), when the OS shows it. */
+  readonly findPortHolder: PortHolderLookup;
   readonly spawnNode: (request: SpawnRequest) => Promise<SpawnedProcess>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
@@ -65,6 +68,7 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     signals: realSignals,
     probe: { getJson: async (url, timeoutMs) => (await loadProbe()).getJson(url, timeoutMs), close: async () => undefined },
     tryBind: (port) => tryBind(port),
+    findPortHolder,
     spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),
     sleep: (ms) => sleep(ms),
     now: () => performance.now(),

@@ -1,9 +1,12 @@
 // Messages for the smaller failures (issue 12, item 8), with the real CLI: each is one line naming the
 // state, the cause and the fix, exit 1, and nothing in the home changes.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePortRange } from '../support/ports.js';
+import { processesWithMarker } from '../support/processes.js';
 import { perTestSandboxes, type CliResult } from '../support/sandbox.js';
 
 const tests = perTestSandboxes();
@@ -86,5 +89,53 @@ describe('a binary path that is a symlink loop is called one (ELOOP), not "no su
     expect(line).toContain(says(loop));
     expect(line).not.toContain('no such file');
     expect(await readdir(sandbox.home)).toEqual(homeBefore);
+  });
+});
+
+/** A plain TCP listener in its own process (not the test's), on a free loopback port. */
+async function listenerProcess(): Promise<{ port: number; pid: number }> {
+  const port = await freePortRange(1);
+  const child = spawn(process.execPath, ['-e', `require('net').createServer((s) => s.destroy()).listen(${port}, '127.0.0.1', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  tests.defer(() => {
+    child.kill('SIGKILL');
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the listener exited with ${code}`)));
+  });
+  return { port, pid: child.pid! };
+}
+
+describe.runIf(process.platform === 'linux')('a port held by another program names it: pid and command', () => {
+  const named = (pid: number): string => `pid ${pid} (${process.execPath} -e require('net')`;
+
+  it.each([
+    ['start', (port: number) => ['start', '--port', String(port)]],
+    ['restart (the last cluster was on that port)', (_port: number) => ['restart']],
+    ['processos start', (port: number) => ['processos', 'start', '--binary', path.resolve('test/fixtures/fake-processos.mjs'), '--port', String(port), '--no-spawn-nano']],
+  ])('%s refuses, naming the listener', async (label, argsFor) => {
+    const sandbox = await tests.create();
+    const { port, pid } = await listenerProcess();
+    if (label.startsWith('restart')) {
+      const last = { settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false }, binary: { path: '/x', source: 'platform-package' } };
+      await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
+    }
+    const homeBefore = await readdir(sandbox.home);
+    const args = argsFor(port);
+    const result = args[0] === 'processos' ? await sandbox.runProcessos(args.slice(1)) : await sandbox.run(args);
+    expect(result.code, result.stderr).toBe(1);
+    const [line] = result.stderr.split('\n');
+    expect(line).toContain(`✗ Port ${port} is in use by another program: ${named(pid)}`);
+    expect(await readdir(sandbox.home)).toEqual(homeBefore);
+    expect(processesWithMarker(sandbox.marker)).toEqual([]);
+  });
+
+  it('doctor names it too', async () => {
+    const sandbox = await tests.create();
+    const { port, pid } = await listenerProcess();
+    const last = { settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false }, binary: { path: '/x', source: 'platform-package' } };
+    await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
+    const result = await sandbox.run(['doctor']);
+    expect(result.stdout).toContain(`⚠ port ${port} is held by another program: ${named(pid)}`);
   });
 });
