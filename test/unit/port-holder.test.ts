@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPortsFree } from '../../src/cluster/preflight.js';
 import { UserError } from '../../src/errors.js';
+import type { BindResult } from '../../src/os/bind-test.js';
 import type { HttpProbe } from '../../src/os/http-probe.js';
 import { findPortHolder, listeningInodes, oneLineCommand, type PortHolder } from '../../src/os/port-holder.js';
 import { freePortRange } from '../support/ports.js';
@@ -36,7 +37,7 @@ describe('oneLineCommand', () => {
 
 const refusal = async (holder: PortHolder | null): Promise<UserError> => {
   const probe: HttpProbe = { getJson: async () => ({ kind: 'refused' }) as never, close: async () => undefined };
-  const deps = { tryBind: async (port: number) => (port === 8081 ? 'in-use' : 'free') as const, probe, findPortHolder: async () => holder };
+  const deps = { tryBind: async (port: number): Promise<BindResult> => (port === 8081 ? 'in-use' : 'free'), probe, findPortHolder: async () => holder };
   return checkPortsFree([8080, 8081], deps, 'c8ctl-nano').then(
     () => {
       throw new Error('not refused');
