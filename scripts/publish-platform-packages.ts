@@ -1,13 +1,17 @@
 // npm run publish-platform-packages -- <version> [--dry-run] [--registry <url>] [--out <dir>] [--root <dir>] [--only <id,...>]
 // Publishes the platform packages built by build-platform-packages, then the root package. A version
 // already on the registry is skipped, so a failed release can be run again. If any platform package
-// fails, the root package is not published: users would install a plugin without its engine.
+// fails, the root package is not published: users would install a plugin without its engine. The root
+// goes out from a staged copy with the published manifest (no scripts: scripts/lib/published-manifest.ts).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import * as tar from 'tar';
 import { PLATFORMS } from '../platforms.js';
 import { fail, REPO_ROOT, requireVersion, tarballName } from './lib/cli.js';
+import { publishedManifest } from './lib/published-manifest.js';
 
 const USAGE = 'npm run publish-platform-packages -- <version> [--dry-run] [--registry url] [--out dir] [--root dir] [--only linux-x64,...]';
 const { positionals, values } = parseArgs({
@@ -43,6 +47,19 @@ function publish(target: string): void {
   npm(['publish', target, '--access', 'public', '--ignore-scripts', ...tag, ...registry, ...(dryRun ? ['--dry-run'] : [])]);
 }
 
+/**
+ * The root package as it is published, in `stage`: packed from `dir` (no script runs: it was built
+ * beforehand), unpacked, with the published manifest (no "scripts") in place of the checkout's. The
+ * checkout itself is never touched.
+ */
+function stageRoot(dir: string, stage: string): string {
+  const packed = JSON.parse(npm(['pack', dir, '--ignore-scripts', '--json', '--pack-destination', stage])) as Array<{ filename: string }>;
+  tar.x({ file: path.join(stage, path.basename(packed[0]!.filename)), cwd: stage, sync: true });
+  const manifest = path.join(stage, 'package', 'package.json');
+  writeFileSync(manifest, publishedManifest(readFileSync(manifest, 'utf8')));
+  return path.join(stage, 'package');
+}
+
 const failures: string[] = [];
 for (const platform of platforms) {
   const label = `${platform.packageName}@${version}`;
@@ -74,10 +91,14 @@ if (unstamped.length > 0) fail(`${rootDir}/package.json does not pin ${unstamped
 if (published(root.name)) {
   process.stdout.write(`  ${root.name}@${version}: already published, skipped\n`);
 } else {
+  const stage = mkdtempSync(path.join(os.tmpdir(), 'c8ctl-nano-publish-'));
+  let failure: unknown;
   try {
-    publish(rootDir);
+    publish(stageRoot(rootDir, stage));
   } catch (error) {
-    fail(`${root.name}@${version}: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
+    failure = error;
   }
+  rmSync(stage, { recursive: true, force: true }); // before fail(), which exits at once
+  if (failure !== undefined) fail(`${root.name}@${version}: ${String((failure as { stderr?: string }).stderr ?? failure).trim()}`);
   process.stdout.write(`✓ ${root.name}@${version}${dryRun ? ' (dry run)' : ''}\n`);
 }

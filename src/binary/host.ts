@@ -1,5 +1,5 @@
 // Real-world inputs for the resolver: the file system, installed packages, and the host's libc.
-import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { HostDescription, Libc } from '../../platforms.js';
@@ -11,8 +11,8 @@ export function fileKind(file: string): FileKind {
   let stats;
   try {
     stats = statSync(file);
-  } catch {
-    return 'missing';
+  } catch (error) {
+    return failedStatKind(file, (error as NodeJS.ErrnoException).code);
   }
   if (stats.isDirectory()) return 'directory';
   if (process.platform === 'win32') return 'executable';
@@ -49,6 +49,15 @@ export function readExecutableHead(file: string): Buffer | undefined {
 export function cannotRunOnThisHost(file: string): string | null {
   const head = readExecutableHead(file);
   return head === undefined ? null : cannotRunHere(head, { platform: process.platform, arch: process.arch });
+}
+
+/** Why stat failed, as the user needs to hear it: a loop or a dangling link is not a missing file. */
+function failedStatKind(file: string, code: string | undefined): FileKind {
+  if (code === 'ELOOP') return 'symlink-loop';
+  if (code === 'ENOTDIR') return 'not-a-directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'no-access';
+  if (code === 'ENOENT' && lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) return 'broken-symlink';
+  return 'missing';
 }
 
 const require = createRequire(import.meta.url);

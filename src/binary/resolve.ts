@@ -7,7 +7,8 @@ import { cannotRunHere, platformIdOf } from './executable-format.js';
 
 export type BinarySource = 'flag' | 'config' | 'env' | 'platform-package' | 'repo-release' | 'repo-debug';
 
-export type FileKind = 'executable' | 'not-executable' | 'directory' | 'missing';
+/** What is at a path we are asked to run. Every stat failure has its own kind: ELOOP is not "no such file". */
+export type FileKind = 'executable' | 'not-executable' | 'directory' | 'missing' | 'broken-symlink' | 'symlink-loop' | 'not-a-directory' | 'no-access';
 
 export interface ResolverInputs {
   readonly flag?: string | undefined;
@@ -38,12 +39,21 @@ export type Resolution =
 
 const ENGINE_FILE = 'nanobpm-gateway-rest-server';
 
-function problem(kind: FileKind): string {
+/** Why a path cannot be run, completing "<path>: …"; shared by every binary we look for. */
+export function fileProblem(kind: FileKind): string {
   switch (kind) {
     case 'missing':
       return 'no such file';
+    case 'broken-symlink':
+      return 'it is a symlink to a file that does not exist';
+    case 'symlink-loop':
+      return 'it is a symlink loop (ELOOP): following its links never reaches a file';
+    case 'not-a-directory':
+      return 'part of the path is a file, not a folder (ENOTDIR)';
+    case 'no-access':
+      return 'a folder on the path is not readable by you (EACCES)';
     case 'directory':
-      return 'it is a directory, not the engine binary';
+      return 'it is a directory, not the binary';
     case 'not-executable':
       return 'it is not executable (chmod +x it)';
     default:
@@ -71,7 +81,7 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     if (value === undefined || value === '') continue;
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
-    if (kind !== 'executable') return { ok: false, message: explain(value, problem(kind)), details: [] };
+    if (kind !== 'executable') return { ok: false, message: explain(value, fileProblem(kind)), details: [] };
     const wrong = headerProblem(inputs, file);
     if (wrong) return { ok: false, code: 'binary-wrong-platform', message: `${file} ${wrong}. Use the ${platformIdOf(inputs.host)} engine: ${pointAtAnother}.`, details: [] };
     return found(file, source, label);
@@ -91,7 +101,7 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
       const kind = inputs.fileKind(file);
       const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
       if (kind === 'executable' && !wrong) return found(file, 'platform-package', `platform package ${name}`);
-      searched.push(`platform package ${name}: ${file} (${wrong ? `it ${wrong}` : problem(kind)})`);
+      searched.push(`platform package ${name}: ${file} (${wrong ? `it ${wrong}` : fileProblem(kind)})`);
     }
   } else {
     searched.push(`platform package (${lookup.message})`);
@@ -104,7 +114,7 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     const kind = inputs.fileKind(file);
     const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
     if (kind === 'executable' && !wrong) return found(file, source, `${profile} build in ${repo}`);
-    searched.push(`${profile} build ${file} (${wrong ? `it ${wrong}` : problem(kind)})`);
+    searched.push(`${profile} build ${file} (${wrong ? `it ${wrong}` : fileProblem(kind)})`);
   }
 
   const pkg = lookup.ok ? lookup.platform.packageName : undefined;

@@ -8,7 +8,7 @@ const LAUNCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
   binary: { type: 'string', value: '<path>', description: 'ProcessOS binary (overrides "set bin" and PROCESSOS_BINARY)' },
   'spawn-nano': { type: 'boolean', description: 'Spawn a pilot engine from the nano binary (default when one is found)' },
   'no-spawn-nano': { type: 'boolean', description: 'No pilot engine: use the target engine for experiments too' },
-  timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60)' },
+  timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60, at most 86400)' },
 };
 
 export const PROCESSOS: CommandSpec = {
@@ -36,7 +36,7 @@ export const PROCESSOS: CommandSpec = {
       name: 'stop',
       summary: 'Stop ProcessOS and everything it spawned (its pilot engine too); logs are kept',
       positionals: [],
-      flags: { timeout: { type: 'string', value: '<seconds>', description: 'Grace period before it is killed (default 10)' } },
+      flags: { timeout: { type: 'string', value: '<seconds>', description: 'Grace period before it is killed (default 10, at most 86400)' } },
       examples: [{ args: 'stop', description: 'Stop the server and its pilot engine' }],
     },
     {

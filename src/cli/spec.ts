@@ -51,7 +51,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       console: { type: 'string', value: 'off|observe|studio', description: 'Web console: off, observe (read-only) or studio (the full IDE; default)' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)' },
       force: { type: 'boolean', description: 'Stop a cluster that is already running first' },
-      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60)' },
+      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
     },
     examples: [
       { args: 'start', description: 'One node on port 8080' },
@@ -68,7 +68,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     flags: {
       port: { type: 'string', value: '<port>', description: 'Probe this port instead (for a cluster not started here; default 8080)' },
       watch: { type: 'boolean', short: 'w', description: 'Redraw the view until Ctrl-C, marking what changed (one frame per interval without a terminal)' },
-      interval: { type: 'string', value: '<seconds>', description: 'Seconds between frames with --watch (default 1)' },
+      interval: { type: 'string', value: '<seconds>', description: 'Seconds between frames with --watch (default 1, at most 86400)' },
     },
     examples: [
       { args: 'status', description: 'The managed cluster, or whatever answers on port 8080' },
@@ -83,7 +83,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     flags: {
       purge: { type: 'boolean', description: 'Also delete every node\'s engine data' },
       force: { type: 'boolean', description: 'Also stop this home\'s engines that are not tracked (state lost or corrupt)' },
-      timeout: { type: 'string', value: '<seconds>', description: 'Grace period before nodes are killed (default 10)' },
+      timeout: { type: 'string', value: '<seconds>', description: 'Grace period before nodes are killed (default 10, at most 86400)' },
     },
     examples: [
       { args: 'stop', description: 'Stop the cluster, keep its data' },
@@ -106,7 +106,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       console: { type: 'string', value: 'off|observe|studio', description: 'Web console mode (default: as before)' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (default: as before)' },
       purge: { type: 'boolean', description: 'Delete engine data between stop and start' },
-      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60)' },
+      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
     },
     examples: [
       { args: 'restart', description: 'Same cluster, fresh processes, data kept' },
@@ -136,7 +136,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     ],
     flags: {
       signal: { type: 'string', value: '<name>', description: 'Signal for kill (default SIGKILL), e.g. SIGTERM, SIGABRT' },
-      timeout: { type: 'string', value: '<seconds>', description: 'Grace period for stop (default 10) / readiness wait for start (default 60)' },
+      timeout: { type: 'string', value: '<seconds>', description: 'Grace period for stop (default 10) / readiness wait for start (default 60); at most 86400' },
     },
     examples: [
       { args: 'node 0 kill', description: 'Crash node 0 (SIGKILL) to watch failover' },
@@ -210,6 +210,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     flags: {
       out: { type: 'string', value: '<file.tar.gz>', description: 'Where to write it (default ./c8ctl-nano-bundle-<time>.tar.gz)' },
       'log-mb': { type: 'string', value: '<MB>', description: 'How much of the end of each log to include (default 5)' },
+      force: { type: 'boolean', description: 'Replace the --out file if it exists (otherwise bundle asks on a terminal, or refuses)' },
     },
     examples: [{ args: 'bundle --out /tmp/nano-report.tar.gz', description: 'Everything a bug report needs, in one file' }],
   },

@@ -1,13 +1,16 @@
-// Before spawning: is every port we would bind free? For a busy port, say what holds it.
+// Before spawning: is every port we would bind free? For a busy port, say what holds it: the product
+// answering there (Camunda, Nano) and the program (pid, command line) when the OS shows it.
 import { UserError } from '../errors.js';
 import type { BindResult } from '../os/bind-test.js';
 import type { HttpProbe } from '../os/http-probe.js';
+import { describeHolder, type PortHolderLookup } from '../os/port-holder.js';
 import { describeProduct, identifyProduct } from './topology.js';
 import { nodeUrl } from './plan.js';
 
 export interface PreflightDeps {
   readonly tryBind: (port: number) => Promise<BindResult>;
   readonly probe: HttpProbe;
+  readonly findPortHolder: PortHolderLookup;
 }
 
 const IDENTIFY_TIMEOUT_MS = 1_000;
@@ -27,25 +30,26 @@ export async function checkPortsFree(ports: readonly number[], deps: PreflightDe
 
   // Name what is there: the spec's refusal for Camunda, a clear word for Nano, the port otherwise.
   const first = busy[0]!;
-  const answer = await deps.probe.getJson(`${nodeUrl(first.port)}/v2/topology`, IDENTIFY_TIMEOUT_MS);
+  const [answer, holder] = await Promise.all([deps.probe.getJson(`${nodeUrl(first.port)}/v2/topology`, IDENTIFY_TIMEOUT_MS), deps.findPortHolder(first.port)]);
   const product = answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : { kind: 'unknown' as const };
+  const by = holder ? `, held by ${describeHolder(holder)}` : '';
   const freeBase = suggestBasePort(ports, busy.map((b) => b.port));
   const others = busy.length > 1 ? ` (also busy: ${busy.slice(1).map((b) => b.port).join(', ')})` : '';
   const fix = `Start on a free ${ports.length > 1 ? 'base ' : ''}port instead, e.g. "${retry ? retry(freeBase) : `${prog} start ${ports.length} --port ${freeBase}`}".`;
 
   if (product.kind === 'camunda') {
-    throw new UserError(`Port ${first.port} is already serving a Camunda gateway (${describeProduct(product)})${others}.`, {
+    throw new UserError(`Port ${first.port} is already serving a Camunda gateway (${describeProduct(product)})${by}${others}.`, {
       code: 'port-in-use',
       details: ['Refusing to start Nano on top of a running Camunda instance.', fix],
     });
   }
   if (product.kind === 'nano') {
-    throw new UserError(`Port ${first.port} is already serving a Nano BPM node (${describeProduct(product)}) that this home does not track${others}.`, {
+    throw new UserError(`Port ${first.port} is already serving a Nano BPM node (${describeProduct(product)}) that this home does not track${by}${others}.`, {
       code: 'port-in-use',
       details: [`Check it with "${prog} status --port ${first.port}", stop it, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`],
     });
   }
-  throw new UserError(`Port ${first.port} is in use by another program${others}.`, { code: 'port-in-use', details: [fix] });
+  throw new UserError(`Port ${first.port} is in use by another program${holder ? `: ${describeHolder(holder)}` : ''}${others}.`, { code: 'port-in-use', details: [fix] });
 }
 
 /** A base port clear of the busy ones, for the suggestion in the message. */

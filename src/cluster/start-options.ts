@@ -45,13 +45,19 @@ export function parseWholeNumber(text: string): number | undefined {
   return Number(text);
 }
 
-/** Seconds as a positive decimal (e.g. 60, 0.5), returned in milliseconds. */
+/** The longest wait or interval any seconds flag takes: a day. Longer is a typo, not a plan. */
+export const MAX_SECONDS = 86_400;
+
+/** Seconds as a plain decimal from 0.001 to MAX_SECONDS (e.g. 60, 0.5), returned in milliseconds. */
 export function parseSeconds(flag: string, text: string | undefined, fallbackSeconds: number): number {
   if (text === undefined) return fallbackSeconds * 1000;
-  if (!/^\d{1,6}(\.\d{1,3})?$/.test(text) || Number(text) <= 0) {
-    throw invalidArgument(`${flag} "${text}" is not a number of seconds above 0. Example: ${flag} 120`);
+  const range = `seconds from 0.001 to ${MAX_SECONDS} (a day)`;
+  if (!/^\d+(\.\d{1,3})?$/.test(text)) {
+    throw invalidArgument(`${flag} "${text}" is not a plain number of ${range}, with at most 3 decimals. Example: ${flag} 120`);
   }
-  return Math.round(Number(text) * 1000);
+  const seconds = Number(text);
+  if (seconds <= 0 || seconds > MAX_SECONDS) throw invalidArgument(`${flag} "${text}" is out of range: give ${range}. Example: ${flag} 120`);
+  return Math.round(seconds * 1000);
 }
 
 export function parsePort(flag: string, text: string): number {

@@ -1,7 +1,7 @@
 // `nano bundle [--out <file.tar.gz>] [--log-mb <MB>]`: one archive for a bug report. Logs (the end of
 // each), state and config with secrets redacted, what each reachable node says about the cluster, the
 // doctor report, versions. Works with no cluster running.
-import { chmod, mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
@@ -9,7 +9,7 @@ import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest } from '../binary/manifest.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { parseWholeNumber } from '../cluster/start-options.js';
-import { EXIT, errorMessage, invalidArgument } from '../errors.js';
+import { EXIT, errorMessage, invalidArgument, UserError } from '../errors.js';
 import { maskedEnv, processosSettings } from '../processos/settings-model.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
@@ -47,6 +47,19 @@ function redactedState(state: ClusterState): unknown {
   return JSON.parse(redact(JSON.stringify(state), secrets));
 }
 
+/**
+ * Whether the archive may go to `target`: yes when nothing is there; an existing file (or symlink) is
+ * replaced only with --force, c8ctl's --yes, or a yes on the terminal, never silently.
+ */
+async function mayWrite(ctx: CommandContext, target: string, force: boolean): Promise<boolean> {
+  const existing = await lstat(target).catch(() => undefined);
+  if (!existing || existing.isDirectory() || force || ctx.assumeYes) return true;
+  if (!ctx.interactive) {
+    throw new UserError(`--out ${target} already exists and bundle does not overwrite it silently. Add --force to replace it, or give another --out.`, { code: 'file-exists' });
+  }
+  return ctx.effects.confirm(`${target} already exists. Replace it?`);
+}
+
 export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const { out, layout, effects } = ctx;
   const mbText = stringFlag(args, 'log-mb');
@@ -57,6 +70,11 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const targetDir = await stat(path.dirname(target)).catch(() => undefined);
   if (!targetDir?.isDirectory()) throw invalidArgument(`--out ${target}: the folder ${path.dirname(target)} does not exist.`);
   if ((await stat(target).catch(() => undefined))?.isDirectory()) throw invalidArgument(`--out ${target} is a directory; give the path of a file to write, e.g. --out '${path.join(target, 'bundle.tar.gz')}'.`);
+  if (!(await mayWrite(ctx, target, args.flags.force === true))) {
+    out.info(`Nothing written; ${target} is unchanged.`);
+    out.result({ ok: true, file: null, bytes: 0, notes: [] });
+    return EXIT.ok;
+  }
 
   const staging = await mkdtemp(path.join(os.tmpdir(), 'c8ctl-nano-bundle-'));
   const notes: string[] = [];

@@ -6,6 +6,7 @@ import { tryBind, type BindResult } from '../os/bind-test.js';
 import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from '../os/find-engines.js';
 import type { GetResult } from '../os/http-get.js';
 import type { HttpProbe } from '../os/http-probe.js';
+import { findPortHolder, type PortHolderLookup } from '../os/port-holder.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
 import type { InheritRun } from '../os/run-inherit.js';
 import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
@@ -18,6 +19,8 @@ export interface Effects {
   readonly signals: Signals;
   readonly probe: HttpProbe;
   readonly tryBind: (port: number) => Promise<BindResult>;
+  /** The program listening on a busy port (pid and command line), when the OS shows it. */
+  readonly findPortHolder: PortHolderLookup;
   readonly spawnNode: (request: SpawnRequest) => Promise<SpawnedProcess>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
@@ -76,6 +79,7 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     signals: realSignals,
     probe: { getJson: async (url, timeoutMs) => (await loadProbe()).getJson(url, timeoutMs), close: async () => undefined },
     tryBind: (port) => tryBind(port),
+    findPortHolder,
     spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),
     sleep: (ms) => sleep(ms),
     now: () => performance.now(),

@@ -16,6 +16,7 @@ import { compareVersions } from '../cluster/diagnose.js';
 import { EXIT, errorMessage, UserError } from '../errors.js';
 import { fsUserError } from '../errors-fs.js';
 import { untrustedPath, UnsafePermissionsError, type UnsafePath } from '../os/trusted-path.js';
+import { describeHolder } from '../os/port-holder.js';
 import { readPackageJson } from '../package-files.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
@@ -144,10 +145,10 @@ async function portChecks(ctx: CommandContext, state: ClusterState | null): Prom
     ports.map(async (port) => {
       if ((await ctx.effects.tryBind(port)) === 'free') return ok('ports', `port ${port} is free`);
       if (ours.has(port)) return ok('ports', `port ${port} is held by this home's cluster`);
-      const answer = await ctx.effects.probe.getJson(`${nodeUrl(port)}/v2/topology`, 1_000);
+      const [answer, program] = await Promise.all([ctx.effects.probe.getJson(`${nodeUrl(port)}/v2/topology`, 1_000), ctx.effects.findPortHolder(port)]);
       const product = answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : ({ kind: 'unknown' } as const);
       const holder = product.kind === 'unknown' ? 'another program' : `${describeProduct(product)}${product.kind === 'nano' ? ' not tracked by this home' : ''}`;
-      return warn('ports', `port ${port} is held by ${holder}`, `Start on other ports, e.g. "${ctx.prog} start ${count} --port ${base + 100 - (base % 100)}"`);
+      return warn('ports', `port ${port} is held by ${holder}${program ? `: ${describeHolder(program)}` : ''}`, `Start on other ports, e.g. "${ctx.prog} start ${count} --port ${base + 100 - (base % 100)}"`);
     }),
   );
 }

@@ -1,11 +1,13 @@
 // `nano restart [N]`: stop and start again with the previous cluster's shape unless flags change it.
-// The previous shape comes from the running cluster, or from the last one started (kept after stop).
+// The previous shape comes from the running cluster, or from the last one started (kept after stop);
+// with neither there is nothing to restart, and the refusal names the `start` command instead.
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { DEFAULT_STOP_TIMEOUT_S, parseWholeNumber, validateStart, type RawStartArgs } from '../cluster/start-options.js';
-import { invalidArgument } from '../errors.js';
+import { invalidArgument, UserError } from '../errors.js';
 import type { ClusterSettings } from '../state/cluster-state.js';
 import { readClusterState } from '../state/cluster-state.js';
+import { readJsonFile } from '../state/files.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
@@ -50,6 +52,28 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
   };
 }
 
+/** The start command that does what this restart asked for, flags and all, for the refusal below. */
+export function equivalentStart(prog: string, args: ParsedArgs): string {
+  const words = [`${prog} start`, ...args.positionals];
+  for (const name of ['port', 'partitions', 'rf', 'binary', 'timeout']) {
+    const value = stringFlag(args, name);
+    if (value !== undefined) words.push(`--${name} ${/^[\w./:=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+  }
+  for (const name of ['raft', 'capture']) if (args.flags[name] === true) words.push(`--${name}`);
+  return words.join(' ');
+}
+
+/** Restart with no cluster running and none remembered: there is no shape to bring back. */
+async function nothingToRestart(ctx: CommandContext, args: ParsedArgs): Promise<UserError> {
+  const { layout } = ctx;
+  const last = await readJsonFile(layout.lastClusterFile);
+  const why =
+    last.kind === 'missing'
+      ? `no cluster runs in ${layout.home} and none ran there before`
+      : `no cluster runs in ${layout.home} and the last one's shape in ${layout.lastClusterFile} ${last.kind === 'corrupt' ? `cannot be read: it is ${last.reason}` : 'is malformed'}`;
+  return new UserError(`Nothing to restart: ${why}. Start one: "${equivalentStart(ctx.prog, args)}".`, { code: 'no-cluster' });
+}
+
 export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const { out, layout, effects } = ctx;
   const running = await readClusterState(layout.stateFile);
@@ -62,10 +86,11 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   }
   const request = validateStart(raw);
   // Everything the new cluster needs is checked before the old one is touched.
+  // Nothing is started, stopped or written without a cluster to restart: `start` is the command for that.
+  if (previous === null) throw await nothingToRestart(ctx, args);
   const inputs = await prepareLaunch(ctx, request);
   // Kept data that the new shape cannot serve is refused before the running cluster is stopped.
   if (args.flags.purge !== true) await checkKeptData(ctx, request);
-  if (previous === null) out.info('No previous cluster is known here; starting a new one.');
 
   await ensurePrivateDir(layout.home);
   const releaseLock = await acquireLock(layout.lockFile, 'restart', { readProcess: effects.readProcess });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { cannotRunOnThisHost, fileKind, hostGlibcVersion } from '../binary/host.js';
 import { platformIdOf } from '../binary/executable-format.js';
+import { fileProblem } from '../binary/resolve.js';
 import { checkEngineVersion } from '../binary/version.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
@@ -51,8 +52,7 @@ export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise
   if (name === 'bin') {
     const kind = fileKind(target);
     if (kind !== 'executable') {
-      const why = kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)';
-      throw invalidArgument(`set bin ${value}: ${why}. Give the path of the nanobpmn server binary.`);
+      throw invalidArgument(`set bin ${value}: ${fileProblem(kind)}. Give the path of the nanobpmn server binary.`);
     }
     const wrong = cannotRunOnThisHost(target);
     if (wrong) throw new UserError(`${target} ${wrong}. Use the ${platformIdOf(process)} engine: "${ctx.prog} set bin <its path>"; nothing was saved.`, { code: 'binary-wrong-platform' });

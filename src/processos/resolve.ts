@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { cannotRunHere, platformIdOf } from '../binary/executable-format.js';
-import type { FileKind } from '../binary/resolve.js';
+import { fileProblem, type FileKind } from '../binary/resolve.js';
 
 export interface ProcessosResolverInputs {
   readonly flag?: string | undefined;
@@ -27,13 +27,6 @@ export interface ResolvedProcessos {
 
 const prog = (inputs: ProcessosResolverInputs): string => inputs.prog ?? 'c8ctl processos';
 
-const WHY: Record<FileKind, string> = {
-  executable: '',
-  missing: 'no such file',
-  directory: 'it is a directory',
-  'not-executable': 'it is not executable (chmod +x it)',
-};
-
 function headerProblem(inputs: ProcessosResolverInputs, file: string): string | null {
   const head = inputs.readHead(file);
   return head === undefined ? null : cannotRunHere(head, inputs);
@@ -49,7 +42,7 @@ export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProce
     if (!value) continue;
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
-    if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${WHY[kind]}.`, { code: 'binary-not-found' });
+    if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${fileProblem(kind)}.`, { code: 'binary-not-found' });
     const wrong = headerProblem(inputs, file);
     if (wrong) throw new UserError(`${file} ${wrong}. Use the ${platformIdOf(inputs)} build of ProcessOS: ${prog(inputs)} set bin <its path> (this came from ${label}).`, { code: 'binary-wrong-platform' });
     return { path: file, source };

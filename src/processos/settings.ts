@@ -3,6 +3,7 @@ import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { cannotRunOnThisHost, fileKind } from '../binary/host.js';
 import { platformIdOf } from '../binary/executable-format.js';
+import { fileProblem } from '../binary/resolve.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { parsePort } from '../cluster/start-options.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
@@ -32,7 +33,7 @@ export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promi
     case 'bin': {
       const file = path.resolve(ctx.cwd, value);
       const kind = fileKind(file);
-      if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${kind === 'missing' ? 'no such file' : kind === 'directory' ? 'it is a directory' : 'it is not executable (chmod +x it)'}.`);
+      if (kind !== 'executable') throw invalidArgument(`set bin ${value}: ${fileProblem(kind)}.`);
       const wrong = cannotRunOnThisHost(file);
       if (wrong) throw new UserError(`${file} ${wrong}. Use the ${platformIdOf(process)} build of ProcessOS: "${ctx.prog} set bin <its path>"; nothing was saved.`, { code: 'binary-wrong-platform' });
       assertTrusted(file, 'program');

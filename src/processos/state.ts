@@ -22,7 +22,7 @@ export async function readProcessosState(file: string): Promise<ProcessosState |
   const read = await readTrustedJsonFile(file);
   if (read.kind === 'missing') return null;
   const fix = `Check for a ProcessOS left running (pgrep -fa processos), stop it, then move the file aside: mv '${file}' '${file}.bad'`;
-  if (read.kind === 'corrupt') throw new UserError(`The ProcessOS state file ${file} is not valid JSON (${read.reason}). ${fix}`, { code: 'corrupt-state' });
+  if (read.kind === 'corrupt') throw new UserError(`The ProcessOS state file ${file} cannot be read: it is ${read.reason}. ${fix}`, { code: 'corrupt-state' });
   const s = read.value as Partial<ProcessosState> | null;
   const valid =
     s?.schema === 1 && Number.isInteger(s.pid) && typeof s.startTime === 'string' && Number.isInteger(s.port) && typeof s.url === 'string' && typeof s.nanoUrl === 'string' &&

@@ -67,7 +67,7 @@ export function corruptStateError(file: string, reason: string): UserError {
 export async function readClusterState(file: string): Promise<ClusterState | null> {
   const read = await readTrustedJsonFile(file);
   if (read.kind === 'missing') return null;
-  if (read.kind === 'corrupt') throw corruptStateError(file, `it is not valid JSON (${read.reason})`);
+  if (read.kind === 'corrupt') throw corruptStateError(file, `it is ${read.reason}`);
   const problem = stateProblem(read.value);
   if (problem) throw corruptStateError(file, problem);
   const state = read.value as ClusterState;

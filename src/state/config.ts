@@ -16,7 +16,7 @@ export async function readConfig(file: string): Promise<NanoConfig> {
   if (read.kind === 'missing') return {};
   const fix = `Fix the JSON by hand or move it aside: mv '${file}' '${file}.bad'`;
   if (read.kind === 'corrupt') {
-    throw new UserError(`The config file ${file} is not valid JSON (${read.reason}). ${fix}`, { code: 'corrupt-config' });
+    throw new UserError(`The config file ${file} cannot be read: it is ${read.reason}. ${fix}`, { code: 'corrupt-config' });
   }
   const value = read.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
+import { describeJsonError } from './json-error.js';
 
 /** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
 export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
@@ -29,6 +30,7 @@ export async function writeFileAtomic(file: string, contents: string, mode = 0o6
 export type JsonRead =
   | { readonly kind: 'missing' }
   | { readonly kind: 'ok'; readonly value: unknown }
+  /** reason completes "it is …" in one line, never quoting the file: "empty", "not valid JSON at line 3, column 11 (…)". */
   | { readonly kind: 'corrupt'; readonly reason: string };
 
 export async function readJsonFile(file: string): Promise<JsonRead> {
@@ -42,7 +44,7 @@ export async function readJsonFile(file: string): Promise<JsonRead> {
   try {
     return { kind: 'ok', value: JSON.parse(text) };
   } catch (error) {
-    return { kind: 'corrupt', reason: text.trim() === '' ? 'the file is empty' : (error as Error).message };
+    return { kind: 'corrupt', reason: text.trim() === '' ? 'empty' : describeJsonError(text, error) };
   }
 }
 

@@ -2,7 +2,7 @@
 // (settings, a stale cluster, logs and engine data) and no process running. Each refusal is one line
 // naming the bad value, exit code 1, nothing on stdout, not a byte of the home changed, no process left.
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,8 @@ interface Fixtures {
   readonly dir: string;
   readonly notExecutable: string;
   readonly regularFile: string;
+  /** A symlink to itself: stat fails with ELOOP. */
+  readonly loop: string;
 }
 
 interface Case {
@@ -85,10 +87,17 @@ const CASES: readonly Case[] = [
   { label: 'start --timeout 0', args: ['start', '--timeout', '0'], names: '--timeout "0"' },
   { label: 'start --timeout -1', args: ['start', '--timeout', '-1'], names: '--timeout "-1"' },
   { label: 'start --timeout abc', args: ['start', '--timeout', 'abc'], names: '--timeout "abc"' },
+  // every seconds flag names its range: 0.001 to 86400
+  { label: 'start --timeout 1e9', args: ['start', '--timeout', '1e9'], names: '--timeout "1e9" is not a plain number of seconds from 0.001 to 86400 (a day)' },
+  { label: 'start --timeout 100000', args: ['start', '--timeout', '100000'], names: '--timeout "100000" is out of range: give seconds from 0.001 to 86400 (a day)' },
+  { label: 'stop --timeout 86401', args: ['stop', '--timeout', '86401'], names: 'seconds from 0.001 to 86400' },
+  { label: 'status --watch --interval 1e9', args: ['status', '--watch', '--interval', '1e9'], names: '--interval "1e9" is not a plain number of seconds from 0.001 to 86400' },
+  { label: 'node 0 stop --timeout 999999', args: ['node', '0', 'stop', '--timeout', '999999'], names: '--timeout "999999" is out of range' },
   // start: binaries
   { label: 'start --binary <missing path>', args: ['start', '--binary', NO_SUCH], names: NO_SUCH },
   { label: 'start --binary <a directory>', args: (f) => ['start', '--binary', f.dir], names: (f) => f.dir },
   { label: 'start --binary <a non-executable file>', args: (f) => ['start', '--binary', f.notExecutable], names: (f) => f.notExecutable },
+  { label: 'start --binary <a symlink loop>', args: (f) => ['start', '--binary', f.loop], names: (f) => `--binary ${f.loop}: it is a symlink loop (ELOOP)` },
   // start: flag syntax
   { label: 'start --prot 9000 (unknown flag)', args: ['start', '--prot', '9000'], names: '--prot' },
   { label: 'start --port twice', args: ['start', '--port', '9000', '--port', '9001'], names: '--port' },
@@ -155,6 +164,7 @@ const CASES: readonly Case[] = [
   { label: 'set bin <missing path>', args: ['set', 'bin', NO_SUCH], names: NO_SUCH },
   { label: 'set bin <a directory>', args: (f) => ['set', 'bin', f.dir], names: (f) => f.dir },
   { label: 'set bin <a non-executable file>', args: (f) => ['set', 'bin', f.notExecutable], names: (f) => f.notExecutable },
+  { label: 'set bin <a symlink loop>', args: (f) => ['set', 'bin', f.loop], names: (f) => `set bin ${f.loop}: it is a symlink loop (ELOOP)` },
   { label: 'set bin {"path":"/x"}', args: ['set', 'bin', '{"path":"/x"}'], names: '{"path":"/x"}' },
   { label: 'set model-dir <a regular file>', args: (f) => ['set', 'model-dir', f.regularFile], names: (f) => f.regularFile },
   { label: 'set model-dir "" (empty path)', args: ['set', 'model-dir', ''], names: 'set model-dir' },
@@ -186,7 +196,9 @@ beforeAll(async () => {
     dir: path.join(fixtureRoot, 'a dir'),
     notExecutable: path.join(fixtureRoot, 'not executable'),
     regularFile: path.join(fixtureRoot, 'plain file.txt'),
+    loop: path.join(fixtureRoot, 'loop'),
   };
+  await symlink(fixtures.loop, fixtures.loop);
   await mkdir(fixtures.dir);
   await writeFile(fixtures.notExecutable, '#!/bin/sh\necho never\n');
   await chmod(fixtures.notExecutable, 0o644);

@@ -190,16 +190,36 @@ describe('restart', () => {
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
-  it('with no previous cluster acts like start, and a bad flag changes nothing', async () => {
+  it('with no previous cluster starts nothing, writes nothing, and names the start command', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(1);
     const bad = await sandbox.run(['restart', '--rf', '2']);
     expect(bad.code).toBe(1);
     expect(await readdir(sandbox.home)).toEqual([]);
-    const fresh = await sandbox.runJson(['restart', '--port', String(port)]);
-    expect(fresh.code, fresh.stderr).toBe(0);
-    expect(fresh.json.settings).toMatchObject({ nodes: 1, basePort: port });
-    expect((await sandbox.run(['stop'])).code).toBe(0);
+    for (const [args, start] of [
+      [['restart'], 'c8ctl-nano start'],
+      [['restart', '2', '--port', String(port), '--raft'], `c8ctl-nano start 2 --port ${port} --raft`],
+    ] as const) {
+      const result = await sandbox.run(args);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trimEnd().split('\n')).toEqual([`✗ Nothing to restart: no cluster runs in ${sandbox.home} and none ran there before. Start one: "${start}".`]);
+      expect(await readdir(sandbox.home)).toEqual([]);
+      expect(processesWithMarker(sandbox.marker)).toEqual([]);
+    }
+  });
+
+  it('with a damaged last-cluster.json says so, with its parse position', async () => {
+    sandbox = await tests.create();
+    const file = path.join(sandbox.home, 'last-cluster.json');
+    await writeFile(file, '{"settings": {"nodes": 3,}}');
+    const result = await sandbox.run(['restart']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      `✗ Nothing to restart: no cluster runs in ${sandbox.home} and the last one's shape in ${file} cannot be read: it is not valid JSON at line 1, column 26 (expected double-quoted property name). Start one: "c8ctl-nano start".`,
+    ]);
+    expect(await readdir(sandbox.home)).toEqual(['last-cluster.json']);
+    expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 });
 

@@ -166,6 +166,8 @@ describe('releasing through a real registry', () => {
     expect(await viewVersion(ROOT, VERSION)).toBe(VERSION);
     const view = await reg().npm(['view', `${ROOT}@${VERSION}`, '--json', '--registry', reg().url]);
     expect(JSON.parse(view.stdout).optionalDependencies).toEqual({ [PKG]: VERSION });
+    // Published without the checkout's scripts: nothing for npm to run, or to ask approval for.
+    expect(JSON.parse(view.stdout).scripts).toBeUndefined();
     const platformView = JSON.parse((await reg().npm(['view', `${PKG}@${VERSION}`, '--json', '--registry', reg().url])).stdout);
     expect(platformView).toMatchObject({ os: ['linux'], cpu: ['x64'], libc: ['glibc'], preferUnplugged: true });
     // Only what we published is there: the public @nanobpm packages are not proxied.
@@ -196,6 +198,7 @@ describe('releasing through a real registry', () => {
       const installedDir = path.join(project, 'node_modules', '@nanobpm', 'c8ctl-plugin-nano-linux-x64');
       const installedBinary = path.join(installedDir, LINUX_X64.binaryName);
       expect(((await stat(installedBinary)).mode & 0o777).toString(8)).toBe('755');
+      expect(JSON.parse(await readFile(path.join(project, 'node_modules', ROOT, 'package.json'), 'utf8')).scripts).toBeUndefined();
       const lock = JSON.parse(await readFile(path.join(project, 'package-lock.json'), 'utf8'));
       expect(lock.packages[`node_modules/${PKG}`]).toMatchObject({ version: VERSION, optional: true });
       expect(lock.packages[`node_modules/${PKG}`].resolved).toMatch(new RegExp(`^${reg().url}/`));

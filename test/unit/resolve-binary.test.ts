@@ -149,6 +149,10 @@ describe('resolveBinary explicit choices that cannot be used', () => {
     ['missing', 'no such file'],
     ['directory', 'directory'],
     ['not-executable', 'not executable'],
+    ['symlink-loop', 'it is a symlink loop (ELOOP)'],
+    ['broken-symlink', 'a symlink to a file that does not exist'],
+    ['not-a-directory', 'ENOTDIR'],
+    ['no-access', 'EACCES'],
   ];
 
   for (const [name, inputs, label] of sources) {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedArgs } from '../../src/cli/args.js';
 import { validateStart } from '../../src/cluster/start-options.js';
-import { restartArgs } from '../../src/commands/restart.js';
+import { equivalentStart, restartArgs } from '../../src/commands/restart.js';
 import type { ClusterSettings } from '../../src/state/cluster-state.js';
 
 type Previous = NonNullable<Parameters<typeof restartArgs>[1]>;
@@ -138,5 +138,13 @@ describe('restartArgs with a previous cluster', () => {
   it('ignores a boolean where a string flag is expected', () => {
     // The parser never produces this, but a missing value must not become "true" as a port.
     expect(restartArgs(args([], { port: true }), previous()).port).toBe('9000');
+  });
+});
+
+describe('equivalentStart (what a restart with nothing to restart suggests instead)', () => {
+  it('is start with the same count and shape flags, quoted for a shell where needed', () => {
+    expect(equivalentStart('c8ctl nano', args())).toBe('c8ctl nano start');
+    expect(equivalentStart('c8ctl-nano', args(['3'], { port: '9000', rf: '3', raft: true, capture: true, purge: true }))).toBe('c8ctl-nano start 3 --port 9000 --rf 3 --raft --capture');
+    expect(equivalentStart('c8ctl-nano', args([], { binary: "/my engines/it's" }))).toBe(`c8ctl-nano start --binary '/my engines/it'\\''s'`);
   });
 });

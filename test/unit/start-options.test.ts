@@ -110,8 +110,18 @@ describe('parseSeconds', () => {
     expect(parseSeconds('--timeout', '1.25', 60)).toBe(1250);
   });
 
-  it.each(['0.0', '.5', '1.', '1.2345', '+3', ' 1'])('rejects %j', (text) => {
-    expectInvalid(() => parseSeconds('--timeout', text, 60), `"${text}"`);
+  it('takes up to a day', () => {
+    expect(parseSeconds('--timeout', '0.001', 60)).toBe(1);
+    expect(parseSeconds('--timeout', '86400', 60)).toBe(86_400_000);
+    expect(parseSeconds('--timeout', '0086400.000', 60)).toBe(86_400_000);
+  });
+
+  it.each(['0.0', '.5', '1.', '1.2345', '+3', ' 1', '1e9', '0x10', '-1', 'abc', ''])('rejects %j, naming the allowed range', (text) => {
+    expectInvalid(() => parseSeconds('--timeout', text, 60), `--timeout "${text}"`, 'seconds from 0.001 to 86400 (a day)', 'Example: --timeout 120');
+  });
+
+  it.each(['86400.001', '100000', '999999999999'])('rejects %j as out of range', (text) => {
+    expectInvalid(() => parseSeconds('--interval', text, 1), `--interval "${text}" is out of range: give seconds from 0.001 to 86400 (a day).`);
   });
 });
 

@@ -83,18 +83,18 @@ describe('readJsonFile', () => {
     expect(await readJsonFile(file)).toEqual({ kind: 'ok', value: { a: [1, 2] } });
   });
 
-  it('reports corrupt JSON with the parser reason', async () => {
+  it('reports corrupt JSON with the parse position', async () => {
     const file = path.join(dir, 'bad.json');
     await writeFile(file, '{"a":');
     const read = await readJsonFile(file);
     expect(read.kind).toBe('corrupt');
-    if (read.kind === 'corrupt') expect(read.reason).not.toBe('the file is empty');
+    if (read.kind === 'corrupt') expect(read.reason).toBe('not valid JSON at line 1, column 6 (the file ends before the JSON is complete)');
   });
 
   it('reports an empty file as empty', async () => {
     const file = path.join(dir, 'empty.json');
     await writeFile(file, ' \n');
-    expect(await readJsonFile(file)).toEqual({ kind: 'corrupt', reason: 'the file is empty' });
+    expect(await readJsonFile(file)).toEqual({ kind: 'corrupt', reason: 'empty' });
   });
 
   it('throws for errors other than a missing file', async () => {
