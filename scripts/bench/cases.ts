@@ -4,7 +4,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { quietPause } from './background-load.js';
-import { IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, SETTLE_MS, START_REPS, START_SIZES, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
+import { IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, RF3_REPS, SETTLE_MS, START_REPS, START_SIZES, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
 import { floorStart, floorStop, type FloorCluster } from './floor.js';
 import { dropHome, envFor, newHome, runFrom } from './homes.js';
 import { freeBase } from './ports.js';
@@ -39,20 +39,21 @@ export async function benchImports(): Promise<void> {
   }
 }
 
-async function cliStartOnce(nodes: number, rep: number): Promise<void> {
-  const timedStop = STOP_SIZES.has(nodes);
+async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
+  const timedStop = rf === 1 && STOP_SIZES.has(nodes);
+  const id = rf === 1 ? `start-${nodes}` : `start-${nodes}-rf${rf}`;
   const home = newHome();
   try {
     const base = await freeBase(nodes);
     await ensureQuiet(`cli start ${nodes}`);
-    const start = await cli(['start', String(nodes), '--port', String(base)], home);
+    const start = await cli(['start', String(nodes), '--port', String(base), ...(rf > 1 ? ['--rf', String(rf)] : [])], home);
     const stateNodes = readStateNodes(home);
     for (const n of stateNodes) registry.pids.add(n.pid);
     if (start.code !== 0) {
-      recordFailure(`start-${nodes}`, rep, describeRun(start));
+      recordFailure(id, rep, describeRun(start));
     } else {
       const readyIn = /ready in ([\d.]+) s/.exec(start.stdout)?.[1];
-      record(`start-${nodes}`, rep, start.ms, { reportedReadyMs: readyIn === undefined ? null : Number(readyIn) * 1000 });
+      record(id, rep, start.ms, { reportedReadyMs: readyIn === undefined ? null : Number(readyIn) * 1000 });
     }
     await sleep(SETTLE_MS);
     const pids = stateNodes.map((n) => n.pid);
@@ -72,22 +73,40 @@ async function cliStartOnce(nodes: number, rep: number): Promise<void> {
   }
 }
 
-async function floorOnce(engineBinary: string, nodes: number, rep: number): Promise<void> {
+async function floorOnce(engineBinary: string, nodes: number, rep: number, rf = 1): Promise<void> {
+  const suffix = rf === 1 ? `${nodes}` : `${nodes}-rf${rf}`;
   const base = await freeBase(nodes);
-  await ensureQuiet(`floor start ${nodes}`);
+  await ensureQuiet(`floor start ${suffix}`);
   let started: { ms: number; cluster: FloorCluster };
   try {
-    started = await floorStart(engineBinary, nodes, base);
+    started = await floorStart(engineBinary, nodes, base, { rf });
   } catch (error) {
-    recordFailure(`floor-start-${nodes}`, rep, error);
+    recordFailure(`floor-start-${suffix}`, rep, error);
     return;
   }
-  record(`floor-start-${nodes}`, rep, started.ms);
+  record(`floor-start-${suffix}`, rep, started.ms);
   await sleep(SETTLE_MS);
   try {
-    record(`floor-stop-${nodes}`, rep, await floorStop(started.cluster));
+    record(`floor-stop-${suffix}`, rep, await floorStop(started.cluster));
   } catch (error) {
-    recordFailure(`floor-stop-${nodes}`, rep, error);
+    recordFailure(`floor-stop-${suffix}`, rep, error);
+  }
+}
+
+/** `start 3 --rf 3` until every partition has a leader, against the engine alone with the same settings. */
+export async function benchRaftStart(engineBinary: string, reps = RF3_REPS): Promise<void> {
+  progress(`start 3 --rf 3: ${reps} reps, CLI and floor interleaved`);
+  for (let rep = 0; rep < reps; rep += 1) {
+    const order = rep % 2 === 0 ? ['cli', 'floor'] : ['floor', 'cli'];
+    for (const which of order) {
+      try {
+        if (which === 'cli') await cliStartOnce(3, rep, 3);
+        else await floorOnce(engineBinary, 3, rep, 3);
+      } catch (error) {
+        recordFailure(which === 'cli' ? 'start-3-rf3' : 'floor-start-3-rf3', rep, error);
+      }
+      await quietPause(QUIET_MS);
+    }
   }
 }
 

@@ -14,6 +14,11 @@ export const START_SIZES = [1, 3, 8, 16] as const;
 export const START_REPS: Record<number, number> = { 1: 20, 3: 20, 8: 10, 16: 10 };
 export const STOP_SIZES = new Set([3, 16]);
 export const STATUS_WARMUP = 2;
+/** `start 3 --rf 3` to leaders, CLI and floor, interleaved. */
+export const RF3_REPS = 10;
+/** Lost deployments right after start (correctness.ts). */
+export const CORRECTNESS_REPS = 20;
+export const CORRECTNESS_CHECK_AFTER_MS = 1_500;
 export const STATUS_REPS = 20;
 /** Pause between "ready" and stopping, the same for the CLI and the floor. */
 export const SETTLE_MS = 300;

@@ -20,7 +20,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { findEngineBinary } from '../../src/binary/find.js';
 import { backgroundBusy } from './background-load.js';
-import { benchImports, benchStartStop, benchStatus, progress } from './cases.js';
+import { benchImports, benchRaftStart, benchStartStop, benchStatus, progress } from './cases.js';
+import { benchCorrectness, correctnessRuns } from './correctness.js';
+import { benchCooldownCost, cooldownResults } from './cooldown-cost.js';
 import { FLOOR_POLL_MS, IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, RESULTS_DIR, ROOT, SETTLE_MS, START_REPS, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
 import { snapshotBuild } from './homes.js';
 import { machineFacts } from './machine.js';
@@ -38,9 +40,13 @@ async function main(): Promise<void> {
   progress(`bench: engine ${(machine.engine as { version: string | null }).version ?? '?'} at ${engineBinary}; node ${process.version}; ${String(machine.cores)} cores; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
   if (markedProcesses().length > 0) throw new Error('processes with this run\'s marker exist before it began (impossible)');
 
+  const quick = process.argv.includes('--quick');
   await benchImports();
   await benchStartStop(engineBinary);
+  await benchRaftStart(engineBinary, quick ? 2 : undefined);
   await benchStatus();
+  await benchCorrectness(quick ? 3 : undefined);
+  if (process.argv.includes('--cooldown-cost')) await benchCooldownCost();
 
   const killedAtEnd = markedProcesses();
   for (const pid of killedAtEnd) killHard(pid);
@@ -81,6 +87,8 @@ async function main(): Promise<void> {
     table: rendered,
     series: Object.fromEntries([...series.entries()].map(([id, s]) => [id, { stats: stats(id), ...s }])),
     failures,
+    lostDeployments: correctnessRuns,
+    cooldownCost: cooldownResults,
     leaksBetweenRuns: leaks,
     processesLeftAtEnd: killedAtEnd,
   };
@@ -95,7 +103,9 @@ async function main(): Promise<void> {
 const USAGE = `npm run bench   (or: node dist/scripts/bench/main.js)
 
 Runs every case against its floor (about 2½ minutes on 2 cores; needs a quiet machine), prints the
-table and writes bench-results/<timestamp>.json and bench-results/latest.json. No options.
+table and writes bench-results/<timestamp>.json and bench-results/latest.json.
+  --quick           fewer repetitions of the RF 3 and lost-deployment cases (a smoke run)
+  --cooldown-cost   also measure what the 10 ms breaker cooldown costs with a dead peer (2+ minutes)
 `;
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {

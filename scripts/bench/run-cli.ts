@@ -42,7 +42,7 @@ export function runNode(args: readonly string[], env: Record<string, string>): P
   });
 }
 
-export const cli = (args: readonly string[], home: string): Promise<Run> => runNode([runFrom.bin, ...args], envFor(home));
+export const cli = (args: readonly string[], home: string, extraEnv: Record<string, string> = {}): Promise<Run> => runNode([runFrom.bin, ...args], { ...envFor(home), ...extraEnv });
 
 export function describeRun(run: Run): string {
   const text = `${run.stderr}\n${run.stdout}`.trim().split('\n').slice(-4).join(' | ');
@@ -52,6 +52,7 @@ export function describeRun(run: Run): string {
 export interface StateNode {
   readonly id: number;
   readonly pid: number;
+  readonly port: number;
 }
 
 export function readStateNodes(home: string): StateNode[] {

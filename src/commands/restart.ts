@@ -9,6 +9,7 @@ import type { ClusterSettings } from '../state/cluster-state.js';
 import { readClusterState } from '../state/cluster-state.js';
 import { readJsonFile } from '../state/files.js';
 import { ensurePrivateDir } from '../state/home.js';
+import { readConfig } from '../state/config.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
@@ -87,7 +88,11 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const request = validateStart(raw);
   // Everything the new cluster needs is checked before the old one is touched.
   // Nothing is started, stopped or written without a cluster to restart: `start` is the command for that.
-  if (previous === null) throw await nothingToRestart(ctx, args);
+  if (previous === null) {
+    // Settings another user planted are named as such, whatever else is wrong.
+    await readConfig(layout.configFile);
+    throw await nothingToRestart(ctx, args);
+  }
   const inputs = await prepareLaunch(ctx, request);
   // Kept data that the new shape cannot serve is refused before the running cluster is stopped.
   if (args.flags.purge !== true) await checkKeptData(ctx, request);

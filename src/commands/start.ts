@@ -56,7 +56,10 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     prepareLaunch(ctx, request),
     readClusterState(layout.stateFile),
     effects.findEngines(layout.home, layout.dataDir),
-    checkKeptData(ctx, request),
+    // Data being written by a concurrent start of this home looks like data of another shape.
+    checkKeptData(ctx, request).catch(async (error: unknown) => {
+      throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
+    }),
   ]);
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
