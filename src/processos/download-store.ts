@@ -8,12 +8,13 @@
 // refused or failed download leaves nothing behind, and the previous copy stays current.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
-import { chmod, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
 import { httpDownload, type DownloadResult } from '../os/http-download.js';
 import { readTrustedJsonFile, writeFileAtomic } from '../state/files.js';
+import { ensurePrivateDir } from '../state/home.js';
 import type { InstalledRelease, Release } from './download-manifest.js';
 
 export interface InstalledCopy extends InstalledRelease {
@@ -67,25 +68,14 @@ const MAX_BINARY = 1024 * 1024 * 1024;
  */
 export async function installRelease(binDir: string, release: Release, manifestUrl: string, timeouts: { timeoutMs: number; idleMs: number }): Promise<InstalledCopy | FetchFailure> {
   const versionDir = path.join(binDir, release.version);
-  const created: string[] = [];
-  for (const dir of [binDir, versionDir]) {
-    const made = await mkdir(dir, { mode: 0o700 }).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EEXIST') return false;
-        throw error;
-      },
-    );
-    if (made) {
-      created.push(dir);
-      await chmod(dir, 0o700); // whatever the umask
-    }
-  }
+  // The topmost folder made here (the home itself on a first run), removed again if this fails.
+  const created = await ensurePrivateDir(versionDir);
+  if (created !== undefined) await chmod(binDir, 0o700).catch(() => undefined); // whatever the umask
   const final = path.join(versionDir, binaryName(release.platform));
   const temp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const undo = async (): Promise<void> => {
     await rm(temp, { force: true });
-    for (const dir of [...created].reverse()) await rmdir(dir).catch(() => undefined);
+    if (created !== undefined) await rm(created, { recursive: true, force: true });
   };
   let fd: number;
   try {

@@ -109,6 +109,27 @@ describe('processos download-url', () => {
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
+  it('a bad checksum on a first download into a home that does not exist yet leaves no home behind', async () => {
+    const sandbox = await tests.create();
+    const host = await startReleaseServer();
+    tests.defer(() => host.close());
+    host.publish('3.0.0', { sha256: 'f'.repeat(64) });
+    const fresh = path.join(sandbox.home, 'fresh home');
+    const failed = await sandbox.runProcessos(['start', '--no-spawn-nano'], { ...isolated(sandbox), C8CTL_NANO_HOME: fresh, PROCESSOS_DOWNLOAD_URL: host.manifestUrl });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`expected sha256 ${'f'.repeat(64)}, got `);
+    expect(existsSync(fresh)).toBe(false);
+    // The right checksum: the home is made (0700) and the download is installed.
+    host.publish('3.0.0');
+    const port = await freePortRange(1);
+    const env = { ...isolated(sandbox), C8CTL_NANO_HOME: fresh, PROCESSOS_DOWNLOAD_URL: host.manifestUrl };
+    const started = await sandbox.runProcessos(['start', '--no-spawn-nano', '--port', String(port)], env);
+    expect(started.code, started.stderr).toBe(0);
+    expect(mode(fresh)).toBe(0o700);
+    expect(existsSync(path.join(fresh, 'processos-bin', '3.0.0', 'processos'))).toBe(true);
+    expect((await sandbox.runProcessos(['stop'], env)).code).toBe(0);
+  });
+
   it('set validates the URL and saves nothing on bad input; "" unsets; the setting beats the env; a binary path beats both', async () => {
     const sandbox = await tests.create();
     const config = path.join(sandbox.home, 'config.json');
