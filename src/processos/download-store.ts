@@ -104,6 +104,9 @@ export async function installRelease(binDir: string, release: Release, manifestU
   }
   try {
     if (writeError !== undefined) throw naming(writeError, final, 'write');
+    if (result.kind === 'too-large' && release.size !== undefined) {
+      throw new ChecksumError(`Refused the ProcessOS ${release.version} download from ${release.url}: expected ${release.size} bytes, got more; nothing was installed.`, { code: 'checksum-mismatch' });
+    }
     if (result.kind !== 'done') {
       await undo();
       return result;

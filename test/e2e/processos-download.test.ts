@@ -119,6 +119,12 @@ describe('processos download-url', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`expected sha256 ${'f'.repeat(64)}, got `);
     expect(existsSync(fresh)).toBe(false);
+    // A body longer than the manifest's size: refused the same way.
+    host.publish('3.0.0', { size: 10 });
+    const long = await sandbox.runProcessos(['start', '--no-spawn-nano'], { ...isolated(sandbox), C8CTL_NANO_HOME: fresh, PROCESSOS_DOWNLOAD_URL: host.manifestUrl });
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain('expected 10 bytes, got more; nothing was installed.');
+    expect(existsSync(fresh)).toBe(false);
     // The right checksum: the home is made (0700) and the download is installed.
     host.publish('3.0.0');
     const port = await freePortRange(1);

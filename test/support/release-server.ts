@@ -11,8 +11,8 @@ const STAND_IN = readFileSync(path.resolve('test/fixtures/fake-processos.mjs'), 
 
 export interface ReleaseServer {
   readonly manifestUrl: string;
-  /** Publishes `version` for this host; `sha256` overrides the true checksum (a broken or tampered release). */
-  publish(version: string, options?: { sha256?: string }): void;
+  /** Publishes `version` for this host; `sha256` and `size` override the true ones (a broken or tampered release). */
+  publish(version: string, options?: { sha256?: string; size?: number }): void;
   /** How many times the binary was downloaded. */
   downloads(): number;
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startReleaseServer(): Promise<ReleaseServer> {
       binary = Buffer.from(`${STAND_IN}\n// release ${version}\n`);
       const sha256 = options.sha256 ?? createHash('sha256').update(binary).digest('hex');
       // A relative url, resolved against the manifest's.
-      manifest = JSON.stringify({ version, platforms: { [platformIdOf(process)]: { url: `bin/processos-${version}`, sha256, size: binary.length } } });
+      manifest = JSON.stringify({ version, platforms: { [platformIdOf(process)]: { url: `bin/processos-${version}`, sha256, size: options.size ?? binary.length } } });
     },
     downloads: () => downloads,
     close: () =>
