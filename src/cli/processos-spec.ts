@@ -5,7 +5,7 @@ import type { CommandSpec, FlagSpec } from './spec.js';
 const LAUNCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
   port: { type: 'string', value: '<port>', description: 'Listen port (default 8090, or "set port")' },
   'nano-url': { type: 'string', value: '<url>', description: 'Target Nano BPM engine to analyse (default http://localhost:8080)' },
-  binary: { type: 'string', value: '<path>', description: 'ProcessOS binary (overrides "set bin" and PROCESSOS_BINARY)' },
+  binary: { type: 'string', value: '<path>', description: 'ProcessOS binary (overrides "set bin", PROCESSOS_BINARY and any download URL)' },
   'spawn-nano': { type: 'boolean', description: 'Spawn a pilot engine from the nano binary (default when one is found)' },
   'no-spawn-nano': { type: 'boolean', description: 'No pilot engine: use the target engine for experiments too' },
   timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60, at most 86400)' },
@@ -58,14 +58,15 @@ export const PROCESSOS: CommandSpec = {
     },
     {
       name: 'set',
-      summary: 'Save a setting: bin <path>, port <n>, nano-url <url>, data-dir <path>, env KEY=VALUE (KEY= removes it)',
+      summary: 'Save a setting: bin <path>, port <n>, nano-url <url>, data-dir <path>, download-url <manifest-url> ("" removes it), env KEY=VALUE (KEY= removes it)',
       positionals: [
-        { name: 'key', description: 'bin | port | nano-url | data-dir | env' },
+        { name: 'key', description: 'bin | port | nano-url | data-dir | download-url | env' },
         { name: 'value', description: 'the value (for env: KEY=VALUE)' },
       ],
       flags: {},
       examples: [
         { args: 'set bin ~/Downloads/processos', description: 'Use the ProcessOS binary you downloaded' },
+        { args: 'set download-url https://example.com/processos/manifest.json', description: 'Download ProcessOS from a release manifest at start (checked, kept up to date)' },
         { args: 'set env PROCESSOS_LLM_MODEL=small', description: 'Pass a variable to the server' },
       ],
     },

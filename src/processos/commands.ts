@@ -22,8 +22,7 @@ import { ensurePrivateDir } from '../state/home.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../commands/context.js';
 import { DEFAULT_PROCESSOS_PORT, planProcessos, type ProcessosFlags, type ProcessosPlan } from './plan.js';
-import { findProcessos } from './find.js';
-import type { ResolvedProcessos } from './resolve.js';
+import { processosToRun, type ProcessosToRun } from './find.js';
 import { processosSettings } from './settings-model.js';
 import { readProcessosState, removeProcessosState, writeProcessosState, type ProcessosState } from './state.js';
 
@@ -37,16 +36,19 @@ function spawnFlag(args: ParsedArgs): boolean | undefined {
 
 interface Prepared {
   readonly plan: ProcessosPlan;
-  readonly binary: ResolvedProcessos;
+  readonly binary: ProcessosToRun;
   readonly timeoutMs: number;
 }
 
-/** Everything checkable without side effects: flags, settings, both binaries, the plan. */
+/**
+ * Flags, settings, both binaries, the plan; checked before anything else happens. The one side effect:
+ * with a download URL, the published ProcessOS is fetched into the home when it changed (after the
+ * plan, so bad flags are refused before any network call).
+ */
 async function prepare(ctx: CommandContext, flags: ProcessosFlags, binaryFlag: string | undefined, timeout: string | undefined): Promise<Prepared> {
   const timeoutMs = parseSeconds('--timeout', timeout, DEFAULT_START_TIMEOUT_S);
   const config = await readConfig(ctx.layout.configFile);
   const settings = processosSettings(config, ctx.layout.configFile);
-  const binary = findProcessos({ flag: binaryFlag, configured: settings.binary, env: ctx.env, cwd: ctx.cwd, platform: ctx.platform, prog: ctx.prog });
   let nanoBinary: string | undefined;
   try {
     nanoBinary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd }).path;
@@ -56,7 +58,25 @@ async function prepare(ctx: CommandContext, flags: ProcessosFlags, binaryFlag: s
     nanoBinary = undefined; // the plan decides what that means (no pilot, with a warning)
   }
   const plan = planProcessos({ flags, settings, userEnv: ctx.env, home: ctx.layout.home, defaultDataDir: ctx.layout.processos.defaultDataDir, nanoBinary });
+  const binary = await processosToRun({
+    flag: binaryFlag,
+    configured: settings.binary,
+    settings,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    platform: ctx.platform,
+    prog: ctx.prog,
+    binDir: ctx.layout.processos.binDir,
+    warn: (line) => ctx.out.warn(line),
+    progress: (line) => ctx.out.progress(line),
+  });
   return { plan, binary, timeoutMs };
+}
+
+/** What state, status and start's JSON say of the binary: for a downloaded one, its version and origin. */
+function recordedBinary(binary: ProcessosToRun): ProcessosState['binary'] {
+  const { download } = binary;
+  return { path: binary.path, source: binary.source, ...(download ? { version: download.version, downloadUrl: download.manifestUrl, fetched: download.fetched } : {}) };
 }
 
 const alive = async (ctx: CommandContext, state: ProcessosState): Promise<boolean> => isOurs(await statusOf(ctx.effects.readProcess, state.pid, state.startTime));
@@ -118,7 +138,7 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
     spawnNano: plan.spawnNano,
     dataDir: plan.dataDir,
     log,
-    binary: { path: binary.path, source: binary.source },
+    binary: recordedBinary(binary),
   };
   // Recorded before waiting, so a CLI that dies now still leaves a server that stop can find.
   try {
@@ -159,7 +179,8 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
   out.info(`  Health       ${plan.url}/health`);
   out.info(`  Target Nano  ${plan.nanoUrl}`);
   out.info(`Stop it with "${ctx.prog} stop".`);
-  out.result({ ok: true, running: true, readyMs, pid: child.pid, url: plan.url, landing: `${plan.url}/`, cockpit: `${plan.url}/cockpit`, health: `${plan.url}/health`, nanoUrl: plan.nanoUrl, spawnNano: plan.spawnNano, dataDir: plan.dataDir, log, binary });
+  if (binary.download) out.info(`Binary: ProcessOS ${binary.download.version}, ${binary.download.fetched ? 'downloaded now' : 'installed'} from ${binary.download.manifestUrl}.`);
+  out.result({ ok: true, running: true, readyMs, pid: child.pid, url: plan.url, landing: `${plan.url}/`, cockpit: `${plan.url}/cockpit`, health: `${plan.url}/health`, nanoUrl: plan.nanoUrl, spawnNano: plan.spawnNano, dataDir: plan.dataDir, log, binary: recordedBinary(binary) });
   return EXIT.ok;
 }
 
@@ -237,8 +258,9 @@ export async function processosStatus(ctx: CommandContext): Promise<number> {
   const word = clusterWord([{ process, http }]);
   out.info(`ProcessOS (managed): ${word} — pid ${state.pid}, process ${process}, /health ${http === 'not-probed' ? 'not asked' : http}`);
   out.info(`  ${state.url}/  ·  target ${state.nanoUrl}  ·  pilot engine ${state.spawnNano ? 'on' : 'off'}  ·  log ${state.log}`);
+  out.info(`  binary ${state.binary.path}${state.binary.version !== undefined ? ` (ProcessOS ${state.binary.version}, downloaded from ${state.binary.downloadUrl})` : ` (from ${state.binary.source})`}`);
   if (word === 'stopped') out.info(`It is not running. "${ctx.prog} start" starts it; "${ctx.prog} stop" clears the state.`);
-  out.result({ managed: true, state: word, pid: state.pid, process, http, url: state.url, nanoUrl: state.nanoUrl, spawnNano: state.spawnNano, exitCode: exitCodeFor(word) });
+  out.result({ managed: true, state: word, pid: state.pid, process, http, url: state.url, nanoUrl: state.nanoUrl, spawnNano: state.spawnNano, binary: state.binary, exitCode: exitCodeFor(word) });
   return exitCodeFor(word);
 }
 

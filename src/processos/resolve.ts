@@ -1,5 +1,6 @@
 // Which ProcessOS binary to run. Pure, like the engine's resolver: --binary → "processos set bin" →
-// PROCESSOS_BINARY → a local build in the nanobpmn repository (release, then debug). It is not on npm.
+// PROCESSOS_BINARY → (a download URL, handled by find.ts, which needs the network) → a local build in
+// the nanobpmn repository (release, then debug). It is not on npm.
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { cannotRunHere, platformIdOf } from '../binary/executable-format.js';
@@ -22,7 +23,7 @@ export interface ProcessosResolverInputs {
 
 export interface ResolvedProcessos {
   readonly path: string;
-  readonly source: 'flag' | 'config' | 'env' | 'repo-release' | 'repo-debug';
+  readonly source: 'flag' | 'config' | 'env' | 'download' | 'repo-release' | 'repo-debug';
 }
 
 const prog = (inputs: ProcessosResolverInputs): string => inputs.prog ?? 'c8ctl processos';
@@ -31,6 +32,9 @@ function headerProblem(inputs: ProcessosResolverInputs, file: string): string | 
   const head = inputs.readHead(file);
   return head === undefined ? null : cannotRunHere(head, inputs);
 }
+
+/** Whether a binary path was given (--binary, set bin, PROCESSOS_BINARY): it beats any download URL. */
+export const hasExplicitProcessos = (inputs: Pick<ProcessosResolverInputs, 'flag' | 'configured' | 'env'>): boolean => Boolean(inputs.flag || inputs.configured || inputs.env.PROCESSOS_BINARY);
 
 export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProcessos {
   const explicit = [
@@ -53,11 +57,12 @@ export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProce
   for (const { profile, file } of builds) {
     if (inputs.fileKind(file) === 'executable' && !headerProblem(inputs, file)) return { path: file, source: profile === 'release' ? 'repo-release' : 'repo-debug' };
   }
-  throw new UserError('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand, then point the plugin at it.', {
+  throw new UserError('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand, then point the plugin at it, or give a release manifest to download it from.', {
     code: 'binary-not-found',
     details: [
-      'Looked at: --binary (not given), "processos set bin" (not set), PROCESSOS_BINARY (not set), ' + builds.map((b) => b.file).join(', '),
+      'Looked at: --binary (not given), "processos set bin" (not set), PROCESSOS_BINARY (not set), "processos set download-url" and PROCESSOS_DOWNLOAD_URL (not set), ' + builds.map((b) => b.file).join(', '),
       `Fix: ${prog(inputs)} set bin <path-to-processos>   (or PROCESSOS_BINARY=<path>, or --binary <path>)`,
+      `  or: ${prog(inputs)} set download-url <https://…/manifest.json>   (or PROCESSOS_DOWNLOAD_URL=<url>)`,
     ],
   });
 }

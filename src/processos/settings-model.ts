@@ -8,6 +8,8 @@ export interface ProcessosSettings {
   readonly port?: number;
   readonly nanoUrl?: string;
   readonly dataDir?: string;
+  /** Release manifest to download the binary from (`set download-url`); see download-manifest.ts. */
+  readonly downloadUrl?: string;
   /** Passthrough variables for the server (`set env KEY=VALUE`). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -21,7 +23,7 @@ export function processosSettings(config: NanoConfig, file: string): ProcessosSe
     new UserError(`The config file ${file} has a bad "processos" entry (${what}). Fix it by hand, or remove the "processos" key to start over.`, { code: 'corrupt-config' });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('not an object');
   const s = value as Record<string, unknown>;
-  for (const key of ['binary', 'nanoUrl', 'dataDir'] as const) if (s[key] !== undefined && typeof s[key] !== 'string') throw bad(`${key} must be a string`);
+  for (const key of ['binary', 'nanoUrl', 'dataDir', 'downloadUrl'] as const) if (s[key] !== undefined && typeof s[key] !== 'string') throw bad(`${key} must be a string`);
   if (s.port !== undefined && (typeof s.port !== 'number' || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535)) throw bad('port must be a port number');
   if (s.env !== undefined) {
     if (typeof s.env !== 'object' || s.env === null || Array.isArray(s.env)) throw bad('env must be an object');

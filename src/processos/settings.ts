@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { cannotRunOnThisHost, fileKind } from '../binary/host.js';
-import { platformIdOf } from '../binary/executable-format.js';
 import { fileProblem } from '../binary/resolve.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { parsePort } from '../cluster/start-options.js';
@@ -12,10 +11,14 @@ import { readConfig, writeConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import type { CommandContext } from '../commands/context.js';
 import { checkUrl, planProcessos } from './plan.js';
+import { platformIdOf } from '../binary/executable-format.js';
+import { httpUrlProblem } from './download-manifest.js';
+import { downloadSource, reportDownload, type DownloadReport } from './download.js';
 import { findProcessos } from './find.js';
+import { hasExplicitProcessos } from './resolve.js';
 import { ENV_NAME, maskedEnv, processosSettings, withProcessosSettings, type ProcessosSettings } from './settings-model.js';
 
-const KEYS = ['bin', 'port', 'nano-url', 'data-dir', 'env'] as const;
+const KEYS = ['bin', 'port', 'nano-url', 'data-dir', 'download-url', 'env'] as const;
 type Key = (typeof KEYS)[number];
 
 export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promise<number> {
@@ -23,7 +26,7 @@ export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promi
   const [key, value] = args.positionals;
   if (key === undefined) throw invalidArgument(`set needs a setting: ${KEYS.join(', ')}.`);
   if (!(KEYS as readonly string[]).includes(key)) throw invalidArgument(`Unknown setting "${key}". Settings: ${KEYS.join(', ')}.`);
-  if (value === undefined) throw invalidArgument(`set ${key} needs a value. Example: ${ctx.prog} set ${key} ${key === 'env' ? 'PROCESSOS_LLM_MODEL=small' : key === 'port' ? '8090' : key === 'nano-url' ? 'http://localhost:8080' : '<path>'}`);
+  if (value === undefined) throw invalidArgument(`set ${key} needs a value. Example: ${ctx.prog} set ${key} ${key === 'env' ? 'PROCESSOS_LLM_MODEL=small' : key === 'port' ? '8090' : key === 'nano-url' ? 'http://localhost:8080' : key === 'download-url' ? 'https://example.com/processos/manifest.json ("" unsets it)' : '<path>'}`);
 
   const config = await readConfig(layout.configFile);
   const current = processosSettings(config, layout.configFile);
@@ -49,6 +52,20 @@ export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promi
       next = { ...current, nanoUrl: checkUrl('nano-url', value) };
       said = `Target engine set to ${next.nanoUrl}.`;
       break;
+    case 'download-url': {
+      // An empty value unsets it, as "set env KEY=" does.
+      const { downloadUrl: _old, ...rest } = current;
+      if (value.trim() === '') {
+        next = rest;
+        said = 'Download URL removed: ProcessOS is no longer downloaded (the installed copy is kept until you remove it).';
+        break;
+      }
+      const problem = httpUrlProblem(value);
+      if (problem) throw invalidArgument(`set download-url "${value}" ${problem}; nothing was saved. Example: ${ctx.prog} set download-url https://example.com/processos/manifest.json`);
+      next = { ...rest, downloadUrl: value };
+      said = `ProcessOS is downloaded from the manifest ${value}${current.binary !== undefined ? `, but the binary saved with "set bin" (${current.binary}) still wins over it` : ''}.`;
+      break;
+    }
     case 'data-dir':
       next = { ...current, dataDir: path.resolve(ctx.cwd, value) };
       said = `ProcessOS data dir set to ${next.dataDir}.`;
@@ -77,11 +94,18 @@ export async function processosConfig(ctx: CommandContext): Promise<number> {
   const settings = processosSettings(config, layout.configFile);
 
   let binary: { path: string | null; source: string | null; error: string | null } = { path: null, source: null, error: null };
-  try {
-    const found = findProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, platform: ctx.platform, prog: ctx.prog });
-    binary = { path: found.path, source: found.source, error: null };
-  } catch (error) {
-    binary.error = error instanceof UserError ? error.message : errorMessage(error);
+  const source = downloadSource(settings, ctx.env);
+  let download: DownloadReport | null = null;
+  if (source && !hasExplicitProcessos({ configured: settings.binary, env: ctx.env })) {
+    download = await reportDownload(source, layout.processos.binDir, platformIdOf({ platform: ctx.platform, arch: process.arch }));
+    binary = { path: download.installed?.path ?? null, source: 'download', error: download.installed ? null : `not downloaded yet; the next start fetches it from ${source.url}` };
+  } else {
+    try {
+      const found = findProcessos({ configured: settings.binary, env: ctx.env, cwd: ctx.cwd, platform: ctx.platform, prog: ctx.prog });
+      binary = { path: found.path, source: found.source, error: null };
+    } catch (error) {
+      binary.error = error instanceof UserError ? error.message : errorMessage(error);
+    }
   }
   let nanoBinary: string | undefined;
   try {
@@ -99,6 +123,13 @@ export async function processosConfig(ctx: CommandContext): Promise<number> {
   }
 
   out.info(`Binary        ${binary.path ? `${binary.path} (from ${binary.source})` : `none: ${binary.error}`}`);
+  if (download) {
+    const { installed, published } = download;
+    const now = published === null ? `the manifest could not be asked: ${download.cause}` : download.fetchAtNextStart ? `${published} is published; the next start downloads it` : `${published} is published; up to date`;
+    out.info(`Download      ${installed ? `ProcessOS ${installed.version}` : 'nothing installed'} from ${download.manifestUrl} (${download.from}); ${now}`);
+  } else if (source) {
+    out.info(`Download      ${source.url} (${source.from}) is not used: a binary path is given, and it wins`);
+  }
   out.info(`Port          ${plan?.port ?? '?'}${settings.port !== undefined ? ' (set port)' : ''}`);
   out.info(`Target Nano   ${plan?.nanoUrl ?? '?'}${settings.nanoUrl !== undefined ? ' (set nano-url)' : ''}`);
   out.info(`Data dir      ${plan?.dataDir ?? '?'}${settings.dataDir !== undefined ? ' (set data-dir)' : ''}`);
@@ -109,6 +140,7 @@ export async function processosConfig(ctx: CommandContext): Promise<number> {
   out.info(`Config file   ${layout.configFile} (under "processos")`);
   out.result({
     binary,
+    download: download ?? (source ? { manifestUrl: source.url, from: source.from, used: false } : null),
     port: plan?.port ?? null,
     nanoUrl: plan?.nanoUrl ?? null,
     dataDir: plan?.dataDir ?? null,

@@ -15,7 +15,8 @@ export interface ProcessosState {
   readonly spawnNano: boolean;
   readonly dataDir: string;
   readonly log: string;
-  readonly binary: { readonly path: string; readonly source: string };
+  /** version, downloadUrl and fetched are set for a binary from a download URL. */
+  readonly binary: { readonly path: string; readonly source: string; readonly version?: string; readonly downloadUrl?: string; readonly fetched?: boolean };
 }
 
 export async function readProcessosState(file: string): Promise<ProcessosState | null> {

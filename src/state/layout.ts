@@ -15,7 +15,14 @@ export interface Layout {
   /** Read-model copies made before another engine version opened the data (read-model-backup.ts). */
   readonly backupsDir: string;
   readonly defaultWorkspace: string;
-  readonly processos: { readonly stateFile: string; readonly lockFile: string; readonly log: string; readonly defaultDataDir: string };
+  readonly processos: {
+    readonly stateFile: string;
+    readonly lockFile: string;
+    readonly log: string;
+    readonly defaultDataDir: string;
+    /** Binaries fetched from a download URL (processos/download-store.ts). */
+    readonly binDir: string;
+  };
   nodeDataDir(id: number): string;
   nodeLog(id: number): string;
 }
@@ -39,6 +46,7 @@ export function layoutFor(home: string): Layout {
       lockFile: path.join(home, '.lock-processos'),
       log: path.join(logsDir, 'processos.log'),
       defaultDataDir: path.join(home, 'processos-data'),
+      binDir: path.join(home, 'processos-bin'),
     },
     nodeDataDir: (id) => path.join(dataDir, `node-${id}`),
     nodeLog: (id) => path.join(logsDir, `node-${id}.log`),
