@@ -2,8 +2,8 @@
 // downloads too large to hold as text. Follows a few redirects (release hosts answer 302 to a CDN),
 // gives up on a connection that goes quiet, and names the cause of a failure like http-get.ts.
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { clientFor, networkFailure } from './http-client.js';
 
 export type DownloadResult =
   | { readonly kind: 'done'; readonly bytes: number; readonly sha256: string; readonly url: string }
@@ -69,7 +69,7 @@ export function httpDownload(url: string, options: DownloadOptions): Promise<Dow
       } catch {
         return done({ kind: 'error', message: `not a URL: ${target}` });
       }
-      const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : undefined;
+      const client = clientFor(parsed);
       if (!client) return done({ kind: 'error', message: `unsupported protocol ${parsed.protocol} in ${target}` });
       touch();
       const request = client.get(parsed, { headers: { 'user-agent': 'c8ctl-plugin-nano' }, agent: false }, (response) => {
@@ -102,11 +102,7 @@ export function httpDownload(url: string, options: DownloadOptions): Promise<Dow
         response.on('error', (error) => done({ kind: 'error', message: error.message }));
       });
       current = request;
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ECONNREFUSED') done({ kind: 'refused' });
-        else if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') done({ kind: 'dns', host: parsed.hostname });
-        else done({ kind: 'error', message: error.code ?? error.message });
-      });
+      request.on('error', (error: NodeJS.ErrnoException) => done(networkFailure(error, parsed)));
     };
     get(url, options.maxRedirects ?? 5);
   });

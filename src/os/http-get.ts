@@ -1,7 +1,6 @@
 // One GET over http or https with a hard deadline, for the registry query of `update --check`.
 // The outcome names the cause (timeout, refused, DNS) because "offline" alone tells nobody what to fix.
-import http from 'node:http';
-import https from 'node:https';
+import { clientFor, networkFailure } from './http-client.js';
 
 export type GetResult =
   | { readonly kind: 'answers'; readonly status: number; readonly text: string }
@@ -27,7 +26,7 @@ export function httpGet(url: string, options: { timeoutMs: number; headers?: Rec
     } catch {
       return done({ kind: 'error', message: `not a URL: ${url}` });
     }
-    const client = parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : undefined;
+    const client = clientFor(parsed);
     if (!client) return done({ kind: 'error', message: `unsupported protocol ${parsed.protocol}` });
     // One deadline for the whole exchange: connect, headers and body (a listener that never answers).
     const deadline = setTimeout(() => {
@@ -47,10 +46,6 @@ export function httpGet(url: string, options: { timeoutMs: number; headers?: Rec
       response.on('end', () => done({ kind: 'answers', status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', (error) => done({ kind: 'error', message: error.message }));
     });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED') done({ kind: 'refused' });
-      else if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') done({ kind: 'dns', host: parsed.hostname });
-      else done({ kind: 'error', message: error.code ?? error.message });
-    });
+    request.on('error', (error: NodeJS.ErrnoException) => done(networkFailure(error, parsed)));
   });
 }
