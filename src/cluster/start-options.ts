@@ -1,8 +1,8 @@
 // Turns parsed `start` arguments into a checked request. Everything is validated here, before any
 // file or process is touched, because the engine itself accepts bad values silently.
 import { invalidArgument } from '../errors.js';
-import { isConsoleMode, type ConsoleMode } from '../shape.js';
-import { defaultReplication, KNOWN_VALUES, REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from './plan.js';
+import { isConsoleMode, isReplicationTier, type ConsoleMode } from '../shape.js';
+import { defaultReplication, KNOWN_VALUES, type ClusterShape, type ReplicationTier } from './plan.js';
 
 export const MAX_NODES = 64;
 export const DEFAULT_BASE_PORT = 8080;
@@ -28,14 +28,13 @@ export interface RawStartArgs {
   readonly timeout?: string | undefined;
   /** --replication, then an exported NANOBPMN_REPLICATION, then the tier the cluster had before. */
   readonly replication?: string | undefined;
-  readonly inMemory?: boolean | undefined;
+  readonly previousReplication?: string | undefined;
   /** --console, then an exported NANOBPMN_CONSOLE (the engine reads it too), then the previous cluster's. */
   readonly console?: string | undefined;
   readonly previousConsole?: string | undefined;
+  readonly inMemory?: boolean | undefined;
   readonly historyMax?: string | undefined;
-  readonly replicationEnv?: string | undefined;
-  readonly previousReplication?: string | undefined;
-  /** The user's environment, for the overridable engine defaults that must still be valid values. */
+  /** The user's environment: the exported tier and console mode, and overridable defaults to check. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
@@ -138,37 +137,52 @@ export function validateStart(raw: RawStartArgs): StartRequest {
   };
 }
 
-function isTier(value: string): value is ReplicationTier {
-  return (REPLICATION_TIERS as readonly string[]).includes(value);
+/**
+ * A setting the engine would also read from the environment (and accept silently when misspelt): the
+ * flag wins, then the user's export, then the previous cluster's value, then the default. A bad flag
+ * or export is refused, naming it.
+ */
+function chooseSetting<T extends string>(c: {
+  readonly flag: string | undefined;
+  readonly exported: string | undefined;
+  readonly previous: string | undefined;
+  readonly fallback: T;
+  readonly isValid: (value: unknown) => value is T;
+  readonly badFlag: (value: string) => string;
+  readonly badExport: (value: string) => string;
+}): T {
+  if (c.flag !== undefined) {
+    if (!c.isValid(c.flag)) throw invalidArgument(c.badFlag(c.flag));
+    return c.flag;
+  }
+  if (c.exported !== undefined && c.exported !== '') {
+    if (!c.isValid(c.exported)) throw invalidArgument(c.badExport(c.exported));
+    return c.exported;
+  }
+  return c.isValid(c.previous) ? c.previous : c.fallback;
 }
 
-/** The flag wins, then the user's export, then the tier kept from the previous cluster, then the default. */
 function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean }): ReplicationTier {
-  if (raw.replication !== undefined) {
-    if (!isTier(raw.replication)) {
-      throw invalidArgument(`--replication "${raw.replication}" must be quorum (a frozen leader is replaced) or leader-durable (lower latency; only a crashed leader is replaced). Example: --replication quorum`);
-    }
-    return raw.replication;
-  }
-  if (raw.replicationEnv !== undefined && raw.replicationEnv !== '') {
-    if (!isTier(raw.replicationEnv)) {
-      throw invalidArgument(`NANOBPMN_REPLICATION="${raw.replicationEnv}" in your environment is not a tier the engine knows (quorum or leader-durable); it would ignore it silently. Unset it, or choose with --replication.`);
-    }
-    return raw.replicationEnv;
-  }
-  if (raw.previousReplication !== undefined && isTier(raw.previousReplication) && shape.rf > 1) return raw.previousReplication;
-  return defaultReplication(shape);
+  return chooseSetting({
+    flag: raw.replication,
+    exported: raw.env?.NANOBPMN_REPLICATION,
+    // A tier kept from an RF 1 cluster meant nothing; a new Raft cluster gets the default.
+    previous: shape.rf > 1 ? raw.previousReplication : undefined,
+    fallback: defaultReplication(shape),
+    isValid: isReplicationTier,
+    badFlag: (v) => `--replication "${v}" must be quorum (a frozen leader is replaced) or leader-durable (lower latency; only a crashed leader is replaced). Example: --replication quorum`,
+    badExport: (v) => `NANOBPMN_REPLICATION="${v}" in your environment is not a tier the engine knows (quorum or leader-durable); it would ignore it silently. Unset it, or choose with --replication.`,
+  });
 }
 
 function chooseConsole(raw: RawStartArgs): ConsoleMode {
-  if (raw.console !== undefined) {
-    if (!isConsoleMode(raw.console)) throw invalidArgument(`--console "${raw.console}" must be off, observe (read-only) or studio (the full IDE, the default). Example: --console observe`);
-    return raw.console;
-  }
-  const exported = raw.env?.NANOBPMN_CONSOLE;
-  if (exported !== undefined && exported !== '') {
-    if (!isConsoleMode(exported)) throw invalidArgument(`NANOBPMN_CONSOLE="${exported}" in your environment is not a console mode the engine knows (off, observe or studio). Unset it, or choose with --console.`);
-    return exported;
-  }
-  return isConsoleMode(raw.previousConsole) ? raw.previousConsole : 'studio';
+  return chooseSetting({
+    flag: raw.console,
+    exported: raw.env?.NANOBPMN_CONSOLE,
+    previous: raw.previousConsole,
+    fallback: 'studio',
+    isValid: isConsoleMode,
+    badFlag: (v) => `--console "${v}" must be off, observe (read-only) or studio (the full IDE, the default). Example: --console observe`,
+    badExport: (v) => `NANOBPMN_CONSOLE="${v}" in your environment is not a console mode the engine knows (off, observe or studio). Unset it, or choose with --console.`,
+  });
 }

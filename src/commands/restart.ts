@@ -79,7 +79,7 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const { out, layout, effects } = ctx;
   const running = await readClusterState(layout.stateFile);
   const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
-  const raw = { ...restartArgs(args, previous), replicationEnv: ctx.env.NANOBPMN_REPLICATION, env: ctx.env };
+  const raw = { ...restartArgs(args, previous), env: ctx.env };
   // A replication factor carried from before may not fit a smaller cluster: say where it came from.
   const count = raw.count === undefined ? undefined : parseWholeNumber(raw.count);
   if (previous && stringFlag(args, 'rf') === undefined && count !== undefined && count >= 1 && previous.settings.rf > count) {

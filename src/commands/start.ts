@@ -46,7 +46,6 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     inMemory: args.flags['in-memory'] === true,
     console: stringFlag(args, 'console'),
     historyMax: stringFlag(args, 'history-max'),
-    replicationEnv: ctx.env.NANOBPMN_REPLICATION,
     env: ctx.env,
   });
   const { layout, effects } = ctx;

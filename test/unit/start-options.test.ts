@@ -146,8 +146,8 @@ describe('validateStart replication tier', () => {
 
   it('takes the flag first, then the export, then the previous cluster\'s tier', () => {
     const raw = { count: '3', rf: '3' };
-    expect(validateStart({ ...raw, replication: 'leader-durable', replicationEnv: 'quorum' }).replication).toBe('leader-durable');
-    expect(validateStart({ ...raw, replicationEnv: 'leader-durable', previousReplication: 'quorum' }).replication).toBe('leader-durable');
+    expect(validateStart({ ...raw, replication: 'leader-durable', env: { NANOBPMN_REPLICATION: 'quorum' } }).replication).toBe('leader-durable');
+    expect(validateStart({ ...raw, env: { NANOBPMN_REPLICATION: 'leader-durable' }, previousReplication: 'quorum' }).replication).toBe('leader-durable');
     expect(validateStart({ ...raw, previousReplication: 'leader-durable' }).replication).toBe('leader-durable');
     // A previous RF 1 tier means nothing for a new Raft cluster.
     expect(validateStart({ count: '3', previousReplication: 'leader-durable' }).replication).toBe('leader-durable');
@@ -155,7 +155,7 @@ describe('validateStart replication tier', () => {
 
   it.each([
     [{ replication: 'fast' }, '--replication "fast" must be quorum'],
-    [{ replicationEnv: 'Quorum' }, 'NANOBPMN_REPLICATION="Quorum"'],
+    [{ env: { NANOBPMN_REPLICATION: 'Quorum' } }, 'NANOBPMN_REPLICATION="Quorum"'],
     [{ env: { NANOBPMN_DURABILITY: 'fsync' } }, 'NANOBPMN_DURABILITY="fsync"'],
   ])('refuses a value the engine would ignore silently: %j', (raw, fragment) => {
     expectInvalid(() => validateStart({ count: '3', rf: '3', ...raw }), fragment);
