@@ -21,7 +21,7 @@ import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, 
 import { DiskUndo, removeEmptyDirs } from '../state/disk-undo.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
-import { dataShapeConflict, readDataShape, readKeptData, writeDataShape } from '../state/data-shape.js';
+import { dataShapeConflict, readKeptData, writeDataShape, type KeptData } from '../state/data-shape.js';
 import { BACKUPS_KEPT, backUpReadModels, backupName, needsBackup } from '../state/read-model-backup.js';
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
@@ -127,18 +127,21 @@ export async function prepareLaunch(ctx: CommandContext, request: StartRequest):
   return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc, rememberVersion: remember };
 }
 
-/** Refuses a shape the kept engine data cannot be served with (see state/data-shape.ts). Read-only. */
-export async function checkKeptData(ctx: CommandContext, request: StartRequest): Promise<void> {
-  // An in-memory cluster neither reads nor writes the kept data.
-  if (request.storage === 'memory') return;
-  const conflict = dataShapeConflict(await readKeptData(ctx.layout.dataDir), request, ctx.layout.dataDir, ctx.prog);
+/**
+ * Refuses a shape the kept engine data cannot be served with (see state/data-shape.ts), and returns what
+ * is kept (null for an in-memory cluster, which neither reads nor writes it). Read-only.
+ */
+export async function checkKeptData(ctx: CommandContext, request: StartRequest): Promise<KeptData | null> {
+  if (request.storage === 'memory') return null;
+  const kept = await readKeptData(ctx.layout.dataDir);
+  const conflict = dataShapeConflict(kept, request, ctx.layout.dataDir, ctx.prog);
   if (conflict) throw conflict;
+  return kept;
 }
 
 /** Another engine version is about to open the kept data: copy every node's read model first. */
-async function backUpBeforeUpgrade(ctx: CommandContext, version: string | null): Promise<void> {
+async function backUpBeforeUpgrade(ctx: CommandContext, recorded: string | null | undefined, version: string | null): Promise<void> {
   const { layout } = ctx;
-  const recorded = (await readDataShape(layout.dataDir))?.engineVersion;
   if (!needsBackup(recorded, version)) return;
   await ensurePrivateDir(layout.backupsDir);
   const backup = await backUpReadModels(layout.dataDir, layout.backupsDir, backupName(new Date(), recorded!, version!));
@@ -170,7 +173,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const clusterSecret = ctx.env[CLUSTER_SECRET] || randomBytes(32).toString('hex');
   const launcher = { version: pluginVersion(), installMethod: installMethodOf(inputs.binary.source), nodeBin: nodeForWorkers(process.versions.node, process.execPath) };
   const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret, launcher });
-  await checkKeptData(ctx, request);
+  const kept = await checkKeptData(ctx, request);
 
   // Until the nodes run and are recorded, no log holds anything worth keeping, and the usual failure
   // is the environment's (a full disk): undo everything, the directories and log lines made included.
@@ -185,7 +188,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     await disk.undo();
   };
 
-  if (request.storage === 'disk') await backUpBeforeUpgrade(ctx, inputs.version);
+  if (kept !== null) await backUpBeforeUpgrade(ctx, kept.shape?.engineVersion, inputs.version);
 
   const began = effects.now();
   let spawned: SpawnedNodes;
