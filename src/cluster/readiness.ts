@@ -112,8 +112,11 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
     if (last !== undefined && now() - last < KICK_INTERVAL_MS) return;
     lastKick.set(node.id, now());
     const partitions = await partitionOwners(node.url);
-    if (partitions === null) return;
-    owners = partitions.length > 0 ? owners : undefined;
+    // Only a useful answer is kept; a failed or empty one is asked again at the next kick.
+    if (partitions === null || partitions.length === 0) {
+      owners = undefined;
+      return;
+    }
     await Promise.all(kickPaths(missing, partitions).map((p) => deps.probe.getJson(`${node.url}${p}`, REQUEST_TIMEOUT_MS)));
   };
 
