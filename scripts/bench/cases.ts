@@ -9,6 +9,7 @@ import { floorStart, floorStop, type FloorCluster } from './floor.js';
 import { dropHome, envFor, newHome, runFrom } from './homes.js';
 import { freeBase } from './ports.js';
 import { ensureQuiet, kill, killHard, registry } from './processes.js';
+import { withCliCluster } from './cli-cluster.js';
 import { cli, describeRun, readStateNodes, runNode, waitGone } from './run-cli.js';
 import { record, recordFailure } from './samples.js';
 
@@ -138,13 +139,7 @@ export async function benchStartStop(engineBinary: string): Promise<void> {
 
 export async function benchStatus(): Promise<void> {
   progress(`status: a 3-node cluster, ${STATUS_WARMUP} warm-up + ${STATUS_REPS} healthy and ${STATUS_REPS} frozen runs, interleaved`);
-  const home = newHome();
-  try {
-    const base = await freeBase(3);
-    await ensureQuiet('status cluster');
-    const start = await cli(['start', '3', '--port', String(base)], home);
-    const nodes = readStateNodes(home);
-    for (const n of nodes) registry.pids.add(n.pid);
+  await withCliCluster('status', 3, {}, async ({ home, start, nodes }) => {
     if (start.code !== 0) throw new Error(`status: could not start the cluster: ${describeRun(start)}`);
     const frozen = nodes.find((n) => n.id === 2);
     if (!frozen) throw new Error('status: cluster.json has no node 2');
@@ -165,11 +160,5 @@ export async function benchStatus(): Promise<void> {
       }
       await quietPause(QUIET_MS);
     }
-    const stop = await cli(['stop', '--purge'], home);
-    const alive = await waitGone(nodes.map((n) => n.pid), 2_000);
-    if (stop.code !== 0 || alive.length > 0) process.stderr.write(`bench: stopping the status cluster: ${describeRun(stop)}\n`);
-    for (const pid of alive) killHard(pid);
-  } finally {
-    dropHome(home);
-  }
+  });
 }

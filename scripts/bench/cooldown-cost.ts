@@ -3,10 +3,8 @@
 // (utime + stime from /proc/<pid>/stat; CPU time, so load elsewhere does not inflate it).
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dropHome, newHome } from './homes.js';
-import { freeBase } from './ports.js';
-import { killHard, registry } from './processes.js';
-import { cli, describeRun, readStateNodes, waitGone } from './run-cli.js';
+import { withCliCluster } from './cli-cluster.js';
+import { cli, describeRun } from './run-cli.js';
 
 const COOLDOWNS = ['10', '500'] as const;
 const COOLDOWN_WINDOW_S = 60;
@@ -36,12 +34,7 @@ const cpuTicks = (pid: number): number => {
 const dials = async (port: number): Promise<number> => dialsTo(await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3_000) })).text(), 2);
 
 async function measure(cooldownMs: string): Promise<void> {
-  const home = newHome();
-  const base = await freeBase(3);
-  const start = await cli(['start', '3', '--port', String(base)], home, { NANOBPMN_PEER_BREAKER_COOLDOWN_MS: cooldownMs });
-  const nodes = readStateNodes(home);
-  for (const n of nodes) registry.pids.add(n.pid);
-  try {
+  await withCliCluster(`cooldown ${cooldownMs} ms`, 3, { NANOBPMN_PEER_BREAKER_COOLDOWN_MS: cooldownMs }, async ({ home, start, nodes }) => {
     if (start.code !== 0) throw new Error(`cooldown cost: start failed: ${describeRun(start)}`);
     await cli(['node', '2', 'kill'], home);
     await sleep(2_000);
@@ -55,12 +48,7 @@ async function measure(cooldownMs: string): Promise<void> {
       dialsPerSecond: after.dials.map((d, i) => (d - before.dials[i]!) / COOLDOWN_WINDOW_S),
       cpuPercent: after.cpu.map((c, i) => ((c - before.cpu[i]!) / CLOCK_TICKS_PER_S / COOLDOWN_WINDOW_S) * 100),
     });
-  } finally {
-    await cli(['stop', '--purge'], home);
-    for (const pid of await waitGone(nodes.map((n) => n.pid), 2_000)) killHard(pid);
-    for (const n of nodes) registry.pids.delete(n.pid);
-    dropHome(home);
-  }
+  });
 }
 
 export async function benchCooldownCost(): Promise<void> {

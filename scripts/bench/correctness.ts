@@ -6,10 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CORRECTNESS_CHECK_AFTER_MS, CORRECTNESS_REPS, ROOT } from './config.js';
-import { dropHome, newHome } from './homes.js';
-import { freeBase } from './ports.js';
-import { ensureQuiet, killHard, registry } from './processes.js';
-import { cli, describeRun, readStateNodes, waitGone } from './run-cli.js';
+import { withCliCluster } from './cli-cluster.js';
+import { describeRun } from './run-cli.js';
 
 const PROCESS_ID = 'e2e-one-task';
 const TIMEOUT_MS = 5_000;
@@ -57,15 +55,9 @@ async function create(url: string): Promise<string | null> {
 }
 
 async function once(rep: number): Promise<CorrectnessRun> {
-  const home = newHome();
-  try {
-    const base = await freeBase(3);
-    await ensureQuiet('correctness start 3');
-    const start = await cli(['start', '3', '--port', String(base)], home);
-    const nodes = readStateNodes(home);
-    for (const n of nodes) registry.pids.add(n.pid);
+  return withCliCluster('correctness start 3', 3, {}, async ({ base, start }) => {
+    if (start.code !== 0) return { rep, missingOn: [], createFailed: null, error: `start failed: ${describeRun(start)}` };
     try {
-      if (start.code !== 0) return { rep, missingOn: [], createFailed: null, error: `start failed: ${describeRun(start)}` };
       const urls = [0, 1, 2].map((i) => `http://127.0.0.1:${base + i}`);
       await deploy(urls[0]!);
       await sleep(CORRECTNESS_CHECK_AFTER_MS);
@@ -74,14 +66,8 @@ async function once(rep: number): Promise<CorrectnessRun> {
       return { rep, missingOn, createFailed: await create(urls[2]!), error: null };
     } catch (error) {
       return { rep, missingOn: [], createFailed: null, error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      await cli(['stop', '--purge'], home);
-      for (const pid of await waitGone(nodes.map((n) => n.pid), 2_000)) killHard(pid);
-      for (const n of nodes) registry.pids.delete(n.pid);
     }
-  } finally {
-    dropHome(home);
-  }
+  });
 }
 
 export const correctnessRuns: CorrectnessRun[] = [];
