@@ -2,8 +2,8 @@
 // itself: inside c8ctl through `c8ctl upgrade plugin c8ctl-plugin-nano` (c8ctl knows where the
 // plugin came from), standalone through the npm command that matches how it was installed.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { EXIT } from '../errors.js';
+import { packageRoot } from '../package-files.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { engineChange, PACKAGE_NAME } from '../update/assess.js';
 import { planUpdate, type UpdatePlan } from '../update/install-kind.js';
@@ -11,8 +11,6 @@ import { hostId, installed } from '../update/installed.js';
 import { checkForUpdate, type UpdateCheck } from '../update/query.js';
 import { chooseRegistry } from '../update/registry-config.js';
 import type { CommandContext } from './context.js';
-
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/[\\/]$/, '');
 
 interface Route {
   readonly display: string;
@@ -26,7 +24,9 @@ function route(ctx: CommandContext, latest: string): Route {
     const args = ['upgrade', 'plugin', PACKAGE_NAME];
     return { via: 'c8ctl', display: `c8ctl ${args.join(' ')}`, run: { file: host[0]!, args: [...host.slice(1), ...args], cwd: ctx.cwd } };
   }
-  const plan = planUpdate(PACKAGE_ROOT, latest, existsSync);
+  // Without our package root (never seen; a damaged install) nothing can be told about how it was installed.
+  const root = packageRoot();
+  const plan = planUpdate(root ?? '', latest, (file) => root !== undefined && existsSync(file));
   return { ...plan, via: plan.kind };
 }
 

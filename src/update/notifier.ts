@@ -2,7 +2,7 @@
 // on the command's path is reading a small file; a stale check is refreshed by a detached child
 // (check-script.js) that nobody waits for.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packageScript } from '../package-files.js';
 import { decideNotice, noticeLine, noticeOff, type NoticeInput } from './notice.js';
 import { noticeCacheFile, readNoticeCache, writeNoticeCache } from './notice-cache.js';
 
@@ -14,8 +14,6 @@ export interface NoticeRequest {
   readonly current: string;
   readonly warn: (line: string) => void;
 }
-
-export const CHECK_SCRIPT = fileURLToPath(new URL('./check-script.js', import.meta.url));
 
 export async function updateNotice(request: NoticeRequest): Promise<void> {
   const base: Omit<NoticeInput, 'cache' | 'now' | 'current'> = {
@@ -35,9 +33,10 @@ export async function updateNotice(request: NoticeRequest): Promise<void> {
   if (decision.show || decision.refresh) {
     writeNoticeCache(file, { ...cache, ...(decision.show ? { notifiedAt: now } : {}), ...(decision.refresh ? { checkingSince: now } : {}) });
   }
-  if (decision.refresh) {
+  const script = packageScript('update/check-script.js');
+  if (decision.refresh && script !== undefined) {
     try {
-      const child = spawn(process.execPath, [CHECK_SCRIPT, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
+      const child = spawn(process.execPath, [script, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
       child.on('error', () => undefined);
       child.unref();
     } catch {

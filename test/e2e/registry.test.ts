@@ -258,7 +258,8 @@ describe('releasing through a real registry', () => {
       expect(result.stderr).toContain('--omit=optional');
       expect(result.stderr).toContain('npm install --include=optional');
       expect(result.stderr).not.toContain('installed elsewhere');
-      expect(result.stderr).toContain(`Searched: ${path.join(omitted, 'node_modules', ROOT, 'dist', 'src', 'binary', 'node_modules', PKG)}`);
+      // The search starts next to the bundled bin (dist/src/bin.js), the file that runs.
+      expect(result.stderr).toContain(`Searched: ${path.join(omitted, 'node_modules', ROOT, 'dist', 'src', 'node_modules', PKG)}`);
       expect(result.stderr).toContain(path.join(omitted, 'node_modules', PKG));
       expect(processesWithMarker(marker)).toEqual([]);
 
