@@ -42,7 +42,7 @@ export interface ReadinessDeps {
    * single rejoining node, or a server that is not an engine, waits only to answer.
    */
   readonly requireLeaders?: boolean;
-  /** Clock for pacing the kicks; performance.now by default. */
+  /** Clock for pacing the kicks, in ms; process.hrtime by default. */
   readonly now?: () => number;
 }
 
@@ -98,7 +98,7 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       return leadershipSettled(partitions) ? partitions : undefined;
     });
 
-  const now = deps.now ?? (() => performance.now());
+  const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const lastKick = new Map<number, number>();
   let owners: Promise<PartitionOwner[] | null> | undefined;
   const partitionOwners = (url: string): Promise<PartitionOwner[] | null> =>

@@ -82,7 +82,8 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     findPortHolder,
     spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),
     sleep: (ms) => sleep(ms),
-    now: () => performance.now(),
+    // hrtime, not performance.now(): the `performance` global loads perf_hooks on first use.
+    now: () => Number(process.hrtime.bigint()) / 1e6,
     confirm: askYesNo,
     findEngines: (home, dataDir) => findEngines(home, dataDir, readProcess),
     findProcesses: (home, matches) => findProcesses(home, matches, readProcess),

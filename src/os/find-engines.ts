@@ -1,11 +1,10 @@
 // Finding a home's engine processes without cluster.json: by evidence that they are ours. On Linux
 // that is their environment: our marker naming this home, and a data dir under its data/. Elsewhere
 // `ps -E` shows the environment of the user's own processes (best effort).
-import { execFile } from 'node:child_process';
+import { execFileText } from './builtins.js';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
 import type { ProcessReader } from './process-info.js';
 
@@ -61,11 +60,10 @@ async function linuxCandidates(matches: EnvPredicate): Promise<Array<{ pid: numb
   return found;
 }
 
-const execFileAsync = promisify(execFile);
 
 async function psCandidates(home: string, matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   try {
-    const { stdout } = await execFileAsync('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileText('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 });
     const found: Array<{ pid: number; env: Map<string, string> }> = [];
     for (const line of stdout.split('\n')) {
       const pid = Number(line.trim().split(/\s+/)[0]);

@@ -1,7 +1,7 @@
 // One GET over http or https whose body is streamed to a sink and hashed (SHA-256) on the way, for
 // downloads too large to hold as text. Follows a few redirects (release hosts answer 302 to a CDN),
 // gives up on a connection that goes quiet, and names the cause of a failure like http-get.ts.
-import { createHash } from 'node:crypto';
+import { crypto } from './builtins.js';
 import type http from 'node:http';
 import { clientFor, networkFailure } from './http-client.js';
 
@@ -84,7 +84,7 @@ export function httpDownload(url: string, options: DownloadOptions): Promise<Dow
           response.resume();
           return done({ kind: 'status', status, url: target });
         }
-        const hash = createHash('sha256');
+        const hash = crypto().createHash('sha256');
         let bytes = 0;
         response.on('data', (chunk: Buffer) => {
           if (settled) return;

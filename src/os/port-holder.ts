@@ -3,9 +3,8 @@
 // socket's inode, then the process holding that inode); macOS and other Unixes ask lsof. Another
 // user's process is usually invisible (its fds are private): then the answer is null, not a guess.
 // Only called once a port is known to be busy, so the /proc walk costs nothing on the happy path.
-import { execFile } from 'node:child_process';
+import { execFileText } from './builtins.js';
 import { readdir, readFile, readlink } from 'node:fs/promises';
-import { promisify } from 'node:util';
 
 export interface PortHolder {
   readonly pid: number;
@@ -60,14 +59,13 @@ async function linuxHolder(port: number): Promise<PortHolder | null> {
   return { pid, command };
 }
 
-const execFileAsync = promisify(execFile);
 
 async function lsofHolder(port: number): Promise<PortHolder | null> {
   try {
-    const { stdout } = await execFileAsync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fp'], { timeout: 3_000 });
+    const { stdout } = await execFileText('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fp'], { timeout: 3_000 });
     const pid = Number(/^p(\d+)$/m.exec(stdout)?.[1]);
     if (!Number.isInteger(pid) || pid <= 0) return null;
-    const { stdout: command } = await execFileAsync('ps', ['-o', 'command=', '-p', String(pid)], { timeout: 3_000 });
+    const { stdout: command } = await execFileText('ps', ['-o', 'command=', '-p', String(pid)], { timeout: 3_000 });
     return { pid, command: oneLineCommand(command) || '?' };
   } catch {
     return null; // no lsof, or it found nothing it may show

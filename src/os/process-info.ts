@@ -1,8 +1,7 @@
 // What the OS says about a PID: whether it lives, whether it is stopped (SIGSTOP) or a zombie, and
 // when it started. The start time is what makes a PID ours: PIDs are reused, start times are not.
-import { execFile } from 'node:child_process';
+import { execFileText } from './builtins.js';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 
 export type RunState = 'running' | 'stopped' | 'zombie';
 
@@ -43,12 +42,11 @@ async function readLinux(pid: number): Promise<ProcessFacts | null> {
   }
 }
 
-const execFileAsync = promisify(execFile);
 
 /** macOS (and other Unixes without /proc): `ps`. lstart has one-second resolution. */
 async function readWithPs(pid: number): Promise<ProcessFacts | null> {
   try {
-    const { stdout } = await execFileAsync('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
+    const { stdout } = await execFileText('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
     const line = stdout.trim();
     if (line === '') return null;
     const [stat = '', ...rest] = line.split(/\s+/);
@@ -64,7 +62,7 @@ async function readWithPs(pid: number): Promise<ProcessFacts | null> {
  */
 async function readWindows(pid: number): Promise<ProcessFacts | null> {
   try {
-    const { stdout } = await execFileAsync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`], { windowsHide: true });
+    const { stdout } = await execFileText('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`], { windowsHide: true });
     const ticks = stdout.trim();
     return /^\d+$/.test(ticks) ? { state: 'running', startTime: `win32:${ticks}` } : null;
   } catch {

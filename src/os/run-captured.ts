@@ -1,6 +1,6 @@
 // Runs a short command to completion and captures what it printed, stdout and stderr interleaved as
 // they arrived (a loader's "GLIBC not found" goes to stderr, a version to stdout). Never rejects.
-import { spawn } from 'node:child_process';
+import { childProcess } from './builtins.js';
 
 export interface CapturedRun {
   /** Exit code; null when it was killed by a signal or never ran. */
@@ -19,7 +19,7 @@ export function runCaptured(file: string, args: readonly string[], timeoutMs: nu
     const chunks: Buffer[] = [];
     let timedOut = false;
     let settled = false;
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = childProcess().spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null, error?: NodeJS.ErrnoException): void => {
       if (settled) return;
       settled = true;

@@ -1,5 +1,5 @@
 // Runs a command the user was told about, on the user's terminal, and resolves with its exit code.
-import { spawn } from 'node:child_process';
+import { childProcess } from './builtins.js';
 
 export interface InheritRun {
   readonly file: string;
@@ -11,7 +11,7 @@ export interface InheritRun {
 
 export function runInherit(run: InheritRun): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(run.file, [...run.args], {
+    const child = childProcess().spawn(run.file, [...run.args], {
       cwd: run.cwd,
       stdio: ['inherit', run.stdoutToStderr ? 2 : 'inherit', 'inherit'],
       // npm is npm.cmd on Windows, which only a shell starts.

@@ -1,6 +1,6 @@
 // Starts one engine process, detached, its stdout and stderr appended straight to its log file (the
 // fd is handed to the child, so the node keeps logging after this CLI exits).
-import { spawn } from 'node:child_process';
+import { childProcess } from './builtins.js';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from './trusted-path.js';
@@ -54,7 +54,7 @@ export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> 
       throw naming(error, request.logFile, 'write'); // a failed write names no file (a full disk, say)
     }
     // The log fd itself goes to the child (not a pipe through this process, which would die with us).
-    const child = spawn(request.binary, [], {
+    const child = childProcess().spawn(request.binary, [], {
       env: request.env,
       cwd: request.cwd,
       detached: true,

@@ -6,7 +6,7 @@
 // A new copy is written to a temp file beside its final name and renamed only once its SHA-256 (and
 // size) match the manifest; installed.json then switches to it and older versions are removed. A
 // refused or failed download leaves nothing behind, and the previous copy stays current.
-import { createHash, randomBytes } from 'node:crypto';
+import { crypto } from '../os/builtins.js';
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { chmod, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,7 +44,7 @@ export async function readInstalled(binDir: string): Promise<InstalledCopy | und
 }
 
 export async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
@@ -72,7 +72,7 @@ export async function installRelease(binDir: string, release: Release, manifestU
   const created = await ensurePrivateDir(versionDir);
   if (created !== undefined) await chmod(binDir, 0o700).catch(() => undefined); // whatever the umask
   const final = path.join(versionDir, binaryName(release.platform));
-  const temp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${final}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
   const undo = async (): Promise<void> => {
     await rm(temp, { force: true });
     if (created !== undefined) await rm(created, { recursive: true, force: true });

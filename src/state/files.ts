@@ -1,13 +1,23 @@
 // Atomic file writes and tolerant JSON reads.
-import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { describeJsonError } from './json-error.js';
 
+let tempCount = 0;
+
+/**
+ * A suffix for a temp file no other live process can pick: our PID, the time and a counter. (Not
+ * crypto's random bytes: loading crypto costs a few ms on every command that writes state.)
+ */
+export function tempSuffix(): string {
+  tempCount += 1;
+  return `${process.pid}.${Date.now().toString(36)}${tempCount.toString(36)}`;
+}
+
 /** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
 export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${file}.${tempSuffix()}.tmp`;
   // A failure names the file being written, not the temp file (nor no file, as a failed write does).
   const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
     throw naming(error, file, 'write');

@@ -1,13 +1,13 @@
 // One mutating command at a time per home. The lock file is claimed atomically (hard link of a fully
 // written temp file, which fails if the lock exists), and names its holder by PID + start time so a
 // lock left by a crashed command is recognised as stale and taken over.
-import { randomBytes } from 'node:crypto';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { classifyProcess, isOurs } from '../cluster/identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
 import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
 import { assertTrusted } from '../os/trusted-path.js';
+import { tempSuffix } from './files.js';
 
 interface LockHolder {
   readonly pid: number;
@@ -68,7 +68,7 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
   const pid = deps.pid ?? process.pid;
   const self = await deps.readProcess(pid);
   const mine: LockHolder = { pid, startTime: self?.startTime ?? UNKNOWN_START, command, since: new Date().toISOString() };
-  const temp = `${lockFile}.${pid}.${randomBytes(4).toString('hex')}`;
+  const temp = `${lockFile}.${pid}.${tempSuffix()}`;
   try {
     // Inside the try: a write that fails half-way (a full disk) must not leave the temp file behind.
     await writeFile(temp, JSON.stringify(mine), { mode: 0o600 }).catch((error: unknown) => {

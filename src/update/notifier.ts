@@ -1,7 +1,7 @@
 // The daily update notice, as the CLI runs it after a text-mode command on a terminal. The only cost
 // on the command's path is reading a small file; a stale check is refreshed by a detached child
 // (check-script.js) that nobody waits for.
-import { spawn } from 'node:child_process';
+import { childProcess } from '../os/builtins.js';
 import { packageScript } from '../package-files.js';
 import { decideNotice, noticeLine, noticeOff, type NoticeInput } from './notice.js';
 import { noticeCacheFile, readNoticeCache, writeNoticeCache } from './notice-cache.js';
@@ -36,7 +36,7 @@ export async function updateNotice(request: NoticeRequest): Promise<void> {
   const script = packageScript('update/check-script.js');
   if (decision.refresh && script !== undefined) {
     try {
-      const child = spawn(process.execPath, [script, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
+      const child = childProcess().spawn(process.execPath, [script, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
       child.on('error', () => undefined);
       child.unref();
     } catch {

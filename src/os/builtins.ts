@@ -1,0 +1,17 @@
+// Node built-ins that only some commands use, loaded on first use. In the bundled bins every static
+// import is evaluated at start-up, and tls (https), crypto and child_process cost about 10 ms together
+// on every command, `status` and `--version` included (docs/benchmarks.md).
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+
+const require = createRequire(import.meta.url);
+
+export const childProcess = (): typeof import('node:child_process') => require('node:child_process') as typeof import('node:child_process');
+export const crypto = (): typeof import('node:crypto') => require('node:crypto') as typeof import('node:crypto');
+export const https = (): typeof import('node:https') => require('node:https') as typeof import('node:https');
+
+/** execFile, promised, with text output. */
+export function execFileText(file: string, args: readonly string[], options: import('node:child_process').ExecFileOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  const run = promisify(childProcess().execFile);
+  return run(file, args, { ...options, encoding: 'utf8' });
+}
