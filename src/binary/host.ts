@@ -79,9 +79,31 @@ export function hostGlibcVersion(): string | undefined {
   return glibc.value;
 }
 
+/** The C library named in a process's memory maps (/proc/<pid>/maps text); undefined if neither is. */
+export function libcFromMaps(maps: string): Libc | undefined {
+  if (/\/ld-musl-[^/\s]*\.so/.test(maps) || /\/libc\.musl-[^/\s]*\.so/.test(maps)) return 'musl';
+  if (/\/libc\.so\.6\b/.test(maps) || /\/libc-2\.[0-9]+\.so/.test(maps)) return 'glibc';
+  return undefined;
+}
+
+/**
+ * The C library this Node is linked against, from the libraries mapped into our own process: exact,
+ * and ≈0.1 ms where the process report takes ≈4 ms on every start. The report decides if the maps
+ * cannot be read or name neither library.
+ */
+function hostLibc(): Libc {
+  let fromMaps: Libc | undefined;
+  try {
+    fromMaps = libcFromMaps(readFileSync('/proc/self/maps', 'latin1'));
+  } catch {
+    // unreadable: the report decides
+  }
+  return fromMaps ?? (hostGlibcVersion() ? 'glibc' : 'musl');
+}
+
 export function currentHost(): HostDescription {
   let libc: Libc | undefined;
-  if (process.platform === 'linux') libc = hostGlibcVersion() ? 'glibc' : 'musl';
+  if (process.platform === 'linux') libc = hostLibc();
   const armVersion = process.arch === 'arm' ? String((process.config.variables as { arm_version?: unknown }).arm_version ?? '') || undefined : undefined;
   return { platform: process.platform, arch: process.arch, libc, armVersion };
 }

@@ -9,7 +9,7 @@ import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
 import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
-import { cannotRunOnThisHost, hostGlibcVersion } from '../binary/host.js';
+import { cannotRunOnThisHost } from '../binary/host.js';
 import { platformIdOf } from '../binary/executable-format.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { stopProcess } from '../os/stop-process.js';
@@ -125,7 +125,6 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
       targets: [node],
       offsets: spawned.offsets,
       binary: state.binary.path,
-      hostGlibc: hostGlibcVersion(),
       timeoutMs,
       undone: 'It was stopped again; the cluster still tracks it as exited.',
     });

@@ -1,6 +1,7 @@
 // Spawning tracked nodes and explaining why they failed to come up; shared by start, restart and
 // `node start`.
 import path from 'node:path';
+import { hostGlibcVersion } from '../binary/host.js';
 import { diskFullEvidence, knownCauses, lastLines } from '../cluster/diagnose.js';
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
@@ -90,7 +91,6 @@ export interface FailureContext {
   readonly targets: readonly SpawnTarget[];
   readonly offsets: ReadonlyMap<number, number>;
   readonly binary: string;
-  readonly hostGlibc: string | undefined;
   readonly timeoutMs: number;
   /** What was undone, e.g. "Every node started was stopped and the state removed; logs are kept." */
   readonly undone: string;
@@ -118,7 +118,7 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
         { code: ENVIRONMENT_FAILURE },
       );
     }
-    const causes = knownCauses(output, { port: node.port, hostGlibc: f.hostGlibc, binary: f.binary });
+    const causes = knownCauses(output, { port: node.port, hostGlibc: hostGlibcVersion(), binary: f.binary });
     const tail = lastLines(output, LOG_TAIL_LINES);
     return new UserError(`Node ${node.id} (port ${node.port}) ${how} while starting. ${f.undone}`, {
       code: 'node-exited',

@@ -119,12 +119,11 @@ async function startLocked(ctx: CommandContext, request: StartRequest, inputs: L
 export async function prepareLaunch(ctx: CommandContext, request: StartRequest): Promise<LaunchInputs> {
   const config = await readConfig(ctx.layout.configFile);
   const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-  const hostGlibc = hostGlibcVersion();
-  const { check: version, remember } = await engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibc);
+  const { check: version, remember } = await engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibcVersion);
   if (version.warning) ctx.out.warn(version.warning);
   const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
   if (mismatch) ctx.out.warn(mismatch);
-  return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, hostGlibc, rememberVersion: remember };
+  return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, rememberVersion: remember };
 }
 
 /**
@@ -161,7 +160,6 @@ export interface LaunchInputs {
   readonly binary: { readonly path: string; readonly source: string; readonly sourceLabel: string };
   readonly version: string | null;
   readonly workspaceDir: string;
-  readonly hostGlibc: string | undefined;
   /** Stores a freshly checked engine version in the home; written once the launch writes anyway. */
   readonly rememberVersion?: (() => Promise<void>) | undefined;
 }
@@ -231,7 +229,6 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
       targets: plan,
       offsets: spawned.offsets,
       binary: inputs.binary.path,
-      hostGlibc: inputs.hostGlibc,
       timeoutMs: request.timeoutMs,
       undone: 'Every node started was stopped and the state removed; logs are kept.',
       undoneFully: 'Every node started was stopped and everything this start wrote was removed.',
