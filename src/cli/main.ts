@@ -41,6 +41,7 @@ const NANO_HANDLERS: Handlers = {
   unset: async () => (await import('../commands/settings.js')).unsetCommand,
   config: async () => (await import('../commands/settings.js')).configCommand,
   doctor: async () => (await import('../commands/doctor.js')).doctorCommand,
+  export: async () => (await import('../commands/export.js')).exportCommand,
   bundle: async () => (await import('../commands/bundle.js')).bundleCommand,
   update: async () => (await import('../commands/update.js')).updateCommand,
 };

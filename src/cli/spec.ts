@@ -29,6 +29,23 @@ export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'Show help for this subcommand' },
 };
 
+/** What a cluster is made of: `start` and `export` take the same flags, with the same checks. */
+const SHAPE_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  partitions: { type: 'string', value: '<count>', description: 'Total partitions, at least N (default N)' },
+  rf: { type: 'string', value: '<count>', description: 'Replication factor, 1 to N; above 1 turns Raft on (default 1)' },
+  raft: { type: 'boolean', description: 'Turn Raft on even with --rf 1' },
+  replication: {
+    type: 'string',
+    value: 'quorum|leader-durable',
+    description:
+      'Replication tier with Raft (default quorum: replicas vote, so a frozen leader is replaced). leader-durable acks writes on the leader alone (lower latency) but its replicas only follow: a frozen leader is never replaced, only a crashed one',
+  },
+  capture: { type: 'boolean', description: 'Record every instance\'s inputs for replay (trace capture) on all nodes' },
+  'in-memory': { type: 'boolean', description: 'Keep nothing on disk (no journal, no read database): for stress runs; nothing survives a stop' },
+  'history-max': { type: 'string', value: '<count>', description: 'Completed instances each node keeps (NANOBPMN_HISTORY_MAX_INSTANCES; default: the engine\'s)' },
+  console: { type: 'string', value: 'off|observe|studio', description: 'Web console: off, observe (read-only) or studio (the full IDE; default)' },
+};
+
 export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
   {
     name: 'start',
@@ -36,19 +53,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [{ name: 'N', description: 'number of nodes, 1 to 64 (default 1)' }],
     flags: {
       port: { type: 'string', value: '<port>', description: 'Base HTTP port; node i listens on port+i (default 8080)' },
-      partitions: { type: 'string', value: '<count>', description: 'Total partitions, at least N (default N)' },
-      rf: { type: 'string', value: '<count>', description: 'Replication factor, 1 to N; above 1 turns Raft on (default 1)' },
-      raft: { type: 'boolean', description: 'Turn Raft on even with --rf 1' },
-      replication: {
-        type: 'string',
-        value: 'quorum|leader-durable',
-        description:
-          'Replication tier with Raft (default quorum: replicas vote, so a frozen leader is replaced). leader-durable acks writes on the leader alone (lower latency) but its replicas only follow: a frozen leader is never replaced, only a crashed one',
-      },
-      capture: { type: 'boolean', description: 'Record every instance\'s inputs for replay (trace capture) on all nodes' },
-      'in-memory': { type: 'boolean', description: 'Keep nothing on disk (no journal, no read database): for stress runs; nothing survives a stop' },
-      'history-max': { type: 'string', value: '<count>', description: 'Completed instances each node keeps (NANOBPMN_HISTORY_MAX_INSTANCES; default: the engine\'s)' },
-      console: { type: 'string', value: 'off|observe|studio', description: 'Web console: off, observe (read-only) or studio (the full IDE; default)' },
+      ...SHAPE_FLAGS,
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)' },
       force: { type: 'boolean', description: 'Stop a cluster that is already running first' },
       timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
@@ -202,6 +207,27 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [],
     flags: {},
     examples: [{ args: 'doctor', description: 'What is wrong, and how to fix it' }],
+  },
+  {
+    name: 'export',
+    summary: 'Write the same cluster for Kubernetes or Docker Compose (or the engine image\'s Dockerfile), to run beyond this machine',
+    positionals: [
+      { name: 'TARGET', description: 'kubernetes, compose or dockerfile' },
+      { name: 'N', description: 'number of nodes, 1 to 64 (default 1)' },
+    ],
+    flags: {
+      ...SHAPE_FLAGS,
+      port: { type: 'string', value: '<port>', description: 'Compose only: node i is published on host port port+i (default 8080)' },
+      image: { type: 'string', value: '<ref>', description: 'Engine image the nodes run (default nanobpmn:<engine package version>, as export dockerfile builds it)' },
+      name: { type: 'string', value: '<name>', description: 'Cluster name: prefixes every object, pod and service (default nano)' },
+      namespace: { type: 'string', value: '<ns>', description: 'Kubernetes only: the namespace of every object (default default)' },
+      out: { type: 'string', value: '<file>', description: 'Write to this file instead of stdout; only then is the cluster secret written (Kubernetes: into the file; Compose: an env file beside it)' },
+    },
+    examples: [
+      { args: 'export kubernetes 3 --rf 3 --out nano.yaml', description: 'StatefulSet, Services, Secret and PodDisruptionBudget; then kubectl apply -f nano.yaml' },
+      { args: 'export compose 3 --rf 3 --out compose.yaml', description: 'One service per node; then docker compose -f compose.yaml up -d' },
+      { args: 'export dockerfile --out Dockerfile', description: 'The engine image the manifests run' },
+    ],
   },
   {
     name: 'bundle',

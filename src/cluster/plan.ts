@@ -26,18 +26,31 @@ export interface NodePlan {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** Engine defaults the user may override by exporting the variable before `start`. */
-export const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = {
+/**
+ * Engine defaults the user may override by exporting the variable before `start` (or `export`). They
+ * hold wherever the cluster runs.
+ */
+export const CLUSTER_DEFAULTS: Readonly<Record<string, string>> = {
   NANOBPMN_DURABILITY: 'async',
   NANOBPMN_REPLICATE_ACTIVATION: 'digest',
   // A peer dialled before it listens trips a breaker for about 500 ms, and deployments made meanwhile
   // never reach it; 10 ms lets start's kick close it at once (engine.md "Boot"; cost: docs/benchmarks.md).
   NANOBPMN_PEER_BREAKER_COOLDOWN_MS: '10',
-  // With Raft, once a node sees all its peers it waits this grace before forming its groups (engine
-  // default 1500 ms). Every node of a local cluster starts together, so 200 ms is enough: RF 3 ready in
-  // ≈0.56 s instead of ≈1.86 s, with every instance kept across restarts and failover (benchmarks.md).
+};
+
+/**
+ * Overridable defaults for a local cluster only. With Raft, once a node sees all its peers it waits
+ * this grace before forming its groups (engine default 1500 ms). Every node of a local cluster starts
+ * together, so 200 ms is enough: RF 3 ready in ≈0.56 s instead of ≈1.86 s, with every instance kept
+ * across restarts and failover (benchmarks.md). Pods and hosts start apart, so an export keeps the
+ * engine's own grace.
+ */
+export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
   NANOBPMN_RAFT_SETTLE_GRACE_MS: '200',
 };
+
+/** Every default a local `start` gives; the user's own export of any of them wins. */
+export const OVERRIDABLE_DEFAULTS: Readonly<Record<string, string>> = { ...CLUSTER_DEFAULTS, ...LOCAL_DEFAULTS };
 
 /** Values the engine knows for the overridable variables it would otherwise accept silently. */
 export const KNOWN_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -72,7 +85,7 @@ export function raftEnabled(shape: Pick<ClusterShape, 'rf' | 'raft'>): boolean {
 }
 
 export function nodeUrl(port: number): string {
-  return `http://${LOOPBACK}:${port}`;
+  return addressUrl({ host: LOOPBACK, port });
 }
 
 export interface PlanInputs {
@@ -109,32 +122,65 @@ export function launcherEnv(facts: LauncherFacts): Record<string, string> {
   };
 }
 
-export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret, launcher }: PlanInputs): NodePlan[] {
-  const ports = Array.from({ length: shape.nodes }, (_, id) => shape.basePort + id);
-  const peers = ports.map(nodeUrl).join(',');
+/** Where a node is reached by its peers and clients. */
+export interface NodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export function addressUrl(address: NodeAddress): string {
+  return `http://${address.host}:${address.port}`;
+}
+
+export interface SharedEnvInputs {
+  readonly shape: ClusterShape;
+  /** Every node's address, in node-id order: the peer list each node gets. */
+  readonly addresses: readonly NodeAddress[];
+  readonly userEnv: Readonly<Record<string, string | undefined>>;
+  /** The overridable defaults that apply where the cluster runs (the user's exports win). */
+  readonly defaults: Readonly<Record<string, string>>;
+}
+
+/**
+ * What every node of the cluster gets, wherever it runs: the shape, the peer list and the overridable
+ * defaults. `start` and `export` both build on this, so a cluster exported is the cluster rehearsed.
+ */
+export function sharedNodeEnv({ shape, addresses, userEnv, defaults }: SharedEnvInputs): Record<string, string> {
   const shared: Record<string, string> = {
-    NANOBPMN_NODES: peers,
+    NANOBPMN_NODES: addresses.map(addressUrl).join(','),
     NANOBPMN_PARTITIONS: String(shape.partitions),
     NANOBPMN_RF: String(shape.rf),
     ...(raftEnabled(shape) ? { NANOBPMN_RAFT: '1' } : {}),
     NANOBPMN_REPLICATION: shape.replication,
     NANOBPMN_CONSOLE: shape.console,
-    NANOBPMN_WORKSPACE_DIR: workspaceDir,
-    [CLUSTER_SECRET]: clusterSecret,
-    [MANAGED_BY]: layout.home,
   };
-  const defaults = { ...OVERRIDABLE_DEFAULTS, ...(launcher ? launcherEnv(launcher) : {}) };
   for (const [name, fallback] of Object.entries(defaults)) {
     const exported = userEnv[name];
     shared[name] = exported !== undefined && exported !== '' ? exported : fallback;
   }
   if (shape.capture) shared.NANOBPMN_TRACE_STIMULI = '1';
   if (shape.historyMax !== null) shared.NANOBPMN_HISTORY_MAX_INSTANCES = String(shape.historyMax);
+  return shared;
+}
+
+/** The addresses of a local cluster: loopback, one port per node from the base port up. */
+export function localAddresses(shape: Pick<ClusterShape, 'nodes' | 'basePort'>): NodeAddress[] {
+  return Array.from({ length: shape.nodes }, (_, id) => ({ host: LOOPBACK, port: shape.basePort + id }));
+}
+
+export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret, launcher }: PlanInputs): NodePlan[] {
+  const addresses = localAddresses(shape);
+  const shared: Record<string, string> = {
+    ...sharedNodeEnv({ shape, addresses, userEnv, defaults: { ...OVERRIDABLE_DEFAULTS, ...(launcher ? launcherEnv(launcher) : {}) } }),
+    NANOBPMN_WORKSPACE_DIR: workspaceDir,
+    [CLUSTER_SECRET]: clusterSecret,
+    [MANAGED_BY]: layout.home,
+  };
   if (shape.storage === 'memory') shared[IN_MEMORY_MARK] = '1';
   // Log files should be plain text; a user who set NO_COLOR (to anything) keeps their value.
   shared.NO_COLOR = userEnv.NO_COLOR ?? '1';
 
-  return ports.map((port, id) => ({
+  return addresses.map(({ port }, id) => ({
     id,
     port,
     url: nodeUrl(port),

@@ -1,0 +1,188 @@
+// `nano export kubernetes|compose|dockerfile`: the cluster `start` would run, written for an
+// orchestrator. Rendering is pure (src/export/); this file picks the secret, writes files and says
+// what to do next. Nothing is written unless --out names a file; a failed write leaves nothing behind.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { PLATFORMS } from '../../platforms.js';
+import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { CLUSTER_SECRET } from '../cluster/plan.js';
+import { invalidArgument, UserError } from '../errors.js';
+import { composeDocument, secretEnvFile, serviceName } from '../export/compose.js';
+import { defaultImage, dockerfile } from '../export/dockerfile.js';
+import { kubernetesNames, kubernetesObjects } from '../export/kubernetes.js';
+import { validateExport, type ExportRequest } from '../export/request.js';
+import { toYaml, toYamlStream } from '../export/yaml.js';
+import { crypto } from '../os/builtins.js';
+import { readPackageJson } from '../package-files.js';
+import { writeFileAtomic } from '../state/files.js';
+import { pluginVersion } from '../version.js';
+import type { CommandContext } from './context.js';
+
+interface EngineImageFacts {
+  readonly packages: { readonly amd64: string; readonly arm64: string };
+  readonly version: string;
+  readonly binaryName: string;
+}
+
+export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+  const given = Object.keys(args.flags);
+  const request = validateExport(
+    {
+      target: args.positionals[0],
+      count: args.positionals[1],
+      port: stringFlag(args, 'port'),
+      partitions: stringFlag(args, 'partitions'),
+      rf: stringFlag(args, 'rf'),
+      raft: args.flags.raft === true,
+      capture: args.flags.capture === true,
+      replication: stringFlag(args, 'replication'),
+      console: stringFlag(args, 'console'),
+      inMemory: args.flags['in-memory'] === true,
+      historyMax: stringFlag(args, 'history-max'),
+      image: stringFlag(args, 'image'),
+      name: stringFlag(args, 'name'),
+      namespace: stringFlag(args, 'namespace'),
+      out: stringFlag(args, 'out'),
+      env: ctx.env,
+      given,
+    },
+    ctx.prog,
+  );
+  const out = request.out === undefined ? undefined : path.resolve(ctx.cwd, request.out);
+  if (out !== undefined) checkOutFile(out);
+  const facts = engineImageFacts();
+  const generator = `c8ctl-plugin-nano ${pluginVersion()}`;
+  const image = request.image ?? defaultImage(facts.version);
+  const json = ctx.out.mode === 'json';
+
+  if (request.target === 'dockerfile') {
+    const text = dockerfile({ ...facts, generator });
+    if (out === undefined) {
+      if (json) ctx.out.result({ ok: true, target: 'dockerfile', image: defaultImage(facts.version), dockerfile: text });
+      else ctx.out.info(text.trimEnd());
+      return 0;
+    }
+    await writeFileAtomic(out, text, 0o644);
+    ctx.out.success(`Wrote the engine image's Dockerfile to ${out} (engine from ${facts.packages.amd64}@${facts.version}).`);
+    ctx.out.info(`Build it: docker build -t ${defaultImage(facts.version)} ${shellPath(path.dirname(out))}${path.basename(out) === 'Dockerfile' ? '' : ` -f ${shellPath(out)}`}`);
+    ctx.out.info(`Push it where your cluster pulls from, then export with --image <registry>/${defaultImage(facts.version)}.`);
+    ctx.out.result({ ok: true, target: 'dockerfile', image: defaultImage(facts.version), written: [out] });
+    return 0;
+  }
+
+  if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, image, json });
+  return exportCompose(ctx, request, { out, image, json });
+}
+
+interface Destination {
+  readonly out: string | undefined;
+  readonly image: string;
+  readonly json: boolean;
+}
+
+async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: Destination): Promise<number> {
+  const names = kubernetesNames(request.name);
+  // A re-export keeps the secret already in the file: a new one would split a running cluster, whose
+  // pods restart one by one with whichever secret the Secret holds then.
+  const kept = d.out !== undefined ? secretIn(d.out) : undefined;
+  const secret = d.out === undefined ? null : (kept ?? freshSecret());
+  const objects = kubernetesObjects({ request, image: d.image, userEnv: ctx.env, secret });
+  const kinds = objects.map((o) => `${String(o.kind)} ${String((o.metadata as { name: string }).name)}`);
+  const createSecret = `kubectl -n ${request.namespace} create secret generic ${names.secret} --from-literal=${CLUSTER_SECRET}="$(openssl rand -hex 32)"`;
+
+  if (d.out === undefined) {
+    if (d.json) ctx.out.result({ apiVersion: 'v1', kind: 'List', items: objects });
+    else ctx.out.info(toYamlStream(objects).trimEnd());
+    ctx.out.warn(`No Secret was printed (the cluster secret is only ever written to a file given with --out). Create it before applying: ${createSecret}`);
+    return 0;
+  }
+  const text = d.json ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n` : toYamlStream(objects);
+  // The file holds the cluster secret: readable by its owner only.
+  await writeFileAtomic(d.out, text, 0o600);
+  ctx.out.success(`Wrote ${objects.length} Kubernetes objects to ${d.out}: ${kinds.join(', ')}.`);
+  ctx.out.info(kept !== undefined ? `  Kept the cluster secret already in ${d.out}.` : `  A fresh cluster secret is in Secret ${names.secret} (the file is readable by you only).`);
+  nextStepsKubernetes(ctx, request, { ...d, out: d.out });
+  ctx.out.result({ ok: true, target: 'kubernetes', written: [d.out], objects: kinds, secret: kept !== undefined ? 'kept' : 'fresh', image: d.image });
+  return 0;
+}
+
+function nextStepsKubernetes(ctx: CommandContext, request: ExportRequest, d: Destination & { out: string }): void {
+  const names = kubernetesNames(request.name);
+  ctx.out.info(`  Image: ${d.image}${request.image === undefined ? ' (build and push it: export dockerfile, then export again with --image <registry>/…)' : ''}`);
+  ctx.out.info(`Apply it:  kubectl apply -f ${shellPath(d.out)}`);
+  ctx.out.info(`Watch it:  kubectl -n ${request.namespace} rollout status statefulset/${names.statefulSet}`);
+  ctx.out.info(`Reach it:  kubectl -n ${request.namespace} port-forward service/${names.client} 8080:8080   (then http://localhost:8080/v2)`);
+}
+
+async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Destination): Promise<number> {
+  const document = composeDocument({ request, image: d.image, userEnv: ctx.env });
+  const envName = secretEnvFile(request.name);
+  const makeSecret = `printf '${CLUSTER_SECRET}=%s\\n' "$(openssl rand -hex 32)" > ${envName} && chmod 600 ${envName}`;
+  if (d.out === undefined) {
+    if (d.json) ctx.out.result(document);
+    else ctx.out.info(toYaml(document).trimEnd());
+    ctx.out.warn(`The services read the cluster secret from ./${envName}, which was not written (only --out writes it). Create it next to the Compose file: ${makeSecret}`);
+    return 0;
+  }
+  const envFile = path.join(path.dirname(d.out), envName);
+  const keptEnv = existsSync(envFile);
+  if (keptEnv) checkOutFile(envFile);
+  const text = d.json ? `${JSON.stringify(document, null, 2)}\n` : toYaml(document);
+  // The secret first, so a failed Compose write can take back exactly what this run created.
+  if (!keptEnv) await writeFileAtomic(envFile, `${CLUSTER_SECRET}=${freshSecret()}\n`, 0o600);
+  try {
+    await writeFileAtomic(d.out, text, 0o644);
+  } catch (error) {
+    if (!keptEnv) await rm(envFile, { force: true });
+    throw error;
+  }
+  const services = Array.from({ length: request.shape.nodes }, (_, id) => serviceName(request.name, id));
+  ctx.out.success(`Wrote ${services.length} Compose service(s) to ${d.out}: ${services.join(', ')}, on host ports ${request.shape.basePort}-${request.shape.basePort + services.length - 1}.`);
+  ctx.out.info(keptEnv ? `  Kept the cluster secret in ${envFile}.` : `  A fresh cluster secret is in ${envFile} (readable by you only).`);
+  ctx.out.info(`  Image: ${d.image}${request.image === undefined ? ' (build it first: export dockerfile)' : ''}`);
+  ctx.out.info(`Run it:    docker compose -f ${shellPath(d.out)} up -d`);
+  ctx.out.result({ ok: true, target: 'compose', written: keptEnv ? [d.out] : [envFile, d.out], services, secret: keptEnv ? 'kept' : 'fresh', image: d.image });
+  return 0;
+}
+
+/** --out must name a file in an existing folder; a folder, or a missing parent, is a mistake to say plainly. */
+function checkOutFile(file: string): void {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  if (stats?.isDirectory()) throw invalidArgument(`--out ${file} is a folder; give a file path, such as ${path.join(file, 'nano.yaml')}.`);
+  if (stats && !stats.isFile()) throw invalidArgument(`--out ${file} is not a regular file; give a file path.`);
+  const parent = statSync(path.dirname(file), { throwIfNoEntry: false });
+  if (!parent) throw invalidArgument(`--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`);
+  if (!parent.isDirectory()) throw invalidArgument(`--out ${file}: ${path.dirname(file)} is not a folder. Write to a file in a folder.`);
+}
+
+/** The cluster secret of an earlier export to this file (YAML or JSON), if it holds one. */
+function secretIn(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Only the Secret's stringData has the variable as a key; env entries name it as a value.
+  return new RegExp(`"?${CLUSTER_SECRET}"?: "?([A-Za-z0-9+/=_-]{16,})"?`).exec(text)?.[1];
+}
+
+function freshSecret(): string {
+  return crypto().randomBytes(32).toString('hex');
+}
+
+function engineImageFacts(): EngineImageFacts {
+  const linux = (cpu: string) => PLATFORMS.find((p) => p.os === 'linux' && p.cpu === cpu)!;
+  const amd64 = linux('x64');
+  const arm64 = linux('arm64');
+  const version = readPackageJson<{ optionalDependencies?: Record<string, string> }>('package.json')?.optionalDependencies?.[amd64.packageName];
+  if (version === undefined) {
+    throw new UserError(`This install of c8ctl-plugin-nano names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`);
+  }
+  return { packages: { amd64: amd64.packageName, arm64: arm64.packageName }, version, binaryName: amd64.binaryName };
+}
+
+function shellPath(file: string): string {
+  return /^[A-Za-z0-9_./-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,50 @@
+// The Compose file of an exported cluster: one service per node, each with its own named volume, the
+// same environment as the Kubernetes export, and the cluster secret read from an env file beside it.
+// Pure and deterministic, like kubernetes.ts.
+import { CONTAINER_PORT, containerSharedEnv, DATA_ROOT } from './container.js';
+import type { ExportRequest } from './request.js';
+
+export function serviceName(name: string, id: number): string {
+  return `${name}-${id}`;
+}
+
+/** The env file holding NANOBPMN_CLUSTER_SECRET, next to the Compose file (never inside it). */
+export function secretEnvFile(name: string): string {
+  return `${name}-cluster-secret.env`;
+}
+
+export interface ComposeInputs {
+  readonly request: ExportRequest;
+  readonly image: string;
+  readonly userEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export function composeDocument({ request, image, userEnv }: ComposeInputs): Record<string, unknown> {
+  const { shape, name } = request;
+  const ids = Array.from({ length: shape.nodes }, (_, id) => id);
+  // Services reach each other by name on the project's network.
+  const shared = containerSharedEnv({ shape, hosts: ids.map((id) => serviceName(name, id)), userEnv });
+  const disk = shape.storage === 'disk';
+  const volume = (id: number) => `${serviceName(name, id)}-data`;
+
+  const services = Object.fromEntries(
+    ids.map((id) => [
+      serviceName(name, id),
+      {
+        image,
+        hostname: serviceName(name, id),
+        environment: { NANOBPMN_NODE_ID: String(id), ...shared },
+        env_file: [`./${secretEnvFile(name)}`],
+        ...(disk ? { volumes: [`${volume(id)}:${DATA_ROOT}`] } : {}),
+        // Node i on host port base+i, as with a local cluster.
+        ports: [`${shape.basePort + id}:${CONTAINER_PORT}`],
+        restart: 'unless-stopped',
+      },
+    ]),
+  );
+  return {
+    name,
+    services,
+    ...(disk ? { volumes: Object.fromEntries(ids.map((id) => [volume(id), {}])) } : {}),
+  };
+}

@@ -1,0 +1,131 @@
+// The Kubernetes objects of an exported cluster. Pure: the request, the image and the secret in;
+// plain objects out, in a fixed order with fixed key order, so the same input gives the same output.
+import { CLUSTER_SECRET } from '../cluster/plan.js';
+import { CONTAINER_PORT, containerSharedEnv, DATA_ROOT, ENGINE_UID } from './container.js';
+import type { ExportRequest } from './request.js';
+
+export interface KubernetesNames {
+  readonly statefulSet: string;
+  /** The headless Service that gives each pod a stable DNS name, used in NANOBPMN_NODES. */
+  readonly peers: string;
+  /** The Service clients use: REST API and console. */
+  readonly client: string;
+  readonly secret: string;
+  readonly budget: string;
+}
+
+export function kubernetesNames(name: string): KubernetesNames {
+  return { statefulSet: name, peers: `${name}-peers`, client: name, secret: `${name}-cluster-secret`, budget: name };
+}
+
+/** Pod i's DNS name through the headless Service, fully qualified so no resolver search list matters. */
+export function podHost(request: Pick<ExportRequest, 'name' | 'namespace'>, ordinal: number): string {
+  const names = kubernetesNames(request.name);
+  return `${names.statefulSet}-${ordinal}.${names.peers}.${request.namespace}.svc.cluster.local`;
+}
+
+/**
+ * Requests per node. Measured: an idle node holds ≈35–40 MB resident (engine.md); a busy one more,
+ * so the request leaves room and no limit is set (the engine sizes its own caches).
+ */
+const RESOURCE_REQUESTS = { cpu: '250m', memory: '128Mi' };
+const STORAGE_REQUEST = '1Gi';
+
+export interface KubernetesInputs {
+  readonly request: ExportRequest;
+  readonly image: string;
+  readonly userEnv: Readonly<Record<string, string | undefined>>;
+  /** A fresh or kept cluster secret, or null to leave the Secret out (it is then created by hand). */
+  readonly secret: string | null;
+}
+
+export function kubernetesObjects({ request, image, userEnv, secret }: KubernetesInputs): Record<string, unknown>[] {
+  const { shape, name, namespace } = request;
+  const names = kubernetesNames(name);
+  const labels = { 'app.kubernetes.io/name': 'nanobpmn', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'c8ctl-plugin-nano' };
+  const selector = { 'app.kubernetes.io/name': 'nanobpmn', 'app.kubernetes.io/instance': name };
+  const metadata = (objectName: string) => ({ name: objectName, namespace, labels });
+  const hosts = Array.from({ length: shape.nodes }, (_, ordinal) => podHost(request, ordinal));
+  const shared = containerSharedEnv({ shape, hosts, userEnv });
+
+  const env: Record<string, unknown>[] = [
+    // The pod's ordinal is the node id: the StatefulSet labels each pod with it (Kubernetes 1.28+).
+    { name: 'NANOBPMN_NODE_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
+    ...Object.entries(shared).map(([envName, value]) => ({ name: envName, value })),
+    { name: CLUSTER_SECRET, valueFrom: { secretKeyRef: { name: names.secret, key: CLUSTER_SECRET } } },
+  ];
+  const disk = shape.storage === 'disk';
+
+  const objects: Record<string, unknown>[] = [];
+  if (secret !== null) {
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: metadata(names.secret), type: 'Opaque', stringData: { [CLUSTER_SECRET]: secret } });
+  }
+  objects.push({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(names.peers),
+    spec: {
+      clusterIP: 'None',
+      // Peers must find each other while they boot, before any of them is ready.
+      publishNotReadyAddresses: true,
+      selector,
+      ports: [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }],
+    },
+  });
+  objects.push({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(names.client),
+    spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }] },
+  });
+  objects.push({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: metadata(names.statefulSet),
+    spec: {
+      serviceName: names.peers,
+      replicas: shape.nodes,
+      // Every node must be up for the cluster to form: start them together, not one after another.
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: ENGINE_UID, runAsGroup: ENGINE_UID, fsGroup: ENGINE_UID },
+          containers: [
+            {
+              name: 'engine',
+              image,
+              ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
+              env,
+              readinessProbe: { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 2, failureThreshold: 3 },
+              resources: { requests: RESOURCE_REQUESTS },
+              securityContext: { allowPrivilegeEscalation: false },
+              volumeMounts: [{ name: 'data', mountPath: DATA_ROOT }],
+            },
+          ],
+          // In memory the engine keeps nothing, so the pod gets scratch space for its workspace only.
+          ...(disk ? {} : { volumes: [{ name: 'data', emptyDir: {} }] }),
+        },
+      },
+      ...(disk
+        ? {
+            volumeClaimTemplates: [
+              { metadata: { name: 'data', labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: STORAGE_REQUEST } } } },
+            ],
+          }
+        : {}),
+    },
+  });
+  // With RF ≥ 3 each partition has a quorum to keep: a voluntary eviction may take at most as many
+  // pods as a replica set can lose (RF 3: one).
+  if (shape.rf >= 3) {
+    objects.push({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: metadata(names.budget),
+      spec: { maxUnavailable: Math.floor((shape.rf - 1) / 2), selector: { matchLabels: selector } },
+    });
+  }
+  return objects;
+}
