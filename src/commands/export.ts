@@ -153,7 +153,6 @@ function checkOutFile(file: string): void {
   if (stats && !stats.isFile()) throw invalidArgument(`--out ${file} is not a regular file; give a file path.`);
   const parent = statSync(path.dirname(file), { throwIfNoEntry: false });
   if (!parent) throw invalidArgument(`--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`);
-  if (!parent.isDirectory()) throw invalidArgument(`--out ${file}: ${path.dirname(file)} is not a folder. Write to a file in a folder.`);
 }
 
 /** The cluster secret of an earlier export to this file (YAML or JSON), if it holds one. */

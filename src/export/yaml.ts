@@ -10,7 +10,9 @@ const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
 function scalar(value: string | number | boolean | null): string {
   if (value === null) return 'null';
   if (typeof value !== 'string') return String(value);
-  const plain = /^[A-Za-z_/][A-Za-z0-9_./-]*$/.test(value) && !RESERVED.test(value);
+  // Plain only for words without digits: a string with digits could read as a number, a time or a
+  // version, and a value such as the secret then prints the same way whatever its first character.
+  const plain = /^[A-Za-z_/][A-Za-z_./-]*$/.test(value) && !RESERVED.test(value);
   return plain ? value : JSON.stringify(value);
 }
 
