@@ -18,6 +18,7 @@ import { readPackageJson } from '../package-files.js';
 import { writeFileAtomic } from '../state/files.js';
 import { pluginVersion } from '../version.js';
 import type { CommandContext } from './context.js';
+import { shapeFlags } from './shape-flags.js';
 
 interface EngineImageFacts {
   readonly packages: { readonly amd64: string; readonly arm64: string };
@@ -29,17 +30,9 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const given = Object.keys(args.flags);
   const request = validateExport(
     {
+      ...shapeFlags(args),
       target: args.positionals[0],
       count: args.positionals[1],
-      port: stringFlag(args, 'port'),
-      partitions: stringFlag(args, 'partitions'),
-      rf: stringFlag(args, 'rf'),
-      raft: args.flags.raft === true,
-      capture: args.flags.capture === true,
-      replication: stringFlag(args, 'replication'),
-      console: stringFlag(args, 'console'),
-      inMemory: args.flags['in-memory'] === true,
-      historyMax: stringFlag(args, 'history-max'),
       image: stringFlag(args, 'image'),
       name: stringFlag(args, 'name'),
       namespace: stringFlag(args, 'namespace'),

@@ -13,6 +13,7 @@ import { readConfig } from '../state/config.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
+import { shapeFlags } from './shape-flags.js';
 import { checkKeptData, launch, prepareLaunch } from './start.js';
 import { purgeData, stopTrackedCluster } from './stop.js';
 
@@ -26,7 +27,7 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
   const given = (name: string): string | undefined => stringFlag(args, name);
   const count = args.positionals[0];
   if (previous === null) {
-    return { count, port: given('port'), partitions: given('partitions'), rf: given('rf'), raft: args.flags.raft === true, capture: args.flags.capture === true, binary: given('binary'), timeout: given('timeout'), replication: given('replication'), inMemory: args.flags['in-memory'] === true, historyMax: given('history-max'), console: given('console') };
+    return { ...shapeFlags(args), count, binary: given('binary'), timeout: given('timeout') };
   }
   const p = previous.settings;
   const nodes = count === undefined ? p.nodes : Number(count);

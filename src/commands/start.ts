@@ -27,25 +27,18 @@ import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { FoundEngine } from '../os/find-engines.js';
 import type { CommandContext } from './context.js';
+import { shapeFlags } from './shape-flags.js';
 import { engineVersion } from './engine-version.js';
 import { describeStartFailure, ENVIRONMENT_FAILURE, rollBack, spawnNodes, type SpawnedNodes } from './spawning.js';
 import { stopStrays, stopTrackedCluster } from './stop.js';
 
 export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const request = validateStart({
+    ...shapeFlags(args),
     count: args.positionals[0],
-    port: stringFlag(args, 'port'),
-    partitions: stringFlag(args, 'partitions'),
-    rf: stringFlag(args, 'rf'),
-    raft: args.flags.raft === true,
-    capture: args.flags.capture === true,
     binary: stringFlag(args, 'binary'),
     force: args.flags.force === true,
     timeout: stringFlag(args, 'timeout'),
-    replication: stringFlag(args, 'replication'),
-    inMemory: args.flags['in-memory'] === true,
-    console: stringFlag(args, 'console'),
-    historyMax: stringFlag(args, 'history-max'),
     env: ctx.env,
   });
   const { layout, effects } = ctx;
