@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineBinary } from '../support/engines.js';
 import { createHostNetwork, hostRequest, ip, listNamespaces, resolveIn, type HostNetwork } from '../support/netns.js';
-import { processesWithMarker } from '../support/processes.js';
+import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { JOB_TYPE, PROCESS_ID } from '../support/rest.js';
 
 const asRoot = process.getuid?.() === 0 && process.platform === 'linux';
@@ -52,7 +52,7 @@ async function exportComposeStandIn(file: string, nodes: number, rf: number): Pr
   for (let id = 0; id < nodes; id += 1) {
     const service = `${name}-${id}`;
     services[service] = {
-      image: 'nanobpm/nanobpmn:0.0.22',
+      image: 'nanobpm/nanobpmn:0.0.22', // not used here: each host runs the engine binary itself
       hostname: service,
       environment: {
         PORT: String(PORT),
@@ -198,6 +198,31 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     );
   }
 
+  /**
+   * Waits until the instance reads as completed, asked through its partition's owner: with engine 0.0.22,
+   * once a partition's leader has moved, get-by-key through other nodes (even the leader) can say 404.
+   */
+  async function expectCompleted(instanceKey: string): Promise<void> {
+    const partition = Number(BigInt(instanceKey) >> 51n) + 1;
+    const owner = (await partitions(0)).find((p) => p.partition_id === partition)!.owner;
+    await eventually(`instance ${instanceKey} completed, as nano-${owner} (owner of partition ${partition}) reads it`, 10_000, () => call(owner, 'GET', `/v2/process-instances/${instanceKey}`), (instance) => instance?.state === 'COMPLETED');
+  }
+
+  // The checks build on each other: once one fails, the later ones could only fail for the same reason
+  // (and wait out their deadlines doing so), so they are skipped.
+  let failedStep: string | undefined;
+  function step(name: string, body: () => Promise<void>): void {
+    it(name, async (context) => {
+      context.skip(failedStep !== undefined, `an earlier check failed: ${failedStep}`);
+      try {
+        await body();
+      } catch (error) {
+        failedStep = name;
+        throw error;
+      }
+    }, 120_000);
+  }
+
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'nano-xhost-'));
     const composeFile = path.join(dir, 'compose.json');
@@ -219,8 +244,13 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       await mkdir(hostDir, { recursive: true });
       const env = await hostEnvironment(composeFile, service, hostDir);
       expect(env).toMatchObject({ PORT: String(PORT), NANOBPMN_NODE_ID: String(id) });
-      network.spawnIn(id, engine, [], env, path.join(dir, `${service.hostname}.log`));
+      const log = path.join(dir, `${service.hostname}.log`);
+      const pid = network.spawnIn(id, engine, [], env, log);
       await network.forward(id, PORT);
+      // A node that cannot start says why in its log: fail with that at once, not after every deadline.
+      let answered = false;
+      await waitUntil(async () => (answered = await hostRequest(socket(id), 'GET', '/v2/topology', { timeoutMs: 2_000 }).then((r) => r.status === 200, () => false)) || !isAlive(pid), 15_000, `${service.hostname} to answer`);
+      if (!answered) throw new Error(`${service.hostname} exited at start:\n${(await readFile(log, 'utf8')).slice(-2_000)}`);
     }
     timings.spawnMs = performance.now() - began;
   });
@@ -238,7 +268,7 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     if (Object.keys(timings).length > 0) console.info(`cross-host: ${Object.entries(timings).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')} (ms)`);
   });
 
-  it('each host has only its own /24 (no way to any DNS server), resolves the peers through its hosts file, and every partition gets a leader', async () => {
+  step('each host has only its own /24 (no way to any DNS server), resolves the peers through its hosts file, and every partition gets a leader', async () => {
     for (const host of network!.hosts) {
       // Routes: the host's /24 only, so a peer name can resolve through nothing but /etc/netns/<ns>/hosts.
       expect(ip(['-4', 'route', 'show'], host.ns).trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${network!.subnet.replaceAll('.', '\\.')} dev eth0 `))]);
@@ -254,19 +284,19 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     expect(new Set(settled.map((view) => JSON.stringify(leaders(view)))).size).toBe(1);
   });
 
-  it('a BPMN deployed through nano-0 is on every host', async () => {
+  step('a BPMN deployed through nano-0 is on every host', async () => {
     await deploy(0, PROCESS_ID);
     await eventually(`${PROCESS_ID} on every host`, 10_000, () => Promise.all([0, 1, 2].map(definitionIds)), (all) => all.every((ids) => ids.includes(PROCESS_ID)));
   });
 
-  it('an instance created through nano-2 completes', async () => {
+  step('an instance created through nano-2 completes', async () => {
     const created = await call(2, 'POST', '/v2/process-instances', { processDefinitionId: PROCESS_ID, variables: { from: 'nano-2' } });
     const instanceKey = String(created.processInstanceKey);
     await completeJobOf(2, instanceKey);
-    await eventually(`instance ${instanceKey} completed`, 10_000, () => call(2, 'GET', `/v2/process-instances/${instanceKey}`), (instance) => instance?.state === 'COMPLETED');
+    await expectCompleted(instanceKey);
   });
 
-  it(`pulling nano-${CUT}'s cable makes the other hosts lead the partitions it led (quorum tier)`, async () => {
+  step(`pulling nano-${CUT}'s cable makes the other hosts lead the partitions it led (quorum tier)`, async () => {
     const before = await partitions(0);
     const ledByCut = before.filter((p) => p.leader === CUT).map((p) => p.partition_id);
     expect(ledByCut.length, 'the cut host must lead something, or failover proves nothing').toBeGreaterThan(0);
@@ -282,9 +312,11 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     );
     timings.failoverMs = performance.now() - began;
     for (const id of ledByCut) expect(after[0]!.find((p) => p.partition_id === id)!.leader).not.toBe(CUT);
+    // Leadership only: engine 0.0.22 keeps a failed-over partition `recovering` while its old leader is
+    // away, and creates placed on it got no answer within 20 s while the cable was out.
   });
 
-  it(`plugging it back heals: nano-${CUT} agrees on every leader again and a new deployment reaches it`, async () => {
+  step(`plugging it back heals: nano-${CUT} agrees on every leader again, a new deployment reaches it and it serves work`, async () => {
     network!.heal(CUT);
     const began = performance.now();
     await eventually(
@@ -294,9 +326,22 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       (all) => all.every(everyLed) && new Set(all.map((view) => JSON.stringify(leaders(view)))).size === 1,
     );
     timings.healMs = performance.now() - began;
-    expect(reachesEveryPeer(CUT, await peerDials(CUT))).toBe(true);
+    // Not `recovering`: engine 0.0.22 leaves a failed-over partition recovering after the heal too. Nor
+    // the dial counter: the peer link is the same TCP connection, resumed, not re-dialled.
 
     await deploy(0, AFTER_HEAL_ID);
     await eventually(`${AFTER_HEAL_ID} on nano-${CUT}`, 10_000, () => definitionIds(CUT), (ids) => ids.includes(AFTER_HEAL_ID));
+
+    // The healed host serves work again. Just after leaders move, any node may answer a create with
+    // "this node leads no partition; retry" (HTTP 500), so it is retried.
+    const created = await eventually(
+      `an instance created through nano-${CUT}`,
+      15_000,
+      () => call(CUT, 'POST', '/v2/process-instances', { processDefinitionId: AFTER_HEAL_ID, variables: { from: `nano-${CUT}` } }),
+      (answer) => answer?.processInstanceKey !== undefined,
+    );
+    const instanceKey = String(created.processInstanceKey);
+    await completeJobOf(CUT, instanceKey);
+    await expectCompleted(instanceKey);
   });
 });

@@ -46,7 +46,7 @@ export interface NetnsHost {
 }
 
 export interface HostNetwork {
-  /** `<pid><random>`: in every name this network uses, so parallel runs never collide. */
+  /** `<pid>-<random>`: in every name this network uses, so parallel runs never collide. */
   readonly tag: string;
   readonly subnet: string;
   readonly switchNs: string;
@@ -81,7 +81,7 @@ export interface HostNetworkOptions {
 const randomInt = (below: number): number => randomBytes(4).readUInt32BE() % below;
 
 export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions): HostNetwork {
-  const tag = `${process.pid}${randomBytes(2).toString('hex')}`;
+  const tag = `${process.pid}-${randomBytes(2).toString('hex')}`;
   // A random /24 in 10/8 per run; nothing outside the namespaces ever sees it.
   const prefix = `10.${1 + randomInt(254)}.${randomInt(256)}`;
   const switchNs = `xhost-${tag}-switch`;
@@ -92,9 +92,11 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
     hostname,
     ns: `xhost-${tag}-h${index}`,
     address: `${prefix}.${index + 10}`,
-    switchPort: `p${index}-${tag}`.slice(0, 15),
+    switchPort: `p${index}-${tag}`,
     socketPath: path.join(dir, `h${index}.sock`),
   }));
+
+  for (const name of [bridge, ...hosts.map((h) => h.switchPort)]) if (name.length > 15) throw new Error(`interface name ${name} is longer than Linux allows (15)`);
 
   const created: string[] = [];
   const hostsDirs: string[] = [];
