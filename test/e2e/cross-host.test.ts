@@ -2,9 +2,9 @@
 // Linux network namespaces cabled to one bridge, find their peers by host name, serve real work,
 // fail over when one host's cable is pulled and heal when it is plugged back. The real engine, a
 // real network partition; the root namespace's network is never touched (see support/netns.ts).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { engineBinary } from '../support/engines.js';
 import { createHostNetwork, hostRequest, ip, listNamespaces, resolveIn, type HostNetwork } from '../support/netns.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { JOB_TYPE, PROCESS_ID } from '../support/rest.js';
+import { createSandbox } from '../support/sandbox.js';
 
 const asRoot = process.getuid?.() === 0 && process.platform === 'linux';
 const ROOT_ONLY = 'needs root on Linux to create network namespaces (CI runs as root)';
@@ -36,50 +37,9 @@ interface Partition {
 interface ComposeService {
   readonly hostname: string;
   readonly environment: Record<string, string>;
-  readonly env_file: readonly string[];
-  readonly volumes: readonly string[];
+  readonly env_file?: readonly string[];
+  readonly volumes?: readonly string[];
 }
-
-// ---------------------------------------------------------------------------------------------------
-// TODO(lead): replace with export compose output. Until `c8ctl-nano export compose N --rf R --json
-// --out <file>` is on main, this writes the document that command is specified to write (and its
-// secret env file next to it), so everything below reads files exactly as it will then.
-async function exportComposeStandIn(file: string, nodes: number, rf: number): Promise<void> {
-  const name = 'nano';
-  const peers = Array.from({ length: nodes }, (_, id) => `http://${name}-${id}:${PORT}`).join(',');
-  const services: Record<string, unknown> = {};
-  const volumes: Record<string, unknown> = {};
-  for (let id = 0; id < nodes; id += 1) {
-    const service = `${name}-${id}`;
-    services[service] = {
-      image: 'nanobpm/nanobpmn:0.0.22', // not used here: each host runs the engine binary itself
-      hostname: service,
-      environment: {
-        PORT: String(PORT),
-        NANOBPMN_NODE_ID: String(id),
-        NANOBPMN_NODES: peers,
-        NANOBPMN_PARTITIONS: String(PARTITIONS),
-        NANOBPMN_RF: String(rf),
-        NANOBPMN_RAFT: '1',
-        NANOBPMN_REPLICATION: 'quorum',
-        NANOBPMN_CONSOLE: 'studio',
-        NANOBPMN_DATA_DIR: '/var/lib/nanobpmn/data',
-        NANOBPMN_WORKSPACE_DIR: '/var/lib/nanobpmn/workspace',
-        NANOBPMN_DURABILITY: 'async',
-        NANOBPMN_REPLICATE_ACTIVATION: 'digest',
-        NANOBPMN_PEER_BREAKER_COOLDOWN_MS: '10',
-        NANOBPMN_RAFT_SETTLE_GRACE_MS: '200',
-      },
-      env_file: [`./${name}-cluster-secret.env`],
-      volumes: [`${service}-data:/var/lib/nanobpmn`],
-      ports: [`${PORT + id}:${PORT}`],
-    };
-    volumes[`${service}-data`] = {};
-  }
-  await writeFile(file, `${JSON.stringify({ name, services, volumes }, null, 2)}\n`);
-  await writeFile(path.join(path.dirname(file), `${name}-cluster-secret.env`), `NANOBPMN_CLUSTER_SECRET=${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-}
-// ---------------------------------------------------------------------------------------------------
 
 /** `KEY=VALUE` lines, as Compose reads an env_file. */
 function parseEnvFile(text: string): Record<string, string> {
@@ -100,8 +60,8 @@ function parseEnvFile(text: string): Record<string, string> {
  */
 async function hostEnvironment(composeFile: string, service: ComposeService, hostDir: string): Promise<Record<string, string>> {
   const fromFiles: Record<string, string> = {};
-  for (const envFile of service.env_file) Object.assign(fromFiles, parseEnvFile(await readFile(path.resolve(path.dirname(composeFile), envFile), 'utf8')));
-  const mounts = service.volumes.map((volume) => {
+  for (const envFile of service.env_file ?? []) Object.assign(fromFiles, parseEnvFile(await readFile(path.resolve(path.dirname(composeFile), envFile), 'utf8')));
+  const mounts = (service.volumes ?? []).map((volume) => {
     const [source, target] = volume.split(':') as [string, string];
     return { target, local: path.join(hostDir, source) };
   });
@@ -225,8 +185,16 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'nano-xhost-'));
+    // The cluster description is what users get: the CLI's own Compose export (JSON, secret env file beside it).
     const composeFile = path.join(dir, 'compose.json');
-    await exportComposeStandIn(composeFile, NODES, RF);
+    const cli = await createSandbox();
+    try {
+      const exported = await cli.runJson(['export', 'compose', String(NODES), '--rf', String(RF), '--partitions', String(PARTITIONS), '--out', composeFile]);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.json).toMatchObject({ ok: true, target: 'compose', services: ['nano-0', 'nano-1', 'nano-2'] });
+    } finally {
+      await cli.cleanup();
+    }
     const compose = JSON.parse(await readFile(composeFile, 'utf8')) as { name: string; services: Record<string, ComposeService> };
 
     // Service nano-<i> runs on host i, under the host name the export gives it.
@@ -235,6 +203,10 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       if (!service) throw new Error(`the export has no service ${compose.name}-${id}: ${Object.keys(compose.services).join(', ')}`);
       return service;
     });
+    // Peers by host name, quorum tier: what makes this a cross-host cluster that fails over.
+    for (const service of services) {
+      expect(service.environment).toMatchObject({ NANOBPMN_NODES: services.map((s) => `http://${s.hostname}:${PORT}`).join(','), NANOBPMN_RF: String(RF), NANOBPMN_REPLICATION: 'quorum' });
+    }
     network = createHostNetwork({ hostnames: services.map((s) => s.hostname), dir, marker });
 
     const began = performance.now();
@@ -243,7 +215,13 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       const hostDir = path.join(dir, `host-${id}`);
       await mkdir(hostDir, { recursive: true });
       const env = await hostEnvironment(composeFile, service, hostDir);
-      expect(env).toMatchObject({ PORT: String(PORT), NANOBPMN_NODE_ID: String(id) });
+      expect(env).toMatchObject({
+        PORT: String(PORT),
+        NANOBPMN_NODE_ID: String(id),
+        NANOBPMN_CLUSTER_SECRET: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      // The volume's container path, moved onto this host's own disk.
+      expect(env.NANOBPMN_DATA_DIR).toBe(path.join(hostDir, `${service.hostname}-data`, 'data'));
       const log = path.join(dir, `${service.hostname}.log`);
       const pid = network.spawnIn(id, engine, [], env, log);
       await network.forward(id, PORT);
