@@ -252,8 +252,7 @@ export function hostRequest(
         method,
         path: urlPath,
         agent: false,
-        // The engine sees the host name a client in that host would use.
-        headers: { host: '127.0.0.1:8080', ...(body ? { 'content-length': String(body.length) } : {}), ...options.headers },
+        headers: { host: 'localhost', ...(body ? { 'content-length': String(body.length) } : {}), ...options.headers },
         timeout: options.timeoutMs ?? 5_000,
       },
       (response) => {
