@@ -234,6 +234,34 @@ describe('releasing through a real registry', () => {
       expect(processesWithMarker(marker)).toEqual([]);
     }, LONG);
 
+    // Docker is not on these machines, so the image is not built here; what can break in it is its
+    // fetch stage (package name, version, tarball layout, binary name), and that stage is plain shell.
+    it('export dockerfile: its fetch stage, run as written against the registry, yields the engine the plugin runs', async () => {
+      expect(project, 'the install test ran first').not.toBe('');
+      const dir = path.join(tmp, 'docker');
+      await mkdir(path.join(dir, 'fetch'), { recursive: true });
+      const file = path.join(dir, 'Dockerfile');
+      const written = await nano(project, ['export', 'dockerfile', '--out', file]);
+      expect(written.code, written.stderr).toBe(0);
+      const dockerfile = await readFile(file, 'utf8');
+      // The installed plugin names the platform package version it was released with.
+      expect(dockerfile).toContain(`"$package@${VERSION}"`);
+      expect(dockerfile).toMatch(/^WORKDIR \/fetch$/m);
+
+      const engine = path.join(dir, 'nanobpmn');
+      const script = fetchStage(dockerfile).replace(/ \/nanobpmn$/, ` '${engine}'`);
+      const env = reg().npmEnv(reg().anonymousNpmrc, { NPM_CONFIG_REGISTRY: `${reg().url}/`, TARGETARCH: 'amd64' });
+      const fetched = await runProcess('sh', ['-c', script], { cwd: path.join(dir, 'fetch'), env, timeoutMs: 120_000 });
+      expect(fetched.exitCode, `${fetched.stdout}\n${fetched.stderr}`).toBe(0);
+      expect(((await stat(engine)).mode & 0o777).toString(8)).toBe('755');
+      const version = await runProcess(engine, ['--version'], { env: cleanEnv(), timeoutMs: 10_000 });
+      expect(version.stdout).toContain(ENGINE_VERSION);
+
+      const otherArch = await runProcess('sh', ['-c', script], { cwd: path.join(dir, 'fetch'), env: { ...env, TARGETARCH: 's390x' }, timeoutMs: 30_000 });
+      expect(otherArch.exitCode).toBe(1);
+      expect(otherArch.stderr).toContain('No Nano engine is built for linux/s390x');
+    }, LONG);
+
     // package.json "bin" once named a file the build never wrote; users then got no command at all.
     it('links a working c8ctl-nano command (npx c8ctl-nano)', async () => {
       expect(project, 'the install test ran').not.toBe('');
@@ -307,3 +335,18 @@ describe('releasing through a real registry', () => {
     expect(await viewVersion(ROOT, 'latest')).toBe(VERSION);
   }, LONG);
 });
+
+/** The shell of the Dockerfile's `RUN case …` instruction (its fetch stage), continuation lines joined. */
+function fetchStage(dockerfile: string): string {
+  const lines = dockerfile.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('RUN case'));
+  if (start < 0) throw new Error(`no fetch stage in:\n${dockerfile}`);
+  const parts: string[] = [];
+  for (let i = start; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    parts.push(line.replace(/\\$/, ''));
+    if (!line.endsWith('\\')) break;
+  }
+  // As Docker reads it: a backslash-newline joins the lines.
+  return parts.join('').replace(/^RUN /, '');
+}
