@@ -92,6 +92,9 @@ export function kubernetesObjects({ request, image, userEnv, secret }: Kubernete
       template: {
         metadata: { labels },
         spec: {
+          // No Docker-link variables: a cluster named "nanobpmn" would otherwise get NANOBPMN_PORT and
+          // the like injected, in the namespace of the variables the engine reads.
+          enableServiceLinks: false,
           securityContext: { runAsNonRoot: true, runAsUser: ENGINE_UID, runAsGroup: ENGINE_UID, fsGroup: ENGINE_UID },
           containers: [
             {

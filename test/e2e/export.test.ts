@@ -49,6 +49,7 @@ describe('export kubernetes', () => {
     expect(env.NANOBPMN_RAFT_SETTLE_GRACE_MS).toBeUndefined();
     expect(env.NANOBPMN_DURABILITY).toBe('async');
     expect(container.readinessProbe.httpGet.path).toBe('/v2/topology');
+    expect(set.spec.template.spec.enableServiceLinks).toBe(false);
     expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBeDefined();
 
     const peers = items.find((o) => o.metadata.name === 'orders-peers');
