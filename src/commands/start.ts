@@ -42,6 +42,13 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     env: ctx.env,
   });
   const { layout, effects } = ctx;
+  const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
+  // Asked alongside the other read-only checks, and heeded only when no cluster of ours holds the
+  // ports (then a busy port is someone else's). Never rejects: its verdict is awaited below, or dropped.
+  const portsFree = checkPortsFree(ports, effects, ctx.prog).then(
+    () => null,
+    (error: unknown) => error,
+  );
 
   // Read-only checks first, side by side: a mistake here leaves disk and processes exactly as they were.
   const [inputs, before, found] = await Promise.all([
@@ -53,19 +60,15 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
       throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
     }),
   ]);
-  const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
   if (runningBefore && !request.force) throw alreadyRunning(ctx, before);
   // Engines of this home that the state does not track (a lost state file) would share the data dirs.
   const strays = untracked(found, before);
   if (strays.length > 0 && !request.force) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? untrackedError(strays, ctx.prog, 'a new cluster');
   if (!runningBefore && strays.length === 0) {
-    try {
-      await checkPortsFree(ports, effects, ctx.prog);
-    } catch (error) {
-      // The ports may be busy because a concurrent start of this very home is bringing its nodes up.
-      throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
-    }
+    const busy = await portsFree;
+    // The ports may be busy because a concurrent start of this very home is bringing its nodes up.
+    if (busy !== null) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? busy;
   }
 
   const madeHome = await ensurePrivateDir(layout.home);
@@ -231,6 +234,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     throw failure;
   }
 
+  // Asked while the files below are written: one round trip less after the cluster is ready.
+  const consoleAsked = askConsoleMode(effects.probe, records[0]!.url);
   try {
     await Promise.all([
       // Only a shortcut for the next start: failing to store it must not fail this one.
@@ -245,7 +250,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   }
   spawned.release();
   const readyMs = Math.round(effects.now() - began);
-  const consoleServed = await askConsoleMode(effects.probe, records[0]!.url);
+  const consoleServed = await consoleAsked;
   printSummary(ctx, state, outcome.leadership, readyMs, inputs, consoleServed);
   out.result({
     ok: true,
