@@ -1,6 +1,6 @@
 // Runs `<binary> --version`: learns the engine version and, before anything is spawned, whether the
 // binary can run here at all (a binary that needs a newer glibc fails this in milliseconds).
-import { knownCauses } from '../cluster/diagnose.js';
+import { knownCauses } from './engine-output.js';
 import { UserError } from '../errors.js';
 import { runCaptured, type CapturedRun } from '../os/run-captured.js';
 import { assertTrusted } from '../os/trusted-path.js';

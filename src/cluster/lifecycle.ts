@@ -4,7 +4,7 @@ import { stopProcess, type StopDeps, type StopOutcome } from '../os/stop-process
 import type { FoundEngine } from '../os/find-engines.js';
 import type { ClusterState, NodeRecord } from '../state/cluster-state.js';
 import { UserError } from '../errors.js';
-import { isOurs, statusOf, type ProcessStatus } from './identity.js';
+import { isOurs, statusOf, type ProcessStatus } from '../os/process-identity.js';
 
 export interface ObservedNode {
   readonly record: NodeRecord;

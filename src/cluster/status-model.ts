@@ -1,6 +1,6 @@
 // What a status means. Pure: from per-node observations to the cluster word and exit code.
 import { EXIT } from '../errors.js';
-import type { ProcessStatus } from './identity.js';
+import type { ProcessStatus } from '../os/process-identity.js';
 
 /** `not-probed`: we did not ask, because the OS already told us (frozen, exited, or not ours). */
 export type HttpStatus = 'answers' | 'timeout' | 'refused' | 'error' | 'not-probed';

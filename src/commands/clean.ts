@@ -5,7 +5,7 @@ import { lstat, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParsedArgs } from '../cli/args.js';
 import { observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
-import { isOurs } from '../cluster/identity.js';
+import { isOurs } from '../os/process-identity.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, removeClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';

@@ -12,7 +12,7 @@ import { anyAlive, describeEngines, observeProcesses, untracked } from '../clust
 import { nodeUrl } from '../cluster/plan.js';
 import { DEFAULT_BASE_PORT } from '../cluster/start-options.js';
 import { describeProduct, identifyProduct } from '../cluster/topology.js';
-import { compareVersions } from '../cluster/diagnose.js';
+import { compareVersions } from '../binary/engine-output.js';
 import { EXIT, errorMessage, UserError } from '../errors.js';
 import { fsUserError } from '../errors-fs.js';
 import { untrustedPath, UnsafePermissionsError, type UnsafePath } from '../os/trusted-path.js';

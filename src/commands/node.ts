@@ -2,7 +2,7 @@
 // throughout; a stopped or killed node shows as exited in status until it is started again.
 import { constants as osConstants } from 'node:os';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
-import { isOurs, notRunningReason, statusOf } from '../cluster/identity.js';
+import { isOurs, notRunningReason, statusOf } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { describeStop } from '../cluster/lifecycle.js';
 import { checkPortsFree } from '../cluster/preflight.js';

@@ -1,7 +1,7 @@
 // `nano pause <id>` / `nano resume <id>`: SIGSTOP / SIGCONT one node, after proving it is ours.
 // Whether a node is frozen is read from the OS, so it stays true whoever sent the signal.
 import type { ParsedArgs } from '../cli/args.js';
-import { notRunningReason, statusOf, type ProcessStatus } from '../cluster/identity.js';
+import { notRunningReason, statusOf, type ProcessStatus } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { failoverNote } from '../cluster/failover.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';

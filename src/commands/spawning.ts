@@ -2,7 +2,7 @@
 // `node start`.
 import path from 'node:path';
 import { hostGlibcVersion } from '../binary/host.js';
-import { diskFullEvidence, knownCauses, lastLines } from '../cluster/diagnose.js';
+import { diskFullEvidence, knownCauses, lastLines } from '../binary/engine-output.js';
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
 import { redact } from '../cluster/redact.js';

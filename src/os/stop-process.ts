@@ -1,7 +1,7 @@
 // Stops one verified process and its children: SIGCONT if frozen, SIGTERM to the tree, SIGKILL to the
 // tree after the grace period, then confirm it is gone. Identity is re-checked before every signal,
 // so a PID that has been reused is never touched.
-import { isOurs, statusOf, type ProcessStatus } from '../cluster/identity.js';
+import { isOurs, statusOf, type ProcessStatus } from './process-identity.js';
 import { pollUntil } from './poll.js';
 import type { ProcessReader } from './process-info.js';
 

@@ -4,8 +4,8 @@
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
-import { knownCauses, lastLines } from '../cluster/diagnose.js';
-import { isOurs, statusOf } from '../cluster/identity.js';
+import { knownCauses, lastLines } from '../binary/engine-output.js';
+import { isOurs, statusOf } from '../os/process-identity.js';
 import { MANAGED_BY } from '../cluster/plan.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';

@@ -2,7 +2,7 @@
 // written temp file, which fails if the lock exists), and names its holder by PID + start time so a
 // lock left by a crashed command is recognised as stale and taken over.
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
-import { classifyProcess, isOurs } from '../cluster/identity.js';
+import { classifyProcess, isOurs } from '../os/process-identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
 import type { ProcessFacts, ProcessReader } from '../os/process-info.js';

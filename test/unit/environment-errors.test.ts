@@ -1,7 +1,7 @@
 // File-system errors of the environment in words (errno error → one line), and a node that died of a
 // full disk told from one that died of something else. Pure.
 import { describe, expect, it } from 'vitest';
-import { diskFullEvidence, NEARLY_FULL_BYTES } from '../../src/cluster/diagnose.js';
+import { diskFullEvidence, NEARLY_FULL_BYTES } from '../../src/binary/engine-output.js';
 import { fsUserError, isFsError, naming } from '../../src/errors-fs.js';
 import { UserError } from '../../src/errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyProcess, isOurs, type ProcessStatus } from '../../src/cluster/identity.js';
+import { classifyProcess, isOurs, type ProcessStatus } from '../../src/os/process-identity.js';
 import { clusterWord, exitCodeFor, isHealthy, shouldProbe, type HttpStatus, type NodeObservation } from '../../src/cluster/status-model.js';
 import { parseProcStat, runStateFromCode } from '../../src/os/process-info.js';
 

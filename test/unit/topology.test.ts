@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, knownCauses, lastLines } from '../../src/cluster/diagnose.js';
+import { compareVersions, knownCauses, lastLines } from '../../src/binary/engine-output.js';
 import { describeProduct, identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from '../../src/cluster/topology.js';
 
 describe('identifyProduct', () => {

@@ -1,6 +1,6 @@
 // Is a recorded node still our process? Decided purely from what the OS reported; statusOf only adds
 // the asking.
-import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
+import type { ProcessFacts, ProcessReader } from './process-info.js';
 
 /**
  * - running / frozen: the PID is alive and started when we recorded it, so it is our node.
