@@ -21,14 +21,27 @@ export type Progress = {
   readonly up: number;
   readonly total: number;
   readonly leaderless: readonly number[] | null;
+  /** Partitions that have a leader but still report `recovering` (not counted in `leaderless`). */
+  readonly recovering: readonly RecoveringPartition[] | null;
   /** How many nodes have not yet reached all their peers. */
   readonly waitingForPeers: number;
 };
 
+export interface RecoveringPartition {
+  readonly partition: number;
+  readonly leader: number;
+}
+
 export type ReadyOutcome =
   | { readonly kind: 'ready'; readonly leadership: PartitionLeadership[] | null }
   | { readonly kind: 'exited'; readonly nodeId: number; readonly exit: NodeExit }
-  | { readonly kind: 'timeout'; readonly notUp: readonly number[]; readonly leaderless: readonly number[] | null; readonly unreached: ReadonlyMap<number, readonly number[]> }
+  | {
+      readonly kind: 'timeout';
+      readonly notUp: readonly number[];
+      readonly leaderless: readonly number[] | null;
+      readonly recovering: readonly RecoveringPartition[] | null;
+      readonly unreached: ReadonlyMap<number, readonly number[]>;
+    }
   | { readonly kind: 'interrupted' };
 
 export interface ReadinessDeps {
@@ -58,9 +71,10 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   const done = new AbortController();
   const up = new Set<number>();
   let leaderless: number[] | null = null;
+  let recovering: RecoveringPartition[] | null = null;
   const unreached = new Map<number, number[]>();
   const waitingForPeers = (): number => [...unreached.values()].filter((m) => m.length > 0).length;
-  const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless, waitingForPeers: waitingForPeers() });
+  const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless, recovering, waitingForPeers: waitingForPeers() });
 
   const poll = async <T>(attempt: () => Promise<T | undefined>): Promise<T | undefined> => {
     let interval = FIRST_POLL_MS;
@@ -93,7 +107,8 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       if (answer.status === 404) return null;
       const partitions = answer.status < 300 ? readLeadership(answer.body) : null;
       if (partitions === null) return undefined;
-      leaderless = partitions.filter((p) => p.leader === null || p.recovering).map((p) => p.partition);
+      leaderless = partitions.filter((p) => p.leader === null).map((p) => p.partition);
+      recovering = partitions.flatMap((p) => (p.leader !== null && p.recovering ? [{ partition: p.partition, leader: p.leader }] : []));
       report();
       return leadershipSettled(partitions) ? partitions : undefined;
     });
@@ -150,7 +165,7 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<ReadyOutcome>((resolve) => {
     timer = setTimeout(() => {
-      resolve({ kind: 'timeout', notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id), leaderless, unreached });
+      resolve({ kind: 'timeout', notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id), leaderless, recovering, unreached });
     }, timeoutMs);
   });
 

@@ -126,6 +126,7 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
       offsets: spawned.offsets,
       binary: state.binary.path,
       timeoutMs,
+      prog: ctx.prog,
       undone: 'It was stopped again; the cluster still tracks it as exited.',
     });
     await rollBack(ctx, spawned.records);

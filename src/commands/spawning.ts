@@ -6,7 +6,7 @@ import { diskFullEvidence, knownCauses, lastLines } from '../binary/engine-outpu
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
 import { redact } from '../cluster/redact.js';
-import type { ReadyOutcome, WaitingNode } from '../cluster/readiness.js';
+import type { ReadyOutcome, RecoveringPartition, WaitingNode } from '../cluster/readiness.js';
 import { EXIT, UserError } from '../errors.js';
 import { readFrom } from '../logs/tail.js';
 import { freeBytes } from '../os/disk-space.js';
@@ -92,6 +92,8 @@ export interface FailureContext {
   readonly offsets: ReadonlyMap<number, number>;
   readonly binary: string;
   readonly timeoutMs: number;
+  /** How the user runs us, for the commands a message suggests. */
+  readonly prog: string;
   /** What was undone, e.g. "Every node started was stopped and the state removed; logs are kept." */
   readonly undone: string;
   /** What was undone when the environment is to blame (a full disk): said instead of `undone`. */
@@ -134,9 +136,28 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
       ? `node(s) ${outcome.notUp.join(', ')} never answered on /v2/topology`
       : unreached.length > 0
         ? `nodes could not reach their peers (${unreached.map(([id, peers]) => `node ${id} → ${peers.join(', ')}`).join('; ')})`
-        : `partition(s) ${(outcome.leaderless ?? []).join(', ')} had no leader yet`;
+        : unsettledPartitions(outcome.leaderless ?? [], outcome.recovering ?? []);
+  const stuckRecovering = outcome.notUp.length === 0 && unreached.length === 0 && (outcome.leaderless ?? []).length === 0 && (outcome.recovering ?? []).length > 0;
   return new UserError(`The cluster was not ready after ${f.timeoutMs / 1000} s: ${waiting}. ${f.undone}`, {
     code: 'start-timeout',
-    details: [`Look at the logs in ${path.dirname(f.targets[0]!.log)}; allow more time with --timeout <seconds>.`],
+    details: [
+      `Look at the logs in ${path.dirname(f.targets[0]!.log)}; allow more time with --timeout <seconds>.`,
+      // Measured with engine 0.0.22: more time does not help then (40 s changed nothing).
+      ...(stuckRecovering
+        ? [
+            `Seen with engine 0.0.22 after a failover (pause or node kill) on kept data: a partition another node took over stays "recovering" after every later start, and creates through some nodes fail. To start afresh, delete the engine data: ${f.prog} restart --purge.`,
+          ]
+        : []),
+    ],
   });
+}
+
+/** Which partitions kept the cluster from being ready, told apart: no leader, or a leader still recovering. */
+export function unsettledPartitions(leaderless: readonly number[], recovering: readonly RecoveringPartition[]): string {
+  const parts: string[] = [];
+  if (leaderless.length > 0) parts.push(`partition(s) ${leaderless.join(', ')} had no leader yet`);
+  if (recovering.length > 0) {
+    parts.push(`partition(s) ${recovering.map((r) => `${r.partition} (led by node ${r.leader})`).join(', ')} still reported recovering`);
+  }
+  return parts.length > 0 ? parts.join('; ') : 'partition leaders had not settled';
 }

@@ -226,6 +226,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
       offsets: spawned.offsets,
       binary: inputs.binary.path,
       timeoutMs: request.timeoutMs,
+      prog: ctx.prog,
       undone: 'Every node started was stopped and the state removed; logs are kept.',
       undoneFully: 'Every node started was stopped and everything this start wrote was removed.',
     });
@@ -274,6 +275,7 @@ function progressLine(p: Progress): string {
   if (p.up < p.total) return `Waiting for nodes: ${p.up}/${p.total} answering…`;
   if (p.waitingForPeers > 0) return `All ${p.total} node(s) answering; ${p.waitingForPeers} still connecting to their peers…`;
   if (p.leaderless && p.leaderless.length > 0) return `All ${p.total} node(s) answering; waiting for leaders of partition(s) ${p.leaderless.join(', ')}…`;
+  if (p.recovering && p.recovering.length > 0) return `All ${p.total} node(s) answering; partition(s) ${p.recovering.map((r) => r.partition).join(', ')} still recovering…`;
   return `All ${p.total} node(s) answering…`;
 }
 
