@@ -222,6 +222,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       name: { type: 'string', value: '<name>', description: 'Cluster name: prefixes every object, pod and service (default nano)' },
       namespace: { type: 'string', value: '<ns>', description: 'Kubernetes only: the namespace of every object (default default)' },
       out: { type: 'string', value: '<file>', description: 'Write to this file instead of stdout; only then is the cluster secret written (Kubernetes: into the file; Compose: an env file beside it)' },
+      force: { type: 'boolean', description: 'Replace an --out file that export did not write (one it wrote is always replaced, keeping its secret)' },
     },
     examples: [
       { args: 'export kubernetes 3 --rf 3 --out nano.yaml', description: 'StatefulSet, Services, Secret and PodDisruptionBudget; then kubectl apply -f nano.yaml' },

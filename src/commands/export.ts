@@ -20,6 +20,9 @@ import { pluginVersion } from '../version.js';
 import type { CommandContext } from './context.js';
 import { shapeFlags } from './shape-flags.js';
 
+/** Named in everything export writes, so a later export knows the file is its own to replace. */
+const GENERATOR = 'c8ctl-plugin-nano';
+
 interface EngineImageFacts {
   readonly packages: { readonly amd64: string; readonly arm64: string };
   readonly version: string;
@@ -43,9 +46,9 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
     ctx.prog,
   );
   const out = request.out === undefined ? undefined : path.resolve(ctx.cwd, request.out);
-  if (out !== undefined) checkOutFile(out);
+  if (out !== undefined) checkOutFile(out, args.flags.force === true);
   const facts = engineImageFacts();
-  const generator = `c8ctl-plugin-nano ${pluginVersion()}`;
+  const generator = `${GENERATOR} ${pluginVersion()}`;
   const image = request.image ?? defaultImage(facts.version);
   const json = ctx.out.mode === 'json';
 
@@ -90,7 +93,9 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
     ctx.out.warn(`No Secret was printed (the cluster secret is only ever written to a file given with --out). Create it before applying: ${createSecret}`);
     return 0;
   }
-  const text = d.json ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n` : toYamlStream(objects);
+  const text = d.json
+    ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`
+    : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYamlStream(objects)}`;
   // The file holds the cluster secret: readable by its owner only.
   await writeFileAtomic(d.out, text, 0o600);
   ctx.out.success(`Wrote ${objects.length} Kubernetes objects to ${d.out}: ${kinds.join(', ')}.`);
@@ -120,8 +125,8 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
   }
   const envFile = path.join(path.dirname(d.out), envName);
   const keptEnv = existsSync(envFile);
-  if (keptEnv) checkOutFile(envFile);
-  const text = d.json ? `${JSON.stringify(document, null, 2)}\n` : toYaml(document);
+  if (keptEnv) checkOutFile(envFile, true);
+  const text = d.json ? `${JSON.stringify(document, null, 2)}\n` : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYaml(document)}`;
   // The secret first, so a failed Compose write can take back exactly what this run created.
   if (!keptEnv) await writeFileAtomic(envFile, `${CLUSTER_SECRET}=${freshSecret()}\n`, 0o600);
   try {
@@ -139,11 +144,18 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
   return 0;
 }
 
-/** --out must name a file in an existing folder; a folder, or a missing parent, is a mistake to say plainly. */
-function checkOutFile(file: string): void {
+/**
+ * --out must name a file in an existing folder; a folder, or a missing parent, is a mistake to say
+ * plainly. An existing file is replaced only if an export wrote it (every output names us), or with
+ * --force: a typo such as --out README.md must not cost the user a file.
+ */
+function checkOutFile(file: string, force: boolean): void {
   const stats = statSync(file, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw invalidArgument(`--out ${file} is a folder; give a file path, such as ${path.join(file, 'nano.yaml')}.`);
   if (stats && !stats.isFile()) throw invalidArgument(`--out ${file} is not a regular file; give a file path.`);
+  if (stats && !force && stats.size > 0 && !readFileSync(file, 'utf8').includes(GENERATOR)) {
+    throw invalidArgument(`--out ${file} already exists and was not written by export; it was left as it is. Choose another file, or replace it with --force.`);
+  }
   const parent = statSync(path.dirname(file), { throwIfNoEntry: false });
   if (!parent) throw invalidArgument(`--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`);
 }
@@ -173,6 +185,26 @@ function engineImageFacts(): EngineImageFacts {
     throw new UserError(`This install of c8ctl-plugin-nano names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`);
   }
   return { packages: { amd64: amd64.packageName, arm64: arm64.packageName }, version, binaryName: amd64.binaryName };
+}
+
+/** The shape as export flags, for the header of a written file (no secret, no paths). */
+function exportCommandLine(request: ExportRequest): string {
+  const s = request.shape;
+  const flags = [
+    `export ${request.target} ${s.nodes}`,
+    `--partitions ${s.partitions}`,
+    `--rf ${s.rf}`,
+    ...(s.raft && s.rf === 1 ? ['--raft'] : []),
+    ...(s.rf > 1 || s.raft ? [`--replication ${s.replication}`] : []),
+    ...(s.capture ? ['--capture'] : []),
+    ...(s.storage === 'memory' ? ['--in-memory'] : []),
+    ...(s.historyMax !== null ? [`--history-max ${s.historyMax}`] : []),
+    `--console ${s.console}`,
+    `--name ${request.name}`,
+    ...(request.target === 'kubernetes' ? [`--namespace ${request.namespace}`] : [`--port ${s.basePort}`]),
+    ...(request.image !== undefined ? [`--image ${request.image}`] : []),
+  ];
+  return flags.join(' ');
 }
 
 function shellPath(file: string): string {

@@ -44,6 +44,8 @@ export function composeDocument({ request, image, userEnv }: ComposeInputs): Rec
   );
   return {
     name,
+    // Compose ignores x- fields; this one tells a later export the file is its own to replace.
+    'x-generated-by': 'c8ctl-plugin-nano',
     services,
     ...(disk ? { volumes: Object.fromEntries(ids.map((id) => [volume(id), {}])) } : {}),
   };

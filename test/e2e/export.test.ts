@@ -218,6 +218,32 @@ describe('export: bad input', () => {
   });
 });
 
+describe('export --out over an existing file', () => {
+  it('replaces a file an export wrote, refuses any other (it stays as it was) unless --force', async () => {
+    const s = await sandboxes.create();
+    const dir = await tempDir();
+    const notes = path.join(dir, 'README.md');
+    await writeFile(notes, '# my notes\n');
+    const refused = await s.run(['export', 'kubernetes', '3', '--out', notes]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`--out ${notes} already exists and was not written by export`);
+    expect(await readFile(notes, 'utf8')).toBe('# my notes\n');
+    const forced = await s.run(['export', 'kubernetes', '3', '--out', notes, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    const written = await readFile(notes, 'utf8');
+    expect(written.split('\n')[0]).toBe('# Written by c8ctl-plugin-nano: export kubernetes 3 --partitions 3 --rf 1 --console studio --name nano --namespace default');
+
+    // Its own files, YAML or JSON, it replaces without asking.
+    for (const [target, file, json] of [['kubernetes', 'k.json', true], ['compose', 'c.yaml', false], ['compose', 'c.json', true], ['dockerfile', 'Dockerfile', false]] as const) {
+      const out = path.join(dir, file);
+      const args = ['export', target, '--out', out, ...(json ? ['--json'] : [])];
+      expect((await s.run(args)).code, `${target} ${file}`).toBe(0);
+      const again = await s.run(args);
+      expect(again.code, `${target} ${file} again: ${again.stderr}`).toBe(0);
+    }
+  });
+});
+
 describe('export dockerfile', () => {
   it('packages our own platform package version on a glibc base, as a non-root user, and says how to build it', async () => {
     const s = await sandboxes.create();
