@@ -1,7 +1,7 @@
 // What the OS says about a PID: whether it lives, whether it is stopped (SIGSTOP) or a zombie, and
 // when it started. The start time is what makes a PID ours: PIDs are reused, start times are not.
 import { execFileText } from './builtins.js';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 export type RunState = 'running' | 'stopped' | 'zombie';
 
@@ -34,9 +34,11 @@ export function runStateFromCode(code: string): RunState {
   return 'running';
 }
 
+// A synchronous read: /proc answers from memory in microseconds, while each asynchronous read costs
+// a thread-pool round trip, and stop and status ask this many times.
 async function readLinux(pid: number): Promise<ProcessFacts | null> {
   try {
-    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }
