@@ -2,8 +2,7 @@
 // that is their environment: our marker naming this home, and a data dir under its data/. Elsewhere
 // `ps -E` shows the environment of the user's own processes (best effort).
 import { execFileText } from './builtins.js';
-import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
 import type { ProcessReader } from './process-info.js';
@@ -40,7 +39,7 @@ export type EnvPredicate = (env: ReadonlyMap<string, string>) => boolean;
 
 async function linuxCandidates(matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   const found: Array<{ pid: number; env: Map<string, string> }> = [];
-  const entries = await readdir('/proc');
+  const entries = readdirSync('/proc');
   // Synchronous reads on purpose: these files are tiny and served from memory, and one sync read costs
   // a few microseconds where the promise API pays a thread-pool round trip per file (measured: a scan
   // of ~90 processes took ~40 ms of every `stop` that way).

@@ -5,7 +5,7 @@
 //   so earlier instances answer 404 and new ones reuse their keys (a silent split);
 // - another RF, Raft on or off, the replication tier, trace capture: every earlier instance is still
 //   served and no key repeats, so those may change freely.
-import { readdir } from 'node:fs/promises';
+import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { ReplicationTier } from '../shape.js';
@@ -39,16 +39,13 @@ export async function readDataShape(dataDir: string): Promise<DataShape | null> 
 
 /** Node directories that hold anything; evidence of the shape when .shape.json is missing. */
 async function nodesWithData(dataDir: string): Promise<number[]> {
-  const entries = await readdir(dataDir, { withFileTypes: true }).catch(() => []);
+  // Synchronous: a handful of small directories, read on every start.
+  const entries = readdirQuiet(dataDir);
   const found: number[] = [];
-  await Promise.all(
-    entries.map(async (entry) => {
-      const match = /^node-(\d{1,2})$/.exec(entry.name);
-      if (!match || !entry.isDirectory()) return;
-      const inside = await readdir(path.join(dataDir, entry.name)).catch(() => []);
-      if (inside.length > 0) found.push(Number(match[1]));
-    }),
-  );
+  for (const entry of entries) {
+    const match = /^node-(\d{1,2})$/.exec(entry.name);
+    if (match && entry.isDirectory() && readdirQuiet(path.join(dataDir, entry.name)).length > 0) found.push(Number(match[1]));
+  }
   return found.sort((a, b) => a - b);
 }
 
@@ -94,4 +91,13 @@ export function dataShapeConflict(kept: KeptData, wanted: Pick<DataShape, 'nodes
     `The engine data in ${dataDir} holds data of node(s) ${kept.nodesWithData.join(', ')}, so it comes from a ${highest + 1}-node cluster; a ${wanted.nodes}-node cluster would split the partitions from their data.`,
     { code: 'data-shape-mismatch', details: outs(`${prog} start ${highest + 1}`) },
   );
+}
+
+/** A directory's entries; none if it cannot be read (missing, or not a directory). */
+function readdirQuiet(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
 }

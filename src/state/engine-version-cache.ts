@@ -2,7 +2,7 @@
 // 94 MB engine once more just to ask what it already said. A binary is known by its real path plus
 // size, mtime, ctime and inode: touching, rewriting, replacing or chmod-ing it changes one of them,
 // and then it is asked again. Only successful answers are stored; a failing check never is.
-import { realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
 import { readTrustedJsonFile, writeFileAtomic } from './files.js';
 
 export interface BinaryIdentity {
@@ -47,8 +47,9 @@ export function withVersion(cache: VersionCache, binary: BinaryIdentity, version
 /** What identifies the file behind a path now; undefined if it cannot be read (then nothing is cached). */
 export async function binaryIdentity(file: string): Promise<BinaryIdentity | undefined> {
   try {
-    const realPath = await realpath(file);
-    const s = await stat(realPath);
+    // Synchronous: two metadata calls on every start, each a thread-pool round trip otherwise.
+    const realPath = realpathSync(file);
+    const s = statSync(realPath);
     return { realPath, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino };
   } catch {
     return undefined;

@@ -1,5 +1,6 @@
 // Atomic file writes and tolerant JSON reads.
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { describeJsonError } from './json-error.js';
@@ -46,7 +47,8 @@ export type JsonRead =
 export async function readJsonFile(file: string): Promise<JsonRead> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Synchronous: a small file, read once, by a one-shot CLI; the promise API costs a thread-pool round trip.
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw error;

@@ -1,7 +1,8 @@
 // One mutating command at a time per home. The lock file is claimed atomically (hard link of a fully
 // written temp file, which fails if the lock exists), and names its holder by PID + start time so a
 // lock left by a crashed command is recognised as stale and taken over.
-import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { link, rm, writeFile } from 'node:fs/promises';
 import { classifyProcess, isOurs } from '../os/process-identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
@@ -26,7 +27,7 @@ export type ReleaseLock = () => Promise<void>;
 async function readHolder(lockFile: string): Promise<{ raw: string; holder: LockHolder | null } | null> {
   let raw: string;
   try {
-    raw = await readFile(lockFile, 'utf8');
+    raw = readFileSync(lockFile, 'utf8'); // synchronous, like every small state read (state/files.ts)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
