@@ -1,6 +1,5 @@
 // Atomic file writes and tolerant JSON reads.
-import { readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { describeJsonError } from './json-error.js';
@@ -17,23 +16,28 @@ export function tempSuffix(): string {
 }
 
 /** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
+// Synchronous inside: a one-shot CLI gains nothing from the promise API here, and each of its five
+// calls (open, write, sync, close, rename) would cost a thread-pool round trip.
 export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
   const temp = `${file}.${tempSuffix()}.tmp`;
-  // A failure names the file being written, not the temp file (nor no file, as a failed write does).
-  const handle = await open(temp, 'wx', mode).catch((error: unknown) => {
+  let fd: number;
+  try {
+    fd = openSync(temp, 'wx', mode);
+  } catch (error) {
+    // A failure names the file being written, not the temp file (nor no file, as a failed write does).
     throw naming(error, file, 'write');
-  });
+  }
   try {
     try {
-      await handle.writeFile(contents);
-      await handle.sync();
+      writeFileSync(fd, contents);
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await rename(temp, file);
+    renameSync(temp, file);
   } catch (error) {
     // Disk full, permissions, a failed rename: never leave the temp file behind.
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw naming(error, file, 'write');
   }
 }

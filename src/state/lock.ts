@@ -1,8 +1,8 @@
 // One mutating command at a time per home. The lock file is claimed atomically (hard link of a fully
 // written temp file, which fails if the lock exists), and names its holder by PID + start time so a
 // lock left by a crashed command is recognised as stale and taken over.
-import { readFileSync } from 'node:fs';
-import { link, rm, writeFile } from 'node:fs/promises';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { classifyProcess, isOurs } from '../os/process-identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
@@ -72,16 +72,19 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
   const temp = `${lockFile}.${pid}.${tempSuffix()}`;
   try {
     // Inside the try: a write that fails half-way (a full disk) must not leave the temp file behind.
-    await writeFile(temp, JSON.stringify(mine), { mode: 0o600 }).catch((error: unknown) => {
+    // Synchronous, like the other small state writes (state/files.ts).
+    try {
+      writeFileSync(temp, JSON.stringify(mine), { mode: 0o600 });
+    } catch (error) {
       throw naming(error, lockFile, 'write');
-    });
+    }
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
-        await link(temp, lockFile);
+        linkSync(temp, lockFile);
         return async () => {
           // Remove only our own lock, never one a later command has taken over.
           const current = await readHolder(lockFile);
-          if (current?.holder?.pid === mine.pid && current.holder.startTime === mine.startTime) await rm(lockFile, { force: true });
+          if (current?.holder?.pid === mine.pid && current.holder.startTime === mine.startTime) rmSync(lockFile, { force: true });
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -97,6 +100,6 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
     }
     throw new UserError(`Could not take the lock ${lockFile}: another command keeps claiming it. Try again.`, { code: 'locked' });
   } finally {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
   }
 }
