@@ -69,9 +69,27 @@ async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
     }
     for (const pid of alive) killHard(pid);
     for (const pid of pids) registry.pids.delete(pid);
+    // The everyday path as well: start again in the same home (engine version cached, data kept),
+    // against the same floor. Only for start 3, the case with targets.
+    if (nodes === 3 && rf === 1 && start.code === 0 && stop.code === 0) await cliStartAgain(home, base, rep);
   } finally {
     dropHome(home);
   }
+}
+
+async function cliStartAgain(home: string, base: number, rep: number): Promise<void> {
+  await sleep(SETTLE_MS);
+  await ensureQuiet('cli start 3 again');
+  const again = await cli(['start', '3', '--port', String(base)], home);
+  const stateNodes = readStateNodes(home);
+  for (const n of stateNodes) registry.pids.add(n.pid);
+  if (again.code !== 0) recordFailure('start-3-again', rep, describeRun(again));
+  else record('start-3-again', rep, again.ms);
+  await sleep(SETTLE_MS);
+  const pids = stateNodes.map((n) => n.pid);
+  await cli(['stop', '--purge'], home);
+  for (const pid of await waitGone(pids, 2_000)) killHard(pid);
+  for (const pid of pids) registry.pids.delete(pid);
 }
 
 async function floorOnce(engineBinary: string, nodes: number, rep: number, rf = 1): Promise<void> {

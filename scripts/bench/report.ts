@@ -56,6 +56,7 @@ export function buildRows(): Row[] {
             : null;
     add(`start ${n} (RF 1) to ready`, `start-${n}`, `floor-start-${n}`, 'engine alone, same wait', target, met);
   }
+  add('start 3 again, same home (cached)', 'start-3-again', 'floor-start-3', 'engine alone, same wait', '—', null);
   add('start 3 --rf 3 to leaders', 'start-3-rf3', 'floor-start-3-rf3', 'engine alone, same wait', '≤ 1000 ms or ≤ floor + 100 ms', (s, floor) => s.median <= 1000 || within(100)(s, floor));
   add('status, healthy 3 nodes', 'status-healthy', 'node-empty', 'node, empty module', '≤ 140 ms and ≤ floor + 40 ms', (s, floor) => s.median <= 140 && within(40)(s, floor));
   add('status, 3 nodes, 1 frozen', 'status-frozen', 'status-healthy', 'status, healthy', '≤ healthy + 60 ms', within(60));
