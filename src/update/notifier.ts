@@ -33,8 +33,8 @@ export async function updateNotice(request: NoticeRequest): Promise<void> {
   if (decision.show || decision.refresh) {
     writeNoticeCache(file, { ...cache, ...(decision.show ? { notifiedAt: now } : {}), ...(decision.refresh ? { checkingSince: now } : {}) });
   }
-  const script = packageScript('update/check-script.js');
-  if (decision.refresh && script !== undefined) {
+  const script = decision.refresh ? packageScript('update/check-script.js') : undefined;
+  if (script !== undefined) {
     try {
       const child = childProcess().spawn(process.execPath, [script, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
       child.on('error', () => undefined);
