@@ -93,6 +93,18 @@ describe('c8ctl nano', () => {
     expect(result.stdout).toContain(`c8ctl-plugin-nano ${version}`);
   });
 
+  it('"c8ctl nano export" works from the packed plugin: the engine package it names, and the secret only in --out', async () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    const out = path.join(home, 'nano.yaml');
+    const written = await run(['nano', 'export', 'kubernetes', '3', '--rf', '3', '--out', out]);
+    expect(written.code, written.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/kind: Secret[\s\S]*kind: StatefulSet[\s\S]*kind: PodDisruptionBudget/);
+    const printed = await run(['nano', 'export', 'dockerfile']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(`"$package@${pkg.optionalDependencies['@nanobpm/c8ctl-plugin-nano-linux-x64']}"`);
+    expect(printed.stdout + printed.stderr).not.toMatch(/[0-9a-f]{64}/);
+  });
+
   it('a mistyped flag fails with one clear line and exit 1, starting nothing', async () => {
     const result = await run(['nano', 'start', '1', '--prot', '1']);
     expect(result.code).toBe(1);
