@@ -7,6 +7,12 @@ function flagLines(flags: Readonly<Record<string, FlagSpec>>): string[] {
   return entries.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
 }
 
+/** Example lines, descriptions lined up after the commands (28 to 44 wide; a longer command just gets two spaces). */
+function exampleLines(prog: string, examples: ReadonlyArray<{ readonly args: string; readonly description: string }>): string[] {
+  const width = Math.min(44, Math.max(28, ...examples.map((e) => e.args.length)));
+  return examples.map((e) => `  ${prog} ${e.args.padEnd(width)}  ${e.description}`);
+}
+
 export function topHelp(prog: string, command: CommandSpec): string {
   const width = Math.max(...command.subcommands.map((s) => s.name.length));
   return [
@@ -18,11 +24,16 @@ export function topHelp(prog: string, command: CommandSpec): string {
     ...command.subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     '',
     'Examples:',
-    ...command.subcommands.flatMap((s) => s.examples.slice(0, 1)).map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
+    ...exampleLines(prog, command.subcommands.flatMap((s) => s.examples.slice(0, 1))),
     '',
     `Every subcommand takes --json and --help. Run "${prog} <subcommand> --help" for its flags.`,
     'State lives in the per-user data directory, or in $C8CTL_NANO_HOME when set.',
   ].join('\n');
+}
+
+function argumentLines(spec: SubcommandSpec): string[] {
+  const width = Math.max(...spec.positionals.map((p) => p.name.length));
+  return spec.positionals.map((p) => `  ${p.name.padEnd(width)}  ${p.description}`);
 }
 
 export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
@@ -31,13 +42,13 @@ export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
     `Usage: ${usage}`,
     '',
     spec.summary,
-    ...(spec.positionals.length > 0 ? ['', 'Arguments:', ...spec.positionals.map((p) => `  ${p.name}  ${p.description}`)] : []),
+    ...(spec.positionals.length > 0 ? ['', 'Arguments:', ...argumentLines(spec)] : []),
     '',
     'Options:',
     ...flagLines({ ...spec.flags, ...COMMON_FLAGS }),
     '',
     'Examples:',
-    ...spec.examples.map((e) => `  ${prog} ${e.args.padEnd(28)} ${e.description}`),
+    ...exampleLines(prog, spec.examples),
   ].join('\n');
 }
 
