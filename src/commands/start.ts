@@ -43,12 +43,6 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   });
   const { layout, effects } = ctx;
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
-  // Asked alongside the other read-only checks, and heeded only when no cluster of ours holds the
-  // ports (then a busy port is someone else's). Never rejects: its verdict is awaited below, or dropped.
-  const portsFree = checkPortsFree(ports, effects, ctx.prog).then(
-    () => null,
-    (error: unknown) => error,
-  );
 
   // Read-only checks first, side by side: a mistake here leaves disk and processes exactly as they were.
   const [inputs, before, found] = await Promise.all([
@@ -66,9 +60,12 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   const strays = untracked(found, before);
   if (strays.length > 0 && !request.force) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? untrackedError(strays, ctx.prog, 'a new cluster');
   if (!runningBefore && strays.length === 0) {
-    const busy = await portsFree;
-    // The ports may be busy because a concurrent start of this very home is bringing its nodes up.
-    if (busy !== null) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? busy;
+    try {
+      await checkPortsFree(ports, effects, ctx.prog);
+    } catch (error) {
+      // The ports may be busy because a concurrent start of this very home is bringing its nodes up.
+      throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
+    }
   }
 
   const madeHome = await ensurePrivateDir(layout.home);
