@@ -46,7 +46,7 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
     ctx.prog,
   );
   const out = request.out === undefined ? undefined : path.resolve(ctx.cwd, request.out);
-  if (out !== undefined) checkOutFile(out, args.flags.force === true);
+  const previous = out === undefined ? undefined : checkOutFile(out, args.flags.force === true);
   const facts = engineImageFacts();
   const generator = `${GENERATOR} ${pluginVersion()}`;
   const image = request.image ?? defaultImage(facts.version);
@@ -67,12 +67,14 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
     return 0;
   }
 
-  if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, image, json });
-  return exportCompose(ctx, request, { out, image, json });
+  if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, previous, image, json });
+  return exportCompose(ctx, request, { out, previous, image, json });
 }
 
 interface Destination {
   readonly out: string | undefined;
+  /** What the --out file holds now, if it exists. */
+  readonly previous: string | undefined;
   readonly image: string;
   readonly json: boolean;
 }
@@ -81,7 +83,7 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
   const names = kubernetesNames(request.name);
   // A re-export keeps the secret already in the file: a new one would split a running cluster, whose
   // pods restart one by one with whichever secret the Secret holds then.
-  const kept = d.out !== undefined ? secretIn(d.out) : undefined;
+  const kept = d.previous !== undefined ? secretIn(d.previous) : undefined;
   const secret = d.out === undefined ? null : (kept ?? freshSecret());
   const objects = kubernetesObjects({ request, image: d.image, userEnv: ctx.env, secret });
   const kinds = objects.map((o) => `${String(o.kind)} ${String((o.metadata as { name: string }).name)}`);
@@ -149,25 +151,21 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
  * plainly. An existing file is replaced only if an export wrote it (every output names us), or with
  * --force: a typo such as --out README.md must not cost the user a file.
  */
-function checkOutFile(file: string, force: boolean): void {
+function checkOutFile(file: string, force: boolean): string | undefined {
   const stats = statSync(file, { throwIfNoEntry: false });
   if (stats?.isDirectory()) throw invalidArgument(`--out ${file} is a folder; give a file path, such as ${path.join(file, 'nano.yaml')}.`);
   if (stats && !stats.isFile()) throw invalidArgument(`--out ${file} is not a regular file; give a file path.`);
-  if (stats && !force && stats.size > 0 && !readFileSync(file, 'utf8').includes(GENERATOR)) {
+  const previous = stats ? readFileSync(file, 'utf8') : undefined;
+  if (previous !== undefined && !force && previous.length > 0 && !previous.includes(GENERATOR)) {
     throw invalidArgument(`--out ${file} already exists and was not written by export; it was left as it is. Choose another file, or replace it with --force.`);
   }
   const parent = statSync(path.dirname(file), { throwIfNoEntry: false });
   if (!parent) throw invalidArgument(`--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`);
+  return previous;
 }
 
-/** The cluster secret of an earlier export to this file (YAML or JSON), if it holds one. */
-function secretIn(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The cluster secret of an earlier export (YAML or JSON text), if it holds one. */
+function secretIn(text: string): string | undefined {
   // Only the Secret's stringData has the variable as a key; env entries name it as a value.
   return new RegExp(`"?${CLUSTER_SECRET}"?: "?([A-Za-z0-9+/=_-]{16,})"?`).exec(text)?.[1];
 }
