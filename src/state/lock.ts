@@ -2,7 +2,6 @@
 // written temp file, which fails if the lock exists), and names its holder by PID + start time so a
 // lock left by a crashed command is recognised as stale and taken over.
 import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { classifyProcess, isOurs } from '../os/process-identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
@@ -96,7 +95,7 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
       if (alive) throw lockedError(holder);
       // Stale: its holder is gone. Remove it only if it is still the very lock we judged.
       const again = await readHolder(lockFile);
-      if (again?.raw === current.raw) await rm(lockFile, { force: true });
+      if (again?.raw === current.raw) rmSync(lockFile, { force: true });
     }
     throw new UserError(`Could not take the lock ${lockFile}: another command keeps claiming it. Try again.`, { code: 'locked' });
   } finally {
