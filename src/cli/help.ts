@@ -1,10 +1,14 @@
 // Help text rendered from the command spec.
 import { COMMON_FLAGS, type CommandSpec, type FlagSpec, type SubcommandSpec } from './spec.js';
 
+/** Two columns, the right one lined up after the widest left entry. */
+function columns(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `${indent}${left.padEnd(width)}  ${right}`);
+}
+
 function flagLines(flags: Readonly<Record<string, FlagSpec>>): string[] {
-  const entries = Object.entries(flags).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const);
-  const width = Math.max(...entries.map(([left]) => left.length));
-  return entries.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+  return columns(Object.entries(flags).map(([name, f]) => [`${f.short ? `-${f.short}, ` : ''}--${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const));
 }
 
 /** Example lines, descriptions lined up after the commands (28 to 44 wide; a longer command just gets two spaces). */
@@ -14,14 +18,13 @@ function exampleLines(prog: string, examples: ReadonlyArray<{ readonly args: str
 }
 
 export function topHelp(prog: string, command: CommandSpec): string {
-  const width = Math.max(...command.subcommands.map((s) => s.name.length));
   return [
     `Usage: ${prog} <subcommand> [options]`,
     '',
     `${command.description}.`,
     '',
     'Subcommands:',
-    ...command.subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    ...columns(command.subcommands.map((s) => [s.name, s.summary] as const)),
     '',
     'Examples:',
     ...exampleLines(prog, command.subcommands.flatMap((s) => s.examples.slice(0, 1))),
@@ -31,18 +34,13 @@ export function topHelp(prog: string, command: CommandSpec): string {
   ].join('\n');
 }
 
-function argumentLines(spec: SubcommandSpec): string[] {
-  const width = Math.max(...spec.positionals.map((p) => p.name.length));
-  return spec.positionals.map((p) => `  ${p.name.padEnd(width)}  ${p.description}`);
-}
-
 export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
   const usage = `${prog} ${spec.name}${spec.positionals.map((p) => ` [${p.name}]`).join('')} [options]`;
   return [
     `Usage: ${usage}`,
     '',
     spec.summary,
-    ...(spec.positionals.length > 0 ? ['', 'Arguments:', ...argumentLines(spec)] : []),
+    ...(spec.positionals.length > 0 ? ['', 'Arguments:', ...columns(spec.positionals.map((p) => [p.name, p.description] as const))] : []),
     '',
     'Options:',
     ...flagLines({ ...spec.flags, ...COMMON_FLAGS }),
@@ -55,13 +53,7 @@ export function subcommandHelp(prog: string, spec: SubcommandSpec): string {
 /** For c8ctl's `help nano`: it renders helpDescription but not a subcommand list for passthrough commands. */
 export function pluginHelpDescription(command: CommandSpec, intro: string): string {
   const usages = command.subcommands.map((s) => [`${s.name}${s.positionals.map((p) => ` [${p.name}]`).join('')}`, s.summary] as const);
-  const width = Math.max(...usages.map(([u]) => u.length));
-  return [
-    intro,
-    '',
-    'Subcommands:',
-    ...usages.map(([usage, summary]) => `  ${usage.padEnd(width)}  ${summary}`),
-  ].join('\n');
+  return [intro, '', 'Subcommands:', ...columns(usages)].join('\n');
 }
 
 /** One documentation line per subcommand flag, for c8ctl's `flagsHint` (a string[]). */
@@ -69,6 +61,5 @@ export function pluginFlagsHint(command: CommandSpec): string[] {
   const rows = command.subcommands.flatMap((s) =>
     Object.entries(s.flags).map(([name, f]) => [`${s.name} --${name}${f.value ? ` ${f.value}` : ''}`, f.description] as const),
   );
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return [...rows.map(([left, right]) => `${left.padEnd(width)}  ${right}`), 'Global --json gives one JSON document on stdout.'];
+  return [...columns(rows, ''), 'Global --json gives one JSON document on stdout.'];
 }
