@@ -1,6 +1,7 @@
 // `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
 import { crypto } from '../os/builtins.js';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { findEngineBinary } from '../binary/find.js';
 import { installMethodOf, nodeForWorkers } from '../binary/install-method.js';
 import { pluginVersion } from '../version.js';
@@ -44,9 +45,14 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   const { layout, effects } = ctx;
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
 
-  // Read-only checks first, side by side: a mistake here leaves disk and processes exactly as they were.
-  const [inputs, before, found] = await Promise.all([
-    prepareLaunch(ctx, request),
+  // Read-only checks first: a mistake here leaves disk and processes exactly as they were. The
+  // settings and the binary are checked at once; the binary's --version (when not cached) then runs
+  // while the checks below read the disk and /proc, and is awaited only under the lock.
+  const { inputs } = await beginLaunch(ctx, request);
+  // Everything up to that --version spawn is synchronous reads chained by promises: one turn of the
+  // event loop lets it reach the spawn before the synchronous reads below hold the thread.
+  await nextTurn();
+  const [before, found] = await Promise.all([
     readClusterState(layout.stateFile),
     effects.findEngines(layout.home, layout.dataDir),
     // Data being written by a concurrent start of this home looks like data of another shape.
@@ -79,10 +85,12 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
 }
 
 /** Under the lock: look again, clear what --force replaces, launch. */
-async function startLocked(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs, ports: number[], strays: FoundEngine[]): Promise<number> {
+async function startLocked(ctx: CommandContext, request: StartRequest, pendingInputs: Promise<LaunchInputs>, ports: number[], strays: FoundEngine[]): Promise<number> {
   const { out, layout, effects } = ctx;
   const releaseLock = await acquireLock(layout.lockFile, 'start', { readProcess: effects.readProcess });
   try {
+    // Before anything is stopped or removed: a binary that cannot run here replaces nothing.
+    const inputs = await pendingInputs;
     // Look again under the lock: another start may have won the race since the first look.
     const existing = await readClusterState(layout.stateFile);
     if (existing) {
@@ -110,13 +118,25 @@ async function startLocked(ctx: CommandContext, request: StartRequest, inputs: L
 
 /** Settings, binary and its version: everything a launch needs that can be checked without side effects. */
 export async function prepareLaunch(ctx: CommandContext, request: StartRequest): Promise<LaunchInputs> {
+  return (await beginLaunch(ctx, request)).inputs;
+}
+
+/**
+ * prepareLaunch in two steps: settings and binary are checked (and refused) before this resolves; the
+ * version is asked now and settles in `inputs`, so that a caller can check other things meanwhile.
+ */
+async function beginLaunch(ctx: CommandContext, request: StartRequest): Promise<{ readonly inputs: Promise<LaunchInputs> }> {
   const config = await readConfig(ctx.layout.configFile);
   const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-  const { check: version, remember } = await engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibcVersion);
-  if (version.warning) ctx.out.warn(version.warning);
-  const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
-  if (mismatch) ctx.out.warn(mismatch);
-  return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, rememberVersion: remember };
+  const inputs = engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibcVersion).then(({ check: version, remember }) => {
+    if (version.warning) ctx.out.warn(version.warning);
+    const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
+    if (mismatch) ctx.out.warn(mismatch);
+    return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, rememberVersion: remember };
+  });
+  // Awaited by the caller after its other checks; a refusal before then must not count as unhandled.
+  inputs.catch(() => undefined);
+  return { inputs };
 }
 
 /**

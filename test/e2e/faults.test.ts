@@ -84,6 +84,7 @@ describe('refusals before anything is spawned', () => {
     const hostGlibc = (process.report.getReport() as any).header.glibcVersionRuntime as string;
     expect(result.stderr).toContain(`needs GLIBC 2.39, but this system has glibc ${hostGlibc}`);
     expect(await sandbox.state()).toBeNull();
+    expect(await homeEntries(sandbox)).toEqual([]);
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
@@ -304,6 +305,24 @@ describe('status and stop tell the truth', () => {
     expect(first.some(isAlive)).toBe(false);
     const second = (await sandbox.state()).nodes.map((n: any) => n.pid);
     expect(processesWithMarker(sandbox.marker).sort()).toEqual([...second].sort());
+    expect((await sandbox.run(['stop'])).code).toBe(0);
+  });
+
+  // start asks the binary's --version while it checks the rest, and waits for the answer under the
+  // lock: that wait must come before --force stops anything.
+  it('start --force with a binary that cannot run here is refused before the running cluster is touched', async () => {
+    sandbox = await tests.create();
+    const port = await freePortRange(2);
+    expect((await sandbox.run(['start', '2', '--port', String(port)])).code).toBe(0);
+    const before = await sandbox.state();
+
+    const forced = await sandbox.run(['start', '2', '--port', String(port), '--force', '--binary', oldEngineBinary()]);
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain('needs GLIBC 2.39');
+    expect(forced.stdout).not.toContain('Stopping the running cluster');
+    expect(await sandbox.state()).toEqual(before);
+    expect(before.nodes.every((n: any) => isAlive(n.pid))).toBe(true);
+    expect((await homeEntries(sandbox)).filter((e) => e.startsWith('.lock'))).toEqual([]);
     expect((await sandbox.run(['stop'])).code).toBe(0);
   });
 
