@@ -22,7 +22,8 @@ function failureOf(run: CapturedRun): string {
   return `exit code ${run.exitCode}`;
 }
 
-export async function checkEngineVersion(binary: string, hostGlibc: string | undefined): Promise<VersionCheck> {
+/** `hostGlibc` is asked only to explain a failure: it costs a process report (≈4 ms). */
+export async function checkEngineVersion(binary: string, hostGlibc: () => string | undefined): Promise<VersionCheck> {
   assertTrusted(binary, 'program'); // asking its version runs it (as "set bin" does with a new path)
   const run = await runCaptured(binary, ['--version'], VERSION_TIMEOUT_MS);
   const output = run.output;
@@ -30,7 +31,7 @@ export async function checkEngineVersion(binary: string, hostGlibc: string | und
     const version = parseVersion(output);
     return version ? { version } : { version: null, warning: `${binary} --version printed no version ("${output.trim().slice(0, 80)}"); continuing.` };
   }
-  const causes = knownCauses(`${output}\n${run.spawnErrorMessage ?? ''}`, { binary, hostGlibc });
+  const causes = knownCauses(`${output}\n${run.spawnErrorMessage ?? ''}`, { binary, hostGlibc: hostGlibc() });
   if (run.spawnErrorCode === 'EACCES') causes.push(`${binary} is not executable by you (chmod +x it).`);
   if (run.spawnErrorCode === 'ENOEXEC') causes.push(`${binary} is not a program for this machine (wrong CPU or OS).`);
   if (causes.length > 0) throw new UserError(causes[0]!, { code: 'binary-cannot-run', details: [`binary: ${binary}`, ...causes.slice(1)] });

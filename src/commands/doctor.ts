@@ -69,7 +69,7 @@ async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
   }
 
   try {
-    const { version, warning } = await checkEngineVersion(binary.path, glibc);
+    const { version, warning } = await checkEngineVersion(binary.path, () => glibc);
     checks.push(version ? ok('runs', `the engine runs here: version ${version}`) : warn('runs', warning ?? 'the engine printed no version', 'Check that the binary is a nanobpmn server build.'));
     const manifest = bundledManifest();
     const mismatch = versionMismatch(manifest, binary.source, version);

@@ -13,14 +13,14 @@ export interface EngineVersion {
   readonly remember: (() => Promise<void>) | undefined;
 }
 
-/** `hostGlibc` is asked only when the binary must be run (it costs a process report, ≈4 ms). */
+/** `hostGlibc` is asked only when the binary ran and failed (it costs a process report, ≈4 ms). */
 export async function engineVersion(cacheFile: string, binary: string, hostGlibc: () => string | undefined): Promise<EngineVersion> {
   // Identified before it runs: if the file changes meanwhile, the stored identity is the old one and
   // the next start asks again (never the other way round).
   const [identity, cache] = await Promise.all([binaryIdentity(binary), readVersionCache(cacheFile)]);
   const known = identity && cachedVersion(cache, identity);
   if (known) return { check: { version: known }, remember: undefined };
-  const check = await checkEngineVersion(binary, hostGlibc());
+  const check = await checkEngineVersion(binary, hostGlibc);
   const version = check.version;
   if (!identity || version === null) return { check, remember: undefined };
   return {

@@ -56,7 +56,7 @@ export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise
     }
     const wrong = cannotRunOnThisHost(target);
     if (wrong) throw new UserError(`${target} ${wrong}. Use the ${platformIdOf(process)} engine: "${ctx.prog} set bin <its path>"; nothing was saved.`, { code: 'binary-wrong-platform' });
-    version = (await checkEngineVersion(target, hostGlibcVersion())).version;
+    version = (await checkEngineVersion(target, hostGlibcVersion)).version;
   } else {
     const existing = await stat(target).catch(() => undefined);
     if (existing && !existing.isDirectory()) throw invalidArgument(`set model-dir ${value}: it exists and is not a directory.`);
@@ -100,7 +100,7 @@ export async function configCommand(ctx: CommandContext): Promise<number> {
   const binary: { path: string | null; source: string | null; sourceLabel: string | null; version: string | null; error: string | null } = { path: null, source: null, sourceLabel: null, version: null, error: null };
   try {
     Object.assign(binary, findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd }));
-    binary.version = (await checkEngineVersion(binary.path!, hostGlibcVersion())).version;
+    binary.version = (await checkEngineVersion(binary.path!, hostGlibcVersion)).version;
   } catch (error) {
     binary.error = error instanceof UserError ? [error.message, ...error.details].join(' ') : errorMessage(error);
   }
