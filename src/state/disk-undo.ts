@@ -1,7 +1,8 @@
 // What a start creates on disk, so a start that fails on its environment (a full disk, a read-only
 // folder) can leave the home as it found it: directories it made are removed again, logs it created
 // are removed and logs it appended to are cut back to their old length.
-import { rm, rmdir, stat, truncate } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { rm, rmdir, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { ensurePrivateDir } from './home.js';
 
@@ -18,7 +19,14 @@ export class DiskUndo {
   /** Call before a file is created or appended to: its size now, or that it did not exist. */
   async noteFile(file: string): Promise<void> {
     if (this.files.has(file)) return;
-    this.files.set(file, await stat(file).then((s) => s.size, () => null));
+    // Synchronous, as ensurePrivateDir is: one stat per node log, on the way to spawning.
+    let size: number | null = null;
+    try {
+      size = statSync(file, { throwIfNoEntry: false })?.size ?? null;
+    } catch {
+      // unreadable: as if new (the spawn that follows reports why it cannot open it)
+    }
+    this.files.set(file, size);
   }
 
   /**

@@ -1,5 +1,5 @@
 // Effects on the state home: finding the platform default and creating private directories.
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { layoutFor, resolveHome, type Layout } from './layout.js';
 
@@ -15,23 +15,25 @@ export async function homeLayout(env: NodeJS.ProcessEnv, cwd: string): Promise<L
  * existed keep their mode: a user-chosen workspace is theirs to share. Returns the topmost directory
  * it created (so a failed command can remove it again), or undefined when all existed.
  */
+// Synchronous inside: a start makes several such directories, and each promise-API call is a
+// thread-pool round trip where the system call itself takes microseconds.
 export async function ensurePrivateDir(dir: string): Promise<string | undefined> {
-  const created = await makeDirs(dir);
+  const created = makeDirs(dir);
   // mkdir's mode is filtered by the umask; set it exactly on the directory we made.
-  if (created !== undefined) await chmod(dir, 0o700);
+  if (created !== undefined) chmodSync(dir, 0o700);
   return created;
 }
 
-async function makeDirs(dir: string): Promise<string | undefined> {
+function makeDirs(dir: string): string | undefined {
   try {
-    return await mkdir(dir, { recursive: true, mode: 0o700 });
+    return mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     // Node reports ENOENT for the leaf when a missing parent cannot be made (on a read-only disk,
     // say): make the parent on its own to surface the real cause, then this one.
     const parent = path.dirname(dir);
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === dir) throw error;
-    const top = await makeDirs(parent);
-    await mkdir(dir, { mode: 0o700 });
+    const top = makeDirs(parent);
+    mkdirSync(dir, { mode: 0o700 });
     return top ?? dir;
   }
 }
