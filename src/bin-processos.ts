@@ -2,4 +2,5 @@
 // Standalone `c8ctl-processos`: exactly what `c8ctl processos` runs, with its own --json.
 import { runStandalone } from './standalone.js';
 
-await runStandalone('processos');
+// No top-level await: this file is bundled as CommonJS (scripts/build.mjs), which Node loads sooner.
+void runStandalone('processos');

@@ -11,7 +11,7 @@ import { registry } from './processes.js';
  */
 export const runFrom = {
   root: ROOT,
-  bin: path.join(ROOT, 'dist', 'src', 'bin.js'),
+  bin: path.join(ROOT, 'dist', 'src', 'bin.cjs'),
   entry: path.join(ROOT, 'c8ctl-plugin.js'),
 };
 
@@ -22,7 +22,7 @@ export function snapshotBuild(): void {
   for (const file of ['package.json', 'binary-manifest.json', 'c8ctl-plugin.js']) copyFileSync(path.join(ROOT, file), path.join(dir, file));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   runFrom.root = dir;
-  runFrom.bin = path.join(dir, 'dist', 'src', 'bin.js');
+  runFrom.bin = path.join(dir, 'dist', 'src', 'bin.cjs');
   runFrom.entry = path.join(dir, 'c8ctl-plugin.js');
 }
 

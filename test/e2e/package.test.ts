@@ -1,5 +1,6 @@
 // What we publish, and what it costs c8ctl to import it (c8ctl imports every plugin on every command).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,12 +11,27 @@ describe('the published package', () => {
   it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
-    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.js', 'dist/src/bin-processos.js', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.cjs', 'dist/src/bin-processos.cjs', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(required);
     }
-    const unexpected = files.filter((f) => !/^(c8ctl-plugin\.js|dist\/.+\.js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f));
+    const unexpected = files.filter((f) => !/^(c8ctl-plugin\.js|dist\/.+\.c?js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.some((f) => f.startsWith('test/') || f.endsWith('.ts') || f.endsWith('.map') || f.startsWith('.cache/'))).toBe(false);
+  });
+});
+
+describe('the bins', () => {
+  // Bundled as CommonJS (scripts/build.mjs): a banner precedes esbuild's own "use strict", so the
+  // banner must say it first, or the whole bundle would run in sloppy mode, unlike the ES modules.
+  it.each(['bin.cjs', 'bin-processos.cjs'])('%s is one strict CommonJS file that knows where it lies', (file) => {
+    const bin = path.resolve('dist/src', file);
+    const text = readFileSync(bin, 'utf8');
+    expect(text.split('\n').slice(0, 2)).toEqual(['#!/usr/bin/env node', '"use strict";']);
+    expect(text).not.toMatch(/\bimport\.meta\b/);
+    expect(text).not.toMatch(/^import /m);
+    // It finds our package.json from its own path: the version it prints is ours.
+    const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim();
+    expect(version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
   });
 });
 

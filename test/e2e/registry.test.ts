@@ -117,7 +117,7 @@ async function userProject(name: string, installArgs: readonly string[]): Promis
 async function nano(project: string, args: readonly string[]): Promise<Run> {
   const home = path.join(tmp, `home-${path.basename(project)}`);
   const env = { ...cleanEnv(), C8CTL_NANO_HOME: home, [MARKER]: marker, NO_COLOR: '1', NANOBPMN_REPO: path.join(tmp, 'no-nanobpmn-checkout') };
-  return nodeScript(path.join(project, 'node_modules', ROOT, 'dist', 'src', 'bin.js'), args, env, project);
+  return nodeScript(path.join(project, 'node_modules', ROOT, 'dist', 'src', 'bin.cjs'), args, env, project);
 }
 
 beforeAll(async () => {
@@ -275,7 +275,7 @@ describe('releasing through a real registry', () => {
     it('without optional dependencies: start explains the missing platform package and how to fix it', async () => {
       const omitted = await userProject('omit-optional-project', ['--omit=optional']);
       expect(existsSync(path.join(omitted, 'node_modules', '@nanobpm'))).toBe(false);
-      expect(existsSync(path.join(omitted, 'node_modules', ROOT, 'dist', 'src', 'bin.js'))).toBe(true);
+      expect(existsSync(path.join(omitted, 'node_modules', ROOT, 'dist', 'src', 'bin.cjs'))).toBe(true);
 
       const port = await freePortRange(1);
       const result = await nano(omitted, ['start', '--port', String(port)]);
@@ -286,7 +286,7 @@ describe('releasing through a real registry', () => {
       expect(result.stderr).toContain('--omit=optional');
       expect(result.stderr).toContain('npm install --include=optional');
       expect(result.stderr).not.toContain('installed elsewhere');
-      // The search starts next to the bundled bin (dist/src/bin.js), the file that runs.
+      // The search starts next to the bundled bin (dist/src/bin.cjs), the file that runs.
       expect(result.stderr).toContain(`Searched: ${path.join(omitted, 'node_modules', ROOT, 'dist', 'src', 'node_modules', PKG)}`);
       expect(result.stderr).toContain(path.join(omitted, 'node_modules', PKG));
       expect(processesWithMarker(marker)).toEqual([]);

@@ -116,7 +116,7 @@ describe('update --check, standalone', () => {
       const s = await sandboxes.create();
       // No override: the registry comes from the project's .npmrc, as npm's would.
       const env = { ...registry.npmEnv(registry.anonymousNpmrc), C8CTL_NANO_HOME: s.home, ...quiet };
-      const bin = path.join(mine, 'dist', 'src', 'bin.js');
+      const bin = path.join(mine, 'dist', 'src', 'bin.cjs');
       const printed = await runProcess(process.execPath, [bin, 'update'], { env, cwd: app, timeoutMs: 60_000 });
       expect(printed.exitCode, printed.stderr).toBe(0);
       expect(printed.stdout).toContain(`A newer release exists: ${NEWER} (you have ${OLD})`);

@@ -8,8 +8,8 @@ import { afterEach, expect } from 'vitest';
 import { killMarked, MARKER } from './processes.js';
 import { runProcess, type RunningProcess } from './run-process.js';
 
-export const BIN = path.resolve('dist/src/bin.js');
-export const PROCESSOS_BIN = path.resolve('dist/src/bin-processos.js');
+export const BIN = path.resolve('dist/src/bin.cjs');
+export const PROCESSOS_BIN = path.resolve('dist/src/bin-processos.cjs');
 
 export interface CliResult {
   readonly code: number;
