@@ -23,7 +23,7 @@ import { backgroundBusy } from './background-load.js';
 import { benchImports, benchRaftStart, benchStartStop, benchStatus, progress } from './cases.js';
 import { benchCorrectness, correctnessRuns } from './correctness.js';
 import { benchCooldownCost, cooldownResults } from './cooldown-cost.js';
-import { FLOOR_POLL_MS, IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, RESULTS_DIR, ROOT, SETTLE_MS, START_REPS, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
+import { FLOOR_POLL_MS, IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, RESULTS_DIR, ROOT, SETTLE_MS, START_REPS, START_SIZES, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
 import { snapshotBuild } from './homes.js';
 import { machineFacts } from './machine.js';
 import { installCleanup, killHard, leaks, markedProcesses } from './processes.js';
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   const rows = buildRows();
   const rendered = table(rows);
   process.stdout.write(`\n${rendered}\n\n`);
-  process.stdout.write('floors: entry/--version/status healthy → a fresh `node` importing nothing; start → the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy median.\n');
+  process.stdout.write('floors: entry/--version/status healthy → a fresh `node` importing nothing; start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy median.\n');
+  process.stdout.write(`${engineAloneLine()}\n`);
   const busy = [...backgroundBusy].sort((a, b) => a - b);
   const background = busy.length === 0 ? null : { samples: busy.length, median: busy[Math.floor(busy.length / 2)]!, p90: busy[Math.floor(busy.length * 0.9)]!, max: busy.at(-1)! };
   if (background) {
@@ -98,6 +99,19 @@ async function main(): Promise<void> {
   writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), json);
   writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
   process.stdout.write(`Results: ${path.relative(ROOT, path.join(RESULTS_DIR, `${stamp}.json`))} (and bench-results/latest.json), ${report.durationS} s.\n`);
+}
+
+/** The start floors without Node's start-up, and start 3 against them: the literal "engine alone". */
+function engineAloneLine(): string {
+  const median = (id: string): number | undefined => stats(id)?.median;
+  const sizes = START_SIZES.map((n) => `start ${n} ${median(`floor-start-${n}`)?.toFixed(0) ?? '—'}`);
+  const rf3 = median('floor-start-3-rf3');
+  const over = (id: string): string => {
+    const cli = median(id);
+    const engine = median('floor-start-3');
+    return cli === undefined || engine === undefined ? '—' : `+${(cli - engine).toFixed(0)}`;
+  };
+  return `engine alone (no Node start-up), ms: ${sizes.join(', ')}, start 3 --rf 3 ${rf3?.toFixed(0) ?? '—'}; against it, start 3 is ${over('start-3')} and start 3 again ${over('start-3-again')}.`;
 }
 
 const USAGE = `npm run bench   (or: node dist/scripts/bench/main.js)
