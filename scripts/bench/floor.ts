@@ -24,8 +24,8 @@ export interface FloorShape {
   readonly rf: number;
 }
 
-function prepareFloor(nodes: number, basePort: number, shape: FloorShape): { home: string; plan: NodePlan[]; env: Record<string, string> } {
-  const home = newHome();
+function prepareFloor(nodes: number, basePort: number, shape: FloorShape, reuse?: string): { home: string; plan: NodePlan[]; env: Record<string, string> } {
+  const home = reuse ?? newHome();
   const layout = layoutFor(home);
   const env = envFor(home);
   // As start does: the user's own secret wins, otherwise one per cluster. Passed as a variable, not a
@@ -44,9 +44,12 @@ function prepareFloor(nodes: number, basePort: number, shape: FloorShape): { hom
   return { home, plan, env };
 }
 
-/** Spawns the cluster directly; resolves with the ms from the first spawn until ready. */
-export async function floorStart(engineBinary: string, nodes: number, basePort: number, shape: FloorShape = { rf: 1 }): Promise<{ ms: number; cluster: FloorCluster }> {
-  const { home, plan, env } = prepareFloor(nodes, basePort, shape);
+/**
+ * Spawns the cluster directly; resolves with the ms from the first spawn until ready. With `reuse`,
+ * in that home of a stopped floor cluster: the engines open their kept data, as a second start does.
+ */
+export async function floorStart(engineBinary: string, nodes: number, basePort: number, shape: FloorShape = { rf: 1 }, reuse?: string): Promise<{ ms: number; cluster: FloorCluster }> {
+  const { home, plan, env } = prepareFloor(nodes, basePort, shape, reuse);
   const envs = plan.map((n) => processEnv(env, n.env));
   const fds = plan.map((n) => openSync(n.log, 'a', 0o600));
   const agent = createHttpProbe();
@@ -113,8 +116,8 @@ export async function floorStart(engineBinary: string, nodes: number, basePort: 
   }
 }
 
-/** SIGTERM every node; resolves with the ms until every child's 'exit' event. */
-export async function floorStop(cluster: FloorCluster): Promise<number> {
+/** SIGTERM every node; resolves with the ms until every child's 'exit' event. The home goes unless kept. */
+export async function floorStop(cluster: FloorCluster, keepHome = false): Promise<number> {
   const began = performance.now();
   for (const child of cluster.children) if (child.pid !== undefined) kill(child.pid, 'SIGTERM');
   let timer: NodeJS.Timeout | undefined;
@@ -130,6 +133,6 @@ export async function floorStop(cluster: FloorCluster): Promise<number> {
     dropHome(cluster.home);
     throw new Error(`floor: nodes did not exit within ${EXIT_TIMEOUT_MS} ms of SIGTERM; killed`);
   }
-  dropHome(cluster.home);
+  if (!keepHome) dropHome(cluster.home);
   return ms;
 }
