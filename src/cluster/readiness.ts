@@ -70,6 +70,7 @@ const MAX_POLL_MS = 20;
 export function pollInterval(elapsed: number, loops: number): number {
   return elapsed < FAST_PHASE_MS ? Math.min(Math.max(3, loops), MAX_POLL_MS) : MAX_POLL_MS;
 }
+
 // A node still missing a peer is asked to re-dial it at most this often: enough to close a breaker
 // soon after its cooldown, gentle on a node that is busy booting.
 export const KICK_INTERVAL_MS = 40;

@@ -13,10 +13,10 @@ export async function homeLayout(env: NodeJS.ProcessEnv, cwd: string): Promise<L
 /**
  * Creates a directory (and missing parents) readable only by the user. Directories that already
  * existed keep their mode: a user-chosen workspace is theirs to share. Returns the topmost directory
- * it created (so a failed command can remove it again), or undefined when all existed.
+ * it created (so a failed command can remove it again), or undefined when all existed. Synchronous
+ * inside: a start makes several such directories, and each promise-API call is a thread-pool round
+ * trip for a system call of microseconds.
  */
-// Synchronous inside: a start makes several such directories, and each promise-API call is a
-// thread-pool round trip where the system call itself takes microseconds.
 export async function ensurePrivateDir(dir: string): Promise<string | undefined> {
   const created = makeDirs(dir);
   // mkdir's mode is filtered by the umask; set it exactly on the directory we made.
