@@ -1,7 +1,7 @@
 // Compiles the TypeScript sources and writes the root entry c8ctl looks for.
 // Kept as plain JS because it has to run before anything is compiled.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -19,6 +19,12 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 // bundled host module. The other compiled files stay for the tests and the scripts; our dependencies
 // stay external (in CommonJS too they are loaded with import(), so ESM-only ones work).
 const { buildSync } = require('esbuild');
+// env-paths (ESM only) goes into the CommonJS bins: every command without C8CTL_NANO_HOME, and the
+// update notice on a terminal, load it, and an import() from CommonJS would set up the ES module
+// loader just for it (about 20 ms on a default-home `status`). Its licence travels with it.
+const INLINED = ['env-paths'];
+const dependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies ?? {});
+const inlinedLicences = INLINED.map((name) => `/*! ${name}: ${readFileSync(path.join(path.dirname(require.resolve(name)), "license"), "utf8").trim()} */`).join('\n');
 const bundle = (entry, outfile, format) =>
   buildSync({
     entryPoints: [entry],
@@ -28,13 +34,17 @@ const bundle = (entry, outfile, format) =>
     format,
     platform: 'node',
     target: 'node20',
-    packages: 'external',
     logLevel: 'warning',
-    // CommonJS has no import.meta: give the code the file URL it would have had. The banner comes
-    // before esbuild's own "use strict", so it says it first: the code stays strict, as ESM was.
     ...(format === 'cjs'
-      ? { define: { 'import.meta.url': '__bundleFileUrl' }, banner: { js: '"use strict";\nconst __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' } }
-      : {}),
+      ? {
+          external: dependencies.filter((name) => !INLINED.includes(name)),
+          // CommonJS has no import.meta: give the code the file URL it would have had. The banner comes
+          // before esbuild's own "use strict", so it says it first: the code stays strict, as ESM was.
+          define: { 'import.meta.url': '__bundleFileUrl' },
+          banner: { js: '"use strict";\nconst __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+          footer: { js: inlinedLicences },
+        }
+      : { packages: 'external' }),
   });
 const BINS = { 'c8ctl-nano': 'bin', 'c8ctl-processos': 'bin-processos' };
 for (const name of Object.values(BINS)) {

@@ -32,6 +32,23 @@ describe('the bins', () => {
     // It finds our package.json from its own path: the version it prints is ours.
     const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim();
     expect(version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    // env-paths is inside, with its licence: no import() of it sets up the ES module loader.
+    expect(text).not.toContain('import("env-paths")');
+    expect(text).toContain('/*! env-paths: MIT License');
+  });
+
+  // The bench always sets C8CTL_NANO_HOME; users mostly do not. Then the home comes from the
+  // env-paths inside the bundle, which follows XDG_DATA_HOME on Linux.
+  it('without C8CTL_NANO_HOME, finds the per-user home as env-paths says', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nano-default-home-'));
+    try {
+      const { C8CTL_NANO_HOME: _unset, ...inherited } = process.env;
+      const env = { ...inherited, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CACHE_HOME: path.join(dir, 'cache') };
+      const config = JSON.parse(execFileSync(process.execPath, [path.resolve('dist/src/bin.cjs'), 'config', '--json'], { encoding: 'utf8', env }));
+      expect(config.home).toBe(path.join(dir, 'data', 'c8ctl-nano'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
