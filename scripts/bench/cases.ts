@@ -1,6 +1,7 @@
 // The cases: entry import and --version, start/stop at several sizes against the floor, status on a
 // healthy and a partly frozen cluster. Each CLI run and its floor run alternate.
 import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { quietPause } from './background-load.js';
@@ -180,8 +181,11 @@ export async function benchStartStop(engineBinary: string): Promise<void> {
 }
 
 export async function benchStatus(): Promise<void> {
-  progress(`status: a 3-node cluster, ${STATUS_WARMUP} warm-up + ${STATUS_REPS} healthy and ${STATUS_REPS} frozen runs, interleaved`);
+  progress(`status: a 3-node cluster, ${STATUS_WARMUP} warm-up + ${STATUS_REPS} runs each of healthy (home given, and found by default) and frozen, interleaved`);
   await withCliCluster('status', 3, {}, async ({ home, start, nodes }) => {
+    // What most users run: no C8CTL_NANO_HOME, so the CLI works the home out itself (env-paths).
+    const { C8CTL_NANO_HOME: _set, ...inherited } = envFor(home);
+    const defaultHomeEnv = { ...inherited, XDG_DATA_HOME: path.dirname(home) };
     if (start.code !== 0) throw new Error(`status: could not start the cluster: ${describeRun(start)}`);
     const frozen = nodes.find((n) => n.id === 2);
     if (!frozen) throw new Error('status: cluster.json has no node 2');
@@ -190,6 +194,9 @@ export async function benchStatus(): Promise<void> {
       const healthy = await cli(['status'], home);
       if (healthy.code !== 0) recordFailure('status-healthy', rep, describeRun(healthy));
       else record('status-healthy', rep, healthy.ms);
+      const byDefault = await runNode([runFrom.bin, 'status'], defaultHomeEnv);
+      if (byDefault.code !== 0) recordFailure('status-default-home', rep, describeRun(byDefault));
+      else record('status-default-home', rep, byDefault.ms);
 
       kill(frozen.pid, 'SIGSTOP');
       try {
@@ -202,5 +209,5 @@ export async function benchStatus(): Promise<void> {
       }
       await quietPause(QUIET_MS);
     }
-  });
+  }, true);
 }

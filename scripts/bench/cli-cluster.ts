@@ -1,6 +1,7 @@
 // A cluster started with the CLI for a case that works against it (status, lost deployments, cooldown
 // cost): started in its own home on free ports, its PIDs registered for cleanup, and always stopped,
 // killed if need be, and its home deleted, however the case ends.
+import path from 'node:path';
 import { dropHome, newHome } from './homes.js';
 import { freeBase } from './ports.js';
 import { ensureQuiet, killHard, registry } from './processes.js';
@@ -13,8 +14,13 @@ export interface CliCluster {
   readonly nodes: readonly StateNode[];
 }
 
-export async function withCliCluster<T>(label: string, nodes: number, extraEnv: Record<string, string>, use: (cluster: CliCluster) => Promise<T>): Promise<T> {
-  const home = newHome();
+/**
+ * With `defaultLayout`, the home is `<temp>/c8ctl-nano`: where the CLI looks by itself when
+ * C8CTL_NANO_HOME is unset and XDG_DATA_HOME is `<temp>`.
+ */
+export async function withCliCluster<T>(label: string, nodes: number, extraEnv: Record<string, string>, use: (cluster: CliCluster) => Promise<T>, defaultLayout = false): Promise<T> {
+  const temp = newHome();
+  const home = defaultLayout ? path.join(temp, 'c8ctl-nano') : temp;
   try {
     const base = await freeBase(nodes);
     await ensureQuiet(label);
@@ -31,6 +37,6 @@ export async function withCliCluster<T>(label: string, nodes: number, extraEnv: 
       for (const n of started) registry.pids.delete(n.pid);
     }
   } finally {
-    dropHome(home);
+    dropHome(temp);
   }
 }

@@ -79,6 +79,7 @@ export function buildRows(): Row[] {
   add('start 3 again, same home (cached)', 'start-3-again', startFloor('floor-start-3-again', 'bare node + engine alone on kept data'), '—', null);
   add('start 3 --rf 3 to leaders', 'start-3-rf3', startFloor('floor-start-3-rf3'), '≤ 1000 ms or ≤ floor + 100 ms', (s, floor) => s.median <= 1000 || within(100)(s, floor));
   add('status, healthy 3 nodes', 'status-healthy', bareNode, '≤ 140 ms and ≤ floor + 40 ms', (s, floor) => s.median <= 140 && within(40)(s, floor));
+  add('status, healthy, default home', 'status-default-home', bareNode, '≤ 140 ms and ≤ floor + 40 ms', (s, floor) => s.median <= 140 && within(40)(s, floor));
   add('status, 3 nodes, 1 frozen', 'status-frozen', measured('status-healthy', 'status, healthy'), '≤ healthy + 60 ms', within(60));
   for (const n of [...STOP_SIZES].sort((a, b) => a - b)) {
     add(`stop ${n}`, `stop-${n}`, measured(`floor-stop-${n}`, 'SIGTERM + child exit'), n === 3 ? '≤ 120 ms' : '—', n === 3 ? (s) => s.median <= 120 : null);
