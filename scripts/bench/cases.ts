@@ -23,6 +23,7 @@ export async function benchImports(): Promise<void> {
   const env = envFor(os.tmpdir());
   const variants: Array<[string, string[]]> = [
     ['node-empty', ['--input-type=module', '-e', '']],
+    ['node-empty-file', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(runFrom.root, 'dist', 'scripts', 'bench', 'empty-module.js')).href)})`]],
     ['entry-import', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(runFrom.entry).href)})`]],
     ['bin-version', [runFrom.bin, '--version']],
   ];

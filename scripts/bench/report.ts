@@ -63,6 +63,7 @@ export function buildRows(): Row[] {
   const within = (limit: number) => (s: Stats, floor: number | null) => floor !== null && s.median - floor <= limit;
   const bareNode = measured('node-empty', 'node, empty module');
   add('entry import (c8ctl-plugin.js)', 'entry-import', bareNode, '≤ floor + 5 ms', within(5));
+  add('entry import, against an empty module file', 'entry-import', measured('node-empty-file', 'node importing an empty file'), '—', null);
   add('c8ctl-nano --version', 'bin-version', bareNode, '—', null);
   for (const n of START_SIZES) {
     const target = n === 3 ? '≤ 300 ms and ≤ floor + 60 ms' : n === 8 ? '≤ 700 ms' : n === 16 ? '≤ 2 × floor' : '—';
