@@ -2,6 +2,7 @@
 // having a leader (ready), any node exiting (fail fast: no point waiting out the timeout), and the
 // timeout itself. The probe and clock are injected.
 import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
+import { monotonicMs } from '../os/poll.js';
 import type { NodeExit } from '../os/spawn-node.js';
 import { assumedOwners, kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
 import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
@@ -55,7 +56,7 @@ export interface ReadinessDeps {
    * single rejoining node, or a server that is not an engine, waits only to answer.
    */
   readonly requireLeaders?: boolean;
-  /** Clock for pacing the polls and the kicks, in ms; process.hrtime by default. */
+  /** Clock for pacing the polls and the kicks, in ms; monotonicMs by default. */
   readonly now?: () => number;
 }
 
@@ -84,7 +85,7 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   const waitingForPeers = (): number => [...unreached.values()].filter((m) => m.length > 0).length;
   const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless, recovering, waitingForPeers: waitingForPeers() });
 
-  const now = deps.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
+  const now = deps.now ?? monotonicMs;
   const began = now();
   // One loop per node, and one more for the leaders once every node answers.
   const loops = nodes.length + 1;

@@ -7,6 +7,7 @@ import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from 
 import type { GetResult } from '../os/http-get.js';
 import type { HttpProbe } from '../os/http-probe.js';
 import { findPortHolder, type PortHolderLookup } from '../os/port-holder.js';
+import { monotonicMs } from '../os/poll.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
 import type { InheritRun } from '../os/run-inherit.js';
 import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
@@ -82,8 +83,7 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
     findPortHolder,
     spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),
     sleep: (ms) => sleep(ms),
-    // hrtime, not performance.now(): the `performance` global loads perf_hooks on first use.
-    now: () => Number(process.hrtime.bigint()) / 1e6,
+    now: monotonicMs,
     confirm: askYesNo,
     findEngines: (home, dataDir) => findEngines(home, dataDir, readProcess),
     findProcesses: (home, matches) => findProcesses(home, matches, readProcess),

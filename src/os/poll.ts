@@ -2,6 +2,14 @@
 // SIGTERM, and a doubling back-off from 5 ms would first look again at 15 and then at 35 ms), then back
 // off to 50 ms, and give up at a deadline. The clock is injected so tests run instantly.
 
+/**
+ * A monotonic clock in ms, for pacing and deadlines. process.hrtime, not performance.now(): the
+ * `performance` global loads perf_hooks on first use.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
 export interface Clock {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
