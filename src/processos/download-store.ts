@@ -13,7 +13,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
 import { httpDownload, type DownloadResult } from '../os/http-download.js';
-import { readTrustedJsonFile, writeFileAtomic } from '../state/files.js';
+import { readTrustedJsonFile, tempSuffix, writeFileAtomic } from '../state/files.js';
 import { ensurePrivateDir } from '../state/home.js';
 import type { InstalledRelease, Release } from './download-manifest.js';
 
@@ -72,7 +72,7 @@ export async function installRelease(binDir: string, release: Release, manifestU
   const created = await ensurePrivateDir(versionDir);
   if (created !== undefined) await chmod(binDir, 0o700).catch(() => undefined); // whatever the umask
   const final = path.join(versionDir, binaryName(release.platform));
-  const temp = `${final}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${final}.${tempSuffix()}.tmp`;
   const undo = async (): Promise<void> => {
     await rm(temp, { force: true });
     if (created !== undefined) await rm(created, { recursive: true, force: true });

@@ -68,7 +68,7 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
   const pid = deps.pid ?? process.pid;
   const self = await deps.readProcess(pid);
   const mine: LockHolder = { pid, startTime: self?.startTime ?? UNKNOWN_START, command, since: new Date().toISOString() };
-  const temp = `${lockFile}.${pid}.${tempSuffix()}`;
+  const temp = `${lockFile}.${tempSuffix()}`; // the suffix names this process already
   try {
     // Inside the try: a write that fails half-way (a full disk) must not leave the temp file behind.
     // Synchronous, like the other small state writes (state/files.ts).
