@@ -10,7 +10,7 @@ import { CLUSTER_SECRET } from '../cluster/plan.js';
 import { invalidArgument, UserError } from '../errors.js';
 import { composeDocument, secretEnvFile, serviceName } from '../export/compose.js';
 import { defaultImage, dockerfile } from '../export/dockerfile.js';
-import { kubernetesNames, kubernetesObjects } from '../export/kubernetes.js';
+import { kubernetesNames, kubernetesObjects, type KubernetesNames } from '../export/kubernetes.js';
 import { validateExport, type ExportRequest } from '../export/request.js';
 import { toYaml, toYamlStream } from '../export/yaml.js';
 import { crypto } from '../os/builtins.js';
@@ -53,17 +53,19 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const json = ctx.out.mode === 'json';
 
   if (request.target === 'dockerfile') {
+    // The image this Dockerfile builds: the default of the other targets (--image is refused here).
+    const built = defaultImage(facts.version);
     const text = dockerfile({ ...facts, generator });
     if (out === undefined) {
-      if (json) ctx.out.result({ ok: true, target: 'dockerfile', image: defaultImage(facts.version), dockerfile: text });
+      if (json) ctx.out.result({ ok: true, target: 'dockerfile', image: built, dockerfile: text });
       else ctx.out.info(text.trimEnd());
       return 0;
     }
     await writeFileAtomic(out, text, 0o644);
     ctx.out.success(`Wrote the engine image's Dockerfile to ${out} (engine from ${facts.packages.amd64}@${facts.version}).`);
-    ctx.out.info(`Build it: docker build -t ${defaultImage(facts.version)} ${shellPath(path.dirname(out))}${path.basename(out) === 'Dockerfile' ? '' : ` -f ${shellPath(out)}`}`);
-    ctx.out.info(`Push it where your cluster pulls from, then export with --image <registry>/${defaultImage(facts.version)}.`);
-    ctx.out.result({ ok: true, target: 'dockerfile', image: defaultImage(facts.version), written: [out] });
+    ctx.out.info(`Build it: docker build -t ${built} ${shellPath(path.dirname(out))}${path.basename(out) === 'Dockerfile' ? '' : ` -f ${shellPath(out)}`}`);
+    ctx.out.info(`Push it where your cluster pulls from, then export with --image <registry>/${built}.`);
+    ctx.out.result({ ok: true, target: 'dockerfile', image: built, written: [out] });
     return 0;
   }
 
@@ -102,13 +104,12 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
   await writeFileAtomic(d.out, text, 0o600);
   ctx.out.success(`Wrote ${objects.length} Kubernetes objects to ${d.out}: ${kinds.join(', ')}.`);
   ctx.out.info(kept !== undefined ? `  Kept the cluster secret already in ${d.out}.` : `  A fresh cluster secret is in Secret ${names.secret} (the file is readable by you only).`);
-  nextStepsKubernetes(ctx, request, { ...d, out: d.out });
+  nextStepsKubernetes(ctx, request, names, { ...d, out: d.out });
   ctx.out.result({ ok: true, target: 'kubernetes', written: [d.out], objects: kinds, secret: kept !== undefined ? 'kept' : 'fresh', image: d.image });
   return 0;
 }
 
-function nextStepsKubernetes(ctx: CommandContext, request: ExportRequest, d: Destination & { out: string }): void {
-  const names = kubernetesNames(request.name);
+function nextStepsKubernetes(ctx: CommandContext, request: ExportRequest, names: KubernetesNames, d: Destination & { out: string }): void {
   ctx.out.info(`  Image: ${d.image}${request.image === undefined ? ' (build and push it: export dockerfile, then export again with --image <registry>/…)' : ''}`);
   ctx.out.info(`Apply it:  kubectl apply -f ${shellPath(d.out)}`);
   ctx.out.info(`Watch it:  kubectl -n ${request.namespace} rollout status statefulset/${names.statefulSet}`);

@@ -180,7 +180,7 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
   out.info(`  Target Nano  ${plan.nanoUrl}`);
   out.info(`Stop it with "${ctx.prog} stop".`);
   if (binary.download) out.info(`Binary: ProcessOS ${binary.download.version}, ${binary.download.fetched ? 'downloaded now' : 'installed'} from ${binary.download.manifestUrl}.`);
-  out.result({ ok: true, running: true, readyMs, pid: child.pid, url: plan.url, landing: `${plan.url}/`, cockpit: `${plan.url}/cockpit`, health: `${plan.url}/health`, nanoUrl: plan.nanoUrl, spawnNano: plan.spawnNano, dataDir: plan.dataDir, log, binary: recordedBinary(binary) });
+  out.result({ ok: true, running: true, readyMs, pid: child.pid, url: plan.url, landing: `${plan.url}/`, cockpit: `${plan.url}/cockpit`, health: `${plan.url}/health`, nanoUrl: plan.nanoUrl, spawnNano: plan.spawnNano, dataDir: plan.dataDir, log, binary: state.binary });
   return EXIT.ok;
 }
 
