@@ -59,7 +59,6 @@ async function linuxCandidates(matches: EnvPredicate): Promise<Array<{ pid: numb
   return found;
 }
 
-
 async function psCandidates(home: string, matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   try {
     const { stdout } = await execFileText('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 });

@@ -59,7 +59,6 @@ async function linuxHolder(port: number): Promise<PortHolder | null> {
   return { pid, command };
 }
 
-
 async function lsofHolder(port: number): Promise<PortHolder | null> {
   try {
     const { stdout } = await execFileText('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fp'], { timeout: 3_000 });

@@ -44,7 +44,6 @@ async function readLinux(pid: number): Promise<ProcessFacts | null> {
   }
 }
 
-
 /** macOS (and other Unixes without /proc): `ps`. lstart has one-second resolution. */
 async function readWithPs(pid: number): Promise<ProcessFacts | null> {
   try {

@@ -15,9 +15,11 @@ export function tempSuffix(): string {
   return `${process.pid}.${Date.now().toString(36)}${tempCount.toString(36)}`;
 }
 
-/** Writes via a private temp file and rename, so readers see the old file or the new one, never half. */
-// Synchronous inside but for the flush: each promise-API call costs a thread-pool round trip, while
-// the flush is slow and worth overlapping (start writes three files side by side once it is ready).
+/**
+ * Writes via a private temp file and rename, so readers see the old file or the new one, never half.
+ * Synchronous inside but for the flush: each promise-API call costs a thread-pool round trip, while
+ * the flush is slow and worth overlapping (start writes three files side by side once it is ready).
+ */
 export async function writeFileAtomic(file: string, contents: string, mode = 0o600): Promise<void> {
   const temp = `${file}.${tempSuffix()}.tmp`;
   let fd: number;
