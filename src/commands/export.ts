@@ -13,7 +13,7 @@ import { defaultImage, dockerfile } from '../export/dockerfile.js';
 import { kubernetesNames, kubernetesObjects, type KubernetesNames } from '../export/kubernetes.js';
 import { validateExport, type ExportRequest } from '../export/request.js';
 import { toYaml, toYamlStream } from '../export/yaml.js';
-import { crypto } from '../os/builtins.js';
+import { randomHex } from '../os/random-hex.js';
 import { readPackageJson } from '../package-files.js';
 import { writeFileAtomic } from '../state/files.js';
 import { pluginVersion } from '../version.js';
@@ -172,7 +172,7 @@ function secretIn(text: string): string | undefined {
 }
 
 function freshSecret(): string {
-  return crypto().randomBytes(32).toString('hex');
+  return randomHex(32);
 }
 
 function engineImageFacts(): EngineImageFacts {

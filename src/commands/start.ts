@@ -1,5 +1,5 @@
 // `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
-import { crypto } from '../os/builtins.js';
+import { randomHex } from '../os/random-hex.js';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { findEngineBinary } from '../binary/find.js';
@@ -181,7 +181,7 @@ export interface LaunchInputs {
 export async function launch(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs): Promise<number> {
   const { out, layout, effects } = ctx;
   // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
-  const clusterSecret = ctx.env[CLUSTER_SECRET] || crypto().randomBytes(32).toString('hex');
+  const clusterSecret = ctx.env[CLUSTER_SECRET] || randomHex(32);
   const launcher = { version: pluginVersion(), installMethod: installMethodOf(inputs.binary.source), nodeBin: nodeForWorkers(process.versions.node, process.execPath) };
   const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret, launcher });
   const kept = await checkKeptData(ctx, request);

@@ -1,0 +1,41 @@
+// The commands users run dozens of times an hour load only the Node built-ins they use (issue 13):
+// crypto costs about 4 ms to load, tls/https more, child_process about 3 ms. Each is loaded on first
+// use, so a new static import of one on these paths would quietly cost every run. Real engine, real
+// bin; a preloaded script lists what each run loaded after Node's own start-up.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePortRange } from '../support/ports.js';
+import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
+
+const RECORDER = path.resolve('test/fixtures/record-builtins.cjs');
+const tests = perTestSandboxes();
+
+async function builtinsOf(s: Sandbox, args: readonly string[], expectedCode = 0): Promise<Set<string>> {
+  const file = path.join(s.home, `builtins-${args[0]}.txt`);
+  const run = await s.run(args, { NODE_OPTIONS: `--require ${JSON.stringify(RECORDER)}`, NANO_TEST_BUILTINS_FILE: file });
+  expect(run.code, run.stderr).toBe(expectedCode);
+  return new Set((await readFile(file, 'utf8')).split('\n').filter(Boolean));
+}
+
+const missing = (loaded: Set<string>, names: readonly string[]): string[] => names.filter((n) => !loaded.has(n));
+const present = (loaded: Set<string>, names: readonly string[]): string[] => names.filter((n) => loaded.has(n));
+
+describe('hot paths load only what they use', () => {
+  it('start, status and stop of a real cluster', async () => {
+    const s = await tests.create();
+    const port = await freePortRange(3);
+    const start = await builtinsOf(s, ['start', '3', '--port', String(port)]);
+    // The recorder sees what the command really used: a recorder that saw nothing would pass the rest.
+    expect(missing(start, ['child_process', 'http'])).toEqual([]);
+    expect(present(start, ['crypto', 'tls', 'https', 'zlib', 'readline'])).toEqual([]);
+
+    const status = await builtinsOf(s, ['status']);
+    expect(missing(status, ['http'])).toEqual([]);
+    expect(present(status, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'readline'])).toEqual([]);
+
+    const stop = await builtinsOf(s, ['stop']);
+    expect(present(stop, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'http', 'readline'])).toEqual([]);
+    expect(await s.state()).toBeNull();
+  }, 60_000);
+});
