@@ -18,11 +18,26 @@ export function progress(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** A fresh `node` that runs nothing: the floor of every case that is one Node command. */
+const BARE_NODE = ['--input-type=module', '-e', ''] as const;
+
+/**
+ * One bare `node`, timed beside the CLI run it is the floor of. The VM's speed moves by 20-40 ms
+ * over the minutes a bench takes, so a floor measured in another phase says more about the hour
+ * than about our code: each phase has its own series (`node-empty` for imports, `node-empty-start`,
+ * `node-empty-status`).
+ */
+async function sampleBareNode(id: string, rep: number): Promise<void> {
+  const run = await runNode(BARE_NODE, envFor(os.tmpdir()));
+  if (run.code !== 0) recordFailure(id, rep, describeRun(run));
+  else record(id, rep, run.ms);
+}
+
 export async function benchImports(): Promise<void> {
   progress(`entry import and --version: ${IMPORT_WARMUP} warm-up + ${IMPORT_REPS} interleaved runs each`);
   const env = envFor(os.tmpdir());
-  const variants: Array<[string, string[]]> = [
-    ['node-empty', ['--input-type=module', '-e', '']],
+  const variants: Array<[string, readonly string[]]> = [
+    ['node-empty', BARE_NODE],
     ['node-empty-file', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(runFrom.root, 'dist', 'scripts', 'bench', 'empty-module.js')).href)})`]],
     ['entry-import', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(runFrom.entry).href)})`]],
     ['bin-version', [runFrom.bin, '--version']],
@@ -48,6 +63,7 @@ async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
   const home = newHome();
   try {
     const base = await freeBase(nodes);
+    await sampleBareNode('node-empty-start', rep);
     await ensureQuiet(`cli start ${nodes}`);
     const start = await cli(['start', String(nodes), '--port', String(base), ...(rf > 1 ? ['--rf', String(rf)] : [])], home);
     const stateNodes = readStateNodes(home);
@@ -192,6 +208,7 @@ export async function benchStatus(): Promise<void> {
     if (!frozen) throw new Error('status: cluster.json has no node 2');
     await sleep(SETTLE_MS);
     for (let rep = -STATUS_WARMUP; rep < STATUS_REPS; rep += 1) {
+      await sampleBareNode('node-empty-status', rep);
       const healthy = await cli(['status'], home);
       if (healthy.code !== 0) recordFailure('status-healthy', rep, describeRun(healthy));
       else record('status-healthy', rep, healthy.ms);

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const rows = buildRows();
   const rendered = table(rows);
   process.stdout.write(`\n${rendered}\n\n`);
-  process.stdout.write('floors: entry/--version/status healthy → a fresh `node` importing nothing; start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy median.\n');
+  process.stdout.write('floors: entry/--version/status healthy → a fresh `node` importing nothing (timed beside each start and each status, so a drift of the VM over the run moves both alike); start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy median.\n');
   process.stdout.write(`${engineAloneLine()}\n`);
   const busy = [...backgroundBusy].sort((a, b) => a - b);
   const background = busy.length === 0 ? null : { samples: busy.length, median: busy[Math.floor(busy.length / 2)]!, p90: busy[Math.floor(busy.length * 0.9)]!, max: busy.at(-1)! };
