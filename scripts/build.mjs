@@ -17,7 +17,9 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 // first. The host module stays an ES module: c8ctl, itself ESM, has that loader running already. The
 // plugin entry stays unbundled and small (c8ctl imports it on every call); its handler loads the
 // bundled host module. The other compiled files stay for the tests and the scripts; our dependencies
-// stay external (in CommonJS too they are loaded with import(), so ESM-only ones work).
+// stay external. In the CommonJS bundles every import() becomes a require(): a script compiled from
+// a V8 code cache cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so a
+// dependency that is ESM only must be inlined (INLINED).
 const { buildSync } = require('esbuild');
 // env-paths (ESM only) goes into the CommonJS bins: every command without C8CTL_NANO_HOME, and the
 // update notice on a terminal, load it, and an import() from CommonJS would set up the ES module
@@ -25,7 +27,7 @@ const { buildSync } = require('esbuild');
 const INLINED = ['env-paths'];
 const dependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies ?? {});
 const inlinedLicences = INLINED.map((name) => `/*! ${name}: ${readFileSync(path.join(path.dirname(require.resolve(name)), "license"), "utf8").trim()} */`).join('\n');
-const bundle = (entry, outfile, format) =>
+const bundle = (entry, outfile, format, { licences = true } = {}) =>
   buildSync({
     entryPoints: [entry],
     outfile,
@@ -41,16 +43,22 @@ const bundle = (entry, outfile, format) =>
           // CommonJS has no import.meta: give the code the file URL it would have had. The banner comes
           // before esbuild's own "use strict", so it says it first: the code stays strict, as ESM was.
           define: { 'import.meta.url': '__bundleFileUrl' },
+          supported: { 'dynamic-import': false },
           banner: { js: '"use strict";\nconst __bundleFileUrl = require("node:url").pathToFileURL(__filename).href;' },
-          footer: { js: inlinedLicences },
+          ...(licences ? { footer: { js: inlinedLicences } } : {}),
         }
       : { packages: 'external' }),
   });
+// Each bin is a small launcher that runs its program's bundle through a V8 code cache kept beside it
+// (src/code-cache/run-bundle.ts): a second `status` or `stop` skips most of compiling 330 KB.
 const BINS = { 'c8ctl-nano': 'bin', 'c8ctl-processos': 'bin-processos' };
-for (const name of Object.values(BINS)) {
-  bundle(`dist/src/${name}.js`, `dist/src/${name}.cjs`, 'cjs');
-  // One way to run each bin: the compiled ES module it was bundled from goes.
+const PROGRAMS = { bin: 'main-nano', 'bin-processos': 'main-processos' };
+for (const [name, program] of Object.entries(PROGRAMS)) {
+  bundle(`dist/src/${name}.js`, `dist/src/${name}.cjs`, 'cjs', { licences: false });
+  bundle(`dist/src/${program}.js`, `dist/src/${program}.cjs`, 'cjs');
+  // One way to run each: the compiled ES modules they were bundled from go.
   rmSync(`dist/src/${name}.js`);
+  rmSync(`dist/src/${program}.js`);
   chmodSync(`dist/src/${name}.cjs`, 0o755);
 }
 bundle('dist/src/host/c8ctl.js', 'dist/src/host/c8ctl.js', 'esm');

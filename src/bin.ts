@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Standalone `c8ctl-nano`: exactly what `c8ctl nano` runs, with its own --json.
-import { runStandalone } from './standalone.js';
+// Standalone `c8ctl-nano`: exactly what `c8ctl nano` runs, with its own --json. This file stays
+// small; the program is the bundle beside it, run through a code cache for the everyday commands.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cachedCommand } from './code-cache/cache-file.js';
+import { runBundle } from './code-cache/run-bundle.js';
 
-// No top-level await: this file is bundled as CommonJS (scripts/build.mjs), which Node loads sooner.
-void runStandalone('nano');
+const CACHED = ['start', 'stop', 'status', 'restart', 'pause', 'resume', 'node', 'logs'];
+runBundle(path.join(path.dirname(fileURLToPath(import.meta.url)), 'main-nano.cjs'), cachedCommand(process.argv.slice(2), CACHED));

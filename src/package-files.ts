@@ -1,5 +1,5 @@
 // Files of this package (package.json, binary-manifest.json, the update check script), found from the
-// running code wherever it sits: bundled (dist/src/bin.cjs), compiled (dist/src/…/…) or from source
+// running code wherever it sits: bundled (dist/src/main-nano.cjs), compiled (dist/src/…/…) or from source
 // (src/…, in tests). So no caller depends on how deep its own file lies.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -11,7 +11,7 @@ describe('the published package', () => {
   it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
-    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.cjs', 'dist/src/bin-processos.cjs', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.cjs', 'dist/src/bin-processos.cjs', 'dist/src/main-nano.cjs', 'dist/src/main-processos.cjs', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(required);
     }
     const unexpected = files.filter((f) => !/^(c8ctl-plugin\.js|dist\/.+\.c?js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f));
@@ -23,18 +23,31 @@ describe('the published package', () => {
 describe('the bins', () => {
   // Bundled as CommonJS (scripts/build.mjs): a banner precedes esbuild's own "use strict", so the
   // banner must say it first, or the whole bundle would run in sloppy mode, unlike the ES modules.
-  it.each(['bin.cjs', 'bin-processos.cjs'])('%s is one strict CommonJS file that knows where it lies', (file) => {
+  it.each([
+    ['bin.cjs', 'main-nano.cjs'],
+    ['bin-processos.cjs', 'main-processos.cjs'],
+  ])('%s and its program %s are strict CommonJS files that know where they lie', (file, program) => {
     const bin = path.resolve('dist/src', file);
     const text = readFileSync(bin, 'utf8');
     expect(text.split('\n').slice(0, 2)).toEqual(['#!/usr/bin/env node', '"use strict";']);
-    expect(text).not.toMatch(/\bimport\.meta\b/);
-    expect(text).not.toMatch(/^import /m);
+    const programText = readFileSync(path.resolve('dist/src', program), 'utf8');
+    expect(programText.split('\n')[0]).toBe('"use strict";');
+    for (const bundle of [text, programText]) {
+      expect(bundle).not.toMatch(/\bimport\.meta\b/);
+      expect(bundle).not.toMatch(/^import /m);
+    }
+    // The program runs from a V8 code cache, where Node 20 cannot import(): every import() must have
+    // become a require() (scripts/build.mjs).
+    expect(programText).not.toMatch(/\bimport\(/);
+    expect(programText).toContain('require("tar")');
     // It finds our package.json from its own path: the version it prints is ours.
     const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim();
     expect(version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     // env-paths is inside, with its licence: no import() of it sets up the ES module loader.
-    expect(text).not.toContain('import("env-paths")');
-    expect(text).toContain('/*! env-paths: MIT License');
+    expect(programText).not.toContain('import("env-paths")');
+    expect(programText).toContain('/*! env-paths: MIT License');
+    // The launcher stays small: the program is the file beside it.
+    expect(text.length).toBeLessThan(20_000);
   });
 
   // The bench always sets C8CTL_NANO_HOME; users mostly do not. Then the home comes from the

@@ -1,0 +1,84 @@
+// Runs a bundled CommonJS program with a V8 code cache beside it, so a command's second run skips
+// most of compiling the bundle (6-14 ms of `status` and `stop` here; docs/benchmarks.md). Node 22
+// has this built in (module.enableCompileCache); Node 20, which we support, does not.
+//
+// The cache lives in a folder next to the bundle, never in a shared temp folder: whoever can write
+// there could already replace the bundle, so it adds no one who can choose what we run. It is read
+// only when it and its folder pass the same owner and mode rules as the home (trust-rules.ts), and
+// it is written only when missing or refused. Any failure just means no cache: it is an
+// optimisation, never a reason for a command to fail, and a failed write leaves no file.
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import { pathProblem } from '../os/trust-rules.js';
+import { cachedDataOf, cacheFileContents, cacheHeader } from './cache-file.js';
+
+export const CACHE_DIR = '.v8-cache';
+
+/** Runs `bundle` as Node runs a CommonJS main module, through the cache of `command` when one is given. */
+export function runBundle(bundle: string, command: string | null): void {
+  // Windows has no owner and modes to check the cache by.
+  if (command === null || process.platform === 'win32') {
+    createRequire(bundle)(bundle);
+    return;
+  }
+  // One open file for both the facts and the text, so the header describes exactly what is compiled.
+  const fd = openSync(bundle, 'r');
+  let source: string;
+  let header: string;
+  try {
+    header = cacheHeader(process.version, process.arch, fstatSync(fd));
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const dir = path.join(path.dirname(bundle), CACHE_DIR);
+  const file = path.join(dir, `${command}.bin`);
+  const cachedData = readCache(dir, file, header);
+  // Node's own CommonJS wrapper, on the first line so line numbers in stack traces stay right.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.replace(/^#!/, '//')}\n})`, {
+    filename: bundle,
+    // No import callback: Node 20 loses it for code from a cache, so the bundles hold no import()
+    // (scripts/build.mjs turns each into a require()).
+    cachedData: cachedData ?? undefined,
+  });
+  if (cachedData === null || script.cachedDataRejected === true) {
+    // At exit V8's data holds every function the run compiled, not only the top level.
+    process.once('exit', () => writeCache(dir, file, header, script));
+  }
+  const module = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+}
+
+const uid = (): number => process.getuid?.() ?? -1;
+const trusted = (where: string, stats: Stats): boolean => pathProblem(where, { uid: stats.uid, mode: stats.mode, isDir: stats.isDirectory() }, 'content', uid(), '') === null;
+
+function readCache(dir: string, file: string, header: string): Buffer | null {
+  let fd: number | undefined;
+  try {
+    const folder = lstatSync(dir);
+    if (!folder.isDirectory() || !trusted(dir, folder)) return null;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || !trusted(file, stats)) return null;
+    return cachedDataOf(readFileSync(fd), header);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function writeCache(dir: string, file: string, header: string, script: vm.Script): void {
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const folder = lstatSync(dir);
+    if (!folder.isDirectory() || !trusted(dir, folder)) return;
+    writeFileSync(temp, cacheFileContents(header, script.createCachedData()), { flag: 'wx', mode: 0o644 });
+    renameSync(temp, file);
+  } catch {
+    rmSync(temp, { force: true });
+  }
+}
