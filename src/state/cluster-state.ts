@@ -1,5 +1,5 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
-import { rm } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
 import { isConsoleMode, isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
 import { UserError } from '../errors.js';
 import { readTrustedJsonFile, writeFileAtomic } from './files.js';
@@ -93,6 +93,14 @@ export async function writeClusterState(file: string, state: ClusterState): Prom
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
+/**
+ * Synchronous inside: on `stop` this was the one call that used libuv's thread pool, and starting
+ * its four threads cost more than the unlink (about 2 ms at the end of every stop).
+ */
 export async function removeClusterState(file: string): Promise<void> {
-  await rm(file, { force: true });
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

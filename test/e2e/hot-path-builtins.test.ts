@@ -6,17 +6,22 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePortRange } from '../support/ports.js';
+import { runProcess } from '../support/run-process.js';
 import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 
 const RECORDER = path.resolve('test/fixtures/record-builtins.cjs');
 const tests = perTestSandboxes();
 
+const recording = (file: string): Record<string, string> => ({ NODE_OPTIONS: `--require ${JSON.stringify(RECORDER)}`, NANO_TEST_BUILTINS_FILE: file });
+
 async function builtinsOf(s: Sandbox, args: readonly string[], expectedCode = 0): Promise<Set<string>> {
   const file = path.join(s.home, `builtins-${args[0]}.txt`);
-  const run = await s.run(args, { NODE_OPTIONS: `--require ${JSON.stringify(RECORDER)}`, NANO_TEST_BUILTINS_FILE: file });
+  const run = await s.run(args, recording(file));
   expect(run.code, run.stderr).toBe(expectedCode);
   return new Set((await readFile(file, 'utf8')).split('\n').filter(Boolean));
 }
+
+const threadsOf = (loaded: Set<string>): string | undefined => [...loaded].find((l) => l.startsWith('threads='));
 
 const missing = (loaded: Set<string>, names: readonly string[]): string[] => names.filter((n) => !loaded.has(n));
 const present = (loaded: Set<string>, names: readonly string[]): string[] => names.filter((n) => loaded.has(n));
@@ -36,6 +41,15 @@ describe('hot paths load only what they use', () => {
 
     const stop = await builtinsOf(s, ['stop']);
     expect(present(stop, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'http', 'readline'])).toEqual([]);
+    if (process.platform === 'linux') {
+      // No asynchronous fs call on stop: starting libuv's thread pool cost more than the work.
+      const bareFile = path.join(s.home, 'builtins-bare.txt');
+      const bare = await runProcess(process.execPath, ['-e', ''], { env: { ...s.env, ...recording(bareFile) } });
+      expect(bare.exitCode, bare.stderr).toBe(0);
+      const bareThreads = threadsOf(new Set((await readFile(bareFile, 'utf8')).split('\n')));
+      expect(bareThreads).toMatch(/^threads=\d+$/);
+      expect(threadsOf(stop)).toBe(bareThreads);
+    }
     expect(await s.state()).toBeNull();
   }, 60_000);
 });
