@@ -42,8 +42,17 @@ export async function benchImports(): Promise<void> {
     ['entry-import', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(runFrom.entry).href)})`]],
     ['bin-version', [runFrom.bin, '--version']],
   ];
+  // A machine-wide setting that every Node start pays, the CLI's and the floors' alike: with
+  // NODE_EXTRA_CA_CERTS, Node 20 reads and parses that file before running anything (nodejs/node#40524).
+  const { NODE_EXTRA_CA_CERTS: extraCa, ...withoutExtraCa } = env;
+  const noExtraCa = extraCa === undefined ? [] : [{ id: 'node-empty-no-extra-ca', args: BARE_NODE, env: withoutExtraCa }];
   for (let rep = -IMPORT_WARMUP; rep < IMPORT_REPS; rep += 1) {
     await quietPause(QUIET_MS / 2);
+    for (const { id, args, env: without } of noExtraCa) {
+      const run = await runNode(args, without);
+      if (run.code !== 0) recordFailure(id, rep, describeRun(run));
+      else record(id, rep, run.ms);
+    }
     // Rotate the order so no variant always runs right after another.
     const order = variants.map((_, i) => variants[(i + Math.abs(rep)) % variants.length]!);
     for (const [id, args] of order) {

@@ -57,6 +57,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${rendered}\n\n`);
   process.stdout.write('floors: entry/--version/status healthy → a fresh `node` importing nothing (timed beside each start and each status, so a drift of the VM over the run moves both alike); start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy median.\n');
   process.stdout.write(`${engineAloneLine()}\n`);
+  const extraCa = extraCaLine();
+  if (extraCa) process.stdout.write(`${extraCa}\n`);
   const busy = [...backgroundBusy].sort((a, b) => a - b);
   const background = busy.length === 0 ? null : { samples: busy.length, median: busy[Math.floor(busy.length / 2)]!, p90: busy[Math.floor(busy.length * 0.9)]!, max: busy.at(-1)! };
   if (background) {
@@ -113,6 +115,14 @@ function engineAloneLine(): string {
   };
   const again = median('floor-start-3-again');
   return `engine alone (no Node start-up), ms: ${sizes.join(', ')}, start 3 on kept data ${again?.toFixed(0) ?? '—'}, start 3 --rf 3 ${rf3?.toFixed(0) ?? '—'}; against it, start 3 is ${over('start-3', 'floor-start-3')} and start 3 again ${over('start-3-again', 'floor-start-3-again')}.`;
+}
+
+/** What NODE_EXTRA_CA_CERTS, when this machine sets it, adds to every Node start (floors included). */
+function extraCaLine(): string | null {
+  const withIt = stats('node-empty')?.median;
+  const without = stats('node-empty-no-extra-ca')?.median;
+  if (withIt === undefined || without === undefined) return null;
+  return `NODE_EXTRA_CA_CERTS is set here (${process.env.NODE_EXTRA_CA_CERTS ?? ''}): a bare node takes ${withIt.toFixed(0)} ms with it, ${without.toFixed(0)} ms without. Every figure above includes the difference, the floors too; a user who does not set it sees each command that much sooner.`;
 }
 
 const USAGE = `npm run bench   (or: node dist/scripts/bench/main.js)

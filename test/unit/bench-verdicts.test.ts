@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { dialsTo } from '../../scripts/bench/cooldown-cost.js';
 import { lost } from '../../scripts/bench/correctness.js';
+import { buildRows } from '../../scripts/bench/report.js';
+import { record, series } from '../../scripts/bench/samples.js';
 
 describe('lost deployments', () => {
   const run = { rep: 0, missingOn: [] as number[], createFailed: null as string | null, error: null as string | null };
@@ -27,5 +29,25 @@ describe('redials to a dead peer', () => {
     expect(dialsTo(text, 2)).toBe(42);
     expect(dialsTo(text, 1)).toBe(7);
     expect(dialsTo('', 2)).toBe(0);
+  });
+});
+
+describe('the floors of the table', () => {
+  it('compare start and status with the bare node timed beside them, not with the one of the first phase', () => {
+    series.clear();
+    for (let rep = 0; rep < 3; rep += 1) {
+      record('node-empty', rep, 60); // the imports phase, a fast minute
+      record('node-empty-start', rep, 90); // the start phase, a slow one
+      record('node-empty-status', rep, 80);
+      record('floor-start-3', rep, 100);
+      record('start-3', rep, 240);
+      record('status-healthy', rep, 115);
+      record('entry-import', rep, 64);
+    }
+    const row = (id: string) => buildRows().find((r) => r.id === id)!;
+    expect(row('start-3')).toMatchObject({ floorMedian: 190, overhead: 50, met: true });
+    expect(row('status-healthy')).toMatchObject({ floorMedian: 80, overhead: 35, met: true });
+    expect(row('entry-import')).toMatchObject({ floorMedian: 60, overhead: 4, met: true });
+    series.clear();
   });
 });
