@@ -9,7 +9,11 @@ export const ROOT = path.resolve(fileURLToPath(new URL('../../../', import.meta.
 export const RESULTS_DIR = path.join(ROOT, 'bench-results');
 
 export const IMPORT_WARMUP = 3;
-export const IMPORT_REPS = 20;
+/**
+ * Import runs are cheap (one bare `node` each) and bimodal with the VM (≈60 or ≈85 ms): with 20 the
+ * medians of two floors in one run disagreed by 12 ms, against 3-5 ms in 50-run A/Bs.
+ */
+export const IMPORT_REPS = 60;
 export const START_SIZES = [1, 3, 8, 16] as const;
 export const START_REPS: Record<number, number> = { 1: 20, 3: 20, 8: 10, 16: 10 };
 export const STOP_SIZES = new Set([3, 16]);
