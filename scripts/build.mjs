@@ -15,8 +15,8 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 // sixty-odd chunks cost as much as the modules did. The bins are CommonJS (`.cjs`): Node 20 loads a
 // CommonJS file about 12 ms sooner than the same code as an ES module, whose loader it must set up
 // first. The host module stays an ES module: c8ctl, itself ESM, has that loader running already. The
-// plugin entry stays unbundled and small (c8ctl imports it on every call); its handler loads the
-// bundled host module. The other compiled files stay for the tests and the scripts; our dependencies
+// plugin entry is a small ES module bundle of its own (c8ctl imports it on every call); its handler
+// loads the bundled host module. The other compiled files stay for the tests and the scripts; our dependencies
 // stay external. In the CommonJS bundles every import() becomes a require(): a script compiled from
 // a V8 code cache cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so a
 // dependency that is ESM only must be inlined (INLINED).

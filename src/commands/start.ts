@@ -1,5 +1,4 @@
 // `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
-import { randomHex } from '../os/random-hex.js';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { findEngineBinary } from '../binary/find.js';
@@ -27,6 +26,7 @@ import { BACKUPS_KEPT, backUpReadModels, backupName, needsBackup } from '../stat
 import { writeLastCluster } from '../state/last-cluster.js';
 import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { FoundEngine } from '../os/find-engines.js';
+import { randomHex } from '../os/random-hex.js';
 import type { CommandContext } from './context.js';
 import { shapeFlags } from './shape-flags.js';
 import { engineVersion } from './engine-version.js';
