@@ -72,13 +72,20 @@ function readCache(dir: string, file: string, header: string): Buffer | null {
 
 function writeCache(dir: string, file: string, header: string, script: vm.Script): void {
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const folder = lstatSync(dir);
     if (!folder.isDirectory() || !trusted(dir, folder)) return;
-    writeFileSync(temp, cacheFileContents(header, script.createCachedData()), { flag: 'wx', mode: 0o644 });
+    // Opened before the data is made (a few ms): a folder this user cannot write (a global install
+    // by root) costs no more than this failed open on every run.
+    fd = openSync(temp, 'wx', 0o644);
+    writeFileSync(fd, cacheFileContents(header, script.createCachedData()));
+    closeSync(fd);
+    fd = undefined;
     renameSync(temp, file);
   } catch {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temp, { force: true });
   }
 }

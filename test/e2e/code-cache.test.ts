@@ -2,7 +2,7 @@
 // It must speed up a repeated command and never change what runs: a cache for another bundle, one V8
 // refuses, or one someone else could have written is not used, and a folder or disk that will not
 // take it costs nothing but the speed. Each test runs a private copy of the built bins.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -200,5 +200,29 @@ describe.skipIf(!posix)('where the cache cannot be kept', () => {
     await mount.fill(8 * 1024);
     expect(copy.run(['status']).stdout).toContain('No cluster is tracked');
     expect(await copy.entries()).toEqual([]);
+  });
+
+  const setpriv = spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!IS_ROOT || !setpriv)('a global install by root, run by another user: no cache until root writes one, and then nothing else (root only: runs the bin as nobody)', async () => {
+    const copy = await copyPackage();
+    // mkdtemp made the folder private; a global install is readable by all.
+    await chmod(path.dirname(path.dirname(path.dirname(copy.bin))), 0o755);
+    const home = await mkdtemp(path.join(os.tmpdir(), 'nano code-cache nobody-'));
+    cleanups.push(() => rm(home, { recursive: true, force: true }));
+    await chown(home, 65534, 65534);
+    const asNobody = (): string => {
+      const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, copy.bin, 'status'], { encoding: 'utf8', env: { ...process.env, C8CTL_NANO_HOME: home, NO_COLOR: '1' } });
+      expect(run.stderr).toBe('');
+      return run.stdout;
+    };
+    expect(asNobody()).toContain('No cluster is tracked');
+    expect(existsSync(copy.cacheDir), 'nobody cannot write the install').toBe(false);
+
+    copy.run(['status']); // root, as after a global install, writes it
+    const cache = path.join(copy.cacheDir, 'status.bin');
+    const written = identity(cache);
+    expect(asNobody()).toContain('No cluster is tracked');
+    expect(identity(cache), 'root\'s cache stays as it was').toBe(written);
+    expect(await copy.entries()).toEqual(['status.bin']);
   });
 });
