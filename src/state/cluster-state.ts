@@ -1,8 +1,7 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
-import { unlinkSync } from 'node:fs';
 import { isConsoleMode, isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
 import { UserError } from '../errors.js';
-import { readTrustedJsonFile, writeFileAtomic } from './files.js';
+import { readTrustedJsonFile, removeFile, writeFileAtomic } from './files.js';
 
 export const STATE_SCHEMA = 1;
 
@@ -98,9 +97,5 @@ export async function writeClusterState(file: string, state: ClusterState): Prom
  * its four threads cost more than the unlink (about 2 ms at the end of every stop).
  */
 export async function removeClusterState(file: string): Promise<void> {
-  try {
-    unlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  removeFile(file);
 }

@@ -1,5 +1,5 @@
 // Atomic file writes and tolerant JSON reads.
-import { closeSync, fsync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { describeJsonError } from './json-error.js';
@@ -13,6 +13,18 @@ let tempCount = 0;
 export function tempSuffix(): string {
   tempCount += 1;
   return `${process.pid}.${Date.now().toString(36)}${tempCount.toString(36)}`;
+}
+
+/**
+ * Removes a file if it is there. unlink rather than rm({ force }): rm loads Node's rimraf module, and
+ * `stop` removes the lock and the state file on every run.
+ */
+export function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /**
@@ -39,7 +51,7 @@ export async function writeFileAtomic(file: string, contents: string, mode = 0o6
     renameSync(temp, file);
   } catch (error) {
     // Disk full, permissions, a failed rename: never leave the temp file behind.
-    rmSync(temp, { force: true });
+    removeFile(temp);
     throw naming(error, file, 'write');
   }
 }

@@ -1,13 +1,13 @@
 // One mutating command at a time per home. The lock file is claimed atomically (hard link of a fully
 // written temp file, which fails if the lock exists), and names its holder by PID + start time so a
 // lock left by a crashed command is recognised as stale and taken over.
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { classifyProcess, isOurs } from '../os/process-identity.js';
 import { UserError } from '../errors.js';
 import { naming } from '../errors-fs.js';
 import type { ProcessFacts, ProcessReader } from '../os/process-info.js';
 import { assertTrusted } from '../os/trusted-path.js';
-import { tempSuffix } from './files.js';
+import { removeFile, tempSuffix } from './files.js';
 
 interface LockHolder {
   readonly pid: number;
@@ -83,7 +83,7 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
         return async () => {
           // Remove only our own lock, never one a later command has taken over.
           const current = await readHolder(lockFile);
-          if (current?.holder?.pid === mine.pid && current.holder.startTime === mine.startTime) rmSync(lockFile, { force: true });
+          if (current?.holder?.pid === mine.pid && current.holder.startTime === mine.startTime) removeFile(lockFile);
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -95,10 +95,10 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
       if (alive) throw lockedError(holder);
       // Stale: its holder is gone. Remove it only if it is still the very lock we judged.
       const again = await readHolder(lockFile);
-      if (again?.raw === current.raw) rmSync(lockFile, { force: true });
+      if (again?.raw === current.raw) removeFile(lockFile);
     }
     throw new UserError(`Could not take the lock ${lockFile}: another command keeps claiming it. Try again.`, { code: 'locked' });
   } finally {
-    rmSync(temp, { force: true });
+    removeFile(temp);
   }
 }
