@@ -53,12 +53,16 @@ export function runBundle(bundle: string, command: string | null): void {
 
 const uid = (): number => process.getuid?.() ?? -1;
 const trusted = (where: string, stats: Stats): boolean => pathProblem(where, { uid: stats.uid, mode: stats.mode, isDir: stats.isDirectory() }, 'content', uid(), '') === null;
+/** The cache folder itself, not a link to one, owned and writable as the rules allow. */
+const trustedFolder = (dir: string): boolean => {
+  const folder = lstatSync(dir);
+  return folder.isDirectory() && trusted(dir, folder);
+};
 
 function readCache(dir: string, file: string, header: string): Buffer | null {
   let fd: number | undefined;
   try {
-    const folder = lstatSync(dir);
-    if (!folder.isDirectory() || !trusted(dir, folder)) return null;
+    if (!trustedFolder(dir)) return null;
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
     const stats = fstatSync(fd);
     if (!stats.isFile() || !trusted(file, stats)) return null;
@@ -75,8 +79,7 @@ function writeCache(dir: string, file: string, header: string, script: vm.Script
   let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const folder = lstatSync(dir);
-    if (!folder.isDirectory() || !trusted(dir, folder)) return;
+    if (!trustedFolder(dir)) return;
     // Opened before the data is made (a few ms): a folder this user cannot write (a global install
     // by root) costs no more than this failed open on every run.
     fd = openSync(temp, 'wx', 0o644);
