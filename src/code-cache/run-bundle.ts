@@ -88,7 +88,12 @@ function writeCache(dir: string, file: string, header: string, script: vm.Script
     fd = undefined;
     renameSync(temp, file);
   } catch {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
+    // This runs in an exit handler: a cleanup that threw would turn a finished command into a crash.
+    try {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(temp, { force: true });
+    } catch {
+      // a temp file left behind is named for this process and never read
+    }
   }
 }
