@@ -11,7 +11,7 @@ import { dropHome, envFor, newHome, runFrom } from './homes.js';
 import { freeBase } from './ports.js';
 import { ensureQuiet, kill, killHard, registry } from './processes.js';
 import { withCliCluster } from './cli-cluster.js';
-import { cli, describeRun, readStateNodes, runNode, waitGone } from './run-cli.js';
+import { cli, describeRun, readStateNodes, runNode, waitGone, type Run } from './run-cli.js';
 import { record, recordFailure } from './samples.js';
 
 export function progress(line: string): void {
@@ -27,8 +27,12 @@ const BARE_NODE = ['--input-type=module', '-e', ''] as const;
  * than about our code: each phase has its own series (`node-empty` for imports, `node-empty-start`,
  * `node-empty-status`).
  */
-async function sampleBareNode(id: string, rep: number): Promise<void> {
-  const run = await runNode(BARE_NODE, envFor(os.tmpdir()));
+async function sampleBareNode(id: string, rep: number, env = envFor(os.tmpdir())): Promise<void> {
+  recordRun(id, rep, await runNode(BARE_NODE, env));
+}
+
+/** A timed run as a sample of `id`, or as a failure of it when it exited non-zero. */
+function recordRun(id: string, rep: number, run: Run): void {
   if (run.code !== 0) recordFailure(id, rep, describeRun(run));
   else record(id, rep, run.ms);
 }
@@ -45,24 +49,12 @@ export async function benchImports(): Promise<void> {
   // A machine-wide setting that every Node start pays, the CLI's and the floors' alike: with
   // NODE_EXTRA_CA_CERTS, Node 20 reads and parses that file before running anything (nodejs/node#40524).
   const { NODE_EXTRA_CA_CERTS: extraCa, ...withoutExtraCa } = env;
-  const noExtraCa = extraCa === undefined ? [] : [{ id: 'node-empty-no-extra-ca', args: BARE_NODE, env: withoutExtraCa }];
   for (let rep = -IMPORT_WARMUP; rep < IMPORT_REPS; rep += 1) {
     await quietPause(QUIET_MS / 2);
-    for (const { id, args, env: without } of noExtraCa) {
-      const run = await runNode(args, without);
-      if (run.code !== 0) recordFailure(id, rep, describeRun(run));
-      else record(id, rep, run.ms);
-    }
+    if (extraCa !== undefined) await sampleBareNode('node-empty-no-extra-ca', rep, withoutExtraCa);
     // Rotate the order so no variant always runs right after another.
     const order = variants.map((_, i) => variants[(i + Math.abs(rep)) % variants.length]!);
-    for (const [id, args] of order) {
-      const run = await runNode(args, env);
-      if (run.code !== 0) {
-        recordFailure(id, rep, describeRun(run));
-        continue;
-      }
-      record(id, rep, run.ms);
-    }
+    for (const [id, args] of order) recordRun(id, rep, await runNode(args, env));
   }
 }
 
@@ -110,8 +102,7 @@ async function cliStartAgain(home: string, base: number, rep: number): Promise<v
   const again = await cli(['start', '3', '--port', String(base)], home);
   const stateNodes = readStateNodes(home);
   for (const n of stateNodes) registry.pids.add(n.pid);
-  if (again.code !== 0) recordFailure('start-3-again', rep, describeRun(again));
-  else record('start-3-again', rep, again.ms);
+  recordRun('start-3-again', rep, again);
   await sleep(SETTLE_MS);
   const pids = stateNodes.map((n) => n.pid);
   await cli(['stop', '--purge'], home);
@@ -219,11 +210,8 @@ export async function benchStatus(): Promise<void> {
     for (let rep = -STATUS_WARMUP; rep < STATUS_REPS; rep += 1) {
       await sampleBareNode('node-empty-status', rep);
       const healthy = await cli(['status'], home);
-      if (healthy.code !== 0) recordFailure('status-healthy', rep, describeRun(healthy));
-      else record('status-healthy', rep, healthy.ms);
-      const byDefault = await runNode([runFrom.bin, 'status'], defaultHomeEnv);
-      if (byDefault.code !== 0) recordFailure('status-default-home', rep, describeRun(byDefault));
-      else record('status-default-home', rep, byDefault.ms);
+      recordRun('status-healthy', rep, healthy);
+      recordRun('status-default-home', rep, await runNode([runFrom.bin, 'status'], defaultHomeEnv));
 
       kill(frozen.pid, 'SIGSTOP');
       try {
