@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 // Standalone `c8ctl-processos`: exactly what `c8ctl processos` runs, with its own --json. This file
 // stays small; the program is the bundle beside it, run through a code cache for the everyday commands.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cachedCommand } from './code-cache/cache-file.js';
-import { runBundle } from './code-cache/run-bundle.js';
+import { runProgramBeside } from './code-cache/run-bundle.js';
 
-const CACHED = ['start', 'stop', 'status', 'restart', 'logs'];
-runBundle(path.join(path.dirname(fileURLToPath(import.meta.url)), 'main-processos.cjs'), cachedCommand(process.argv.slice(2), CACHED));
+runProgramBeside(import.meta.url, 'main-processos.cjs', ['start', 'stop', 'status', 'restart', 'logs']);

@@ -12,12 +12,21 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { pathProblem } from '../os/trust-rules.js';
-import { cachedDataOf, cacheFileContents, cacheHeader } from './cache-file.js';
+import { fileURLToPath } from 'node:url';
+import { cachedCommand, cachedDataOf, cacheFileContents, cacheHeader } from './cache-file.js';
 
-export const CACHE_DIR = '.v8-cache';
+const CACHE_DIR = '.v8-cache';
+
+/**
+ * What a bin does: runs `program`, the bundle beside the launcher at `launcherUrl`, through the cache
+ * of this run's command when it is one of `cachedCommands`.
+ */
+export function runProgramBeside(launcherUrl: string, program: string, cachedCommands: readonly string[]): void {
+  runBundle(path.join(path.dirname(fileURLToPath(launcherUrl)), program), cachedCommand(process.argv.slice(2), cachedCommands));
+}
 
 /** Runs `bundle` as Node runs a CommonJS main module, through the cache of `command` when one is given. */
-export function runBundle(bundle: string, command: string | null): void {
+function runBundle(bundle: string, command: string | null): void {
   // Windows has no owner and modes to check the cache by.
   if (command === null || process.platform === 'win32') {
     createRequire(bundle)(bundle);
