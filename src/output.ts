@@ -3,6 +3,8 @@
 // ✗ error. In JSON mode stdout carries exactly one JSON document; warnings and errors go to stderr as
 // JSON lines, and the text rendering (info, success, progress) is left out.
 
+import type { TextSink } from './os/stdio.js';
+
 export type OutputMode = 'text' | 'json';
 
 export interface Output {
@@ -20,7 +22,7 @@ export interface Output {
   frame(lines: readonly string[]): void;
 }
 
-type Stream = NodeJS.WritableStream & { isTTY?: boolean };
+type Stream = TextSink;
 
 /** A single redrawable status line on a terminal's stderr; `clear` before printing anything else. */
 export function progressLine(stderr: Stream, enabled: boolean): { show(line: string): void; clear(): void } {
@@ -40,14 +42,13 @@ export function progressLine(stderr: Stream, enabled: boolean): { show(line: str
 
 export interface StreamOutputOptions {
   readonly mode: OutputMode;
-  readonly stdout?: Stream;
-  readonly stderr?: Stream;
+  readonly stdout: Stream;
+  readonly stderr: Stream;
 }
 
-/** Output to plain streams: what the standalone `c8ctl-nano` bin uses. */
+/** Output to plain streams or descriptors: what the standalone `c8ctl-nano` bin uses. */
 export function createStreamOutput(options: StreamOutputOptions): Output {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  const { stdout, stderr } = options;
   const json = options.mode === 'json';
   const progress = progressLine(stderr, !json);
   const write = (stream: Stream, line: string): void => {

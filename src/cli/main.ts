@@ -3,6 +3,7 @@
 import { errorMessage, EXIT, UserError } from '../errors.js';
 import { fsUserError } from '../errors-fs.js';
 import type { Output } from '../output.js';
+import { isTerminal } from '../os/stdio.js';
 import { closest, parseSubcommandArgs, type ParsedArgs } from './args.js';
 import { subcommandHelp, topHelp } from './help.js';
 import { PROCESSOS } from './processos-spec.js';
@@ -117,7 +118,8 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
         cwd: host.cwd,
         layout,
         platform: process.platform,
-        interactive: host.out.mode === 'text' && Boolean(process.stdin.isTTY && process.stdout.isTTY),
+        // stdout first: a pipe answers in one fstat, and stdin is then never asked (os/stdio.ts).
+        interactive: host.out.mode === 'text' && isTerminal(1) && isTerminal(0),
         effects,
         interrupt: interrupt.signal,
         assumeYes: host.assumeYes === true,

@@ -2,7 +2,7 @@
 // replaceable function (real ones by default), so the logic can be exercised without module mocks.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Output } from '../output.js';
-import { tryBind, type BindResult } from '../os/bind-test.js';
+import type { BindResult } from '../os/bind-test.js';
 import { findEngines, findProcesses, type EnvPredicate, type FoundEngine } from '../os/find-engines.js';
 import type { GetResult } from '../os/http-get.js';
 import type { HttpProbe } from '../os/http-probe.js';
@@ -71,15 +71,15 @@ async function askYesNo(question: string): Promise<boolean> {
 }
 
 export function realEffects(): Effects & { dispose(): Promise<void> } {
-  // The probe and the spawner load on first use: `stop` never makes an HTTP request and `status`
-  // never spawns, and every command pays for what it imports, in every c8ctl call too.
+  // The probe, the port test (node:net) and the spawner load on first use: `stop` never makes an HTTP
+  // request and `status` never spawns, and every command pays for what it imports, in every c8ctl call too.
   let probe: Promise<HttpProbe> | undefined;
   const loadProbe = (): Promise<HttpProbe> => (probe ??= import('../os/http-probe.js').then((m) => m.createHttpProbe()));
   return {
     readProcess,
     signals: realSignals,
     probe: { getJson: async (url, timeoutMs) => (await loadProbe()).getJson(url, timeoutMs), close: async () => undefined },
-    tryBind: (port) => tryBind(port),
+    tryBind: async (port) => (await import('../os/bind-test.js')).tryBind(port),
     findPortHolder,
     spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),
     sleep: (ms) => sleep(ms),

@@ -2,6 +2,7 @@
 // c8ctl's conventions and its output mode (global --json, C8CTL_OUTPUT_MODE, `c8ctl output json`).
 import { runNano, runProcessos } from '../cli/main.js';
 import { createStreamOutput, progressLine, type Output, type OutputMode } from '../output.js';
+import type { TextSink } from '../os/stdio.js';
 import { pluginVersion } from '../version.js';
 
 /** The part of c8ctl's logger we use (see @camunda8/cli core/logger). */
@@ -19,7 +20,7 @@ interface C8ctlRuntime {
   getLogger?(): HostLogger;
 }
 
-export function createHostOutput(logger: HostLogger, mode: OutputMode, stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Output {
+export function createHostOutput(logger: HostLogger, mode: OutputMode, stderr: TextSink = process.stderr): Output {
   const json = mode === 'json';
   const progress = progressLine(stderr, !json);
   const cleared = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T): void => {
@@ -53,7 +54,7 @@ export async function runInC8ctl(command: 'nano' | 'processos', args: readonly s
   const logger = runtime?.getLogger?.();
   const mode: OutputMode = runtime?.outputMode === 'json' ? 'json' : 'text';
   // Outside a c8ctl process (someone importing the entry directly) fall back to plain streams.
-  const out = logger ? createHostOutput(logger, mode) : createStreamOutput({ mode });
+  const out = logger ? createHostOutput(logger, mode) : createStreamOutput({ mode, stdout: process.stdout, stderr: process.stderr });
   // c8ctl consumes its global --yes and hands a passthrough command neither the flag nor a context,
   // but we run in its process, so its command line is ours to read.
   const assumeYes = process.argv.slice(2).some((a) => a === '--yes' || a === '-y');

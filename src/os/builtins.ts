@@ -9,6 +9,8 @@ const require = createRequire(import.meta.url);
 export const childProcess = (): typeof import('node:child_process') => require('node:child_process') as typeof import('node:child_process');
 export const crypto = (): typeof import('node:crypto') => require('node:crypto') as typeof import('node:crypto');
 export const https = (): typeof import('node:https') => require('node:https') as typeof import('node:https');
+/** node:tty loads the net stack: asked only once a descriptor is known to be a character device (os/stdio.ts). */
+export const tty = (): typeof import('node:tty') => require('node:tty') as typeof import('node:tty');
 
 /** execFile, promised, with text output. */
 export function execFileText(file: string, args: readonly string[], options: import('node:child_process').ExecFileOptions = {}): Promise<{ stdout: string; stderr: string }> {

@@ -2,6 +2,7 @@
 // on the command's path is reading a small file; a stale check is refreshed by a detached child
 // (check-script.js) that nobody waits for.
 import { childProcess } from '../os/builtins.js';
+import { isTerminal } from '../os/stdio.js';
 import { packageScript } from '../package-files.js';
 import { decideNotice, noticeLine, noticeOff, type NoticeInput } from './notice.js';
 import { noticeCacheFile, readNoticeCache, writeNoticeCache } from './notice-cache.js';
@@ -19,8 +20,8 @@ export async function updateNotice(request: NoticeRequest): Promise<void> {
   const base: Omit<NoticeInput, 'cache' | 'now' | 'current'> = {
     env: request.env,
     mode: request.mode,
-    stdoutTTY: process.stdout.isTTY === true,
-    stderrTTY: process.stderr.isTTY === true,
+    stdoutTTY: isTerminal(1),
+    stderrTTY: isTerminal(2),
     subcommand: request.subcommand,
   };
   if (noticeOff(base)) return; // nothing read, nothing spawned

@@ -1,7 +1,8 @@
 // The commands users run dozens of times an hour load only the Node built-ins they use (issue 13):
-// crypto costs about 4 ms to load, tls/https more, child_process about 3 ms. Each is loaded on first
-// use, so a new static import of one on these paths would quietly cost every run. Real engine, real
-// bin; a preloaded script lists what each run loaded after Node's own start-up.
+// crypto costs about 4 ms to load, tls/https more, child_process about 3 ms, Node's stdio streams
+// (stream, net) 4-6 ms. Each is loaded on first use, so a new static import of one on these paths
+// would quietly cost every run. Real engine, real bin; a preloaded script lists what each run loaded
+// after Node's own start-up.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,14 +34,16 @@ describe('hot paths load only what they use', () => {
     const start = await builtinsOf(s, ['start', '3', '--port', String(port)]);
     // The recorder sees what the command really used: a recorder that saw nothing would pass the rest.
     expect(missing(start, ['child_process', 'http'])).toEqual([]);
-    expect(present(start, ['crypto', 'tls', 'https', 'zlib', 'readline'])).toEqual([]);
+    // Output goes straight to the descriptors: no terminal check loads node:tty for a pipe (os/stdio.ts).
+    expect(present(start, ['crypto', 'tls', 'https', 'zlib', 'readline', 'tty'])).toEqual([]);
 
     const status = await builtinsOf(s, ['status']);
     expect(missing(status, ['http'])).toEqual([]);
-    expect(present(status, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'readline'])).toEqual([]);
+    expect(present(status, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'readline', 'tty'])).toEqual([]);
 
     const stop = await builtinsOf(s, ['stop']);
-    expect(present(stop, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'http', 'readline'])).toEqual([]);
+    // Nor Node's stdio streams, which would bring the stream and net stacks with them.
+    expect(present(stop, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'http', 'readline', 'tty', 'net', 'stream'])).toEqual([]);
     if (process.platform === 'linux') {
       // No asynchronous fs call on stop: starting libuv's thread pool cost more than the work.
       const bareFile = path.join(s.home, 'builtins-bare.txt');

@@ -1,0 +1,54 @@
+// The real bin prints straight to its descriptors (os/stdio.ts), not through Node's stdio streams. What
+// a user can do to those descriptors: close the reading end early, point stdout at a full disk, run
+// at a terminal and answer a question there.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, perTestSandboxes } from '../support/sandbox.js';
+import { runProcess } from '../support/run-process.js';
+
+const tests = perTestSandboxes();
+const linux = process.platform === 'linux';
+// util-linux `script` runs a command on a pseudo-terminal; without it there is no terminal to test.
+const hasScript = linux && spawnSync('script', ['--version']).status === 0;
+
+describe('output straight to the descriptors', () => {
+  it('a reader that goes away early (`help | head -1`) ends nothing badly', async () => {
+    const s = await tests.create();
+    const running = runProcess(process.execPath, [BIN, 'help'], { env: s.env });
+    // Closed before the bin has even started: every write of it meets a pipe nobody reads.
+    running.stdout?.destroy();
+    const result = await running;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it.runIf(linux && existsSync('/dev/full'))('stdout on a full disk: one line on stderr naming it, exit 1', async () => {
+    const s = await tests.create();
+    const run = spawnSync('sh', ['-c', 'exec "$0" "$1" help > /dev/full', process.execPath, BIN], { env: s.env, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^✗ The output could not be written to standard output: no space left on device \(ENOSPC\)\. The command itself ran/);
+  });
+
+  it.runIf(hasScript)('at a terminal: the question is asked there, and "n" deletes nothing', async () => {
+    const s = await tests.create();
+    const model = path.join(s.home, 'workspace', 'models', 'kept.bpmn');
+    await mkdir(path.dirname(model), { recursive: true });
+    await writeFile(model, '<definitions/>');
+    // stdin and stdout are the pseudo-terminal `script` makes; the answer is typed into it.
+    const run = spawnSync('script', ['-qec', 'exec "$NANO_NODE" "$NANO_BIN" clean --workspace', '/dev/null'], {
+      env: { ...s.env, NANO_NODE: process.execPath, NANO_BIN: BIN },
+      input: 'n\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Delete every model and worker in models/ and workers/ in ${path.join(s.home, 'workspace')}? [y/N]`);
+    expect(run.stdout).toContain('Nothing deleted.');
+    expect(existsSync(model)).toBe(true);
+  });
+});
