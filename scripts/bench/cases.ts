@@ -27,14 +27,15 @@ const BARE_NODE = ['--input-type=module', '-e', ''] as const;
  * than about our code: each phase has its own series (`node-empty` for imports, `node-empty-start`,
  * `node-empty-status`).
  */
-async function sampleBareNode(id: string, rep: number, env = envFor(os.tmpdir())): Promise<void> {
-  recordRun(id, rep, await runNode(BARE_NODE, env));
+async function sampleBareNode(id: string, rep: number, options: { env?: Record<string, string>; beside?: string } = {}): Promise<void> {
+  // `beside` names the case this run is the floor of, for the paired overhead (samples.ts).
+  recordRun(id, rep, await runNode(BARE_NODE, options.env ?? envFor(os.tmpdir())), options.beside === undefined ? undefined : { beside: options.beside });
 }
 
 /** A timed run as a sample of `id`, or as a failure of it when it exited non-zero. */
-function recordRun(id: string, rep: number, run: Run): void {
+function recordRun(id: string, rep: number, run: Run, extra?: Record<string, unknown>): void {
   if (run.code !== 0) recordFailure(id, rep, describeRun(run));
-  else record(id, rep, run.ms);
+  else record(id, rep, run.ms, extra);
 }
 
 export async function benchImports(): Promise<void> {
@@ -51,7 +52,7 @@ export async function benchImports(): Promise<void> {
   const { NODE_EXTRA_CA_CERTS: extraCa, ...withoutExtraCa } = env;
   for (let rep = -IMPORT_WARMUP; rep < IMPORT_REPS; rep += 1) {
     await quietPause(QUIET_MS / 2);
-    if (extraCa !== undefined) await sampleBareNode('node-empty-no-extra-ca', rep, withoutExtraCa);
+    if (extraCa !== undefined) await sampleBareNode('node-empty-no-extra-ca', rep, { env: withoutExtraCa });
     // Rotate the order so no variant always runs right after another.
     const order = variants.map((_, i) => variants[(i + Math.abs(rep)) % variants.length]!);
     for (const [id, args] of order) recordRun(id, rep, await runNode(args, env));
@@ -64,7 +65,7 @@ async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
   const home = newHome();
   try {
     const base = await freeBase(nodes);
-    await sampleBareNode('node-empty-start', rep);
+    await sampleBareNode('node-empty-start', rep, { beside: id });
     await ensureQuiet(`cli start ${nodes}`);
     const start = await cli(['start', String(nodes), '--port', String(base), ...(rf > 1 ? ['--rf', String(rf)] : [])], home);
     const stateNodes = readStateNodes(home);
