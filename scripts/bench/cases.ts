@@ -41,10 +41,17 @@ function recordRun(id: string, rep: number, run: Run, extra?: Record<string, unk
 export async function benchImports(): Promise<void> {
   progress(`entry import and --version: ${IMPORT_WARMUP} warm-up + ${IMPORT_REPS} interleaved runs each`);
   const env = envFor(os.tmpdir());
+  const emptyModule = pathToFileURL(path.join(runFrom.root, 'dist', 'scripts', 'bench', 'empty-module.js')).href;
+  const importing = (...urls: string[]): readonly string[] => ['--input-type=module', '-e', urls.map((url) => `await import(${JSON.stringify(url)});`).join(' ')];
+  // c8ctl is ES modules itself: when it imports a plugin, Node's module file loader has already
+  // loaded c8ctl's own files. An empty module imported first (another URL of the same empty file)
+  // stands for them; what the entry adds to that is what it costs a c8ctl call.
+  const loaderInUse = `${emptyModule}?as-c8ctl`;
   const variants: Array<[string, readonly string[]]> = [
     ['node-empty', BARE_NODE],
-    ['node-empty-file', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path.join(runFrom.root, 'dist', 'scripts', 'bench', 'empty-module.js')).href)})`]],
-    ['entry-import', ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(runFrom.entry).href)})`]],
+    ['entry-import', importing(pathToFileURL(runFrom.entry).href)],
+    ['node-loader-in-use', importing(loaderInUse, emptyModule)],
+    ['entry-import-in-use', importing(loaderInUse, pathToFileURL(runFrom.entry).href)],
     ['bin-version', [runFrom.bin, '--version']],
   ];
   // A machine-wide setting that every Node start pays, the CLI's and the floors' alike: with

@@ -1,3 +1,3 @@
-// A plugin entry that holds nothing: what importing any module file costs a fresh `node` (the bench's
-// second floor for the entry import). Inside c8ctl, itself ES modules, that file loader already runs.
+// A module that holds nothing. Imported first, it stands for c8ctl's own ES module files, which Node's
+// file loader has loaded before c8ctl imports a plugin; imported in the entry's place, it is the floor.
 export {};

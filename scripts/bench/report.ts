@@ -69,8 +69,10 @@ export function buildRows(): Row[] {
   };
   const within = (limit: number): Verdict => (_s, overhead) => overhead !== null && overhead <= limit;
   const bareNode = measured('node-empty', 'node, empty module');
-  add('entry import (c8ctl-plugin.js)', 'entry-import', bareNode, '≤ floor + 5 ms', within(5));
-  add('entry import, against an empty module file', 'entry-import', measured('node-empty-file', 'node importing an empty file'), '—', null);
+  // As c8ctl imports it: its own ES module files already loaded (cases.ts). From a bare `node`, the
+  // first module file import also sets up Node's file loader, a cost c8ctl has paid before any plugin.
+  add('entry import as c8ctl does it (c8ctl-plugin.js)', 'entry-import-in-use', measured('node-loader-in-use', 'the same, an empty module in its place'), '≤ floor + 5 ms', within(5));
+  add('entry import into a bare node', 'entry-import', bareNode, '—', null);
   add('c8ctl-nano --version', 'bin-version', bareNode, '—', null);
   for (const n of START_SIZES) {
     const target = n === 3 ? '≤ 300 ms and ≤ floor + 60 ms' : n === 8 ? '≤ 700 ms' : n === 16 ? '≤ 2 × floor' : '—';
