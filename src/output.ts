@@ -22,10 +22,8 @@ export interface Output {
   frame(lines: readonly string[]): void;
 }
 
-type Stream = TextSink;
-
 /** A single redrawable status line on a terminal's stderr; `clear` before printing anything else. */
-export function progressLine(stderr: Stream, enabled: boolean): { show(line: string): void; clear(): void } {
+export function progressLine(stderr: TextSink, enabled: boolean): { show(line: string): void; clear(): void } {
   let shown = false;
   return {
     show(line) {
@@ -42,8 +40,8 @@ export function progressLine(stderr: Stream, enabled: boolean): { show(line: str
 
 export interface StreamOutputOptions {
   readonly mode: OutputMode;
-  readonly stdout: Stream;
-  readonly stderr: Stream;
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
 }
 
 /** Output to plain streams or descriptors: what the standalone `c8ctl-nano` bin uses. */
@@ -51,7 +49,7 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
   const { stdout, stderr } = options;
   const json = options.mode === 'json';
   const progress = progressLine(stderr, !json);
-  const write = (stream: Stream, line: string): void => {
+  const write = (stream: TextSink, line: string): void => {
     progress.clear();
     stream.write(`${line}\n`);
   };
