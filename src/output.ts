@@ -20,6 +20,8 @@ export interface Output {
   result(data: unknown): void;
   /** A whole screen (status --watch): redrawn in place on a terminal, else printed after the last one. */
   frame(lines: readonly string[]): void;
+  /** Aborted once what is printed can no longer be seen (the reader of stdout went away): following ends. */
+  readonly gone?: AbortSignal | undefined;
 }
 
 /** A single redrawable status line on a terminal's stderr; `clear` before printing anything else. */
@@ -42,6 +44,7 @@ export interface StreamOutputOptions {
   readonly mode: OutputMode;
   readonly stdout: TextSink;
   readonly stderr: TextSink;
+  readonly gone?: AbortSignal | undefined;
 }
 
 /** Output to plain streams or descriptors: what the standalone `c8ctl-nano` bin uses. */
@@ -59,6 +62,7 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
 
   return {
     mode: options.mode,
+    gone: options.gone,
     info: (line) => {
       if (!json) write(stdout, line);
     },

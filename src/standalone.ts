@@ -13,7 +13,7 @@ export async function runStandalone(command: 'nano' | 'processos'): Promise<void
   const terminator = argv.indexOf('--');
   const json = (terminator < 0 ? argv : argv.slice(0, terminator)).includes('--json');
   const run = command === 'nano' ? runNano : runProcessos;
-  const out = createStreamOutput({ mode: json ? 'json' : 'text', stdout, stderr });
+  const out = createStreamOutput({ mode: json ? 'json' : 'text', stdout, stderr, gone: stdout.closed });
   process.exitCode = await run(argv, {
     out,
     prog: command === 'nano' ? 'c8ctl-nano' : 'c8ctl-processos',

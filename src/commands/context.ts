@@ -60,6 +60,14 @@ export interface CommandContext {
   readonly hostCommand?: readonly string[] | undefined;
 }
 
+/**
+ * What ends a command that follows until stopped (`logs -f`, `status --watch`): Ctrl-C, or its reader
+ * going away (`logs -f | grep -m1 ready` would otherwise follow on, unseen, forever).
+ */
+export function untilStopped(ctx: Pick<CommandContext, 'interrupt' | 'out'>): AbortSignal {
+  return ctx.out.gone ? AbortSignal.any([ctx.interrupt, ctx.out.gone]) : ctx.interrupt;
+}
+
 async function askYesNo(question: string): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stdout });

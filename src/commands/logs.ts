@@ -9,7 +9,7 @@ import { interleave, prefixed } from '../logs/merge.js';
 import { fileSizes, followFiles, readLastLines } from '../logs/tail.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
-import type { CommandContext } from './context.js';
+import { untilStopped, type CommandContext } from './context.js';
 
 const DEFAULT_LINES = 50;
 const CONTEXT_LINES = 50;
@@ -50,13 +50,13 @@ export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promis
 
   await followFiles(
     selected.map((node, i) => ({ node, file: layout.nodeLog(node), from: ends[i] ?? 0 })),
-    ctx.interrupt,
+    untilStopped(ctx),
     ctx.effects.sleep,
     {
       line: (node, text) => out.info(prefixed({ node, text: redact(text, secrets) }, withPrefix)),
       notice: (node, text) => out.warn(`node-${node}: ${text}`),
     },
   );
-  // Ctrl-C is how following ends: a clean exit, not an error.
+  // Ctrl-C (or the reader leaving) is how following ends: a clean exit, not an error.
   return EXIT.ok;
 }

@@ -14,7 +14,7 @@ import type { ConsoleMode } from '../shape.js';
 import { EXIT, invalidArgument } from '../errors.js';
 import type { ProbeResult } from '../os/http-probe.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
-import type { CommandContext } from './context.js';
+import { untilStopped, type CommandContext } from './context.js';
 
 const PROBE_TIMEOUT_MS = 800;
 const EXITED_LOG_LINES = 3;
@@ -159,8 +159,9 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
 async function watchStatus(ctx: CommandContext, intervalMs: number): Promise<number> {
   const { out } = ctx;
   let previous: ManagedView | undefined;
-  const interrupted = new Promise((resolve) => ctx.interrupt.addEventListener('abort', resolve, { once: true }));
-  while (!ctx.interrupt.aborted) {
+  const stopped = untilStopped(ctx);
+  const interrupted = new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
+  while (!stopped.aborted) {
     // Read the state each time: node start/restart elsewhere changes PIDs.
     const state = await readClusterState(ctx.layout.stateFile);
     const stamp = new Date().toISOString().slice(11, 19);

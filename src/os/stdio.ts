@@ -18,6 +18,8 @@ export interface FdSink extends TextSink {
   flushed(): Promise<void>;
   /** Why writing stopped, when the descriptor refused it (a full disk): the rest was dropped. */
   readonly failure: NodeJS.ErrnoException | undefined;
+  /** Aborted when writing stopped for good: the reader went away, or the descriptor refused. */
+  readonly closed: AbortSignal;
 }
 
 /**
@@ -46,9 +48,11 @@ export function fdSink(fd: number, stream: () => NodeJS.WriteStream): FdSink {
   let closed = false;
   let failure: NodeJS.ErrnoException | undefined;
   let terminal: boolean | undefined;
+  const ended = new AbortController();
   const refused = (error: NodeJS.ErrnoException): void => {
     closed = true;
     if (error.code !== 'EPIPE' && error.code !== 'EBADF') failure ??= error;
+    ended.abort();
   };
   const useStream = (): NodeJS.WriteStream => {
     if (fallback === undefined) {
@@ -80,6 +84,7 @@ export function fdSink(fd: number, stream: () => NodeJS.WriteStream): FdSink {
     get failure() {
       return failure;
     },
+    closed: ended.signal,
     async flushed() {
       while (fallback !== undefined && !closed && fallback.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     },

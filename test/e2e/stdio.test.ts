@@ -1,9 +1,9 @@
 // The real bin prints straight to its descriptors (os/stdio.ts), not through Node's stdio streams. What
-// a user can do to those descriptors: close the reading end early, point stdout at a full disk, run
-// at a terminal and answer a question there.
+// a user can do to those descriptors: close the reading end early (also of a command that follows
+// forever), point stdout at a full disk, run at a terminal and answer a question there.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, perTestSandboxes } from '../support/sandbox.js';
@@ -23,6 +23,22 @@ describe('output straight to the descriptors', () => {
     const result = await running;
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
+  });
+
+  it('`logs -f` ends by itself once its reader has gone (`logs -f | grep -m1 …`)', async () => {
+    const s = await tests.create();
+    // A log to follow is all `logs` needs; no engine has to run for it.
+    const log = path.join(s.home, 'logs', 'node-0.log');
+    await mkdir(path.dirname(log), { recursive: true, mode: 0o700 });
+    await writeFile(log, 'first line\n');
+    const running = runProcess(process.execPath, [BIN, 'logs', '-f'], { env: s.env, timeoutMs: 20_000 });
+    // The reader leaves after the tail; the next line written then meets a closed pipe.
+    await new Promise<void>((resolve) => running.stdout?.once('data', () => resolve()));
+    running.stdout?.destroy();
+    await appendFile(log, 'a line nobody reads\n');
+    const result = await running;
+    expect(result.timedOut, 'logs -f was still following after its reader had gone').toBe(false);
+    expect(result.exitCode, result.stderr).toBe(0);
   });
 
   it.runIf(linux && existsSync('/dev/full'))('stdout on a full disk: one line on stderr naming it, exit 1', async () => {

@@ -54,6 +54,7 @@ describe.runIf(posix)('fdSink', () => {
     expect(readFileSync(file, 'utf8')).toBe('✓ node 0 stopped\n⚠ two\n');
     expect(sink.isTTY).toBe(false);
     expect(sink.failure).toBeUndefined();
+    expect(sink.closed.aborted).toBe(false);
     expect(recorder.made()).toBe(0);
   });
 
@@ -65,6 +66,7 @@ describe.runIf(posix)('fdSink', () => {
     sink.write('second\n');
     await sink.flushed();
     expect(sink.failure?.code).toBe('ENOSPC');
+    expect(sink.closed.aborted).toBe(true);
     expect(recorder.made()).toBe(0);
   });
 
@@ -73,6 +75,7 @@ describe.runIf(posix)('fdSink', () => {
     const sink = fdSink(NOT_OPEN, recorder.stream);
     sink.write('nobody reads this\n');
     expect(sink.failure).toBeUndefined();
+    expect(sink.closed.aborted).toBe(true);
     expect(recorder.made()).toBe(0);
   });
 
