@@ -45,12 +45,11 @@ export function isTerminal(fd: number): boolean {
  */
 export function fdSink(fd: number, stream: () => NodeJS.WriteStream): FdSink {
   let fallback: NodeJS.WriteStream | undefined;
-  let closed = false;
   let failure: NodeJS.ErrnoException | undefined;
   let terminal: boolean | undefined;
+  // Aborted when writing has stopped for good; nothing more is written once it is.
   const ended = new AbortController();
   const refused = (error: NodeJS.ErrnoException): void => {
-    closed = true;
     if (error.code !== 'EPIPE' && error.code !== 'EBADF') failure ??= error;
     ended.abort();
   };
@@ -68,7 +67,7 @@ export function fdSink(fd: number, stream: () => NodeJS.WriteStream): FdSink {
       return terminal;
     },
     write(text) {
-      if (closed) return;
+      if (ended.signal.aborted) return;
       if (fallback !== undefined) return void fallback.write(text);
       let bytes = Buffer.from(text, 'utf8');
       while (bytes.length > 0) {
@@ -86,7 +85,7 @@ export function fdSink(fd: number, stream: () => NodeJS.WriteStream): FdSink {
     },
     closed: ended.signal,
     async flushed() {
-      while (fallback !== undefined && !closed && fallback.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (fallback !== undefined && !ended.signal.aborted && fallback.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     },
   };
 }
