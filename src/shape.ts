@@ -29,12 +29,11 @@ export function isConsoleMode(value: unknown): value is ConsoleMode {
 }
 
 /**
- * The engine's two replication tiers (measured, engine.md "Replication tier"): under `quorum` the
- * replicas are Raft voters and a frozen leader is replaced within seconds; under `leader-durable` they
- * are learners, writes are acked by the leader alone (lower latency), and a frozen leader is never
- * replaced — only a crashed one.
+ * The engine's two replication tiers (measured, engine.md "Replication tier"; what follows for
+ * failover is in cluster/tiers.ts): under `leader-durable` the replicas are learners and only a
+ * crashed leader is replaced; under `quorum` they are Raft voters and a frozen leader is replaced too.
  */
-export const REPLICATION_TIERS = ['quorum', 'leader-durable'] as const;
+export const REPLICATION_TIERS = ['leader-durable', 'quorum'] as const;
 export type ReplicationTier = (typeof REPLICATION_TIERS)[number];
 
 export function isReplicationTier(value: unknown): value is ReplicationTier {

@@ -36,9 +36,9 @@ const SHAPE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   raft: { type: 'boolean', description: 'Turn Raft on even with --rf 1' },
   replication: {
     type: 'string',
-    value: 'quorum|leader-durable',
+    value: 'leader-durable|quorum',
     description:
-      'Replication tier with Raft (default quorum: replicas vote, so a frozen leader is replaced). leader-durable acks writes on the leader alone (lower latency) but its replicas only follow: a frozen leader is never replaced, only a crashed one',
+      'Replication tier with Raft (default leader-durable: a crashed leader is replaced and its node takes the partitions back when it returns; a frozen one is waited for). quorum replaces a frozen leader too, but with this engine leadership never returns to its owner, and creates and reads through some nodes fail from then on',
   },
   capture: { type: 'boolean', description: 'Record every instance\'s inputs for replay (trace capture) on all nodes' },
   'in-memory': { type: 'boolean', description: 'Keep nothing on disk (no journal, no read database): for stress runs; nothing survives a stop' },
@@ -61,8 +61,8 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     examples: [
       { args: 'start', description: 'One node on port 8080' },
       { args: 'start 3', description: 'Three nodes on ports 8080-8082' },
-      { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes; a frozen leader is replaced' },
-      { args: 'start 3 --rf 3 --replication leader-durable', description: 'Lower write latency; only a crashed leader is replaced' },
+      { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes; a crashed leader is replaced, and every drill heals' },
+      { args: 'start 3 --rf 3 --replication quorum', description: 'A frozen leader is replaced too, but leadership stays displaced afterwards' },
       { args: 'start 3 --port 9000', description: 'Three nodes on ports 9000-9002' },
     ],
   },
@@ -104,7 +104,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       partitions: { type: 'string', value: '<count>', description: 'Total partitions (default: as before)' },
       rf: { type: 'string', value: '<count>', description: 'Replication factor (default: as before)' },
       raft: { type: 'boolean', description: 'Turn Raft on' },
-      replication: { type: 'string', value: 'quorum|leader-durable', description: 'Replication tier (default: as before; quorum for a new Raft cluster)' },
+      replication: { type: 'string', value: 'leader-durable|quorum', description: 'Replication tier (default: as before; leader-durable for a new Raft cluster). leader-durable on kept data whose leaders are displaced gives every partition back to its owner' },
       capture: { type: 'boolean', description: 'Turn trace capture on' },
       'in-memory': { type: 'boolean', description: 'Keep nothing on disk (default: as before)' },
       'history-max': { type: 'string', value: '<count>', description: 'Completed instances each node keeps (default: as before)' },

@@ -1,24 +1,27 @@
-// What freezing a leader will do to its partitions, in words. Pure.
+// What freezing a node will do to the partitions, in words. Pure.
 import type { ClusterShape } from '../shape.js';
-import { frozenLeaderIsReplaced } from './plan.js';
+import { displacementWarning, failoverDisplaces, frozenLeaderIsReplaced } from './tiers.js';
 
 export interface FailoverNote {
-  /** warn: the partitions stay without a leader while it is frozen; info: another node takes over. */
+  /** warn: the partitions stay without a leader while it is frozen, or will not heal; info: another node takes over. */
   readonly kind: 'warn' | 'info';
   readonly text: string;
 }
 
 export function failoverNote(prog: string, shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>, nodeId: number, led: readonly number[]): FailoverNote | null {
+  // Under quorum even a follower displaces leaders: its election timers run out while it is frozen and
+  // fire at once on resume, and it wins partitions it never owned (engine.md "Replication tier").
+  if (failoverDisplaces(shape)) return { kind: 'warn', text: displacementWarning(prog) };
   if (led.length === 0) return null;
   const which = `partition${led.length > 1 ? 's' : ''} ${led.join(', ')}`;
   if (frozenLeaderIsReplaced(shape)) {
-    return { kind: 'info', text: `Node ${nodeId} led ${which}; under the quorum tier another replica should take over within a few seconds. Watch it with "${prog} status --watch".` };
+    return { kind: 'info', text: `Node ${nodeId} led ${which}; another replica should take over within a few seconds. Watch it with "${prog} status --watch".` };
   }
   if (shape.rf === 1) {
     return { kind: 'warn', text: `Node ${nodeId} holds the only copy of ${which} (RF 1): no other node can take over, so they are unavailable until "${prog} resume ${nodeId}". For a failover drill, start with --rf 3.` };
   }
   return {
     kind: 'warn',
-    text: `Node ${nodeId} leads ${which}, and under the leader-durable tier its replicas only follow: none takes over while it is frozen, only if it dies. To rehearse failover, use "${prog} node ${nodeId} kill", or start with --replication quorum.`,
+    text: `Node ${nodeId} leads ${which}; under the leader-durable tier its replicas wait for a frozen leader (a hang), so they are unavailable until "${prog} resume ${nodeId}", and then all is well. For a failover, crash it: "${prog} node ${nodeId} kill".`,
   };
 }

@@ -1,20 +1,10 @@
 // What each node gets: port, id, data dir, log and environment. Pure: no files, no processes.
-import type { ClusterShape, ReplicationTier } from '../shape.js';
+import type { ClusterShape } from '../shape.js';
 import type { Layout } from '../state/layout.js';
 
 export { REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from '../shape.js';
 export { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
 import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
-
-/** Failover needs voters: quorum whenever there is Raft; without Raft the tier changes nothing. */
-export function defaultReplication(shape: Pick<ClusterShape, 'rf' | 'raft'>): ReplicationTier {
-  return raftEnabled(shape) ? 'quorum' : 'leader-durable';
-}
-
-/** A frozen leader of this cluster's partitions will be replaced by another node. */
-export function frozenLeaderIsReplaced(shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>): boolean {
-  return shape.rf > 1 && shape.replication === 'quorum';
-}
 
 export interface NodePlan {
   readonly id: number;

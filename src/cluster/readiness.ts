@@ -6,6 +6,7 @@ import { monotonicMs } from '../os/poll.js';
 import type { NodeExit } from '../os/spawn-node.js';
 import { assumedOwners, kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
 import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
+import { displacedPartitions, type Displaced } from './displacement.js';
 
 export interface WaitingNode {
   readonly id: number;
@@ -36,6 +37,8 @@ export interface RecoveringPartition {
 export type ReadyOutcome =
   | { readonly kind: 'ready'; readonly leadership: PartitionLeadership[] | null }
   | { readonly kind: 'exited'; readonly nodeId: number; readonly exit: NodeExit }
+  /** Every partition has a live leader, but some not their owner, under a tier that never gives them back. */
+  | { readonly kind: 'displaced'; readonly displaced: readonly Displaced[] }
   | {
       readonly kind: 'timeout';
       readonly notUp: readonly number[];
@@ -58,6 +61,30 @@ export interface ReadinessDeps {
   readonly requireLeaders?: boolean;
   /** Clock for pacing the polls and the kicks, in ms; monotonicMs by default. */
   readonly now?: () => number;
+  /**
+   * The tier never gives a partition back to its owner (cluster/tiers.ts): leaders that come back
+   * displaced and stay so for DISPLACED_CONFIRM_MS end the wait, instead of the timeout.
+   */
+  readonly displacementIsFinal?: boolean;
+}
+
+// Kept data restores its leaders at once (same term, no election), so a displacement seen this long
+// with nothing moving is the state the cluster will stay in.
+export const DISPLACED_CONFIRM_MS = 1_500;
+
+/** Feeds successive views of the leaders; answers the displacement once it has held still long enough. */
+export function displacementWatch(nodes: number, now: () => number): (partitions: readonly PartitionLeadership[]) => Displaced[] | undefined {
+  let seen: { readonly key: string; readonly since: number } | undefined;
+  return (partitions) => {
+    const displaced = partitions.every((p) => p.leader !== null) ? displacedPartitions(partitions, nodes) : [];
+    if (displaced.length === 0) {
+      seen = undefined;
+      return undefined;
+    }
+    const key = JSON.stringify(partitions.map((p) => [p.leader, p.term]));
+    if (seen?.key !== key) seen = { key, since: now() };
+    return now() - seen.since >= DISPLACED_CONFIRM_MS ? displaced : undefined;
+  };
 }
 
 const REQUEST_TIMEOUT_MS = 500;
@@ -110,7 +137,8 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       return undefined;
     });
 
-  const leadersSettled = (url: string): Promise<PartitionLeadership[] | null | undefined> =>
+  const displacedFor = deps.displacementIsFinal ? displacementWatch(nodes.length, now) : () => undefined;
+  const leadersSettled = (url: string): Promise<PartitionLeadership[] | null | { displaced: Displaced[] } | undefined> =>
     poll(async () => {
       const answer = await deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS);
       if (answer.kind !== 'answers') return undefined;
@@ -121,7 +149,9 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       leaderless = partitions.filter((p) => p.leader === null).map((p) => p.partition);
       recovering = partitions.flatMap((p) => (p.leader !== null && p.recovering ? [{ partition: p.partition, leader: p.leader }] : []));
       report();
-      return leadershipSettled(partitions) ? partitions : undefined;
+      if (leadershipSettled(partitions)) return partitions;
+      const displaced = displacedFor(partitions);
+      return displaced ? { displaced } : undefined;
     });
 
   const lastKick = new Map<number, number>();
@@ -166,8 +196,9 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
     if (deps.requireLeaders === false) return { kind: 'ready', leadership: null };
     const ids = nodes.map((n) => n.id);
     const [reached, leadership] = await Promise.all([Promise.all(nodes.map((n) => peersReached(n, ids))), leadersSettled(nodes[0]!.url)]);
-    if (reached.some((r) => r === undefined)) return undefined;
-    return leadership === undefined ? undefined : { kind: 'ready', leadership };
+    if (reached.some((r) => r === undefined) || leadership === undefined) return undefined;
+    if (leadership !== null && 'displaced' in leadership) return { kind: 'displaced', displaced: leadership.displaced };
+    return { kind: 'ready', leadership };
   })();
 
   const exited = Promise.race(nodes.map((n) => n.exit.then((exit): ReadyOutcome => ({ kind: 'exited', nodeId: n.id, exit }))));

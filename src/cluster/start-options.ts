@@ -2,7 +2,8 @@
 // file or process is touched, because the engine itself accepts bad values silently.
 import { invalidArgument } from '../errors.js';
 import { isConsoleMode, isReplicationTier, type ConsoleMode } from '../shape.js';
-import { defaultReplication, KNOWN_VALUES, type ClusterShape, type ReplicationTier } from './plan.js';
+import { KNOWN_VALUES, type ClusterShape, type ReplicationTier } from './plan.js';
+import { defaultReplication } from './tiers.js';
 
 export const MAX_NODES = 64;
 export const DEFAULT_BASE_PORT = 8080;
@@ -170,8 +171,8 @@ function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean
     previous: shape.rf > 1 ? raw.previousReplication : undefined,
     fallback: defaultReplication(shape),
     isValid: isReplicationTier,
-    badFlag: (v) => `--replication "${v}" must be quorum (a frozen leader is replaced) or leader-durable (lower latency; only a crashed leader is replaced). Example: --replication quorum`,
-    badExport: (v) => `NANOBPMN_REPLICATION="${v}" in your environment is not a tier the engine knows (quorum or leader-durable); it would ignore it silently. Unset it, or choose with --replication.`,
+    badFlag: (v) => `--replication "${v}" must be leader-durable (the default: every failover heals) or quorum (a frozen leader is replaced too, but leadership does not return to its owner). Example: --replication leader-durable`,
+    badExport: (v) => `NANOBPMN_REPLICATION="${v}" in your environment is not a tier the engine knows (leader-durable or quorum); it would ignore it silently. Unset it, or choose with --replication.`,
   });
 }
 

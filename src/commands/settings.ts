@@ -14,6 +14,7 @@ import { readClusterState, type ClusterSettings } from '../state/cluster-state.j
 import { readLastCluster } from '../state/last-cluster.js';
 import { readConfig, writeConfig, type NanoConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
+import { defaultReplication } from '../cluster/tiers.js';
 import type { CommandContext } from './context.js';
 
 /** User-facing setting names and the config.json keys behind them. Anything else is rejected. */
@@ -37,7 +38,8 @@ async function clusterRunning(ctx: CommandContext): Promise<{ running: boolean; 
 function replicationChoice(ctx: CommandContext): { tier: string; from: string } {
   const exported = ctx.env.NANOBPMN_REPLICATION;
   if (exported !== undefined && exported !== '') return { tier: exported, from: 'NANOBPMN_REPLICATION' };
-  return { tier: 'quorum', from: 'default: a frozen leader is replaced; --replication leader-durable for lower latency' };
+  const tier = defaultReplication({ rf: 3, raft: true });
+  return { tier, from: `default: every failover drill heals under it; --replication ${tier === 'quorum' ? 'leader-durable' : 'quorum'} is the other tier` };
 }
 
 export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {

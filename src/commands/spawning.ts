@@ -6,6 +6,7 @@ import { diskFullEvidence, knownCauses, lastLines } from '../binary/engine-outpu
 import { describeStop, stopNodes } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, processEnv } from '../cluster/plan.js';
 import { redact } from '../cluster/redact.js';
+import { describeDisplaced, displacementAdvice } from '../cluster/displacement.js';
 import type { ReadyOutcome, RecoveringPartition, WaitingNode } from '../cluster/readiness.js';
 import { EXIT, UserError } from '../errors.js';
 import { readFrom } from '../logs/tail.js';
@@ -130,6 +131,12 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
       ],
     });
   }
+  if (outcome.kind === 'displaced') {
+    return new UserError(`The kept engine data came back with leaders away from their owners: ${describeDisplaced(outcome.displaced)}. Under --replication quorum this engine never gives them back. ${f.undone}`, {
+      code: 'displaced',
+      details: displacementAdvice(outcome.displaced, f.prog),
+    });
+  }
   const unreached = [...outcome.unreached].filter(([, peers]) => peers.length > 0);
   const waiting =
     outcome.notUp.length > 0
@@ -145,7 +152,7 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
       // Measured with engine 0.0.22: more time does not help then (40 s changed nothing).
       ...(stuckRecovering
         ? [
-            `Seen with engine 0.0.22 after a failover (pause or node kill) on kept data: a partition another node took over stays "recovering" after every later start, and creates through some nodes fail. To start afresh, delete the engine data: ${f.prog} restart --purge.`,
+            `"Recovering" means led by a node other than its owner. If the kept data was displaced under --replication quorum, "${f.prog} restart --replication leader-durable" gives every partition back to its owner, keeping the data; "${f.prog} restart --purge" starts afresh.`,
           ]
         : []),
     ],

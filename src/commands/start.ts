@@ -13,6 +13,7 @@ import { c8ctlAccess, c8ctlLines } from '../cluster/c8ctl-profile.js';
 import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import type { ConsoleMode } from '../shape.js';
+import { displacementWarning, failoverDisplaces } from '../cluster/tiers.js';
 import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
@@ -200,6 +201,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   };
 
   if (kept !== null) await backUpBeforeUpgrade(ctx, kept.shape?.engineVersion, inputs.version);
+  if (failoverDisplaces(request)) out.warn(displacementWarning(ctx.prog));
 
   const began = effects.now();
   let spawned: SpawnedNodes;
@@ -232,7 +234,7 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const outcome = await waitForCluster(
     spawned.waiting,
     request.timeoutMs,
-    { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, onProgress: (p) => out.progress(progressLine(p)) },
+    { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, onProgress: (p) => out.progress(progressLine(p)), displacementIsFinal: failoverDisplaces(request) },
   );
   out.progress('');
 

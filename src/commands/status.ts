@@ -6,7 +6,9 @@ import type { FoundEngine } from '../os/find-engines.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readLastLines } from '../logs/tail.js';
 import { DEFAULT_BASE_PORT, parsePort, parseSeconds } from '../cluster/start-options.js';
-import { clusterWord, exitCodeFor, shouldProbe, withLiveness, type HttpStatus } from '../cluster/status-model.js';
+import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
+import { reconcileLeadership, type ObservedLeadership } from '../cluster/leader-views.js';
+import { displacementLines, lastingDisplacement, partitionStatuses, partitionText, type PartitionStatus } from '../cluster/partition-status.js';
 import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
 import { nodeUrl } from '../cluster/plan.js';
 import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
@@ -55,12 +57,20 @@ interface NodeView {
 interface ManagedView {
   readonly word: ReturnType<typeof clusterWord>;
   readonly nodes: readonly NodeView[];
-  readonly partitions: LivePartition[] | null;
+  readonly partitions: PartitionStatus[] | null;
   readonly seenBy: number | null;
   readonly consoleServed: ConsoleMode | null;
 }
 
-type LivePartition = ReturnType<typeof withLiveness<PartitionLeadership>>[number];
+type LivePartition = PartitionStatus;
+
+/** Every answering node's own view of the leaders, asked at once. */
+async function observeLeadership(ctx: CommandContext, nodes: readonly NodeView[]): Promise<ObservedLeadership[]> {
+  const views = await Promise.all(
+    nodes.filter((n) => n.http === 'answers').map(async (n) => ({ observer: n.id, partitions: await fetchLeadership(ctx, n.url) })),
+  );
+  return views.flatMap((v) => (v.partitions === null ? [] : [{ observer: v.observer, partitions: v.partitions }]));
+}
 
 /** What the OS and the nodes say right now. */
 async function collectManaged(ctx: CommandContext, state: ClusterState): Promise<ManagedView> {
@@ -77,9 +87,13 @@ async function collectManaged(ctx: CommandContext, state: ClusterState): Promise
     }),
   );
   const source = nodes.find((n) => n.http === 'answers');
-  const [reported, consoleServed] = source ? await Promise.all([fetchLeadership(ctx, source.url), askConsoleMode(effects.probe, source.url)]) : [null, null];
-  const partitions = reported ? withLiveness(reported, nodes) : null;
-  return { word: clusterWord(nodes), nodes, partitions, seenBy: source?.id ?? null, consoleServed };
+  const [views, consoleServed] = source ? await Promise.all([observeLeadership(ctx, nodes), askConsoleMode(effects.probe, source.url)]) : [[], null];
+  const agreed = reconcileLeadership(views);
+  const partitions = agreed ? partitionStatuses(agreed, nodes, state.settings.replication) : null;
+  // Every process answering is not enough: a partition without a live leader, or led away from its
+  // owner, fails some of the requests sent to it.
+  const word = clusterWord(nodes) === 'running' && partitions?.some((p) => p.placement !== 'owner') ? 'degraded' : clusterWord(nodes);
+  return { word, nodes, partitions, seenBy: source?.id ?? null, consoleServed };
 }
 
 /** A partition's leadership in a few words, to mark a change between two watch frames. */
@@ -111,13 +125,10 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
   if (view.consoleServed === 'off') lines.push('  Live partition leaders are not known: the console, which reports them, is off (--console off).');
   if (view.partitions) {
     lines.push('');
-    lines.push(`Partition leaders (live, as node ${view.seenBy} sees them):`);
+    const observers = [...new Set(view.partitions.flatMap((p) => [...p.seenBy, ...p.dissent.map((d) => d.observer)]))].sort((a, b) => a - b);
+    lines.push(`Partition leaders (live, as node${observers.length > 1 ? 's' : ''} ${observers.join(', ')} see${observers.length > 1 ? '' : 's'} them):`);
     for (const p of view.partitions) {
-      const term = p.term !== null ? `, term ${p.term}` : '';
-      const text =
-        p.leaderProblem !== null
-          ? `no live leader (${p.leaderProblem}; it was named leader${term.replace(',', ' at')})`
-          : `${p.leader === null ? 'no leader (election in progress)' : `node ${p.leader}`}${term}${p.recovering ? ', recovering' : ''}`;
+      const text = partitionText(p);
       const old = previous?.partitions?.find((q) => q.partition === p.partition);
       const oldText = old ? leaderSummary(old) : undefined;
       lines.push(`  partition ${p.partition}: ${text}${oldText !== undefined && oldText !== leaderSummary(p) ? `  ← was ${oldText}` : ''}`);
@@ -129,6 +140,8 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
     lines.push(`Node ${node.id} exited (exit code unknown: it was not started by this command). Last lines of ${node.log}:`);
     for (const line of node.lastLog) lines.push(`  ${line}`);
   }
+  const displaced = view.partitions ? displacementLines(lastingDisplacement(view.partitions), ctx.prog) : [];
+  if (displaced.length > 0) lines.push('', ...displaced.map((line, i) => (i === 0 ? `⚠ ${line}` : `  ${line}`)));
   if (view.word === 'stopped') lines.push(`No node is running. "${ctx.prog} stop" clears the state; "${ctx.prog} start" starts again.`);
   return lines;
 }
@@ -150,6 +163,7 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
     binary: state.binary,
     nodes: view.nodes,
     partitions: view.partitions,
+    displaced: view.partitions ? lastingDisplacement(view.partitions) : null,
     consoleMode: view.consoleServed,
   });
   return exitCodeFor(view.word);

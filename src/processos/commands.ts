@@ -162,7 +162,7 @@ async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared
     await stopServer(ctx, state, 5_000, true);
     const undone = 'It was stopped and its state removed; the log is kept.';
     if (outcome.kind === 'interrupted') throw new UserError(`Start interrupted. ${undone}`, { exitCode: EXIT.interrupted, code: 'interrupted' });
-    if (outcome.kind === 'timeout') throw new UserError(`ProcessOS did not answer ${plan.url}/health within ${timeoutMs / 1000} s. ${undone}`, { code: 'start-timeout', details: [`See ${log}; allow more time with --timeout.`] });
+    if (outcome.kind === 'timeout' || outcome.kind === 'displaced') throw new UserError(`ProcessOS did not answer ${plan.url}/health within ${timeoutMs / 1000} s. ${undone}`, { code: 'start-timeout', details: [`See ${log}; allow more time with --timeout.`] });
     const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
     const causes = knownCauses(output, { port: plan.port, hostGlibc: hostGlibcVersion(), binary: binary.path });
     const tail = lastLines(output, 15);

@@ -51,13 +51,18 @@ describe('kept data and the shape asked for', () => {
 });
 
 describe('what pausing a leader does', () => {
-  it('says nothing for a node that leads nothing', () => {
-    expect(failoverNote('nano', { rf: 3, raft: true, replication: 'quorum' }, 0, [])).toBeNull();
+  it('says nothing for a node that leads nothing under leader-durable', () => {
+    expect(failoverNote('nano', { rf: 3, raft: true, replication: 'leader-durable' }, 0, [])).toBeNull();
   });
-  it('expects a takeover under quorum with replicas', () => {
-    expect(failoverNote('nano', { rf: 3, raft: true, replication: 'quorum' }, 0, [1])).toMatchObject({ kind: 'info' });
+  it('under quorum, warns of the lasting displacement for any node (a resumed follower takes partitions too), naming the repair', () => {
+    for (const led of [[], [1]]) {
+      const note = failoverNote('nano', { rf: 3, raft: true, replication: 'quorum' }, 0, led);
+      expect(note).toMatchObject({ kind: 'warn' });
+      expect(note!.text).toContain('never returns');
+      expect(note!.text).toContain('"nano restart --replication leader-durable"');
+    }
   });
-  it('warns under leader-durable and suggests node kill', () => {
+  it('warns under leader-durable that a frozen leader is waited for, and suggests node kill', () => {
     const note = failoverNote('nano', { rf: 3, raft: true, replication: 'leader-durable' }, 2, [1, 3]);
     expect(note).toMatchObject({ kind: 'warn' });
     expect(note!.text).toContain('partitions 1, 3');

@@ -138,10 +138,11 @@ describe('parseWholeNumber', () => {
 });
 
 describe('validateStart replication tier', () => {
-  it('is quorum with Raft (a frozen leader is replaced) and leader-durable without', () => {
-    expect(validateStart({ count: '3', rf: '3' }).replication).toBe('quorum');
-    expect(validateStart({ count: '3', raft: true }).replication).toBe('quorum');
+  it('is leader-durable, the tier under which every drill heals, with Raft or without', () => {
+    expect(validateStart({ count: '3', rf: '3' }).replication).toBe('leader-durable');
+    expect(validateStart({ count: '3', raft: true }).replication).toBe('leader-durable');
     expect(validateStart({ count: '3' }).replication).toBe('leader-durable');
+    expect(validateStart({ count: '3', rf: '3', replication: 'quorum' }).replication).toBe('quorum');
   });
 
   it('takes the flag first, then the export, then the previous cluster\'s tier', () => {
@@ -154,7 +155,7 @@ describe('validateStart replication tier', () => {
   });
 
   it.each([
-    [{ replication: 'fast' }, '--replication "fast" must be quorum'],
+    [{ replication: 'fast' }, '--replication "fast" must be leader-durable'],
     [{ env: { NANOBPMN_REPLICATION: 'Quorum' } }, 'NANOBPMN_REPLICATION="Quorum"'],
     [{ env: { NANOBPMN_DURABILITY: 'fsync' } }, 'NANOBPMN_DURABILITY="fsync"'],
   ])('refuses a value the engine would ignore silently: %j', (raw, fragment) => {
