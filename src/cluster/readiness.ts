@@ -5,7 +5,7 @@ import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
 import { monotonicMs } from '../os/poll.js';
 import type { NodeExit } from '../os/spawn-node.js';
 import { assumedOwners, kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
-import { identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
+import { identifyProduct, leadersAgree, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
 import { displacedPartitions, type Displaced } from './displacement.js';
 
 export interface WaitingNode {
@@ -138,18 +138,21 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
     });
 
   const displacedFor = deps.displacementIsFinal ? displacementWatch(nodes.length, now) : () => undefined;
-  const leadersSettled = (url: string): Promise<PartitionLeadership[] | null | { displaced: Displaced[] } | undefined> =>
+  // Every node's view, not one: after a start on kept data a replica may not know its leaders yet for
+  // a few hundred ms, and a request through it then fails.
+  const leadersSettled = (urls: readonly string[]): Promise<PartitionLeadership[] | null | { displaced: Displaced[] } | undefined> =>
     poll(async () => {
-      const answer = await deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS);
-      if (answer.kind !== 'answers') return undefined;
+      const answers = await Promise.all(urls.map((url) => deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS)));
+      if (answers.some((a) => a.kind !== 'answers')) return undefined;
       // No console (turned off, or an engine without it): /v2/topology answering is all we can know.
-      if (answer.status === 404) return null;
-      const partitions = answer.status < 300 ? readLeadership(answer.body) : null;
-      if (partitions === null) return undefined;
+      if (answers.some((a) => a.kind === 'answers' && a.status === 404)) return null;
+      const views = answers.map((a) => (a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null));
+      const partitions = views[0];
+      if (partitions == null || views.some((v) => v === null)) return undefined;
       leaderless = partitions.filter((p) => p.leader === null).map((p) => p.partition);
       recovering = partitions.flatMap((p) => (p.leader !== null && p.recovering ? [{ partition: p.partition, leader: p.leader }] : []));
       report();
-      if (leadershipSettled(partitions)) return partitions;
+      if (views.every((v) => leadershipSettled(v!)) && leadersAgree(views as PartitionLeadership[][])) return partitions;
       const displaced = displacedFor(partitions);
       return displaced ? { displaced } : undefined;
     });
@@ -195,7 +198,7 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
     if (answered.some((a) => a === undefined)) return undefined;
     if (deps.requireLeaders === false) return { kind: 'ready', leadership: null };
     const ids = nodes.map((n) => n.id);
-    const [reached, leadership] = await Promise.all([Promise.all(nodes.map((n) => peersReached(n, ids))), leadersSettled(nodes[0]!.url)]);
+    const [reached, leadership] = await Promise.all([Promise.all(nodes.map((n) => peersReached(n, ids))), leadersSettled(nodes.map((n) => n.url))]);
     if (reached.some((r) => r === undefined) || leadership === undefined) return undefined;
     if (leadership !== null && 'displaced' in leadership) return { kind: 'displaced', displaced: leadership.displaced };
     return { kind: 'ready', leadership };

@@ -63,6 +63,12 @@ export function leadershipSettled(partitions: readonly PartitionLeadership[]): b
   return partitions.length > 0 && partitions.every((p) => p.leader !== null && !p.recovering);
 }
 
+/** Every view names the same leader for the same partitions. */
+export function leadersAgree(views: readonly (readonly PartitionLeadership[])[]): boolean {
+  const key = (v: readonly PartitionLeadership[]): string => v.map((p) => `${p.partition}:${p.leader}`).join(',');
+  return views.every((v) => key(v) === key(views[0]!));
+}
+
 export interface ExternalTopology {
   readonly clusterSize: number | null;
   readonly partitionsCount: number | null;

@@ -117,40 +117,6 @@ describe('per-node crash and recovery on a Raft cluster', () => {
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
-  // Engine 0.0.22: a partition another node took over stays "recovering" after every later start on
-  // the kept data. start must say that (not "no leader"), and point at the way out that works. When
-  // this test fails because the second start gets ready, the engine is fixed: drop the hint in
-  // commands/spawning.ts and this test.
-  it('after a failover, a later start on the kept data names the partition still recovering, and restart --purge gets going', async () => {
-    sandbox = await tests.create();
-    const port = await freePortRange(3);
-    expect((await sandbox.run(['start', '3', '--rf', '3', '--port', String(port)])).code).toBe(0);
-    const owned = (await consoleTopology(port)).partitions.find((p: any) => p.owner === 0 && p.leader === 0);
-    expect(owned, 'node 0 leads the partition it owns').toBeDefined();
-    expect((await sandbox.run(['node', '0', 'kill'])).code).toBe(0);
-    await waitUntil(
-      async () => {
-        const now = (await consoleTopology(port + 1)).partitions.find((p: any) => p.partition_id === owned.partition_id);
-        return typeof now.leader === 'number' && now.leader !== 0;
-      },
-      30_000,
-      'another leader for node 0\'s partition',
-    );
-    expect((await sandbox.run(['node', '0', 'start'])).code).toBe(0);
-    expect((await sandbox.run(['stop'])).code).toBe(0);
-
-    const again = await sandbox.run(['start', '3', '--rf', '3', '--port', String(port), '--timeout', '6']);
-    expect(again.code, again.stdout).toBe(1);
-    expect(again.stderr).toMatch(new RegExp(`partition\\(s\\) ${owned.partition_id} \\(led by node [12]\\) still reported recovering`));
-    expect(again.stderr).not.toContain('had no leader yet');
-    expect(again.stderr).toContain('restart --purge');
-    expect(processesWithMarker(sandbox.marker)).toEqual([]);
-
-    const fresh = await sandbox.run(['restart', '--purge']);
-    expect(fresh.code, fresh.stderr).toBe(0);
-    expect((await sandbox.run(['stop'])).code).toBe(0);
-  });
-
   it('node stop is graceful and leaves the node tracked as exited; node restart brings it back; misuse is explained', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(2);

@@ -42,7 +42,7 @@ describe('export kubernetes', () => {
     expect(env.NANOBPMN_NODES).toBe(
       [0, 1, 2].map((i) => `http://orders-${i}.orders-peers.team-a.svc.cluster.local:8080`).join(','),
     );
-    expect(env).toMatchObject({ PORT: '8080', NANOBPMN_PARTITIONS: '3', NANOBPMN_RF: '3', NANOBPMN_RAFT: '1', NANOBPMN_REPLICATION: 'quorum', NANOBPMN_DATA_DIR: '/var/lib/nanobpmn/data' });
+    expect(env).toMatchObject({ PORT: '8080', NANOBPMN_PARTITIONS: '3', NANOBPMN_RF: '3', NANOBPMN_RAFT: '1', NANOBPMN_REPLICATION: 'leader-durable', NANOBPMN_DATA_DIR: '/var/lib/nanobpmn/data' });
     expect(env.NANOBPMN_NODE_ID).toEqual({ fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } });
     expect(env.NANOBPMN_CLUSTER_SECRET).toEqual({ secretKeyRef: { name: 'orders-cluster-secret', key: 'NANOBPMN_CLUSTER_SECRET' } });
     // The local-only boot grace stays local; the correctness defaults travel.
@@ -128,7 +128,7 @@ describe('export compose', () => {
     for (const id of [0, 1, 2]) {
       const service = document.services[`nano-${id}`];
       expect(service.hostname).toBe(`nano-${id}`);
-      expect(service.environment).toMatchObject({ NANOBPMN_NODE_ID: String(id), NANOBPMN_NODES: 'http://nano-0:8080,http://nano-1:8080,http://nano-2:8080', NANOBPMN_RF: '3', NANOBPMN_REPLICATION: 'quorum' });
+      expect(service.environment).toMatchObject({ NANOBPMN_NODE_ID: String(id), NANOBPMN_NODES: 'http://nano-0:8080,http://nano-1:8080,http://nano-2:8080', NANOBPMN_RF: '3', NANOBPMN_REPLICATION: 'leader-durable' });
       expect(service.environment.NANOBPMN_CLUSTER_SECRET).toBeUndefined();
       expect(service.env_file).toEqual(['./nano-cluster-secret.env']);
       expect(service.ports).toEqual([`${9000 + id}:8080`]);

@@ -91,11 +91,12 @@ describe('kept data of another shape', () => {
 });
 
 describe('a frozen leader', () => {
-  it('is replaced under the default tier with RF 3, and status never shows it as the live leader', async () => {
+  it('is replaced under --replication quorum, which warns of the lasting displacement, and status never shows it as the live leader', async () => {
     const s = await tests.create();
     const port = await freePortRange(3);
-    const started = await s.runJson(['start', '3', '--rf', '3', '--port', String(port)]);
+    const started = await s.runJson(['start', '3', '--rf', '3', '--replication', 'quorum', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain('"level":"warn","message":"Under --replication quorum another node takes over a frozen leader, but with this engine leadership never returns');
     expect(started.json.settings.replication).toBe('quorum');
     expect((await s.state()).nodes[0].env.NANOBPMN_REPLICATION).toBe('quorum');
     const leader = await leaderOfPartition1(port);
@@ -126,18 +127,19 @@ describe('a frozen leader', () => {
     expect((await s.run(['stop'])).code).toBe(0);
   });
 
-  it('under leader-durable, pause says no one takes over and suggests node kill; status says "no live leader"', async () => {
+  it('under leader-durable (the default), pause says no one takes over and suggests node kill; status says "no live leader"', async () => {
     const s = await tests.create();
     const port = await freePortRange(3);
-    const started = await s.run(['start', '3', '--rf', '3', '--replication', 'leader-durable', '--port', String(port)]);
+    const started = await s.run(['start', '3', '--rf', '3', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).not.toContain('⚠');
     expect(started.stdout).toContain('replication leader-durable');
     const leader = await leaderOfPartition1(port);
 
     const paused = await s.run(['pause', String(leader)]);
     expect(paused.code).toBe(0);
     expect(paused.stderr).toContain('⚠');
-    expect(paused.stderr).toContain('leader-durable tier its replicas only follow');
+    expect(paused.stderr).toContain('under the leader-durable tier its replicas wait for a frozen leader');
     expect(paused.stderr).toContain(`c8ctl-nano node ${leader} kill`);
 
     // The reported case: for as long as it stays frozen, survivors keep naming it.
@@ -148,7 +150,7 @@ describe('a frozen leader', () => {
     expect((await s.run(['status'])).stdout).toContain(`partition 1: no live leader (node ${leader} is frozen`);
 
     const config = await s.runJson(['config']);
-    expect(config.json.replication).toMatchObject({ default: 'quorum', cluster: 'leader-durable' });
+    expect(config.json.replication).toMatchObject({ default: 'leader-durable', cluster: 'leader-durable' });
     expect((await s.run(['stop'])).code).toBe(0);
   });
 
@@ -160,19 +162,19 @@ describe('a frozen leader', () => {
     expect(bad.stderr).toContain('NANOBPMN_REPLICATION="quorom"');
     const badFlag = await s.run(['start', '2', '--rf', '2', '--replication', 'fast', '--port', String(port)]);
     expect(badFlag.code).toBe(1);
-    expect(badFlag.stderr).toContain('--replication "fast" must be quorum');
+    expect(badFlag.stderr).toContain('--replication "fast" must be leader-durable');
     const badDurability = await s.run(['start', '--port', String(port)], { NANOBPMN_DURABILITY: 'fsync' });
     expect(badDurability.code).toBe(1);
     expect(badDurability.stderr).toContain('NANOBPMN_DURABILITY="fsync"');
     expect(processesWithMarker(s.marker)).toEqual([]);
 
-    const exported = await s.runJson(['start', '2', '--rf', '2', '--port', String(port)], { NANOBPMN_REPLICATION: 'leader-durable' });
+    const exported = await s.runJson(['start', '2', '--rf', '2', '--port', String(port)], { NANOBPMN_REPLICATION: 'quorum' });
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.json.settings.replication).toBe('leader-durable');
+    expect(exported.json.settings.replication).toBe('quorum');
     // restart keeps the tier it had.
     const restarted = await s.runJson(['restart']);
     expect(restarted.code, restarted.stderr).toBe(0);
-    expect(restarted.json.settings.replication).toBe('leader-durable');
+    expect(restarted.json.settings.replication).toBe('quorum');
     expect((await s.run(['stop'])).code).toBe(0);
   });
 });

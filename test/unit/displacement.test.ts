@@ -139,3 +139,28 @@ describe('readiness and a displacement that never heals', () => {
     expect(outcome.kind).toBe('timeout');
   });
 });
+
+describe('readiness asks every node who leads', () => {
+  it('is not ready while one node does not know a leader yet (a start on kept data), and is once all agree', async () => {
+    let calls = 0;
+    const settled = [
+      { partition_id: 1, owner: 0, leader: 0, replicas: [0, 1], raft_term: 1, recovering: false },
+      { partition_id: 2, owner: 1, leader: 1, replicas: [1, 0], raft_term: 1, recovering: false },
+    ];
+    const probe: HttpProbe = {
+      async getJson(url: string): Promise<ProbeResult> {
+        const { port, pathname } = new URL(url);
+        if (pathname === '/v2/topology') return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn' }, brokers: [] } };
+        if (pathname !== '/console/api/topology') return { kind: 'answers', status: 404, body: null };
+        // Node 1 learns partition 1's leader only after a few polls.
+        const lagging = port === '9401' && ++calls < 5;
+        return { kind: 'answers', status: 200, body: { partitions: lagging ? [{ ...settled[0], leader: null, raft_term: 0 }, settled[1]] : settled } };
+      },
+      close: async () => undefined,
+    };
+    const nodes: WaitingNode[] = [0, 1].map((id) => ({ id, url: `http://127.0.0.1:${9400 + id}`, exit: new Promise(() => undefined) }));
+    const outcome = await waitForCluster(nodes, 5_000, { probe, sleep: async () => undefined });
+    expect(outcome.kind).toBe('ready');
+    expect(calls).toBeGreaterThanOrEqual(5);
+  });
+});
