@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../cli/args.js';
 import { notRunningReason, statusOf, type ProcessStatus } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { failoverNote } from '../cluster/failover.js';
+import { frozenLeaderIsReplaced } from '../cluster/tiers.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
 import { readLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
@@ -57,7 +58,7 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
     } else {
       out.success(`Node ${node.id} (pid ${node.pid}) is running again (SIGCONT).`);
     }
-    out.result({ ok: true, node: node.id, pid: node.pid, process: after, changed: true, ...(direction === 'pause' ? { ledPartitions: led, replaced: failover === null ? null : failover.kind === 'info' } : {}) });
+    out.result({ ok: true, node: node.id, pid: node.pid, process: after, changed: true, ...(direction === 'pause' ? { ledPartitions: led, replaced: led.length === 0 ? null : frozenLeaderIsReplaced(state.settings) } : {}) });
     return EXIT.ok;
   } finally {
     await releaseLock();
