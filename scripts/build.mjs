@@ -60,6 +60,9 @@ for (const [name, program] of Object.entries(PROGRAMS)) {
   rmSync(`dist/src/${program}.js`);
   chmodSync(`dist/src/${name}.cjs`, 0o755);
 }
+// The link proxy the CLI runs in front of every peer link (src/links/main-link-proxy.ts); nothing inlined.
+bundle('dist/src/links/main-link-proxy.js', 'dist/src/link-proxy.cjs', 'cjs', { licences: false });
+rmSync('dist/src/links/main-link-proxy.js');
 bundle('dist/src/host/c8ctl.js', 'dist/src/host/c8ctl.js', 'esm');
 
 // c8ctl loads `c8ctl-plugin.js` from the package root (a .ts entry fails inside node_modules), on

@@ -9,3 +9,5 @@
 export const MANAGED_BY = 'C8CTL_NANO_MANAGED_BY';
 /** Set on in-memory nodes, which have no data dir to prove they belong to the home (see os/find-engines.ts). */
 export const IN_MEMORY_MARK = 'C8CTL_NANO_IN_MEMORY';
+/** Set on the link proxy of a home (with MANAGED_BY), so that `stop --force` finds it without cluster.json. */
+export const LINK_PROXY_MARK = 'C8CTL_NANO_LINK_PROXY';

@@ -54,6 +54,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     flags: {
       port: { type: 'string', value: '<port>', description: 'Base HTTP port; node i listens on port+i (default 8080)' },
       ...SHAPE_FLAGS,
+      'network-faults': { type: 'boolean', description: 'Run the peer links through a local proxy so isolate, cut, slow and heal can break them (clients still reach nodes directly)' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)' },
       force: { type: 'boolean', description: 'Stop a cluster that is already running first' },
       timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
@@ -64,6 +65,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes; a crashed leader is replaced, and every drill heals' },
       { args: 'start 3 --rf 3 --replication quorum', description: 'A frozen leader is replaced too, but leadership stays displaced afterwards' },
       { args: 'start 3 --port 9000', description: 'Three nodes on ports 9000-9002' },
+      { args: 'start 3 --rf 3 --network-faults', description: 'Peer links through a proxy, for isolate, cut, slow and heal' },
     ],
   },
   {
@@ -110,6 +112,7 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       'history-max': { type: 'string', value: '<count>', description: 'Completed instances each node keeps (default: as before)' },
       console: { type: 'string', value: 'off|observe|studio', description: 'Web console mode (default: as before)' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (default: as before)' },
+      'network-faults': { type: 'boolean', description: 'Peer links through a proxy for isolate, cut, slow and heal (default: as before)' },
       purge: { type: 'boolean', description: 'Delete engine data between stop and start' },
       timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
     },
@@ -131,6 +134,54 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
     flags: {},
     examples: [{ args: 'resume 1', description: 'Let node 1 continue' }],
+  },
+  {
+    name: 'isolate',
+    summary: 'Cut a node off from its peers (needs start --network-faults); clients still reach it',
+    positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
+    flags: {
+      refuse: { type: 'boolean', description: 'Reset its peer connections (refused) instead of stalling them (silent, like lost packets)' },
+    },
+    examples: [
+      { args: 'isolate 0', description: 'Node 0 neither hears nor reaches its peers; its bytes wait, as on a dead network' },
+      { args: 'isolate 0 --refuse', description: 'The same, but every peer connection of node 0 is reset at once' },
+    ],
+  },
+  {
+    name: 'cut',
+    summary: 'Cut one direction of one link: what <from> sends no longer reaches <to> (needs start --network-faults)',
+    positionals: [
+      { name: 'from', description: 'node id whose messages are lost' },
+      { name: 'to', description: 'node id that no longer hears them' },
+    ],
+    flags: {
+      refuse: { type: 'boolean', description: 'Reset the connections carrying it instead of stalling them' },
+    },
+    examples: [{ args: 'cut 0 1', description: 'Node 1 stops hearing node 0; node 0 still hears node 1' }],
+  },
+  {
+    name: 'slow',
+    summary: 'Add delay, jitter or a rate limit to every peer link of a node (needs start --network-faults)',
+    positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
+    flags: {
+      delay: { type: 'string', value: '<ms>', description: 'Added to each direction of each link (0 to 60000)' },
+      jitter: { type: 'string', value: '<ms>', description: 'A random extra of up to this much, order kept (0 to 60000)' },
+      rate: { type: 'string', value: '<KB/s>', description: 'At most this many kilobytes per second per direction (1 to 1000000)' },
+    },
+    examples: [
+      { args: 'slow 2 --delay 200', description: '200 ms more each way on node 2\'s links' },
+      { args: 'slow 2 --delay 50 --jitter 50 --rate 100', description: 'A poor link: 50-100 ms, 100 KB/s' },
+    ],
+  },
+  {
+    name: 'heal',
+    summary: 'Undo isolate, cut and slow: for one node\'s links, or for all (and bring a dead link proxy back)',
+    positionals: [{ name: 'id', description: 'node id (default: every link)' }],
+    flags: {},
+    examples: [
+      { args: 'heal', description: 'Every link back to normal' },
+      { args: 'heal 0', description: 'Only the links of node 0' },
+    ],
   },
   {
     name: 'node',

@@ -10,9 +10,10 @@ import { TIER_BEHAVIOUR } from './tiers.js';
  * - failover: led by another node while the owner is down (frozen, exited, cut off).
  * - handing-back: the owner is back and the tier gives the partition back to it within seconds.
  * - displaced: the owner is back but the tier never gives it back; creates and reads suffer.
+ * - contested: two nodes that reach their peers each call themselves its leader.
  * - no-leader: nobody live leads it.
  */
-export type Placement = 'owner' | 'failover' | 'handing-back' | 'displaced' | 'no-leader';
+export type Placement = 'owner' | 'failover' | 'handing-back' | 'displaced' | 'contested' | 'no-leader';
 
 export interface Displaced {
   readonly partition: number;

@@ -88,6 +88,8 @@ export interface PlanInputs {
   readonly clusterSecret: string;
   /** Who launched the engine, for its update advice; the user's own values of these win. */
   readonly launcher?: LauncherFacts;
+  /** With the link proxy: node `from` reaches peer `to` at this loopback port instead of the peer's own. */
+  readonly linkPorts?: ReadonlyArray<{ readonly from: number; readonly to: number; readonly port: number }>;
 }
 
 export interface LauncherFacts {
@@ -158,7 +160,20 @@ export function localAddresses(shape: Pick<ClusterShape, 'nodes' | 'basePort'>):
   return Array.from({ length: shape.nodes }, (_, id) => ({ host: LOOPBACK, port: shape.basePort + id }));
 }
 
-export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret, launcher }: PlanInputs): NodePlan[] {
+/**
+ * Node `id`'s peer list: its own address, and each peer's through the link proxy when there is one.
+ * The engine does no identity check on peer addresses, so every node may be given its own list.
+ */
+export function peerList(id: number, addresses: readonly NodeAddress[], linkPorts: NonNullable<PlanInputs['linkPorts']>): string {
+  return addresses
+    .map((address, peer) => {
+      const link = peer === id ? undefined : linkPorts.find((l) => l.from === id && l.to === peer);
+      return addressUrl(link ? { host: LOOPBACK, port: link.port } : address);
+    })
+    .join(',');
+}
+
+export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret, launcher, linkPorts }: PlanInputs): NodePlan[] {
   const addresses = localAddresses(shape);
   const shared: Record<string, string> = {
     ...sharedNodeEnv({ shape, addresses, userEnv, defaults: { ...OVERRIDABLE_DEFAULTS, ...(launcher ? launcherEnv(launcher) : {}) } }),
@@ -180,6 +195,7 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret,
       PORT: String(port),
       NANOBPMN_NODE_ID: String(id),
       ...shared,
+      ...(linkPorts ? { NANOBPMN_NODES: peerList(id, addresses, linkPorts) } : {}),
       // Without a data dir the engine runs in memory: no journal, no read database on disk.
       ...(shape.storage === 'disk' ? { NANOBPMN_DATA_DIR: layout.nodeDataDir(id) } : {}),
     },

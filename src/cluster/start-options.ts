@@ -12,6 +12,8 @@ export const DEFAULT_STOP_TIMEOUT_S = 10;
 export const MAX_HISTORY = 100_000_000;
 
 export interface StartRequest extends ClusterShape {
+  /** Peer links through the link proxy, so that isolate, cut, slow and heal can act on them. */
+  readonly networkFaults: boolean;
   readonly binary?: string | undefined;
   readonly force: boolean;
   readonly timeoutMs: number;
@@ -35,6 +37,7 @@ export interface RawStartArgs {
   readonly previousConsole?: string | undefined;
   readonly inMemory?: boolean | undefined;
   readonly historyMax?: string | undefined;
+  readonly networkFaults?: boolean | undefined;
   /** The user's environment: the exported tier and console mode, and overridable defaults to check. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
@@ -121,9 +124,13 @@ export function validateStart(raw: RawStartArgs): StartRequest {
     historyMax = h;
   }
 
+  const networkFaults = raw.networkFaults === true;
+  if (networkFaults && nodes < 2) throw invalidArgument('--network-faults needs at least 2 nodes: a single node has no peer links to break. Example: start 3 --rf 3 --network-faults');
+
   return {
     nodes,
     basePort,
+    networkFaults,
     partitions,
     rf,
     raft,

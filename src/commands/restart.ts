@@ -27,7 +27,7 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
   const given = (name: string): string | undefined => stringFlag(args, name);
   const count = args.positionals[0];
   if (previous === null) {
-    return { ...shapeFlags(args), count, binary: given('binary'), timeout: given('timeout') };
+    return { ...shapeFlags(args), count, binary: given('binary'), timeout: given('timeout'), networkFaults: args.flags['network-faults'] === true };
   }
   const p = previous.settings;
   const nodes = count === undefined ? p.nodes : Number(count);
@@ -51,6 +51,7 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
     console: given('console'),
     previousConsole: p.console,
     historyMax: given('history-max') ?? (p.historyMax === null ? undefined : String(p.historyMax)),
+    networkFaults: args.flags['network-faults'] === true || p.networkFaults === true,
   };
 }
 

@@ -18,7 +18,7 @@ import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
-import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
+import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState, type LinkProxyRecord, type NodeRecord } from '../state/cluster-state.js';
 import { DiskUndo, removeEmptyDirs } from '../state/disk-undo.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
@@ -31,7 +31,8 @@ import { randomHex } from '../os/random-hex.js';
 import type { CommandContext } from './context.js';
 import { shapeFlags } from './shape-flags.js';
 import { engineVersion } from './engine-version.js';
-import { describeStartFailure, ENVIRONMENT_FAILURE, rollBack, spawnNodes, type SpawnedNodes } from './spawning.js';
+import { describeStartFailure, ENVIRONMENT_FAILURE, ROLLBACK_GRACE_MS, rollBack, spawnNodes, type SpawnedNodes } from './spawning.js';
+import { startLinkProxy, stopLinkProxy } from '../links/supervise.js';
 import { stopStrays, stopTrackedCluster } from './stop.js';
 
 export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
@@ -41,6 +42,7 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     binary: stringFlag(args, 'binary'),
     force: args.flags.force === true,
     timeout: stringFlag(args, 'timeout'),
+    networkFaults: args.flags['network-faults'] === true,
     env: ctx.env,
   });
   const { layout, effects } = ctx;
@@ -184,15 +186,18 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
   const clusterSecret = ctx.env[CLUSTER_SECRET] || randomHex(32);
   const launcher = { version: pluginVersion(), installMethod: installMethodOf(inputs.binary.source), nodeBin: nodeForWorkers(process.versions.node, process.execPath) };
-  const plan = planNodes({ shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret, launcher });
+  const planInputs = { shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret, launcher };
+  let plan = planNodes(planInputs);
   const kept = await checkKeptData(ctx, request);
 
   // Until the nodes run and are recorded, no log holds anything worth keeping, and the usual failure
   // is the environment's (a full disk): undo everything, the directories and log lines made included.
   const disk = new DiskUndo();
   let records: NodeRecord[] = [];
+  let linkProxy: LinkProxyRecord | undefined;
   const rollback = async (): Promise<void> => {
     await rollBack(ctx, records);
+    if (linkProxy) await stopLinkProxy(linkProxy, ROLLBACK_GRACE_MS, effects);
     await removeClusterState(layout.stateFile);
   };
   const undoAll = async (): Promise<void> => {
@@ -213,17 +218,24 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
       disk.ensureDir(path.join(inputs.workspaceDir, 'workers')),
       ...(request.storage === 'disk' ? plan.map((node) => disk.ensureDir(node.dataDir)) : []),
       ...plan.map((node) => disk.noteFile(node.log)),
+      ...(request.networkFaults ? [disk.ensureDir(layout.linkProxy.controlDir), disk.noteFile(layout.linkProxy.log)] : []),
     ]);
+    if (request.networkFaults) {
+      // The proxy first: each node's peer list names the ports it bound.
+      linkProxy = await startLinkProxy({ home: layout.home, ...layout.linkProxy, env: ctx.env, ports: plan.map((n) => n.port) }, effects);
+      plan = planNodes({ ...planInputs, linkPorts: linkProxy.links });
+    }
     spawned = await spawnNodes(ctx, inputs.binary.path, plan);
     records = spawned.records;
     // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.
     state = {
       schema: STATE_SCHEMA,
       createdAt: new Date().toISOString(),
-      settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax, console: request.console },
+      settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax, console: request.console, ...(request.networkFaults ? { networkFaults: true } : {}) },
       binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
       workspaceDir: inputs.workspaceDir,
       nodes: records,
+      ...(linkProxy ? { linkProxy } : {}),
     };
     await writeClusterState(layout.stateFile, state);
   } catch (error) {

@@ -7,15 +7,19 @@ import { redact, secretsOf } from '../cluster/redact.js';
 import { readLastLines } from '../logs/tail.js';
 import { DEFAULT_BASE_PORT, parsePort, parseSeconds } from '../cluster/start-options.js';
 import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
-import { reconcileLeadership, type ObservedLeadership } from '../cluster/leader-views.js';
-import { displacementLines, lastingDisplacement, partitionStatuses, partitionText, type PartitionStatus } from '../cluster/partition-status.js';
-import { describeProduct, identifyProduct, readLeadership, readTopology, type PartitionLeadership } from '../cluster/topology.js';
+import { reconcileLeadership } from '../cluster/leader-views.js';
+import { fetchLeadership, observeLeadership } from '../cluster/observe-leaders.js';
+import { contestedPartitions, contestLines, displacementLines, lastingDisplacement, partitionStatuses, partitionText, type PartitionStatus } from '../cluster/partition-status.js';
+import { describeProduct, identifyProduct, readTopology } from '../cluster/topology.js';
 import { nodeUrl } from '../cluster/plan.js';
 import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
 import type { ConsoleMode } from '../shape.js';
 import { EXIT, invalidArgument } from '../errors.js';
 import type { ProbeResult } from '../os/http-probe.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
+import { linkLines, linksDegrade, linkView, type LinkView } from '../links/link-status.js';
+import { readFaults } from '../links/supervise.js';
+import { statusOf } from '../os/process-identity.js';
 import { untilStopped, type CommandContext } from './context.js';
 
 const PROBE_TIMEOUT_MS = 800;
@@ -37,11 +41,6 @@ export async function statusCommand(ctx: CommandContext, args: ParsedArgs): Prom
   return externalStatus(ctx, portFlag ?? DEFAULT_BASE_PORT);
 }
 
-async function fetchLeadership(ctx: CommandContext, url: string): Promise<PartitionLeadership[] | null> {
-  const answer = await ctx.effects.probe.getJson(`${url}/console/api/topology`, PROBE_TIMEOUT_MS);
-  return answer.kind === 'answers' && answer.status < 300 ? readLeadership(answer.body) : null;
-}
-
 interface NodeView {
   readonly id: number;
   readonly port: number;
@@ -60,17 +59,10 @@ interface ManagedView {
   readonly partitions: PartitionStatus[] | null;
   readonly seenBy: number | null;
   readonly consoleServed: ConsoleMode | null;
+  readonly links: LinkView | null;
 }
 
 type LivePartition = PartitionStatus;
-
-/** Every answering node's own view of the leaders, asked at once. */
-async function observeLeadership(ctx: CommandContext, nodes: readonly NodeView[]): Promise<ObservedLeadership[]> {
-  const views = await Promise.all(
-    nodes.filter((n) => n.http === 'answers').map(async (n) => ({ observer: n.id, partitions: await fetchLeadership(ctx, n.url) })),
-  );
-  return views.flatMap((v) => (v.partitions === null ? [] : [{ observer: v.observer, partitions: v.partitions }]));
-}
 
 /** What the OS and the nodes say right now. */
 async function collectManaged(ctx: CommandContext, state: ClusterState): Promise<ManagedView> {
@@ -87,13 +79,15 @@ async function collectManaged(ctx: CommandContext, state: ClusterState): Promise
     }),
   );
   const source = nodes.find((n) => n.http === 'answers');
-  const [views, consoleServed] = source ? await Promise.all([observeLeadership(ctx, nodes), askConsoleMode(effects.probe, source.url)]) : [[], null];
+  const [views, consoleServed] = source ? await Promise.all([observeLeadership(effects.probe, nodes.filter((n) => n.http === 'answers')), askConsoleMode(effects.probe, source.url)]) : [[], null];
+  const links = state.linkProxy ? linkView(state.linkProxy, await statusOf(effects.readProcess, state.linkProxy.pid, state.linkProxy.startTime), readFaults(state.linkProxy, state.nodes.length), state.nodes.length) : null;
   const agreed = reconcileLeadership(views);
-  const partitions = agreed ? partitionStatuses(agreed, nodes, state.settings.replication) : null;
+  const partitions = agreed ? partitionStatuses(agreed, nodes, state.settings.replication, links?.isolated ?? []) : null;
   // Every process answering is not enough: a partition without a live leader, or led away from its
-  // owner, fails some of the requests sent to it.
-  const word = clusterWord(nodes) === 'running' && partitions?.some((p) => p.placement !== 'owner') ? 'degraded' : clusterWord(nodes);
-  return { word, nodes, partitions, seenBy: source?.id ?? null, consoleServed };
+  // owner, fails some of the requests sent to it, and so does a cut link.
+  const impaired = partitions?.some((p) => p.placement !== 'owner') || (links !== null && linksDegrade(links));
+  const word = clusterWord(nodes) === 'running' && impaired ? 'degraded' : clusterWord(nodes);
+  return { word, nodes, partitions, seenBy: source?.id ?? null, consoleServed, links };
 }
 
 /** A partition's leadership in a few words, to mark a change between two watch frames. */
@@ -122,6 +116,7 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
     lines.push(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}${change}`);
   });
   if (view.seenBy !== null) lines.push(`  console: ${consoleLine(view.nodes.find((n) => n.id === view.seenBy)!.url, view.consoleServed)}`);
+  if (view.links) lines.push('', ...linkLines(view.links, view.nodes.length, ctx.prog));
   if (view.consoleServed === 'off') lines.push('  Live partition leaders are not known: the console, which reports them, is off (--console off).');
   if (view.partitions) {
     lines.push('');
@@ -140,8 +135,8 @@ function renderManaged(ctx: Pick<CommandContext, 'prog' | 'layout'>, state: Clus
     lines.push(`Node ${node.id} exited (exit code unknown: it was not started by this command). Last lines of ${node.log}:`);
     for (const line of node.lastLog) lines.push(`  ${line}`);
   }
-  const displaced = view.partitions ? displacementLines(lastingDisplacement(view.partitions), ctx.prog) : [];
-  if (displaced.length > 0) lines.push('', ...displaced.map((line, i) => (i === 0 ? `⚠ ${line}` : `  ${line}`)));
+  const warnings = view.partitions ? [displacementLines(lastingDisplacement(view.partitions), ctx.prog), contestLines(contestedPartitions(view.partitions), ctx.prog)] : [];
+  for (const group of warnings.filter((g) => g.length > 0)) lines.push('', ...group.map((line, i) => (i === 0 ? `⚠ ${line}` : `  ${line}`)));
   if (view.word === 'stopped') lines.push(`No node is running. "${ctx.prog} stop" clears the state; "${ctx.prog} start" starts again.`);
   return lines;
 }
@@ -164,6 +159,7 @@ async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<
     nodes: view.nodes,
     partitions: view.partitions,
     displaced: view.partitions ? lastingDisplacement(view.partitions) : null,
+    links: view.links,
     consoleMode: view.consoleServed,
   });
   return exitCodeFor(view.word);
@@ -205,7 +201,7 @@ async function externalStatus(ctx: CommandContext, port: number): Promise<number
     const product = identifyProduct(answer.body);
     if (product.kind === 'nano') {
       const topology = readTopology(answer.body);
-      const partitions = await fetchLeadership(ctx, url);
+      const partitions = await fetchLeadership(ctx.effects.probe, url, PROBE_TIMEOUT_MS);
       out.info(`Nano BPM ${product.version ?? ''} on port ${port} (external — not started by c8ctl): running`.replace('  ', ' '));
       out.info(`  product: ${describeProduct(product)} · cluster size ${topology.clusterSize ?? '?'} · ${topology.partitionsCount ?? '?'} partition(s) · RF ${topology.replicationFactor ?? '?'}`);
       for (const b of topology.brokers) out.info(`  node ${b.nodeId ?? '?'}  ${b.host ?? '?'}:${b.port ?? '?'}`);

@@ -8,6 +8,8 @@ import { DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.j
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, removeClusterState, type ClusterState } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
+import { stopLinkProxy } from '../links/supervise.js';
+import { LINK_PROXY_MARK, MANAGED_BY } from '../markers.js';
 import type { CommandContext } from './context.js';
 
 export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
@@ -25,7 +27,15 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
     if (!(error instanceof UserError && error.code === 'corrupt-state') || !force) throw error;
     corrupt = error;
   }
-  const strays = untracked(await effects.findEngines(layout.home, layout.dataDir), state);
+  // A link proxy left by a CLI killed before it recorded it counts as this home's too.
+  const [engines, proxies] = await Promise.all([
+    effects.findEngines(layout.home, layout.dataDir),
+    force || state === null ? effects.findProcesses(layout.home, (env) => env.get(MANAGED_BY) === layout.home && env.get(LINK_PROXY_MARK) === '1') : [],
+  ]);
+  const strays = [
+    ...untracked(engines, state),
+    ...proxies.filter((p) => !(state?.linkProxy?.pid === p.pid && state.linkProxy.startTime === p.startTime)),
+  ];
 
   if (state === null && strays.length === 0) {
     // Without state we cannot prove no engine of ours still uses the data, so --purge deletes nothing here.
@@ -101,9 +111,13 @@ export async function stopTrackedCluster(ctx: CommandContext, state: ClusterStat
     else if (r.outcome === 'failed') out.error(line);
     else out.warn(line);
   }
-  const failed = results.filter((r) => r.outcome === 'failed');
+  // After the nodes: while they shut down they may still talk to each other through it.
+  const proxy = state.linkProxy ? await stopLinkProxy(state.linkProxy, graceMs, ctx.effects) : undefined;
+  if (proxy === 'failed') out.error(`the link proxy (pid ${state.linkProxy!.pid}) is still alive after SIGKILL`);
+  else if (proxy === 'forced') out.warn(`the link proxy (pid ${state.linkProxy!.pid}) did not stop in time and was killed (SIGKILL)`);
+  const failed = [...results.filter((r) => r.outcome === 'failed'), ...(proxy === 'failed' ? [proxy] : [])];
   if (failed.length > 0) {
-    throw new UserError(`${failed.length} node(s) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`, { code: 'stop-failed' });
+    throw new UserError(`${failed.length} process(es) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`, { code: 'stop-failed' });
   }
   await removeClusterState(ctx.layout.stateFile);
   return results;

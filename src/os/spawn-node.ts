@@ -20,6 +20,8 @@ export interface SpawnedProcess {
 
 export interface SpawnRequest {
   readonly binary: string;
+  /** Arguments; the engine takes none (the link proxy takes its control folder). */
+  readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly logFile: string;
@@ -54,7 +56,7 @@ export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> 
       throw naming(error, request.logFile, 'write'); // a failed write names no file (a full disk, say)
     }
     // The log fd itself goes to the child (not a pipe through this process, which would die with us).
-    const child = childProcess().spawn(request.binary, [], {
+    const child = childProcess().spawn(request.binary, request.args ?? [], {
       env: request.env,
       cwd: request.cwd,
       detached: true,

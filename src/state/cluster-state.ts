@@ -6,7 +6,21 @@ import { readTrustedJsonFile, removeFile, writeFileAtomic } from './files.js';
 export const STATE_SCHEMA = 1;
 
 /** The recorded shape; `raft` is the effective value (on whenever rf > 1). */
-export type ClusterSettings = ClusterShape;
+export type ClusterSettings = ClusterShape & {
+  /** Peer links run through our link proxy (start --network-faults); absent in older files. */
+  readonly networkFaults?: boolean;
+};
+
+/** The link proxy of a cluster started with --network-faults: a tracked process like a node. */
+export interface LinkProxyRecord {
+  readonly pid: number;
+  readonly startTime: string;
+  /** Where the proxy reads its plan and faults and writes what it applied (a folder of the home). */
+  readonly controlDir: string;
+  readonly log: string;
+  /** Node `from` reaches node `to` at 127.0.0.1:`port`. */
+  readonly links: ReadonlyArray<{ readonly from: number; readonly to: number; readonly port: number }>;
+}
 
 export interface NodeRecord {
   readonly id: number;
@@ -28,6 +42,7 @@ export interface ClusterState {
   readonly binary: { readonly path: string; readonly source: string; readonly version: string | null };
   readonly workspaceDir: string;
   readonly nodes: readonly NodeRecord[];
+  readonly linkProxy?: LinkProxyRecord | undefined;
 }
 
 const isInt = (v: unknown, min: number, max: number): v is number =>
@@ -50,6 +65,13 @@ export function stateProblem(value: unknown): string | null {
   for (const [index, node] of value.nodes.entries()) {
     if (!isRecord(node) || !isInt(node.id, 0, 63) || !isInt(node.port, 1, 65535) || !isInt(node.pid, 1, 2 ** 32) || !isString(node.startTime) || !isString(node.url) || !isString(node.log) || !isString(node.dataDir) || !isRecord(node.env)) {
       return `node entry ${index} is malformed`;
+    }
+  }
+  const proxy = value.linkProxy;
+  if (proxy !== undefined) {
+    const linkOk = (l: unknown): boolean => isRecord(l) && isInt(l.from, 0, 63) && isInt(l.to, 0, 63) && isInt(l.port, 1, 65535);
+    if (!isRecord(proxy) || !isInt(proxy.pid, 1, 2 ** 32) || !isString(proxy.startTime) || !isString(proxy.controlDir) || !isString(proxy.log) || !Array.isArray(proxy.links) || !proxy.links.every(linkOk)) {
+      return '"linkProxy" is malformed';
     }
   }
   return null;

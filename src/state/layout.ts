@@ -23,6 +23,8 @@ export interface Layout {
     /** Binaries fetched from a download URL (processos/download-store.ts). */
     readonly binDir: string;
   };
+  /** The link proxy's control folder (plan, faults, what it applied) and its log (--network-faults). */
+  readonly linkProxy: { readonly controlDir: string; readonly log: string };
   nodeDataDir(id: number): string;
   nodeLog(id: number): string;
 }
@@ -48,6 +50,7 @@ export function layoutFor(home: string): Layout {
       defaultDataDir: path.join(home, 'processos-data'),
       binDir: path.join(home, 'processos-bin'),
     },
+    linkProxy: { controlDir: path.join(home, 'links'), log: path.join(logsDir, 'link-proxy.log') },
     nodeDataDir: (id) => path.join(dataDir, `node-${id}`),
     nodeLog: (id) => path.join(logsDir, `node-${id}.log`),
   };

@@ -67,8 +67,13 @@ describe('the nodes\' views, reconciled', () => {
       { observer: 2, partitions: [part(1, 1, 3)] },
     ])!;
     expect(agreed[0]).toMatchObject({ partition: 1, leader: 1, term: 3, seenBy: [1, 2], dissent: [{ observer: 0, leader: 0, term: 207 }] });
-    const [status] = partitionStatuses(agreed, [node(0), node(1), node(2)], 'leader-durable');
-    expect(partitionText(status!)).toBe('node 1, term 3 — handing back to its owner node 0 (disagreeing: node 0 names itself at term 207)');
+    // Known to be cut off, node 0 leads nothing for the others: a failover.
+    const [cutOff] = partitionStatuses(agreed, [node(0), node(1), node(2)], 'leader-durable', [0]);
+    expect(partitionText(cutOff!)).toBe('node 1, term 3 — failover: its owner node 0 is down or cut off (disagreeing: node 0 names itself at term 207)');
+    // Reaching its peers, node 0 calling itself leader while node 1 does too is a contest.
+    const [contest] = partitionStatuses(agreed, [node(0), node(1), node(2)], 'leader-durable');
+    expect(contest!.placement).toBe('contested');
+    expect(partitionText(contest!)).toBe('contested — node 0 (term 207) and node 1 (term 3) each call themselves its leader (disagreeing: node 0 names itself at term 207)');
   });
   it('with a tie, prefers a named leader, then the higher term', () => {
     const agreed = reconcileLeadership([

@@ -32,6 +32,7 @@ describe('restartArgs with no previous cluster', () => {
       timeout: undefined,
       replication: undefined,
       inMemory: false,
+      networkFaults: false,
       historyMax: undefined,
       console: undefined,
     });
@@ -39,7 +40,7 @@ describe('restartArgs with no previous cluster', () => {
 
   it('passes every flag given', () => {
     const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true, replication: 'quorum', 'in-memory': true, 'history-max': '9', console: 'off' }), null);
-    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', replication: 'quorum', inMemory: true, historyMax: '9', console: 'off' });
+    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', replication: 'quorum', inMemory: true, historyMax: '9', console: 'off', networkFaults: false });
   });
 });
 
@@ -57,6 +58,7 @@ describe('restartArgs with a previous cluster', () => {
       replication: undefined,
       previousReplication: undefined,
       inMemory: false,
+      networkFaults: false,
       historyMax: undefined,
       console: undefined,
       previousConsole: 'studio',
@@ -69,7 +71,7 @@ describe('restartArgs with a previous cluster', () => {
       args(['3'], { port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' }),
       previous({ rf: 2, partitions: 4, capture: false }, { source: 'flag', path: '/old/engine' }),
     );
-    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7', replication: undefined, previousReplication: undefined, inMemory: false, historyMax: undefined, console: undefined, previousConsole: 'studio' });
+    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7', replication: undefined, previousReplication: undefined, inMemory: false, historyMax: undefined, console: undefined, previousConsole: 'studio', networkFaults: false });
   });
 
   it('carries the tier of a Raft cluster, in-memory storage and the history cap', () => {
@@ -77,6 +79,9 @@ describe('restartArgs with a previous cluster', () => {
     expect(raw).toMatchObject({ previousReplication: 'leader-durable', inMemory: true, historyMax: '50' });
     expect(validateStart(raw)).toMatchObject({ replication: 'leader-durable', storage: 'memory', historyMax: 50 });
     expect(restartArgs(args([], { 'history-max': '7' }), previous({ historyMax: 50 })).historyMax).toBe('7');
+    // Peer links through the proxy come back with the cluster, or are asked for anew.
+    expect(restartArgs(args(), previous({ networkFaults: true })).networkFaults).toBe(true);
+    expect(restartArgs(args([], { 'network-faults': true }), previous()).networkFaults).toBe(true);
   });
 
   it('never carries the previous timeout', () => {

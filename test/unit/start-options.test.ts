@@ -16,10 +16,16 @@ describe('validateStart defaults', () => {
       historyMax: null,
       console: 'studio',
       capture: false,
+      networkFaults: false,
       binary: undefined,
       force: false,
       timeoutMs: 60_000,
     });
+  });
+
+  it('takes --network-faults only with peers to break', () => {
+    expect(validateStart({ count: '3', networkFaults: true }).networkFaults).toBe(true);
+    expectInvalid(() => validateStart({ networkFaults: true }), '--network-faults needs at least 2 nodes');
   });
 
   it('defaults partitions to the node count', () => {
