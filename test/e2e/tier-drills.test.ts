@@ -115,6 +115,45 @@ describe('drills under the default tier leave the cluster whole', () => {
   });
 });
 
+describe('network drills through the link proxy', () => {
+  it('isolate the leader (silent), wait, heal: heal reports the leaders settled, the cluster is whole, and restarts whole', async () => {
+    const s = await tests.create();
+    const { port, keys } = await startWithWork(s, ['--network-faults']);
+    const leader = await leaderOf(s, 1);
+    const isolated = await s.run(['isolate', String(leader)]);
+    expect(isolated.code, isolated.stderr).toBe(0);
+    expect(isolated.stderr).toContain('is waited for');
+    await new Promise((r) => setTimeout(r, 5_000));
+    const during = await s.runJson(['status']);
+    expect(during.code).toBe(2);
+    expect(during.json.partitions.find((p: any) => p.partition === 1)).toMatchObject({ live: false, leaderProblem: `node ${leader} is cut off from its peers` });
+    const healed = await s.runJson(['heal']);
+    expect(healed.code, healed.stderr).toBe(0);
+    expect(healed.json.settled).toBe('whole');
+    await expectWhole(s, port, keys);
+    await expectRestartsWhole(s, port, keys);
+    expect((await s.run(['stop'])).code).toBe(0);
+    expect(processesWithMarker(s.marker)).toEqual([]);
+  });
+
+  it('under quorum, isolating the leader moves it and heal says the displacement is lasting, naming the repair', async () => {
+    const s = await tests.create();
+    await startWithWork(s, ['--network-faults', '--replication', 'quorum']);
+    const leader = await leaderOf(s, 1);
+    expect((await s.run(['isolate', String(leader)])).stderr).toContain('never returns');
+    await waitUntil(async () => (await s.runJson(['status'])).json.partitions.find((p: any) => p.partition === 1)?.placement === 'failover', 15_000, 'another node to lead partition 1');
+    const healed = await s.run(['heal', '--json']);
+    expect(healed.code, healed.stderr).toBe(0);
+    expect(JSON.parse(healed.stdout).settled).toBe('displaced');
+    expect(healed.stderr).toContain('restart --replication leader-durable');
+    const status = await s.runJson(['status']);
+    expect(status.code).toBe(2);
+    expect(status.json.displaced.length).toBeGreaterThan(0);
+    expect((await s.run(['stop'])).code).toBe(0);
+    expect(processesWithMarker(s.marker)).toEqual([]);
+  });
+});
+
 describe('the same drill under --replication quorum', () => {
   it('ends displaced: status exit 2 names each partition and owner; start says so in seconds; the repair keeps every instance', async () => {
     const s = await tests.create();
