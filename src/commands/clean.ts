@@ -65,7 +65,8 @@ export async function cleanCommand(ctx: CommandContext, args: ParsedArgs): Promi
   const releaseLock = await acquireLock(layout.lockFile, 'clean', { readProcess: effects.readProcess });
   try {
     const deleted: string[] = [];
-    for (const dir of [layout.dataDir, layout.logsDir]) {
+    // The link proxy's control folder too: a proxy left running exits once it is gone.
+    for (const dir of [layout.dataDir, layout.logsDir, layout.linkProxy.controlDir]) {
       if (await exists(dir)) {
         await removeEntry(dir);
         deleted.push(dir);

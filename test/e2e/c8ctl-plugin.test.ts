@@ -108,7 +108,7 @@ describe('c8ctl nano', () => {
   it('a mistyped flag fails with one clear line and exit 1, starting nothing', async () => {
     const result = await run(['nano', 'start', '1', '--prot', '1']);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual(['✗ Unknown flag --prot for c8ctl nano start. Did you mean --port? Flags: --port, --partitions, --rf, --raft, --replication, --capture, --in-memory, --history-max, --console, --binary, --force, --timeout, --json, --help.']);
+    expect(result.stderr.trim().split('\n')).toEqual(['✗ Unknown flag --prot for c8ctl nano start. Did you mean --port? Flags: --port, --partitions, --rf, --raft, --replication, --capture, --in-memory, --history-max, --console, --network-faults, --binary, --force, --timeout, --json, --help.']);
     expect(processesWithMarker(marker)).toEqual([]);
   });
 
