@@ -31,10 +31,6 @@ export function exitCodeFor(word: ClusterWord): number {
   return word === 'running' ? EXIT.ok : word === 'degraded' ? EXIT.degraded : EXIT.stopped;
 }
 
-export interface LeaderCheck {
-  readonly leader: number | null;
-}
-
 export interface NodeFacts extends NodeObservation {
   readonly id: number;
 }
@@ -55,16 +51,4 @@ export function leaderProblem(leader: number | null, nodes: readonly NodeFacts[]
     default:
       return `node ${leader} does not answer (${node.http})`;
   }
-}
-
-/**
- * Cross-checks what a node says about leadership with what the OS and HTTP say about the leaders: the
- * engine keeps naming a frozen or dead leader (under leader-durable, for as long as it stays frozen),
- * and such a leader leads nothing.
- */
-export function withLiveness<P extends LeaderCheck>(partitions: readonly P[], nodes: readonly NodeFacts[]): Array<P & { readonly live: boolean; readonly leaderProblem: string | null }> {
-  return partitions.map((p) => {
-    const problem = leaderProblem(p.leader, nodes);
-    return { ...p, live: p.leader !== null && problem === null, leaderProblem: problem };
-  });
 }

@@ -62,8 +62,6 @@ interface ManagedView {
   readonly links: LinkView | null;
 }
 
-type LivePartition = PartitionStatus;
-
 /** What the OS and the nodes say right now. */
 async function collectManaged(ctx: CommandContext, state: ClusterState): Promise<ManagedView> {
   const { effects } = ctx;
@@ -91,7 +89,7 @@ async function collectManaged(ctx: CommandContext, state: ClusterState): Promise
 }
 
 /** A partition's leadership in a few words, to mark a change between two watch frames. */
-function leaderSummary(p: LivePartition): string {
+function leaderSummary(p: PartitionStatus): string {
   if (!p.live) return p.leader === null ? 'no leader' : `no live leader (${p.leaderProblem})`;
   return `node ${p.leader}${p.term !== null ? `, term ${p.term}` : ''}`;
 }

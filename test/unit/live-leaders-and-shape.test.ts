@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failoverNote } from '../../src/cluster/failover.js';
-import { leaderProblem, withLiveness, type NodeFacts } from '../../src/cluster/status-model.js';
+import { leaderProblem, type NodeFacts } from '../../src/cluster/status-model.js';
 import { dataShapeConflict } from '../../src/state/data-shape.js';
 
 const node = (id: number, process: NodeFacts['process'], http: NodeFacts['http'] = process === 'running' ? 'answers' : 'not-probed'): NodeFacts => ({ id, process, http });
@@ -16,13 +16,6 @@ describe('a reported leader is live only when its process runs and answers', () 
     [9, 'node 9 is not part of this cluster'],
   ])('leader %s → %s', (leader, problem) => {
     expect(leaderProblem(leader, nodes)).toBe(problem);
-  });
-
-  it('marks each partition, and a partition with no leader is not live either', () => {
-    const partitions = withLiveness([{ leader: 0 }, { leader: 1 }, { leader: null }], nodes);
-    expect(partitions.map((p) => p.live)).toEqual([false, true, false]);
-    expect(partitions[0]!.leaderProblem).toBe('node 0 is frozen');
-    expect(partitions[2]!.leaderProblem).toBeNull();
   });
 });
 
