@@ -69,8 +69,8 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
     return 0;
   }
 
-  if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, previous, image, json });
-  return exportCompose(ctx, request, { out, previous, image, json });
+  if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, previous, image, json, force: args.flags.force === true });
+  return exportCompose(ctx, request, { out, previous, image, json, force: args.flags.force === true });
 }
 
 interface Destination {
@@ -78,6 +78,8 @@ interface Destination {
   /** What the --out file holds now, if it exists. */
   readonly previous: string | undefined;
   readonly image: string;
+  /** --force: replace files that an export did not write. */
+  readonly force: boolean;
   readonly json: boolean;
 }
 
@@ -127,8 +129,7 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
     return 0;
   }
   const envFile = path.join(path.dirname(d.out), envName);
-  const keptEnv = existsSync(envFile);
-  if (keptEnv) checkOutFile(envFile, true);
+  const keptEnv = existsSync(envFile) && keptSecretFile(envFile, d.force);
   const text = d.json ? `${JSON.stringify(document, null, 2)}\n` : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYaml(document)}`;
   // The secret first, so a failed Compose write can take back exactly what this run created.
   if (!keptEnv) await writeFileAtomic(envFile, `${CLUSTER_SECRET}=${freshSecret()}\n`, 0o600);
@@ -163,6 +164,20 @@ function checkOutFile(file: string, force: boolean): string | undefined {
   const parent = statSync(path.dirname(file), { throwIfNoEntry: false });
   if (!parent) throw invalidArgument(`--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`);
   return previous;
+}
+
+/**
+ * Whether the secret env file beside the Compose file is one to keep: it must hold a cluster secret.
+ * Any other file there would leave the peers unauthenticated, so it is refused (it stays as it was),
+ * or replaced with --force.
+ */
+function keptSecretFile(file: string, force: boolean): boolean {
+  const text = checkOutFile(file, true) ?? '';
+  if (new RegExp(`^${CLUSTER_SECRET}=[A-Za-z0-9+/=_-]{16,}$`, 'm').test(text)) return true;
+  if (force) return false;
+  throw invalidArgument(
+    `${file} exists but holds no ${CLUSTER_SECRET}, so the services reading it would run without a cluster secret; it was left as it is. Move it aside, or replace it with a fresh secret with --force.`,
+  );
 }
 
 /** The cluster secret of an earlier export (YAML or JSON text), if it holds one. */

@@ -3,6 +3,7 @@
 // terminal, a re-export splitting a running cluster with a new secret, output that is not stable
 // enough to diff, bad input getting another message than `start` gives, and a failed write leaving
 // files behind. Schema validation of the same output is in export-schemas.test.ts.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,6 +145,24 @@ describe('export compose', () => {
     const again = await s.runJson(['export', 'compose', '3', '--rf', '3', '--port', '9000', '--out', file]);
     expect(again.json.secret).toBe('kept');
     expect(await readFile(envFile, 'utf8')).toBe(env);
+  });
+
+  it('refuses a secret env file that holds no cluster secret (it stays as it was); --force replaces it with a fresh one', async () => {
+    const s = await sandboxes.create();
+    const dir = await tempDir();
+    const file = path.join(dir, 'c.yaml');
+    const envFile = path.join(dir, 'nano-cluster-secret.env');
+    await writeFile(envFile, 'MYVAR=1\n');
+    const refused = await s.run(['export', 'compose', '2', '--out', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`${envFile} exists but holds no NANOBPMN_CLUSTER_SECRET`);
+    expect(await readFile(envFile, 'utf8')).toBe('MYVAR=1\n');
+    expect(existsSync(file)).toBe(false);
+    const forced = await s.runJson(['export', 'compose', '2', '--out', file, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.json.secret).toBe('fresh');
+    expect(await readFile(envFile, 'utf8')).toMatch(/^NANOBPMN_CLUSTER_SECRET=[0-9a-f]{64}\n$/);
   });
 
   it('without --out prints the file and says how to make the secret, writing nothing', async () => {
