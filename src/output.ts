@@ -4,6 +4,7 @@
 // JSON lines, and the text rendering (info, success, progress) is left out.
 
 import type { TextSink } from './os/stdio.js';
+import { safeJson, safeText } from './safe-text.js';
 
 export type OutputMode = 'text' | 'json';
 
@@ -86,5 +87,23 @@ export function createStreamOutput(options: StreamOutputOptions): Output {
       if (stdout.isTTY) stdout.write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join('\n')}\n\x1b[J`);
       else stdout.write(`${lines.join('\n')}\n\n`);
     },
+  };
+}
+
+/**
+ * The same Output, but every line and every string of the result passes through safeText first: text
+ * from outside cannot drive the terminal, and no URL shows its credentials (safe-text.ts).
+ */
+export function safeOutput(out: Output): Output {
+  return {
+    mode: out.mode,
+    gone: out.gone,
+    info: (line) => out.info(safeText(line)),
+    success: (line) => out.success(safeText(line)),
+    warn: (line) => out.warn(safeText(line)),
+    error: (line, details = []) => out.error(safeText(line), details.map(safeText)),
+    progress: (line) => out.progress(safeText(line)),
+    result: (data) => out.result(safeJson(data)),
+    frame: (lines) => out.frame(lines.map(safeText)),
   };
 }

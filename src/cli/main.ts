@@ -2,7 +2,7 @@
 // standalone bins and the c8ctl plugin entry call runNano / runProcessos with their own Output.
 import { errorMessage, EXIT, UserError } from '../errors.js';
 import { fsUserError } from '../errors-fs.js';
-import type { Output } from '../output.js';
+import { safeOutput, type Output } from '../output.js';
 import { isTerminal } from '../os/stdio.js';
 import { closest, parseSubcommandArgs, type ParsedArgs } from './args.js';
 import { subcommandHelp, topHelp } from './help.js';
@@ -61,8 +61,9 @@ const PROCESSOS_HANDLERS: Handlers = {
   config: async () => (await import('../processos/settings.js')).processosConfig,
 };
 
-export const runNano = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(NANO, NANO_HANDLERS, argv, host);
-export const runProcessos = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(PROCESSOS, PROCESSOS_HANDLERS, argv, host);
+// Every command prints through safeOutput: no terminal control from outside text, no URL credential.
+export const runNano = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(NANO, NANO_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
+export const runProcessos = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(PROCESSOS, PROCESSOS_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
 
 async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly string[], host: HostInfo): Promise<number> {
   const { out } = host;

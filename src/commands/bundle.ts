@@ -8,6 +8,7 @@ import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest } from '../binary/manifest.js';
 import { redact, secretsOf } from '../cluster/redact.js';
+import { redactUrls } from '../safe-text.js';
 import { parseWholeNumber } from '../cluster/start-options.js';
 import { EXIT, errorMessage, invalidArgument, UserError } from '../errors.js';
 import { maskedEnv, processosSettings } from '../processos/settings-model.js';
@@ -79,9 +80,10 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const staging = await mkdtemp(path.join(os.tmpdir(), 'c8ctl-nano-bundle-'));
   const notes: string[] = [];
   try {
+    // Every file archived: no URL keeps its credentials (a download URL with a token, say).
     const put = async (rel: string, content: string): Promise<void> => {
       await mkdir(path.join(staging, path.dirname(rel)), { recursive: true });
-      await writeFile(path.join(staging, rel), content, { mode: 0o600 });
+      await writeFile(path.join(staging, rel), redactUrls(content), { mode: 0o600 });
     };
     const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 

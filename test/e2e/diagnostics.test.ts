@@ -156,4 +156,28 @@ describe('bundle', () => {
     expect(listing).not.toContain('live/');
     expect((await sandbox.run(['bundle', '--out', path.join(dir, 'no-such-dir', 'x.tar.gz')])).code).toBe(1);
   });
+
+  it('never shows or archives the credentials of a download URL: set, config, the bundle', async () => {
+    sandbox = await tests.create();
+    const url = 'https://me:hunter2@downloads.example.com/processos/manifest.json?token=s3cr3t-t0ken&channel=stable';
+    const set = await sandbox.runProcessos(['set', 'download-url', url]);
+    expect(set.code, set.stderr).toBe(0);
+    const config = await sandbox.runProcessos(['config']);
+    const configJson = await sandbox.runProcessos(['config', '--json']);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nano bundle url-'));
+    tests.defer(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'report.tar.gz');
+    expect((await sandbox.run(['bundle', '--out', file])).code).toBe(0);
+    const unpacked = path.join(dir, 'unpacked');
+    execFileSync('mkdir', ['-p', unpacked]);
+    execFileSync('tar', ['-xzf', file, '-C', unpacked]);
+    const archived = await readFile(path.join(unpacked, 'state', 'config.json'), 'utf8');
+    for (const [what, text] of Object.entries({ set: set.stdout + set.stderr, config: config.stdout, configJson: configJson.stdout, archived })) {
+      expect(text, what).not.toContain('hunter2');
+      expect(text, what).not.toContain('s3cr3t-t0ken');
+      expect(text, what).toContain('https://‹redacted›@downloads.example.com/processos/manifest.json?token=‹redacted›&channel=stable');
+    }
+    // The setting itself keeps the real URL: the download needs it.
+    expect(await readFile(path.join(sandbox.home, 'config.json'), 'utf8')).toContain('hunter2');
+  });
 });

@@ -83,7 +83,8 @@ describe('update --check, standalone', () => {
   describe('with a newer release published', () => {
     beforeAll(async () => {
       await publishCopy(OLD, {});
-      await publishCopy(NEWER, { engineVersion: '0.0.99', releaseNotes: 'Everything is faster now.' });
+      // Notes with terminal controls in them (clear screen, a window title): they must never reach the terminal.
+      await publishCopy(NEWER, { engineVersion: '0.0.99', releaseNotes: 'Everything \u001b[2J\u001b[His faster now.\u001b]0;pwned\u0007' });
     }, SLOW);
 
     it('says what is newer, the engine change and the notes, and how to update (exit 0); --json is one document', async () => {
@@ -92,6 +93,7 @@ describe('update --check, standalone', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`⚠ A newer release exists: ${NEWER} (you have 0.1.0); engine 0.0.0-dev → 0.0.99.`);
       expect(r.stdout).toContain('Release notes:\nEverything is faster now.');
+      expect(r.stdout + r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       // The checkout this test runs from is a git worktree: the advice is to update it as source.
       expect(r.stdout).toMatch(/Update with: git -C .* pull && npm ci/);
       const j = await s.runJson(['update', '--check'], { C8CTL_NANO_REGISTRY: registry.url });
