@@ -56,10 +56,12 @@ export interface ObtainInputs {
   readonly progress: (line: string) => void;
 }
 
+// Where the copy really came from (its record), not the URL set now: after a failed check of a new
+// URL, the copy that runs was still fetched from the old one.
 const asDownloaded = (copy: InstalledCopy, source: DownloadSource, fetched: boolean): DownloadedProcessos => ({
   path: copy.path,
   version: copy.version,
-  manifestUrl: source.url,
+  manifestUrl: copy.manifestUrl,
   binaryUrl: copy.binaryUrl,
   from: source.from,
   fetched,

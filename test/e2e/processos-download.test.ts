@@ -93,6 +93,19 @@ describe('processos download-url', () => {
     expect(offline.stderr).toContain(`Could not check ${host.manifestUrl} for a newer ProcessOS (the connection was refused (is the server down?)); using the installed 1.1.0.`);
     expect(json((await sandbox.runProcessos(['status', '--json'], env)).stdout).binary).toMatchObject({ version: '1.1.0', fetched: false });
     await stop();
+
+    // Another URL that cannot be reached: the copy that runs still came from the first one, and says so.
+    const elsewhere = 'http://127.0.0.1:1/elsewhere/manifest.json';
+    expect((await sandbox.runProcessos(['set', 'download-url', elsewhere], env)).code).toBe(0);
+    const moved = await start();
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain(`Could not check ${elsewhere} for a newer ProcessOS`);
+    expect(moved.stdout).toContain(`installed from ${host.manifestUrl}`);
+    const shown = await sandbox.runProcessos(['status'], env);
+    expect(shown.stdout).toContain(`downloaded from ${host.manifestUrl}`);
+    expect(shown.stdout).not.toContain(elsewhere);
+    expect(json((await sandbox.runProcessos(['status', '--json'], env)).stdout).binary).toMatchObject({ version: '1.1.0', downloadUrl: host.manifestUrl });
+    await stop();
   });
 
   it('with the host down and no copy, start fails in one line naming the URL, the cause and the fix', async () => {
