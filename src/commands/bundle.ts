@@ -1,7 +1,7 @@
 // `nano bundle [--out <file.tar.gz>] [--log-mb <MB>]`: one archive for a bug report. Logs (the end of
 // each), state and config with secrets redacted, what each reachable node says about the cluster, the
 // doctor report, versions. Works with no cluster running.
-import { chmod, lstat, mkdir, mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
@@ -151,8 +151,17 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
 
     const { create } = await import('tar');
     const entries = (await readdir(staging)).sort();
-    await create({ gzip: true, file: target, cwd: staging, portable: true }, entries);
-    await chmod(target, 0o600);
+    // Written beside the target, then renamed over it: a symlink at --out is replaced itself, never
+    // written through (into someone else's file), and a failed write leaves the target as it was.
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+    try {
+      await create({ gzip: true, file: temp, cwd: staging, portable: true }, entries);
+      await chmod(temp, 0o600);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
     const size = (await stat(target)).size;
     out.success(`Wrote ${target} (${size < 1024 * 1024 ? `${Math.ceil(size / 1024)} KiB` : `${(size / 1024 / 1024).toFixed(1)} MiB`}). Attach it to your bug report.`);
     for (const note of notes) out.warn(note);

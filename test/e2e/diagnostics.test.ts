@@ -1,6 +1,6 @@
 // doctor, status --watch and bundle with the real engine.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,6 @@ let sandbox: Sandbox;
 
 async function lastClusterOn(s: Sandbox, port: number): Promise<void> {
   // Make doctor check these ports: they are where this home's cluster would start.
-  const { writeFile } = await import('node:fs/promises');
   await writeFile(path.join(s.home, 'last-cluster.json'), JSON.stringify({ settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false }, binary: { path: '/x', source: 'platform-package' } }));
 }
 
@@ -179,5 +178,23 @@ describe('bundle', () => {
     }
     // The setting itself keeps the real URL: the download needs it.
     expect(await readFile(path.join(sandbox.home, 'config.json'), 'utf8')).toContain('hunter2');
+  });
+
+  it('--force over a symlink replaces the link itself, never writing through it into the file it names', async () => {
+    sandbox = await tests.create();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nano bundle link-'));
+    tests.defer(() => rm(dir, { recursive: true, force: true }));
+    const theirs = path.join(dir, 'someone-elses.txt');
+    await writeFile(theirs, 'precious\n', { mode: 0o644 });
+    const link = path.join(dir, 'report.tar.gz');
+    await symlink(theirs, link);
+    const result = await sandbox.run(['bundle', '--out', link, '--force']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(theirs, 'utf8')).toBe('precious\n');
+    expect((await stat(theirs)).mode & 0o777).toBe(0o644);
+    const written = await lstat(link);
+    expect(written.isSymbolicLink()).toBe(false);
+    expect(execFileSync('tar', ['-tzf', link], { encoding: 'utf8' })).toContain('doctor.json');
+    expect((await readdir(dir)).sort()).toEqual(['report.tar.gz', 'someone-elses.txt']);
   });
 });
