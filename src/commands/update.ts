@@ -2,14 +2,14 @@
 // itself: inside c8ctl through `c8ctl upgrade plugin c8ctl-plugin-nano` (c8ctl knows where the
 // plugin came from), standalone through the npm command that matches how it was installed.
 import { existsSync } from 'node:fs';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { packageRoot } from '../package-files.js';
 import type { ParsedArgs } from '../cli/args.js';
 import { engineChange, PACKAGE_NAME } from '../update/assess.js';
 import { planUpdate, type UpdatePlan } from '../update/install-kind.js';
 import { hostId, installed } from '../update/installed.js';
 import { checkForUpdate, type UpdateCheck } from '../update/query.js';
-import { chooseRegistry } from '../update/registry-config.js';
+import { chooseRegistry, registryProblem } from '../update/registry-config.js';
 import type { CommandContext } from './context.js';
 
 interface Route {
@@ -43,6 +43,8 @@ function failure(ctx: CommandContext, check: Exclude<UpdateCheck, { kind: 'check
 export async function updateCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const { out } = ctx;
   const registry = chooseRegistry(ctx.env, ctx.cwd);
+  const problem = registryProblem(registry);
+  if (problem !== null) throw new UserError(problem, { code: 'bad-registry' });
   const check = await checkForUpdate({ registry, installed: installed(), hostId: hostId(), get: ctx.effects.httpGet });
   if (check.kind !== 'checked') return failure(ctx, check);
   const a = check.assessment;

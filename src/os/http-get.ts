@@ -14,6 +14,8 @@ const MAX_BODY = 32 * 1024 * 1024;
 export function httpGet(url: string, options: { timeoutMs: number; headers?: Record<string, string> }): Promise<GetResult> {
   return new Promise((resolve) => {
     let settled = false;
+    // Declared before `done` can run: a URL refused before the request exists settles at once.
+    let deadline: NodeJS.Timeout | undefined;
     const done = (result: GetResult): void => {
       if (settled) return;
       settled = true;
@@ -29,7 +31,7 @@ export function httpGet(url: string, options: { timeoutMs: number; headers?: Rec
     const client = clientFor(parsed);
     if (!client) return done({ kind: 'error', message: `unsupported protocol ${parsed.protocol}` });
     // One deadline for the whole exchange: connect, headers and body (a listener that never answers).
-    const deadline = setTimeout(() => {
+    deadline = setTimeout(() => {
       done({ kind: 'timeout' });
       request.destroy();
     }, options.timeoutMs);

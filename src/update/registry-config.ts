@@ -64,6 +64,19 @@ export function chooseRegistry(env: NodeJS.ProcessEnv, cwd: string, read: (file:
   return { url: PUBLIC_REGISTRY, from: 'default' };
 }
 
+/** Why `choice` cannot be a registry address, in one line naming the value, where it came from and the fix; or null. */
+export function registryProblem(choice: RegistryChoice): string | null {
+  let url: URL | undefined;
+  try {
+    url = new URL(choice.url);
+  } catch {
+    url = undefined;
+  }
+  if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return null;
+  const where = choice.from === 'default' ? 'the default' : `from ${choice.from}`;
+  return `The registry "${choice.url}" (${where}) is not an http or https address, such as https://registry.npmjs.org/. Fix or unset it; nothing changed.`;
+}
+
 /** `<registry>/<name>`, the packument's address (a scoped name's slash encoded). */
 export function packumentUrl(registry: string, name: string): string {
   return `${registry.replace(/\/+$/, '')}/${name.replace('/', '%2f')}`;

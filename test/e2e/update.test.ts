@@ -62,6 +62,15 @@ describe('update --check, standalone', () => {
     expect(j.json).toMatchObject({ ok: false, error: { code: 'not-published' } });
   });
 
+  it.each(['notaurl', 'ftp://registry.example.com/', 'file:///etc/', 'http://127.0.0.1:99999/'])('a registry setting that is no http(s) address (%s) is one line naming it, not an internal error', async (value) => {
+    const s = await sandboxes.create();
+    const r = await s.run(['update', '--check'], { C8CTL_NANO_REGISTRY: value });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`✗ The registry "${value}" (from C8CTL_NANO_REGISTRY) is not an http or https address, such as https://registry.npmjs.org/. Fix or unset it; nothing changed.`]);
+    const j = await s.runJson(['update', '--check'], { C8CTL_NANO_REGISTRY: value });
+    expect(j.json).toMatchObject({ ok: false, error: { code: 'bad-registry' } });
+  });
+
   it('names the cause when offline: a closed port at once, a port that never answers within the 3 s deadline', async () => {
     const s = await sandboxes.create();
     const closed = await freePortRange(1);
