@@ -133,7 +133,12 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
     throw failure;
   }
   spawned.release();
-  out.success(`Node ${node.id} is back on port ${node.port} (pid ${record.pid}), on its previous data.`);
-  out.result({ ok: true, node: node.id, pid: record.pid, action, changed: true });
+  const inMemory = state.settings.storage === 'memory';
+  out.success(
+    inMemory
+      ? `Node ${node.id} is back on port ${node.port} (pid ${record.pid}), empty: the cluster runs in memory (--in-memory), so nothing it held before survived.`
+      : `Node ${node.id} is back on port ${node.port} (pid ${record.pid}), on its previous data.`,
+  );
+  out.result({ ok: true, node: node.id, pid: record.pid, action, changed: true, data: inMemory ? 'none' : 'kept' });
   return EXIT.ok;
 }

@@ -43,6 +43,13 @@ describe('--in-memory', () => {
     // Nothing survived: the deployment is gone after the restart.
     expect((await fetch(`${url(port)}/v2/process-definitions/${processDefinitionKey}`, { signal: AbortSignal.timeout(5_000) })).status).toBe(404);
 
+    // A crashed in-memory node comes back empty, and says so (not "on its previous data").
+    expect((await s.run(['node', '1', 'kill'])).code).toBe(0);
+    const back = await s.runJson(['node', '1', 'start']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.json.data).toBe('none');
+    expect((await s.run(['node', '1', 'restart'])).stdout).toContain('empty: the cluster runs in memory (--in-memory), so nothing it held before survived.');
+
     // Lost state: in-memory nodes are still found as this home's (they have no data dir to prove it).
     await unlink(path.join(s.home, 'cluster.json'));
     const untracked = await s.runJson(['status']);
