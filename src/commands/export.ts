@@ -47,6 +47,7 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
   );
   const out = request.out === undefined ? undefined : path.resolve(ctx.cwd, request.out);
   const previous = out === undefined ? undefined : checkOutFile(out, args.flags.force === true);
+  if (out !== undefined && previous !== undefined && args.flags.force !== true && request.target !== 'dockerfile') refuseShapeChange(out, previous, request);
   const facts = engineImageFacts();
   const generator = `${GENERATOR} ${pluginVersion()}`;
   const image = request.image ?? defaultImage(facts.version);
@@ -99,7 +100,7 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
     ctx.out.warn(`No Secret was printed (the cluster secret is only ever written to a file given with --out). Create it before applying: ${createSecret}`);
     return 0;
   }
-  const text = d.json
+  const text = writesJson(d.out)
     ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`
     : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYamlStream(objects)}`;
   // The file holds the cluster secret: readable by its owner only.
@@ -130,7 +131,7 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
   }
   const envFile = path.join(path.dirname(d.out), envName);
   const keptEnv = existsSync(envFile) && keptSecretFile(envFile, d.force);
-  const text = d.json ? `${JSON.stringify(document, null, 2)}\n` : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYaml(document)}`;
+  const text = writesJson(d.out) ? `${JSON.stringify(document, null, 2)}\n` : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYaml(document)}`;
   // The secret first, so a failed Compose write can take back exactly what this run created.
   if (!keptEnv) await writeFileAtomic(envFile, `${CLUSTER_SECRET}=${freshSecret()}\n`, 0o600);
   try {
@@ -177,6 +178,34 @@ function keptSecretFile(file: string, force: boolean): boolean {
   if (force) return false;
   throw invalidArgument(
     `${file} exists but holds no ${CLUSTER_SECRET}, so the services reading it would run without a cluster secret; it was left as it is. Move it aside, or replace it with a fresh secret with --force.`,
+  );
+}
+
+/** The file's name says its format: JSON for `.json`, YAML otherwise (whatever --json asks of stdout). */
+function writesJson(file: string): boolean {
+  return file.toLowerCase().endsWith('.json');
+}
+
+/** The node and partition count an earlier export wrote into `text`, if it says. */
+export function exportedShape(text: string): { nodes: number; partitions: number } | null {
+  const header = /export (?:kubernetes|compose) (\d+) --partitions (\d+)/.exec(text);
+  if (header) return { nodes: Number(header[1]), partitions: Number(header[2]) };
+  // A JSON file has no header: its peer list and partition count say the same.
+  const peers = /"NANOBPMN_NODES"(?:\s*:\s*|,\s*"value"\s*:\s*)"([^"]+)"/.exec(text);
+  const partitions = /"NANOBPMN_PARTITIONS"(?:\s*:\s*|,\s*"value"\s*:\s*)"(\d+)"/.exec(text);
+  return peers && partitions ? { nodes: peers[1]!.split(',').length, partitions: Number(partitions[1]) } : null;
+}
+
+/**
+ * A cluster deployed from this file keeps its data on its volumes, and that data fixes the node and
+ * partition count as kept local data does: another count over it is refused unless --force.
+ */
+function refuseShapeChange(file: string, previous: string, request: ExportRequest): void {
+  const kept = exportedShape(previous);
+  const asked = request.shape;
+  if (kept === null || (kept.nodes === asked.nodes && kept.partitions === asked.partitions)) return;
+  throw invalidArgument(
+    `--out ${file} holds a cluster of ${kept.nodes} node(s) and ${kept.partitions} partition(s); this export has ${asked.nodes} and ${asked.partitions}. A cluster deployed from it keeps its data on its volumes, and that data only serves the count it was written with. Export to another file (a new cluster), keep the count, or replace it with --force after deleting the old volumes.`,
   );
 }
 

@@ -238,6 +238,35 @@ describe('export: bad input', () => {
 });
 
 describe('export --out over an existing file', () => {
+  it('refuses another node or partition count over a file it wrote (YAML or JSON), which stays as it was; --force replaces it', async () => {
+    const s = await sandboxes.create();
+    const dir = await tempDir();
+    for (const file of ['k.yaml', 'k.json']) {
+      const out = path.join(dir, file);
+      expect((await s.run(['export', 'kubernetes', '3', '--rf', '3', '--out', out])).code).toBe(0);
+      const before = await readFile(out, 'utf8');
+      const refused = await s.run(['export', 'kubernetes', '5', '--out', out]);
+      expect(refused.code, file).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr).toContain(`--out ${out} holds a cluster of 3 node(s) and 3 partition(s); this export has 5 and 5.`);
+      expect(await readFile(out, 'utf8')).toBe(before);
+      // The same count with another shape flag is fine.
+      expect((await s.run(['export', 'kubernetes', '3', '--rf', '1', '--out', out])).code).toBe(0);
+      expect((await s.run(['export', 'kubernetes', '5', '--out', out, '--force'])).code).toBe(0);
+      expect(await readFile(out, 'utf8')).toContain(file.endsWith('.json') ? '"replicas": 5' : 'replicas: 5');
+    }
+  });
+
+  it('writes the format its --out name says, whatever --json asks of stdout', async () => {
+    const s = await sandboxes.create();
+    const dir = await tempDir();
+    const yaml = path.join(dir, 'c.yaml');
+    const result = await s.runJson(['export', 'compose', '2', '--out', yaml]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json).toMatchObject({ ok: true, written: expect.arrayContaining([yaml]) });
+    expect((await readFile(yaml, 'utf8')).startsWith('# Written by c8ctl-plugin-nano: export compose 2')).toBe(true);
+  });
+
   it('replaces a file an export wrote, refuses any other (it stays as it was) unless --force', async () => {
     const s = await sandboxes.create();
     const dir = await tempDir();
