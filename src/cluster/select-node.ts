@@ -9,7 +9,8 @@ export function validIds(ids: readonly number[]): string {
 
 export function parseNodeId(text: string | undefined, ids: readonly number[], what: string): number {
   if (text === undefined) throw invalidArgument(`${what} needs a node id; this cluster has node(s) ${validIds(ids)}.`);
-  const id = parseWholeNumber(text);
+  // Written as status shows it: "00", like "+1" or "1.0", is not an id.
+  const id = /^(0|[1-9]\d*)$/.test(text) ? parseWholeNumber(text) : undefined;
   if (id === undefined || !ids.includes(id)) {
     throw invalidArgument(`Node "${text}" does not exist; valid ids: ${validIds(ids)} (0-based, as status shows).`);
   }

@@ -171,6 +171,10 @@ function chooseSetting<T extends string>(c: {
 }
 
 function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean }): ReplicationTier {
+  // The tier is how replicas follow their leader: without Raft there are none, and the flag would be shown but mean nothing.
+  if (raw.replication !== undefined && !shape.raft && shape.rf === 1) {
+    throw invalidArgument(`--replication ${raw.replication} needs Raft: without it each partition has one copy and no tier applies. Add --rf 3 (or --raft), or leave --replication out. Example: start 3 --rf 3 --replication ${raw.replication}`);
+  }
   return chooseSetting({
     flag: raw.replication,
     exported: raw.env?.NANOBPMN_REPLICATION,

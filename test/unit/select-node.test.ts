@@ -54,7 +54,7 @@ describe('parseNodeId', () => {
   });
 
   it('rejects anything but a plain whole number, quoting what was typed', () => {
-    for (const text of ['-1', '1.0', ' 1', '1 ', 'x', '', '0x1', '1e0', '+1', '١']) {
+    for (const text of ['-1', '1.0', ' 1', '1 ', 'x', '', '0x1', '1e0', '+1', '١', '00', '01']) {
       expectInvalid(() => parseNodeId(text, [0, 1], 'pause'), `"${text}"`, '0, 1');
     }
   });

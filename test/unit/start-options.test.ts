@@ -23,6 +23,11 @@ describe('validateStart defaults', () => {
     });
   });
 
+  it('refuses --replication without Raft, where no tier applies', () => {
+    expectInvalid(() => validateStart({ count: '3', replication: 'leader-durable' }), '--replication leader-durable needs Raft');
+    expect(validateStart({ count: '3', raft: true, replication: 'quorum' }).replication).toBe('quorum');
+  });
+
   it('takes --network-faults only with peers to break', () => {
     expect(validateStart({ count: '3', networkFaults: true }).networkFaults).toBe(true);
     expectInvalid(() => validateStart({ networkFaults: true }), '--network-faults needs at least 2 nodes');
