@@ -41,7 +41,10 @@ export async function createSandbox(): Promise<Sandbox> {
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('NANOBPMN_') && k !== 'C8CTL_NANO_HOME' && !k.startsWith('VITEST')) env[k] = v;
   }
-  Object.assign(env, { C8CTL_NANO_HOME: home, [MARKER]: marker, NO_COLOR: '1' });
+  // The daily update notice starts a detached registry check after a command on a terminal; a test
+  // about something else would find it still running at cleanup (and it would write the user's own
+  // cache). Off unless a test turns it on; the notice's own tests do, each with a cache of its own.
+  Object.assign(env, { C8CTL_NANO_HOME: home, [MARKER]: marker, NO_COLOR: '1', C8CTL_NANO_NO_UPDATE_NOTIFIER: '1' });
 
   const runBin = async (bin: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
     const began = performance.now();
