@@ -49,18 +49,19 @@ const SHAPE_FLAGS: Readonly<Record<string, FlagSpec>> = {
 export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
   {
     name: 'start',
-    summary: 'Start a local cluster of N engine nodes (default 1) and wait until it is ready',
+    summary:
+      'Start a local cluster of N engine nodes (default 1) and wait until it is ready. On a running cluster it is the desired state: what you give must match (else it says what differs), nodes that have exited start again on their data, a frozen (paused) node is left frozen and reported (exit 2); exit 0 when all is running',
     positionals: [{ name: 'N', description: 'number of nodes, 1 to 64 (default 1)' }],
     flags: {
       port: { type: 'string', value: '<port>', description: 'Base HTTP port; node i listens on port+i (default 8080)' },
       ...SHAPE_FLAGS,
       'network-faults': { type: 'boolean', description: 'Run the peer links through a local proxy so isolate, cut, slow and heal can break them (clients still reach nodes directly)' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)' },
-      force: { type: 'boolean', description: 'Stop a cluster that is already running first' },
+      force: { type: 'boolean', description: 'Stop a cluster that is already running first, and start this one in its place' },
       timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
     },
     examples: [
-      { args: 'start', description: 'One node on port 8080' },
+      { args: 'start', description: 'One node on port 8080 (or: the running cluster, as it is)' },
       { args: 'start 3', description: 'Three nodes on ports 8080-8082' },
       { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes; a crashed leader is replaced, and every drill heals' },
       { args: 'start 3 --rf 3 --replication quorum', description: 'A frozen leader is replaced too, but leadership stays displaced afterwards' },

@@ -9,14 +9,12 @@ import { bundledManifest, versionMismatch } from '../binary/manifest.js';
 import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { anyAlive, observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { CLUSTER_SECRET, planNodes, raftEnabled } from '../cluster/plan.js';
-import { c8ctlAccess, c8ctlLines } from '../cluster/c8ctl-profile.js';
-import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
+import { c8ctlAccess } from '../cluster/c8ctl-profile.js';
+import { askConsoleMode } from '../cluster/console-served.js';
 import { checkPortsFree } from '../cluster/preflight.js';
-import type { ConsoleMode } from '../shape.js';
 import { displacementWarning, failoverDisplaces } from '../cluster/tiers.js';
 import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
-import type { PartitionLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
 import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState, type LinkProxyRecord, type NodeRecord } from '../state/cluster-state.js';
 import { DiskUndo, removeEmptyDirs } from '../state/disk-undo.js';
@@ -29,6 +27,9 @@ import { acquireLock, lockHeldError } from '../state/lock.js';
 import type { FoundEngine } from '../os/find-engines.js';
 import { randomHex } from '../os/random-hex.js';
 import type { CommandContext } from './context.js';
+import { printSummary } from './start-summary.js';
+import { convergeOnRunning } from './start-converge.js';
+import type { GivenShape } from '../cluster/desired-shape.js';
 import { shapeFlags } from './shape-flags.js';
 import { engineVersion } from './engine-version.js';
 import { describeStartFailure, ENVIRONMENT_FAILURE, ROLLBACK_GRACE_MS, rollBack, spawnNodes, type SpawnedNodes } from './spawning.js';
@@ -47,6 +48,11 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   });
   const { layout, effects } = ctx;
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
+  // A cluster already running: start states the desired state (start-converge.ts); --force replaces it.
+  if (!request.force) {
+    const running = await readClusterState(layout.stateFile);
+    if (running !== null && anyAlive(await observeProcesses(running.nodes, effects.readProcess))) return convergeOnRunning(ctx, request, givenShape(ctx, args, request), running);
+  }
 
   // Read-only checks first: a mistake here leaves disk and processes exactly as they were. The
   // settings and the binary are checked at once; the binary's --version (when not cached) then runs
@@ -85,6 +91,26 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
     if (madeHome !== undefined) await removeEmptyDirs(layout.home, madeHome);
     throw error;
   }
+}
+
+/** The shape values the command line gave; the rest is not compared with a running cluster. */
+function givenShape(ctx: CommandContext, args: ParsedArgs, request: StartRequest): GivenShape & { binary?: string } {
+  const has = (flag: string): boolean => args.flags[flag] !== undefined && args.flags[flag] !== false;
+  const binary = stringFlag(args, 'binary');
+  return {
+    nodes: args.positionals[0] !== undefined ? request.nodes : undefined,
+    basePort: has('port') ? request.basePort : undefined,
+    partitions: has('partitions') ? request.partitions : undefined,
+    rf: has('rf') ? request.rf : undefined,
+    raft: has('raft') ? true : undefined,
+    replication: has('replication') ? request.replication : undefined,
+    capture: has('capture') ? true : undefined,
+    storage: has('in-memory') ? 'memory' : undefined,
+    historyMax: has('history-max') ? request.historyMax : undefined,
+    console: has('console') ? request.console : undefined,
+    networkFaults: has('network-faults') ? true : undefined,
+    ...(binary !== undefined ? { binary: path.resolve(ctx.cwd, binary) } : {}),
+  };
 }
 
 /** Under the lock: look again, clear what --force replaces, launch. */
@@ -308,24 +334,4 @@ function progressLine(p: Progress): string {
   if (p.leaderless && p.leaderless.length > 0) return `All ${p.total} node(s) answering; waiting for leaders of partition(s) ${p.leaderless.join(', ')}…`;
   if (p.recovering && p.recovering.length > 0) return `All ${p.total} node(s) answering; partition(s) ${p.recovering.map((r) => r.partition).join(', ')} still recovering…`;
   return `All ${p.total} node(s) answering…`;
-}
-
-function printSummary(ctx: CommandContext, state: ClusterState, leadership: PartitionLeadership[] | null, readyMs: number, inputs: LaunchInputs, consoleServed: ConsoleMode | null): void {
-  const { out } = ctx;
-  const s = state.settings;
-  const first = state.nodes[0]!;
-  out.success(
-    `Nano cluster ready in ${(readyMs / 1000).toFixed(2)} s: ${s.nodes} node(s), ${s.partitions} partition(s), RF ${s.rf}, Raft ${s.raft ? `on, replication ${s.replication}` : 'off'}${s.capture ? ', trace capture on' : ''}`,
-  );
-  for (const node of state.nodes) out.info(`  node ${node.id}  ${node.url}  pid ${node.pid}`);
-  if (leadership && s.raft) {
-    out.info(`  leaders   ${leadership.map((p) => `p${p.partition}→node ${p.leader}`).join(', ')}`);
-  }
-  out.info(`  REST API  ${first.url}/v2`);
-  out.info(`  Console   ${consoleLine(first.url, consoleServed)}`);
-  c8ctlLines(c8ctlAccess(first.port)).forEach((line, i) => out.info(`  ${i === 0 ? 'c8ctl   ' : '        '}  ${line}`));
-  out.info(`  Engine    ${inputs.version ?? 'unknown version'} (${inputs.binary.sourceLabel})`);
-  out.info(`  Storage   ${s.storage === 'memory' ? 'memory (nothing is kept after stop)' : ctx.layout.dataDir}${s.historyMax !== null ? `, at most ${s.historyMax} completed instances per node` : ''}`);
-  out.info(`  Logs      ${ctx.layout.logsDir}`);
-  out.info(`Check it with "${ctx.prog} status"; stop it with "${ctx.prog} stop".`);
 }
