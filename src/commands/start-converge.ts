@@ -83,6 +83,7 @@ export async function convergeOnRunning(ctx: CommandContext, request: StartReque
     release();
     const readyMs = Math.round(effects.now() - began);
     const consoleServed = await askConsoleMode(effects.probe, current.nodes.find((n) => !frozen.includes(n.id))?.url ?? current.nodes[0]!.url);
+    if (consoleServed !== null && current.consoleServed !== consoleServed) await writeClusterState(layout.stateFile, { ...current, consoleServed });
     const headline = gone.length > 0 ? `Already running; started node(s) ${gone.map((n) => n.id).join(', ')} again on their data, ready in ${(readyMs / 1000).toFixed(2)} s` : 'Already running as asked';
     printSummary(ctx, current, outcome.leadership, readyMs, { version: current.binary.version, binary: { ...current.binary, sourceLabel: current.binary.source } }, consoleServed, headline);
     if (frozen.length > 0) out.warn(`Node(s) ${frozen.join(', ')} frozen (pause): start leaves a frozen node as it is, so a drill is not ended behind your back. Resume with "${prog} resume <id>".`);

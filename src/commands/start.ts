@@ -300,6 +300,8 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
       inputs.rememberVersion?.().catch(() => undefined),
       request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication, engineVersion: inputs.version }),
       writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
+      // Status reuses it: what the nodes serve is fixed at their spawn (an unclear answer is asked again there).
+      consoleAsked.then((served) => (served === null ? undefined : writeClusterState(layout.stateFile, { ...state, consoleServed: served }))),
     ]);
   } catch (error) {
     // A cluster whose shape could not be kept would fail the next start on its own data: undo it.

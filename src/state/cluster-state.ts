@@ -1,5 +1,5 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
-import { isConsoleMode, isReplicationTier, type ClusterShape, type ReplicationTier } from '../shape.js';
+import { isConsoleMode, isReplicationTier, type ClusterShape, type ConsoleMode, type ReplicationTier } from '../shape.js';
 import { UserError } from '../errors.js';
 import { readTrustedJsonFile, removeFile, writeFileAtomic } from './files.js';
 
@@ -43,6 +43,8 @@ export interface ClusterState {
   readonly workspaceDir: string;
   readonly nodes: readonly NodeRecord[];
   readonly linkProxy?: LinkProxyRecord | undefined;
+  /** The console the nodes were seen to serve once ready (fixed at their spawn); absent in older files. */
+  readonly consoleServed?: ConsoleMode | null | undefined;
 }
 
 const isInt = (v: unknown, min: number, max: number): v is number =>
@@ -67,6 +69,7 @@ export function stateProblem(value: unknown): string | null {
       return `node entry ${index} is malformed`;
     }
   }
+  if (value.consoleServed !== undefined && value.consoleServed !== null && !isConsoleMode(value.consoleServed)) return '"consoleServed" is malformed';
   const proxy = value.linkProxy;
   if (proxy !== undefined) {
     const linkOk = (l: unknown): boolean => isRecord(l) && isInt(l.from, 0, 63) && isInt(l.to, 0, 63) && isInt(l.port, 1, 65535);
