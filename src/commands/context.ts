@@ -8,6 +8,7 @@ import type { GetResult } from '../os/http-get.js';
 import type { HttpProbe } from '../os/http-probe.js';
 import { findPortHolder, type PortHolderLookup } from '../os/port-holder.js';
 import { monotonicMs } from '../os/poll.js';
+import { whenPipeReaderGone } from '../os/pipe-reader.js';
 import { readProcess, type ProcessReader } from '../os/process-info.js';
 import type { InheritRun } from '../os/run-inherit.js';
 import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
@@ -64,8 +65,10 @@ export interface CommandContext {
  * What ends a command that follows until stopped (`logs -f`, `status --watch`): Ctrl-C, or its reader
  * going away (`logs -f | grep -m1 ready` would otherwise follow on, unseen, forever).
  */
-export function untilStopped(ctx: Pick<CommandContext, 'interrupt' | 'out'>): AbortSignal {
-  return ctx.out.gone ? AbortSignal.any([ctx.interrupt, ctx.out.gone]) : ctx.interrupt;
+export function untilStopped(ctx: Pick<CommandContext, 'interrupt' | 'out'>, readerGone: AbortSignal | undefined = ctx.out.mode === 'text' ? whenPipeReaderGone(1) : undefined): AbortSignal {
+  // A gone reader shows at the next write; one with nothing more to write is watched for (pipe-reader.ts).
+  const signals = [ctx.interrupt, ctx.out.gone, readerGone].filter((s): s is AbortSignal => s !== undefined);
+  return signals.length === 1 ? ctx.interrupt : AbortSignal.any(signals);
 }
 
 async function askYesNo(question: string): Promise<boolean> {
