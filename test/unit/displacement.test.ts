@@ -169,3 +169,19 @@ describe('readiness asks every node who leads', () => {
     expect(calls).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('how leaders settled after a heal', () => {
+  const nodes = [0, 1, 2].map((id) => ({ id, process: 'running' as const, http: 'answers' as const }));
+  const agreed = (leaders: Array<number | null>, dissent: Array<{ observer: number; leader: number | null; term: number }> = []) =>
+    leaders.map((leader, i) => ({ partition: i + 1, leader, term: 2, recovering: false, replicas: [i, (i + 1) % 3, (i + 2) % 3], owner: i, seenBy: [0, 1, 2], dissent: i === 0 ? dissent : [] }));
+  it('whole, displaced, moving or contested', async () => {
+    const { convergence, contestLines } = await import('../../src/cluster/partition-status.js');
+    expect(convergence(partitionStatuses(agreed([0, 1, 2]), nodes, 'leader-durable'))).toBe('whole');
+    expect(convergence(partitionStatuses(agreed([2, 1, 2]), nodes, 'quorum'))).toBe('displaced');
+    expect(convergence(partitionStatuses(agreed([2, 1, 2]), nodes, 'leader-durable'))).toBe('moving');
+    expect(convergence(partitionStatuses(agreed([null, 1, 2]), nodes, 'leader-durable'))).toBe('moving');
+    const contested = partitionStatuses(agreed([1, 1, 2], [{ observer: 0, leader: 0, term: 9 }]), nodes, 'leader-durable');
+    expect(convergence(contested)).toBe('contested');
+    expect(contestLines([1], 'nano').join(' ')).toContain('"nano restart"');
+  });
+});

@@ -93,4 +93,9 @@ describe('the link proxy in cluster.json', () => {
     expect(stateProblem(state({ ...record, pid: 'x' }))).toBe('"linkProxy" is malformed');
     expect(stateProblem(state({ ...record, links: [{ from: 0, to: 1, port: 70000 }] }))).toBe('"linkProxy" is malformed');
   });
+  it('records the console the nodes serve, checked when present', () => {
+    expect(stateProblem({ ...state(undefined), consoleServed: 'observe' })).toBeNull();
+    expect(stateProblem({ ...state(undefined), consoleServed: null })).toBeNull();
+    expect(stateProblem({ ...state(undefined), consoleServed: 'full' })).toBe('"consoleServed" is malformed');
+  });
 });
