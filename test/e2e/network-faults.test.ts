@@ -54,18 +54,18 @@ describe('network faults on a real cluster', () => {
     expect(processesWithMarker(s.marker)).toEqual([]);
   });
 
-  it('isolating the leader with --refuse moves its partition to another node; after heal its owner leads again and every instance is readable', async () => {
+  it('isolating the leader with --refuse moves its partition to another node; heal gives a verdict, and whole or after the offered restart every instance is readable', async () => {
     const s = await tests.create();
     const port = await startWithLinks(s);
     await deployOneTask(url(port));
     const keys = [await createInstance(url(port)), await createInstance(url(port + 1)), await createInstance(url(port + 2))];
     const isolated = await s.run(['isolate', '0', '--refuse']);
     expect(isolated.code, isolated.stderr).toBe(0);
-    expect(isolated.stderr).toContain('takes them back');
+    expect(isolated.stderr).toContain('"c8ctl-nano restart" repairs that');
     await waitUntil(
       async () => {
         const p1 = (await s.runJson(['status'])).json.partitions?.find((p: any) => p.partition === 1);
-        return p1?.live === true && p1.leader !== 0;
+        return p1?.live === true && p1.leader !== 0 && p1.placement === 'failover';
       },
       15_000,
       'another node to lead partition 1 while node 0 is cut off',
@@ -75,7 +75,15 @@ describe('network faults on a real cluster', () => {
     expect(during.json.links.isolated).toEqual([0]);
     expect((await s.run(['status'])).stdout).toContain('faults: node 0 isolated (refused)');
 
-    expect((await s.run(['heal'])).code).toBe(0);
+    // Engine 0.0.22 heals this only sometimes (docs/fault-drills.md): heal says which, and the
+    // restart it offers otherwise brings every partition back to its owner, keeping the data.
+    const healed = await s.runJson(['heal']);
+    expect(healed.code, healed.stderr).toBe(0);
+    expect(['whole', 'contested', 'moving']).toContain(healed.json.settled);
+    if (healed.json.settled !== 'whole') {
+      expect(healed.stderr).toMatch(/"c8ctl-nano restart"|status --watch/);
+      expect((await s.run(['restart'])).code).toBe(0);
+    }
     await waitUntil(async () => (await s.run(['status'])).code === 0, 15_000, 'every partition led by its owner again');
     for (const key of keys) {
       for (const node of [0, 1, 2]) expect((await fetch(`${url(port + node)}/v2/process-instances/${key}`)).status, `${key} via node ${node}`).toBe(200);

@@ -66,9 +66,9 @@ describe('what status says of the links', () => {
 
 describe('the note a fault prints first', () => {
   const tier = (replication: 'quorum' | 'leader-durable') => ({ rf: 3, raft: true, replication });
-  it('says a silent isolation under leader-durable is waited for, and a refused one fails over and comes back', () => {
+  it('says a silent isolation under leader-durable is waited for, and a refused one fails over but often does not heal', () => {
     expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'stall' }, tier('leader-durable'))).toContain('is waited for');
-    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'reset' }, tier('leader-durable'))).toContain('takes them back');
+    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'reset' }, tier('leader-durable'))).toContain('often does not heal');
   });
   it('warns of the lasting displacement under quorum, and says nothing for slow or RF 1', () => {
     expect(linkFaultNote('nano', { kind: 'cut', node: 0, mode: 'stall' }, tier('quorum'))).toContain('never returns');
