@@ -1,7 +1,7 @@
 // From the samples of each fault drill (drill.ts) to the report fault-drills.ts writes: when a new
 // leader came, what clients saw through each node during the fault, how the leaders stood after the
 // undo, and whether every instance could still be read and created through every node. Pure: no I/O.
-import { AFTER_MS, FAULT_MS, NODES, PROBE_DEADLINE_MS, PROBE_EVERY_MS, SCENARIOS, VIEW_DEADLINE_MS, VIEW_EVERY_MS, type Answer, type CommandRun, type DrillResult, type Probe, type Tier, type View } from './drill.js';
+import { AFTER_MS, FAULT_MS, isThrottled, NODES, PROBE_DEADLINE_MS, PROBE_EVERY_MS, SCENARIOS, VIEW_DEADLINE_MS, VIEW_EVERY_MS, type Answer, type CommandRun, type DrillResult, type Probe, type Tier, type View } from './drill.js';
 
 /** Worst first: a run's verdict is its worst partition's. */
 const VERDICTS = ['failed', 'no answer', 'contested', 'disagree', 'no leader', 'displaced', 'whole'] as const;
@@ -152,10 +152,18 @@ function row(label: string, runs: readonly DrillResult[]): string[] {
   const passed = checks.filter((c) => c.readsOk === c.reads && c.createsOk === c.creates).length;
   const worst = [...checks].sort((a, b) => a.readsOk + a.createsOk - (b.readsOk + b.createsOk))[0];
   const why = [...new Set(checks.flatMap((c) => c.failed.map((a) => `${a.kind} ${reasonOf(a)}`)))].join(', ');
-  const fullCheck = checks.length === 0 ? '—' : `ok ${passed}/${checks.length}${worst && passed < checks.length ? ` (worst: reads ${worst.readsOk}/${worst.reads}, creates ${worst.createsOk}/${worst.creates}; ${why})` : ''}`;
+  const retried = checks.reduce((sum, c) => sum + c.throttled, 0);
+  const fullCheck =
+    checks.length === 0
+      ? '—'
+      : `ok ${passed}/${checks.length}${worst && passed < checks.length ? ` (worst: reads ${worst.readsOk}/${worst.reads}, creates ${worst.createsOk}/${worst.creates}; ${why})` : ''}${retried > 0 ? `; ${retried} create(s) ok only on retry` : ''}`;
   // The calls of the watch after the undo, every node and run together: what the verdict meant to clients.
-  const after = runs.flatMap((r) => (r.error === null ? r.probes.filter((p) => p.t >= r.undoAt) : []));
+  const measuredRuns = runs.filter((r) => r.error === null);
+  const after = measuredRuns.flatMap((r) => r.probes.filter((p) => p.t >= r.undoAt));
   const okShare = (kind: Answer['kind']): string => percent(after.filter((p) => p.kind === kind && p.outcome === 'ok').length, after.filter((p) => p.kind === kind).length);
+  // Admission control is load, not the fault (it trips in the baseline too): shown apart so it can be told from it.
+  const throttledShare = (creates: readonly Probe[]): string => percent(creates.filter(isThrottled).length, creates.length);
+  const createsDuring = measuredRuns.flatMap((r) => r.probes.filter((p) => p.kind === 'create' && duringFault(r, p)));
   return [
     label,
     runs.every((r) => r.fault === null) ? '—' : new Set(runs.map((r) => r.leader)).size === 1 ? String(runs[0]!.leader ?? '?') : counts(runs.map((r) => (r.leader === null ? '?' : String(r.leader)))),
@@ -164,6 +172,7 @@ function row(label: string, runs: readonly DrillResult[]): string[] {
     `${counts(figs.map((f) => f.verdict), VERDICTS)}${climbing}`,
     wholeTimes.length === 0 ? '—' : medianRange(wholeTimes),
     `${okShare('create')} / ${okShare('read')}`,
+    `${throttledShare(createsDuring)} / ${throttledShare(after.filter((p) => p.kind === 'create'))}`,
     fullCheck,
   ];
 }
@@ -171,7 +180,7 @@ function row(label: string, runs: readonly DrillResult[]): string[] {
 /** Why a call failed, in a few words: "HTTP 503 admission control", "HTTP 404 not found", "timeout". */
 function reasonOf(a: Answer): string {
   const detail = a.detail ?? '';
-  if (detail.includes('Admission control')) return `${a.outcome} admission control`;
+  if (isThrottled(a)) return `${a.outcome} admission control`;
   if (detail.includes('leads no partition')) return `${a.outcome} "this node leads no partition"`;
   if (detail.includes('not found')) return `${a.outcome} not found`;
   return detail === '' ? a.outcome : `${a.outcome} ${detail.split(/ \(|: /)[0]}`;
@@ -199,17 +208,27 @@ function runLine(r: DrillResult): string {
   const f = figures(r);
   if (f.verdict === 'failed') return `- run ${r.run}: ${f.finalState}`;
   const parts = [
-    `faulted node ${r.leader}`,
+    `${r.fault === null ? 'leader of partition 1: node' : 'faulted node'} ${r.leader}`,
     `fault ${commandText(r.fault)}, undo ${commandText(r.undo)}`,
     `new leader ${f.newLeaderMs === null ? 'none' : `node ${f.newLeader} after ${seconds(f.newLeaderMs)} s`}`,
     `failed calls during the fault: ${failedCalls(r, (p) => duringFault(r, p))}`,
     `after the undo: ${f.finalState}${f.verdict === 'whole' && f.wholeAfterMs !== null ? ` after ${seconds(f.wholeAfterMs)} s` : ''}`,
     ...(f.termRise > 0 ? [`terms +${f.termRise} in the last ${CLIMB_WINDOW_MS / 1000} s`] : []),
     `failed calls after the undo: ${failedCalls(r, (p) => p.t >= r.undoAt)}`,
-    r.fullCheck === null ? 'no full check' : `full check: reads ${r.fullCheck.readsOk}/${r.fullCheck.reads}, creates ${r.fullCheck.createsOk}/${r.fullCheck.creates}${r.fullCheck.failed.length > 0 ? ` (${reasons(r.fullCheck.failed)})` : ''}`,
+    r.fullCheck === null
+      ? 'no full check'
+      : `full check: reads ${r.fullCheck.readsOk}/${r.fullCheck.reads}, creates ${r.fullCheck.createsOk}/${r.fullCheck.creates}${r.fullCheck.failed.length > 0 ? ` (${reasons(r.fullCheck.failed)})` : ''}${r.fullCheck.throttled > 0 ? `, ${r.fullCheck.throttled} create(s) ok only on retry` : ''}`,
     ...(r.leftovers.length > 0 ? [`${r.leftovers.length} process(es) left after stop, killed`] : []),
   ];
   return `- run ${r.run}: ${parts.join('; ')}`;
+}
+
+/** Whether admission control tripped without a fault too: then it is the probes' load, not the fault alone. */
+function baselineThrottling(results: readonly DrillResult[]): string {
+  const baseline = results.filter((r) => r.scenario.fault(0, 1) === null && r.error === null);
+  if (baseline.length === 0) return '';
+  const tripped = baseline.filter((r) => r.probes.some(isThrottled) || (r.fullCheck?.failed.some(isThrottled) ?? false) || (r.fullCheck?.throttled ?? 0) > 0).length;
+  return `Each run leaves about ${Math.round((AFTER_MS + FAULT_MS) / PROBE_EVERY_MS) * NODES.length + 9} instances open (the process waits at a service task); without any fault, admission control tripped in ${tripped} of ${baseline.length} baseline runs here${tripped > 0 ? ', so it is partly the load of the probes, not the fault alone' : ''}.`;
 }
 
 export interface ReportFacts {
@@ -226,7 +245,7 @@ export interface ReportFacts {
 const TIER_TITLES: Record<Tier, string> = { 'leader-durable': '`leader-durable` (the default)', quorum: '`quorum`' };
 
 export function renderReport(facts: ReportFacts, results: readonly DrillResult[]): string {
-  const header = ['Fault on the leader of partition 1', 'Faulted node', 'New leader after', 'Through node 0', 'Through node 1', 'Through node 2', 'After undo', 'Time to whole', 'Calls after undo', 'Full check'];
+  const header = ['Fault on the leader of partition 1', 'Faulted node', 'New leader after', 'Through node 0', 'Through node 1', 'Through node 2', 'After undo', 'Time to whole', 'Calls after undo', 'Creates throttled', 'Full check'];
   const lines = [
     '# Fault drills, measured',
     '',
@@ -242,7 +261,8 @@ export function renderReport(facts: ReportFacts, results: readonly DrillResult[]
     '- After undo: how the leaders stood at the end, per run. whole = every node answers, all name the same leaders and each partition is led by its owner; displaced = all agree but a partition is led by another node; contested = two nodes each call themselves leader of a partition; disagree = the nodes name different leaders otherwise ("p1: node 0 names 0, nodes 1 and 2 name none"); no answer = a node did not answer.',
     '- Time to whole: from the launch of the undo command until the leaders were whole and stayed whole to the end.',
     '- Calls after undo: creates that succeeded / reads that succeeded among the calls sent after the undo, through every node, over all runs.',
-    '- Full check: after the watching, each of the 9 instances read through every node (27 reads) and 3 creates through every node (9 creates), 5 s deadline each; ok = all succeeded.',
+    `- Creates throttled: the share of creates refused by the engine's admission control (HTTP 503 RESOURCE_EXHAUSTED, or 500 "Peer error" wrapping it: "a shared write path (raft-log fsync or the read-model export queue) is saturated … Retry after a backoff"), during the fault / after the undo. ${baselineThrottling(results)} Throttled creates count as failed in the other create figures.`,
+    '- Full check: after the watching, one call after another, each of the 9 instances read through every node (27 reads) and 3 creates through every node (9 creates), 5 s deadline each; a throttled create is retried up to 5 times, 1 s apart, as the engine asks. ok = all succeeded.',
   ];
   const tiers = [...new Set(results.map((r) => r.tier))];
   for (const tier of tiers) {
