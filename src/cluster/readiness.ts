@@ -142,17 +142,22 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   // a few hundred ms, and a request through it then fails.
   const leadersSettled = (urls: readonly string[]): Promise<PartitionLeadership[] | null | { displaced: Displaced[] } | undefined> =>
     poll(async () => {
-      const answers = await Promise.all(urls.map((url) => deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS)));
-      if (answers.some((a) => a.kind !== 'answers')) return undefined;
+      // The first node's view until it is settled, then the others' (one request per poll meanwhile).
+      const first = await deps.probe.getJson(`${urls[0]}/console/api/topology`, REQUEST_TIMEOUT_MS);
+      if (first.kind !== 'answers') return undefined;
       // No console (turned off, or an engine without it): /v2/topology answering is all we can know.
-      if (answers.some((a) => a.kind === 'answers' && a.status === 404)) return null;
-      const views = answers.map((a) => (a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null));
-      const partitions = views[0];
-      if (partitions == null || views.some((v) => v === null)) return undefined;
+      if (first.status === 404) return null;
+      const partitions = first.status < 300 ? readLeadership(first.body) : null;
+      if (partitions === null) return undefined;
       leaderless = partitions.filter((p) => p.leader === null).map((p) => p.partition);
       recovering = partitions.flatMap((p) => (p.leader !== null && p.recovering ? [{ partition: p.partition, leader: p.leader }] : []));
       report();
-      if (views.every((v) => leadershipSettled(v!)) && leadersAgree(views as PartitionLeadership[][])) return partitions;
+      if (leadershipSettled(partitions)) {
+        const others = await Promise.all(urls.slice(1).map((url) => deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS)));
+        const views = others.map((a) => (a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null));
+        if (views.every((v): v is PartitionLeadership[] => v !== null && leadershipSettled(v)) && leadersAgree([partitions, ...views])) return partitions;
+        return undefined;
+      }
       const displaced = displacedFor(partitions);
       return displaced ? { displaced } : undefined;
     });
