@@ -1,6 +1,6 @@
 // `nano isolate|cut|slow|heal`: network faults between nodes, acted out by the link proxy of a cluster
 // started with --network-faults. Clients still reach every node directly; only peer links change.
-import type { ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { linkFaultNote } from '../cluster/link-fault-notes.js';
 import { noClusterError, parseNodeId } from '../cluster/select-node.js';
 import { parseWholeNumber } from '../cluster/start-options.js';
@@ -13,7 +13,6 @@ import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from './context.js';
 import { reportSettling } from './heal-settle.js';
 
-const flag = (args: ParsedArgs, name: string): string | undefined => (typeof args.flags[name] === 'string' ? (args.flags[name] as string) : undefined);
 const ids = (state: ClusterState): number[] => state.nodes.map((n) => n.id);
 
 export const isolateCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
@@ -50,7 +49,7 @@ export const healCommand = (ctx: CommandContext, args: ParsedArgs): Promise<numb
   });
 
 function whole(args: ParsedArgs, name: string, max: number, min = 0): number | undefined {
-  const text = flag(args, name);
+  const text = stringFlag(args, name);
   if (text === undefined) return undefined;
   const value = parseWholeNumber(text);
   if (value === undefined || value < min || value > max) throw invalidArgument(`--${name} "${text}" must be a whole number from ${min} to ${max}. Example: --${name} ${name === 'rate' ? 100 : 200}`);

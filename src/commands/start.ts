@@ -49,10 +49,9 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   const { layout, effects } = ctx;
   const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
   // A cluster already running: start states the desired state (start-converge.ts); --force replaces it.
-  if (!request.force) {
-    const running = await readClusterState(layout.stateFile);
-    if (running !== null && anyAlive(await observeProcesses(running.nodes, effects.readProcess))) return convergeOnRunning(ctx, request, givenShape(ctx, args, request), running);
-  }
+  const before = await readClusterState(layout.stateFile);
+  const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
+  if (runningBefore && !request.force) return convergeOnRunning(ctx, request, givenShape(ctx, args, request), before);
 
   // Read-only checks first: a mistake here leaves disk and processes exactly as they were. The
   // settings and the binary are checked at once; the binary's --version (when not cached) then runs
@@ -61,16 +60,13 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   // Everything up to that --version spawn is synchronous reads chained by promises: one turn of the
   // event loop lets it reach the spawn before the synchronous reads below hold the thread.
   await nextTurn();
-  const [before, found] = await Promise.all([
-    readClusterState(layout.stateFile),
+  const [found] = await Promise.all([
     effects.findEngines(layout.home, layout.dataDir),
     // Data being written by a concurrent start of this home looks like data of another shape.
     checkKeptData(ctx, request).catch(async (error: unknown) => {
       throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
     }),
   ]);
-  const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
-  if (runningBefore && !request.force) throw alreadyRunning(ctx, before);
   // Engines of this home that the state does not track (a lost state file) would share the data dirs.
   const strays = untracked(found, before);
   if (strays.length > 0 && !request.force) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? untrackedError(strays, ctx.prog, 'a new cluster');
