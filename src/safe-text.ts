@@ -12,7 +12,8 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text that cannot move the cursor, clear the screen, set a title or reorder what it says. */
 export function withoutControls(text: string): string {
-  return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '');
+  // Every printed line comes through here: a regular expression that cannot match is not run (compiling it costs).
+  return (text.includes('\x1b') ? text.replace(ESCAPE_SEQUENCE, '') : text).replace(CONTROL, '');
 }
 
 const URL_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
@@ -21,6 +22,7 @@ const CREDENTIAL_PARAM = /token|secret|passw|pwd|signature|credential|auth|sessi
 
 /** A URL with its userinfo and credential-looking query values replaced; the rest as written. */
 export function redactUrl(url: string): string {
+  if (!url.includes('@') && !url.includes('?') && !url.includes(';')) return url;
   const withoutUser = url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, `$1${REDACTED}@`);
   return withoutUser.replace(/([?&;])([^=&#;]+)=([^&#;]*)/g, (whole, lead: string, name: string) =>
     CREDENTIAL_PARAM.test(decodeURIComponentSafe(name)) ? `${lead}${name}=${REDACTED}` : whole,
@@ -29,7 +31,7 @@ export function redactUrl(url: string): string {
 
 /** Every URL in `text`, redacted. */
 export function redactUrls(text: string): string {
-  return text.replace(URL_TEXT, redactUrl);
+  return text.includes('://') ? text.replace(URL_TEXT, redactUrl) : text;
 }
 
 /** What a line may show: no terminal controls, no credentials in URLs. */

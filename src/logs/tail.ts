@@ -1,5 +1,5 @@
 // Reading the end of a log file without reading all of it, and following it as it grows.
-import { open, readFile, stat } from 'node:fs/promises';
+import { fsPromises } from '../os/builtins.js';
 import { StringDecoder } from 'node:string_decoder';
 
 const CHUNK = 64 * 1024;
@@ -8,7 +8,7 @@ const NEWLINE = 0x0a;
 /** Everything written to a file from byte `offset` on ('' if it cannot be read): one run's output. */
 export async function readFrom(file: string, offset: number): Promise<string> {
   try {
-    return (await readFile(file)).subarray(offset).toString('utf8');
+    return (await fsPromises().readFile(file)).subarray(offset).toString('utf8');
   } catch {
     return '';
   }
@@ -16,7 +16,7 @@ export async function readFrom(file: string, offset: number): Promise<string> {
 
 /** Current sizes: where a tail ends and following begins, so no line falls between the two. */
 export async function fileSizes(files: readonly string[]): Promise<number[]> {
-  return Promise.all(files.map(async (file) => (await stat(file).catch(() => undefined))?.size ?? 0));
+  return Promise.all(files.map(async (file) => (await fsPromises().stat(file).catch(() => undefined))?.size ?? 0));
 }
 
 /**
@@ -27,7 +27,7 @@ export async function readLastLines(file: string, count: number, end?: number): 
   if (count <= 0) return [];
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await fsPromises().open(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -77,7 +77,7 @@ interface Cursor {
 const HEAD_BYTES = 128;
 
 async function readHead(file: string, length = HEAD_BYTES): Promise<Buffer> {
-  const handle = await open(file, 'r').catch(() => undefined);
+  const handle = await fsPromises().open(file, 'r').catch(() => undefined);
   if (!handle) return Buffer.alloc(0);
   try {
     const buffer = Buffer.alloc(length);
@@ -95,14 +95,14 @@ async function readHead(file: string, length = HEAD_BYTES): Promise<Buffer> {
 export async function followFiles(files: readonly FollowedFile[], signal: AbortSignal, sleep: (ms: number) => Promise<void>, events: FollowEvents, intervalMs = 200): Promise<void> {
   const cursors = new Map<number, Cursor>();
   for (const { node, file, from } of files) {
-    const s = await stat(file).catch(() => undefined);
+    const s = await fsPromises().stat(file).catch(() => undefined);
     cursors.set(node, { offset: from, ino: s?.ino, head: await readHead(file), partial: '', decoder: new StringDecoder('utf8') });
   }
   const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   while (!signal.aborted) {
     for (const { node, file } of files) {
       const cursor = cursors.get(node)!;
-      const s = await stat(file).catch(() => undefined);
+      const s = await fsPromises().stat(file).catch(() => undefined);
       if (!s) continue;
       if (s.size === cursor.offset && s.ino === cursor.ino) continue;
       const head = await readHead(file);
@@ -115,7 +115,7 @@ export async function followFiles(files: readonly FollowedFile[], signal: AbortS
       cursor.ino = s.ino;
       cursor.head = head;
       if (s.size === cursor.offset) continue;
-      const handle = await open(file, 'r');
+      const handle = await fsPromises().open(file, 'r');
       try {
         const length = s.size - cursor.offset;
         const buffer = Buffer.alloc(length);

@@ -1,8 +1,11 @@
 // HTTP probes with hard timeouts. A frozen engine accepts TCP connections but never answers, so
 // every request carries its own deadline; "timeout" vs "refused" is itself the diagnosis.
-// node:http rather than an HTTP library or global fetch: from a fresh node it is the cheapest way to
-// one loopback GET by far (figures in README, "Dependencies").
-import http from 'node:http';
+// One plain GET on a fresh TCP socket, read by os/http-response.ts, rather than node:http: every
+// status and every readiness poll pays for the client on a cold Node, and node:http's (its agent,
+// request, incoming, outgoing and server modules, then its first request's code run once) cost
+// 6–7 ms of `status`'s ~30 over a bare node (README, "Dependencies"). Only http://host:port URLs.
+import net from 'node:net';
+import { readResponse } from './http-response.js';
 
 export type ProbeResult =
   | { readonly kind: 'answers'; readonly status: number; readonly body: unknown }
@@ -12,7 +15,7 @@ export type ProbeResult =
 
 export interface HttpProbe {
   getJson(url: string, timeoutMs: number): Promise<ProbeResult>;
-  /** Closes kept-alive connections so the CLI can exit. */
+  /** Destroys sockets still open (a request abandoned at its deadline) so the CLI can exit. */
   close(): Promise<void>;
 }
 
@@ -20,9 +23,9 @@ export interface HttpProbe {
 const HANG_UP_RETRY_MS = 25;
 
 /**
- * The connection was accepted and then closed before any answer: a node shutting down or booting, a
- * listener that drops connections, or a kept-alive socket the server closed just as we reused it.
- * None of these is an answer, so the probe asks again until its deadline (and then says "timeout").
+ * The connection was accepted and then closed before a whole answer: a node shutting down or
+ * booting, or a listener that drops connections. Not an answer, so the probe asks again until its
+ * deadline (and then says "timeout").
  */
 function isHangUp(error: NodeJS.ErrnoException): boolean {
   return error.code === 'ECONNRESET' || error.code === 'EPIPE';
@@ -38,34 +41,70 @@ function parseBody(text: string): unknown {
 
 type Attempt = { readonly kind: 'done'; readonly result: ProbeResult } | { readonly kind: 'hang-up' };
 
-export function createHttpProbe(): HttpProbe {
-  // Keep-alive: status and readiness poll the same few ports many times. Idle sockets are unref'd by
-  // the agent, so they never keep the process alive; close() destroys them anyway.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4, timeout: 2_000 });
+interface Target {
+  readonly host: string;
+  readonly port: number;
+  readonly request: string;
+}
 
-  /** One request; `cancel` is filled in so the deadline can destroy it. */
-  const attempt = (url: string, cancel: { current?: () => void }): Promise<Attempt> =>
+function targetOf(url: string): Target {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:') throw new Error(`the HTTP probe asks http:// URLs only, not ${parsed.protocol}`);
+  // An IPv6 literal comes bracketed in the URL; the socket wants it bare.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const request = `GET ${parsed.pathname}${parsed.search} HTTP/1.1\r\nHost: ${parsed.host}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`;
+  return { host, port: parsed.port === '' ? 80 : Number(parsed.port), request };
+}
+
+export function createHttpProbe(): HttpProbe {
+  const open = new Set<net.Socket>();
+
+  /** One request on its own connection; `cancel` is filled in so the deadline can destroy it. */
+  const attempt = (target: Target, cancel: { current?: () => void }): Promise<Attempt> =>
     new Promise((resolve) => {
-      const request = http.get(url, { agent, headers: { accept: 'application/json' } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ kind: 'done', result: { kind: 'answers', status: response.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')) } }));
-        // Cut off mid-body: as good as no answer.
-        response.on('close', () => {
-          if (!response.complete) resolve({ kind: 'hang-up' });
-        });
-        response.on('error', () => resolve({ kind: 'hang-up' }));
+      const socket = net.connect(target.port, target.host);
+      open.add(socket);
+      // Grown by doubling, so a large answer arriving in many chunks is copied O(n) times, not O(n²).
+      let buffer = Buffer.allocUnsafe(16 * 1024);
+      let length = 0;
+      let settled = false;
+      const settle = (outcome: Attempt): void => {
+        if (settled) return;
+        settled = true;
+        open.delete(socket);
+        socket.destroy();
+        resolve(outcome);
+      };
+      const judge = (ended: boolean): void => {
+        const read = readResponse(buffer.subarray(0, length), ended);
+        if (read.kind === 'complete') settle({ kind: 'done', result: { kind: 'answers', status: read.status, body: parseBody(read.body.toString('utf8')) } });
+        else if (read.kind === 'malformed') settle({ kind: 'done', result: { kind: 'error', message: read.reason } });
+        else if (ended) settle({ kind: 'hang-up' }); // cut off mid-answer: as good as no answer
+      };
+      socket.on('connect', () => socket.write(target.request));
+      socket.on('data', (chunk: Buffer) => {
+        if (length + chunk.length > buffer.length) {
+          const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + chunk.length));
+          buffer.copy(grown, 0, 0, length);
+          buffer = grown;
+        }
+        chunk.copy(buffer, length);
+        length += chunk.length;
+        judge(false);
       });
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ECONNREFUSED') resolve({ kind: 'done', result: { kind: 'refused' } });
-        else if (isHangUp(error)) resolve({ kind: 'hang-up' });
-        else resolve({ kind: 'done', result: { kind: 'error', message: error.code ?? error.message } });
+      socket.on('end', () => judge(true));
+      socket.on('close', () => settle({ kind: 'hang-up' }));
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ECONNREFUSED') settle({ kind: 'done', result: { kind: 'refused' } });
+        else if (isHangUp(error)) settle({ kind: 'hang-up' });
+        else settle({ kind: 'done', result: { kind: 'error', message: error.code ?? error.message } });
       });
-      cancel.current = () => request.destroy();
+      cancel.current = () => settle({ kind: 'hang-up' });
     });
 
   return {
     async getJson(url, timeoutMs) {
+      const target = targetOf(url);
       // The deadline timer is ref'd, unlike AbortSignal.timeout(), so Node stays alive until it answers.
       const cancel: { current?: () => void } = {};
       let expired = false;
@@ -79,7 +118,7 @@ export function createHttpProbe(): HttpProbe {
       });
       const asking = (async (): Promise<ProbeResult> => {
         for (;;) {
-          const outcome = await attempt(url, cancel);
+          const outcome = await attempt(target, cancel);
           if (expired) return { kind: 'timeout' };
           if (outcome.kind === 'done') return outcome.result;
           await new Promise((resolve) => setTimeout(resolve, HANG_UP_RETRY_MS));
@@ -93,7 +132,8 @@ export function createHttpProbe(): HttpProbe {
       }
     },
     close: async () => {
-      agent.destroy();
+      for (const socket of open) socket.destroy();
+      open.clear();
     },
   };
 }

@@ -3,8 +3,7 @@
 // socket's inode, then the process holding that inode); macOS and other Unixes ask lsof. Another
 // user's process is usually invisible (its fds are private): then the answer is null, not a guess.
 // Only called once a port is known to be busy, so the /proc walk costs nothing on the happy path.
-import { execFileText } from './builtins.js';
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { execFileText, fsPromises } from './builtins.js';
 
 export interface PortHolder {
   readonly pid: number;
@@ -41,21 +40,21 @@ export function listeningInodes(table: string, port: number): string[] {
 }
 
 async function linuxHolder(port: number): Promise<PortHolder | null> {
-  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => '')));
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => fsPromises().readFile(f, 'utf8').catch(() => '')));
   const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((inode) => `socket:[${inode}]`));
   if (wanted.size === 0) return null;
-  const pids = (await readdir('/proc')).filter((e) => /^\d+$/.test(e)).map(Number);
+  const pids = (await fsPromises().readdir('/proc')).filter((e) => /^\d+$/.test(e)).map(Number);
   const holders = await Promise.all(
     pids.map(async (pid) => {
-      const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]); // another user's: not visible
-      for (const fd of fds) if (wanted.has(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) return pid;
+      const fds = await fsPromises().readdir(`/proc/${pid}/fd`).catch(() => [] as string[]); // another user's: not visible
+      for (const fd of fds) if (wanted.has(await fsPromises().readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) return pid;
       return null;
     }),
   );
   const pid = holders.find((p): p is number => p !== null);
   if (pid === undefined) return null;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  const command = oneLineCommand(cmdline) || (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim();
+  const cmdline = await fsPromises().readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const command = oneLineCommand(cmdline) || (await fsPromises().readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim();
   return { pid, command };
 }
 

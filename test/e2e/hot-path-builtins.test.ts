@@ -33,13 +33,15 @@ describe('hot paths load only what they use', () => {
     const port = await freePortRange(3);
     const start = await builtinsOf(s, ['start', '3', '--port', String(port)]);
     // The recorder sees what the command really used: a recorder that saw nothing would pass the rest.
-    expect(missing(start, ['child_process', 'http'])).toEqual([]);
+    expect(missing(start, ['child_process', 'net'])).toEqual([]);
     // Output goes straight to the descriptors: no terminal check loads node:tty for a pipe (os/stdio.ts).
-    expect(present(start, ['crypto', 'tls', 'https', 'zlib', 'readline', 'tty'])).toEqual([]);
+    // The probes speak HTTP on a plain socket (os/http-probe.ts): node:http's client cost 6-7 ms.
+    expect(present(start, ['crypto', 'tls', 'https', 'http', '_http_client', 'zlib', 'readline', 'tty'])).toEqual([]);
 
     const status = await builtinsOf(s, ['status']);
-    expect(missing(status, ['http'])).toEqual([]);
-    expect(present(status, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'readline', 'tty'])).toEqual([]);
+    expect(missing(status, ['net'])).toEqual([]);
+    // fs/promises brings readline and the fs watchers (about 1.5 ms): status reads with node:fs only.
+    expect(present(status, ['crypto', 'tls', 'https', 'http', '_http_client', 'fs/promises', 'zlib', 'child_process', 'readline', 'tty'])).toEqual([]);
 
     const stop = await builtinsOf(s, ['stop']);
     // Nor Node's stdio streams, which would bring the stream and net stacks with them.
