@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const rows = buildRows();
   const rendered = table(rows);
   process.stdout.write(`\n${rendered}\n\n`);
-  process.stdout.write('floors: entry import as c8ctl does it → a fresh `node` importing an empty module, then another one in place of the entry; entry into a bare node/--version/status healthy → a fresh `node` importing nothing (timed beside each start and each status, so a drift of the VM over the run moves both alike); start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit; frozen → healthy status.\n');
+  process.stdout.write('floors: entry import as c8ctl does it → a fresh `node` importing an empty module, then another one in place of the entry; entry into a bare node/--version/status (healthy and frozen) → a fresh `node` importing nothing (timed beside each start and each status, so a drift of the VM over the run moves both alike); start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit.\n');
   process.stdout.write('overhead: the median, over repetitions, of each run minus its floor runs of the same repetition (not median − floor median): a drift of the VM between repetitions cancels.\n');
   process.stdout.write(`${engineAloneLine()}\n`);
   const extraCa = extraCaLine();

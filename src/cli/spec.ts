@@ -275,11 +275,13 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       namespace: { type: 'string', value: '<ns>', description: 'Kubernetes only: the namespace of every object (default default)' },
       out: { type: 'string', value: '<file>', description: 'Write to this file instead of stdout; only then is the cluster secret written (Kubernetes: into the file; Compose: an env file beside it)' },
       force: { type: 'boolean', description: 'Replace an --out file that export did not write (one it wrote is always replaced, keeping its secret)' },
+      engine: { type: 'string', value: '<local|npm>', description: 'dockerfile only: local copies the engine this plugin runs beside the Dockerfile (builds offline; the default when that engine is a Linux one), npm fetches it during the build (any platform)' },
+      'all-interfaces': { type: 'boolean', description: 'Compose only: publish the nodes\' ports on every host interface (default: 127.0.0.1 only)' },
     },
     examples: [
       { args: 'export kubernetes 3 --rf 3 --out nano.yaml', description: 'StatefulSet, Services, Secret and PodDisruptionBudget; then kubectl apply -f nano.yaml' },
-      { args: 'export compose 3 --rf 3 --out compose.yaml', description: 'One service per node; then docker compose -f compose.yaml up -d' },
-      { args: 'export dockerfile --out Dockerfile', description: 'The engine image the manifests run' },
+      { args: 'export compose 3 --rf 3 --out compose.yaml', description: 'One service per node; then docker compose -p nano -f compose.yaml up -d (docker-compose and podman-compose alike)' },
+      { args: 'export dockerfile --out image/Dockerfile', description: 'The engine image the manifests run, with this plugin\'s engine beside it; then docker build -t nanobpmn:<version> image' },
     ],
   },
   {

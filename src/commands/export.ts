@@ -9,7 +9,9 @@ import { stringFlag, type ParsedArgs } from '../cli/args.js';
 import { CLUSTER_SECRET } from '../cluster/plan.js';
 import { invalidArgument, UserError } from '../errors.js';
 import { composeDocument, secretEnvFile, serviceName } from '../export/compose.js';
-import { defaultImage, dockerfile } from '../export/dockerfile.js';
+import { defaultImage } from '../export/dockerfile.js';
+import { shellPath } from '../export/shell-path.js';
+import { exportDockerfile, type EngineImageFacts } from './export-dockerfile.js';
 import { kubernetesNames, kubernetesObjects, type KubernetesNames } from '../export/kubernetes.js';
 import { validateExport, type ExportRequest } from '../export/request.js';
 import { toYaml, toYamlStream } from '../export/yaml.js';
@@ -23,11 +25,6 @@ import { shapeFlags } from './shape-flags.js';
 /** Named in everything export writes, so a later export knows the file is its own to replace. */
 const GENERATOR = 'c8ctl-plugin-nano';
 
-interface EngineImageFacts {
-  readonly packages: { readonly amd64: string; readonly arm64: string };
-  readonly version: string;
-  readonly binaryName: string;
-}
 
 export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const given = Object.keys(args.flags);
@@ -53,25 +50,13 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const image = request.image ?? defaultImage(facts.version);
   const json = ctx.out.mode === 'json';
 
-  if (request.target === 'dockerfile') {
-    // The image this Dockerfile builds: the default of the other targets (--image is refused here).
-    const built = defaultImage(facts.version);
-    const text = dockerfile({ ...facts, generator });
-    if (out === undefined) {
-      if (json) ctx.out.result({ ok: true, target: 'dockerfile', image: built, dockerfile: text });
-      else ctx.out.info(text.trimEnd());
-      return 0;
-    }
-    await writeFileAtomic(out, text, 0o644);
-    ctx.out.success(`Wrote the engine image's Dockerfile to ${out} (engine from ${facts.packages.amd64}@${facts.version}).`);
-    ctx.out.info(`Build it: docker build -t ${built} ${shellPath(path.dirname(out))}${path.basename(out) === 'Dockerfile' ? '' : ` -f ${shellPath(out)}`}`);
-    ctx.out.info(`Push it where your cluster pulls from, then export with --image <registry>/${built}.`);
-    ctx.out.result({ ok: true, target: 'dockerfile', image: built, written: [out] });
-    return 0;
-  }
-
+  const allInterfaces = args.flags['all-interfaces'] === true;
+  if (allInterfaces && request.target !== 'compose') throw invalidArgument(`--all-interfaces goes with export compose (it publishes the nodes' ports), not with ${request.target}.`);
+  const engineFlag = stringFlag(args, 'engine');
+  if (engineFlag !== undefined && request.target !== 'dockerfile') throw invalidArgument(`--engine goes with export dockerfile (it says where the image's engine comes from), not with ${request.target}.`);
+  if (request.target === 'dockerfile') return exportDockerfile(ctx, { out, previousOurs: previous !== undefined && previous.includes(GENERATOR), facts, generator, engineFlag, force: args.flags.force === true });
   if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, previous, image, json, force: args.flags.force === true });
-  return exportCompose(ctx, request, { out, previous, image, json, force: args.flags.force === true });
+  return exportCompose(ctx, request, { out, previous, image, json, force: args.flags.force === true }, allInterfaces);
 }
 
 interface Destination {
@@ -119,8 +104,8 @@ function nextStepsKubernetes(ctx: CommandContext, request: ExportRequest, names:
   ctx.out.info(`Reach it:  kubectl -n ${request.namespace} port-forward service/${names.client} 8080:8080   (then http://localhost:8080/v2)`);
 }
 
-async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Destination): Promise<number> {
-  const document = composeDocument({ request, image: d.image, userEnv: ctx.env });
+async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Destination, allInterfaces: boolean): Promise<number> {
+  const document = composeDocument({ request, image: d.image, userEnv: ctx.env, allInterfaces });
   const envName = secretEnvFile(request.name);
   const makeSecret = `printf '${CLUSTER_SECRET}=%s\\n' "$(openssl rand -hex 32)" > ${envName} && chmod 600 ${envName}`;
   if (d.out === undefined) {
@@ -141,10 +126,14 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
     throw error;
   }
   const services = Array.from({ length: request.shape.nodes }, (_, id) => serviceName(request.name, id));
-  ctx.out.success(`Wrote ${services.length} Compose service(s) to ${d.out}: ${services.join(', ')}, on host ports ${request.shape.basePort}-${request.shape.basePort + services.length - 1}.`);
+  const host = allInterfaces ? 'every interface' : '127.0.0.1';
+  ctx.out.success(`Wrote ${services.length} Compose service(s) to ${d.out}: ${services.join(', ')}, on host ports ${request.shape.basePort}-${request.shape.basePort + services.length - 1} (${host}).`);
   ctx.out.info(keptEnv ? `  Kept the cluster secret in ${envFile}.` : `  A fresh cluster secret is in ${envFile} (readable by you only).`);
   ctx.out.info(`  Image: ${d.image}${request.image === undefined ? ' (build it first: export dockerfile)' : ''}`);
-  ctx.out.info(`Run it:    docker compose -f ${shellPath(d.out)} up -d`);
+  // -p: the project name the user expects, whatever the folder is called; v1, v2 and podman-compose all take it.
+  const project = `-p ${request.name} -f ${shellPath(d.out)}`;
+  ctx.out.info(`Run it:    docker compose ${project} up -d   (Compose v2; v1: docker-compose ${project} up -d; or podman-compose ${project} up -d)`);
+  ctx.out.info(`Remove it: docker compose ${project} down -v   (-v deletes the nodes' volumes: their data)`);
   ctx.out.result({ ok: true, target: 'compose', written: keptEnv ? [d.out] : [envFile, d.out], services, secret: keptEnv ? 'kept' : 'fresh', image: d.image });
   return 0;
 }
@@ -248,8 +237,4 @@ function exportCommandLine(request: ExportRequest): string {
     ...(request.image !== undefined ? [`--image ${request.image}`] : []),
   ];
   return flags.join(' ');
-}
-
-function shellPath(file: string): string {
-  return /^[A-Za-z0-9_./-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }

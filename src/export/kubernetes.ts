@@ -30,6 +30,27 @@ export function podHost(request: Pick<ExportRequest, 'name' | 'namespace'>, ordi
  * memory grows with the instances it holds, and being killed at a limit would lose its leadership.
  */
 const RESOURCE_REQUESTS = { cpu: '250m', memory: '128Mi' };
+
+/**
+ * Ready means what \`start\` means, as far as one pod can see it: the node answers and, from its own
+ * view (/console/api/topology), every partition has a leader and none is recovering. The engine has
+ * no endpoint whose status code says so (/v2/topology answers 200 from static config ~1.5 s before
+ * any leader exists; there is no /ready), so the probe reads the body with bash's /dev/tcp, which the
+ * image has (no curl). Without the console there is nothing that tells leaders: the probe can only
+ * ask whether the node answers. With RF 1 a partition whose node is down has no leader until it is
+ * back, and a cluster-wide check would then take every pod out of the Service; the probe is then
+ * "this node answers" too, so the live partitions keep serving.
+ */
+export function readinessProbe(shape: Pick<ExportRequest['shape'], 'rf' | 'console'>): Record<string, unknown> {
+  if (shape.rf === 1 || shape.console === 'off') return { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 2, failureThreshold: 3 };
+  const check = [
+    `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_PORT}`,
+    `printf 'GET /console/api/topology HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3`,
+    'body=$(timeout 2 cat <&3)',
+    `[[ $body == *'"partitions":['* && $body != *'"leader":null'* && $body != *'"recovering":true'* ]]`,
+  ].join(' && ');
+  return { exec: { command: ['/bin/bash', '-c', check] }, periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 2 };
+}
 const STORAGE_REQUEST = '1Gi';
 
 export interface KubernetesInputs {
@@ -102,7 +123,7 @@ export function kubernetesObjects({ request, image, userEnv, secret }: Kubernete
               image,
               ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
               env,
-              readinessProbe: { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 2, failureThreshold: 3 },
+              readinessProbe: readinessProbe(shape),
               resources: { requests: RESOURCE_REQUESTS },
               securityContext: { allowPrivilegeEscalation: false },
               volumeMounts: [{ name: 'data', mountPath: DATA_ROOT }],

@@ -1,5 +1,5 @@
 // Atomic file writes and tolerant JSON reads.
-import { closeSync, fsync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, constants as fsConstants, fsync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { describeJsonError } from './json-error.js';
@@ -51,6 +51,19 @@ export async function writeFileAtomic(file: string, contents: string, mode = 0o6
     renameSync(temp, file);
   } catch (error) {
     // Disk full, permissions, a failed rename: never leave the temp file behind.
+    removeFile(temp);
+    throw naming(error, file, 'write');
+  }
+}
+
+/** A copy of `source` at `file`, via a temp file and rename: a reader never sees half a binary. */
+export function copyFileAtomic(source: string, file: string, mode: number): void {
+  const temp = `${file}.${tempSuffix()}.tmp`;
+  try {
+    copyFileSync(source, temp, fsConstants.COPYFILE_EXCL);
+    chmodSync(temp, mode);
+    renameSync(temp, file);
+  } catch (error) {
     removeFile(temp);
     throw naming(error, file, 'write');
   }

@@ -3,6 +3,7 @@
 // terminal, a re-export splitting a running cluster with a new secret, output that is not stable
 // enough to diff, bad input getting another message than `start` gives, and a failed write leaving
 // files behind. Schema validation of the same output is in export-schemas.test.ts.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -49,7 +50,8 @@ describe('export kubernetes', () => {
     // The local-only boot grace stays local; the correctness defaults travel.
     expect(env.NANOBPMN_RAFT_SETTLE_GRACE_MS).toBeUndefined();
     expect(env.NANOBPMN_DURABILITY).toBe('async');
-    expect(container.readinessProbe.httpGet.path).toBe('/v2/topology');
+    // RF 3 with a console: ready means the node sees every partition led (unit: export-image.test.ts).
+    expect(container.readinessProbe.exec.command[2]).toContain('GET /console/api/topology');
     expect(set.spec.template.spec.enableServiceLinks).toBe(false);
     expect(set.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBeDefined();
 
@@ -124,7 +126,8 @@ describe('export compose', () => {
     expect(result.code).toBe(0);
     expect(result.json).toMatchObject({ ok: true, target: 'compose', secret: 'fresh', services: ['nano-0', 'nano-1', 'nano-2'] });
     const document = JSON.parse(await readFile(file, 'utf8'));
-    expect(document.name).toBe('nano');
+    // No top-level name: docker-compose v1 rejects it; the printed commands pass -p instead.
+    expect(document.name).toBeUndefined();
     expect(Object.keys(document.services)).toEqual(['nano-0', 'nano-1', 'nano-2']);
     for (const id of [0, 1, 2]) {
       const service = document.services[`nano-${id}`];
@@ -132,7 +135,8 @@ describe('export compose', () => {
       expect(service.environment).toMatchObject({ NANOBPMN_NODE_ID: String(id), NANOBPMN_NODES: 'http://nano-0:8080,http://nano-1:8080,http://nano-2:8080', NANOBPMN_RF: '3', NANOBPMN_REPLICATION: 'leader-durable' });
       expect(service.environment.NANOBPMN_CLUSTER_SECRET).toBeUndefined();
       expect(service.env_file).toEqual(['./nano-cluster-secret.env']);
-      expect(service.ports).toEqual([`${9000 + id}:8080`]);
+      expect(service.ports).toEqual([`127.0.0.1:${9000 + id}:8080`]);
+      expect(service.stop_grace_period).toBe('30s');
       expect(service.volumes).toEqual([`nano-${id}-data:/var/lib/nanobpmn`]);
     }
     expect(Object.keys(document.volumes)).toEqual(['nano-0-data', 'nano-1-data', 'nano-2-data']);
@@ -144,6 +148,9 @@ describe('export compose', () => {
 
     const again = await s.runJson(['export', 'compose', '3', '--rf', '3', '--port', '9000', '--out', file]);
     expect(again.json.secret).toBe('kept');
+    const told = await s.run(['export', 'compose', '3', '--rf', '3', '--port', '9000', '--out', file]);
+    expect(told.stdout).toContain(`docker-compose -p nano -f '${file}' up -d`);
+    expect(told.stdout).toContain(`podman-compose -p nano -f '${file}' up -d`);
     expect(await readFile(envFile, 'utf8')).toBe(env);
   });
 
@@ -293,24 +300,78 @@ describe('export --out over an existing file', () => {
 });
 
 describe('export dockerfile', () => {
-  it('packages our own platform package version on a glibc base, as a non-root user, and says how to build it', async () => {
+  it('by default copies the engine this plugin runs beside it (byte for byte, executable) and tags the image with its version', async () => {
+    const s = await sandboxes.create();
+    const dir = await tempDir();
+    const file = path.join(dir, 'Dockerfile');
+    const result = await s.runJson(['export', 'dockerfile', '--out', file]);
+    expect(result.code, result.stderr).toBe(0);
+    const engine = path.join(dir, 'nanobpmn-linux-amd64');
+    expect(result.json).toMatchObject({ ok: true, target: 'dockerfile', engine: 'local', written: [engine, file] });
+    const version = /^nanobpmn:(\d+\.\d+\.\d+)/.exec(result.json.image)?.[1];
+    expect(version).toBeDefined();
+    const status = await s.runJson(['config']);
+    const running = status.json.binary.path as string;
+    // Compared by digest: a failing toEqual on two 90 MB buffers would diff them to exhaustion.
+    const digest = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+    expect(await digest(engine)).toBe(await digest(running));
+    expect((await stat(engine)).mode & 0o777).toBe(0o755);
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/^COPY nanobpmn-linux-amd64 \/usr\/local\/bin\/nanobpmn$/m);
+    expect(text).toContain(`(nanobpmn) ${version} for linux/amd64`);
+    // Again over its own files: replaced without --force.
+    expect((await s.run(['export', 'dockerfile', '--out', file])).code).toBe(0);
+  });
+
+  it('refuses to replace an engine file it did not write (left as it was); --force replaces it', async () => {
+    const s = await sandboxes.create();
+    const dir = await tempDir();
+    const file = path.join(dir, 'Dockerfile');
+    const engine = path.join(dir, 'nanobpmn-linux-amd64');
+    await writeFile(engine, 'mine');
+    const refused = await s.run(['export', 'dockerfile', '--out', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`${engine} exists and was not written by export`);
+    expect(await readFile(engine, 'utf8')).toBe('mine');
+    expect(existsSync(file)).toBe(false);
+    expect((await s.run(['export', 'dockerfile', '--out', file, '--force'])).code).toBe(0);
+    expect((await stat(engine)).size).toBeGreaterThan(1_000_000);
+  });
+
+  it('--engine npm packages our own platform package version, fetched in the build, and says how to build it', async () => {
     const s = await sandboxes.create();
     const pkg = JSON.parse(await readFile('package.json', 'utf8'));
     const version = pkg.optionalDependencies['@nanobpm/c8ctl-plugin-nano-linux-x64'];
     const dir = await tempDir();
     const file = path.join(dir, 'Dockerfile');
-    const result = await s.run(['export', 'dockerfile', '--out', file]);
+    const result = await s.run(['export', 'dockerfile', '--engine', 'npm', '--out', file]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`docker build -t nanobpmn:${version} '${dir}'`);
+    expect(existsSync(path.join(dir, 'nanobpmn-linux-amd64'))).toBe(false);
     const text = await readFile(file, 'utf8');
-    expect(text).toContain(`npm pack --silent "$package@${version}"`);
+    expect(text).toContain(`"$package@${version}"`);
     expect(text).toContain('package="@nanobpm/c8ctl-plugin-nano-linux-x64"');
     expect(text).toContain('package="@nanobpm/c8ctl-plugin-nano-linux-arm64"');
     expect(text).toMatch(/^FROM debian:bookworm-slim$/m);
-    expect(text).toMatch(/^USER 10001:10001$/m);
+    expect(text).toMatch(/^USER 10001:0$/m);
     expect(text).toMatch(/^EXPOSE 8080$/m);
     // The manifests' default image is the one this Dockerfile is built as.
     const compose = await s.runJson(['export', 'compose']);
     expect(compose.json.services['nano-0'].image).toBe(`nanobpmn:${version}`);
+  });
+
+  it('names a bad --engine, and --engine or --all-interfaces on a target that has no use for it', async () => {
+    const s = await sandboxes.create();
+    for (const [args, words] of [
+      [['export', 'dockerfile', '--engine', 'docker'], '--engine docker is not a choice'],
+      [['export', 'compose', '--engine', 'npm'], '--engine goes with export dockerfile'],
+      [['export', 'kubernetes', '--all-interfaces'], '--all-interfaces goes with export compose'],
+    ] as const) {
+      const result = await s.run([...args]);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(words);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });
