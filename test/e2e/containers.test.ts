@@ -8,7 +8,7 @@
 // and whatever podman's network adds to the host's firewall is put back as it was.
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,31 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
     await must(BUILDAH(), ['bud', '--network', 'none', '--no-cache', '-t', `${offline}-buildah`, context], podman);
     const user = await must(DOCKER, ['image', 'inspect', '--format', '{{.Config.User}}', offline], docker!.env);
     expect(user.stdout.trim()).toBe('10001:0');
+  }, 300_000);
+
+  it('(--engine npm) without network, the build stops at once with npm\'s own error and the way out', async () => {
+    // The npm variant's first stage is node:22-bookworm-slim, which no registry here can give. A
+    // stand-in is made from this machine's own node and npm on the Debian base: the stage only needs
+    // npm to try, and fail, to fetch.
+    const stand = path.join(work, 'node-image');
+    await mkdir(stand);
+    await cp(process.execPath, path.join(stand, 'node'));
+    await cp(path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm'), path.join(stand, 'npm'), { recursive: true });
+    await writeFile(path.join(stand, 'Dockerfile'), 'FROM debian:bookworm-slim\nCOPY node /usr/local/bin/node\nCOPY npm /usr/local/lib/node_modules/npm\nRUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm\n');
+    await must(DOCKER, ['build', '-t', 'node:22-bookworm-slim', stand], { ...docker!.env, DOCKER_BUILDKIT: '0' });
+    const npmContext = path.join(work, 'npm-image');
+    await mkdir(npmContext);
+    const exported = await s.run(['export', 'dockerfile', '--engine', 'npm', '--out', path.join(npmContext, 'Dockerfile')]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const began = Date.now();
+    const offline = await run(DOCKER, ['build', '--network', 'none', '-t', `${image}-npm`, npmContext], { ...docker!.env, DOCKER_BUILDKIT: '0' }, 300_000);
+    expect(offline.exitCode).not.toBe(0);
+    const said = `${offline.stdout}\n${offline.stderr}`;
+    expect(said).toMatch(/npm (ERR!|error) /);
+    expect(said).toContain('npm could not fetch @nanobpm/c8ctl-plugin-nano-linux-x64@');
+    expect(said).toContain('export dockerfile --engine local builds from the engine this plugin has installed');
+    // Not the ~70 s of npm's default retries.
+    expect(Date.now() - began).toBeLessThan(60_000);
   }, 300_000);
 
   it('docker-compose v1 runs the Compose file unchanged: leaders, real work, a killed owner waits and comes back whole, down -v leaves nothing', async () => {
