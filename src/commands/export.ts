@@ -87,7 +87,7 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
   }
   const text = writesJson(d.out)
     ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`
-    : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYamlStream(objects)}`;
+    : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${readinessComment(request)}${toYamlStream(objects)}`;
   // The file holds the cluster secret: readable by its owner only.
   await writeFileAtomic(d.out, text, 0o600);
   ctx.out.success(`Wrote ${objects.length} Kubernetes objects to ${d.out}: ${kinds.join(', ')}.`);
@@ -217,6 +217,14 @@ function engineImageFacts(): EngineImageFacts {
     throw new UserError(`This install of c8ctl-plugin-nano names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`);
   }
   return { packages: { amd64: amd64.packageName, arm64: arm64.packageName }, version, binaryName: amd64.binaryName };
+}
+
+/** What the readiness probe means, in the file (the engine has no ready endpoint to point at). */
+function readinessComment(request: ExportRequest): string {
+  const leaders = request.shape.rf > 1 && request.shape.console !== 'off';
+  return leaders
+    ? '# Ready = the pod answers and sees every partition led, none recovering (/console/api/topology, read by bash: the engine has no ready endpoint).\n'
+    : '# Ready = the pod answers /v2/topology (with RF 1 or no console nothing tells leaders without taking every pod out of the Service).\n';
 }
 
 /** The shape as export flags, for the header of a written file (no secret, no paths). */

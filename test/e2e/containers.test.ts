@@ -27,6 +27,7 @@ import {
   startDocker,
   type PrivateDocker,
 } from '../support/containers.js';
+import { readinessProbe } from '../../src/export/kubernetes.js';
 import { freePortRange } from '../support/ports.js';
 import { waitUntil } from '../support/processes.js';
 import { completeJobOf, createInstance, deployOneTask, getDefinition } from '../support/rest.js';
@@ -195,6 +196,9 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
       await compose('up', '-d');
       await waitWhole(urls, 60_000);
       await realWork(urls);
+      // The Kubernetes readiness probe, run as the kubelet would, inside a node's container of this image.
+      const probe = (readinessProbe({ rf: 3, console: 'studio' }) as { exec: { command: string[] } }).exec.command;
+      await must(DOCKER, ['exec', `${project}_nano-1_1`, ...probe], env);
 
       // A node's container killed and started again: the cluster comes back whole (its owner leads
       // its partition again) and serves. Whether its peers promoted someone meanwhile varies: a
