@@ -94,7 +94,7 @@ RUN ${ARCH_OF_BUILD}; case "$arch" in \\
       arm64) package="${engine.packages.arm64}" ;; \\
       *) echo "No Nano engine is built for linux/$arch; build for linux/amd64 or linux/arm64." >&2; exit 1 ;; \\
     esac \\
- && { npm pack --loglevel=error --fetch-retries=1 --fetch-retry-maxtimeout=5000 --fetch-timeout=30000 "$package@${version}" \\
+ && { npm pack --loglevel=error --fetch-retries=1 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 --fetch-timeout=30000 "$package@${version}" \\
       || { echo "${fail}" >&2; exit 1; }; } \\
  && tar -xzf ./*.tgz \\
  && install -m 0755 "package/${engine.binaryName}" /nanobpmn

@@ -99,7 +99,7 @@ describe('c8ctl nano', () => {
     const written = await run(['nano', 'export', 'kubernetes', '3', '--rf', '3', '--out', out]);
     expect(written.code, written.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/kind: Secret[\s\S]*kind: StatefulSet[\s\S]*kind: PodDisruptionBudget/);
-    const printed = await run(['nano', 'export', 'dockerfile']);
+    const printed = await run(['nano', 'export', 'dockerfile', '--engine', 'npm']);
     expect(printed.code, printed.stderr).toBe(0);
     expect(printed.stdout).toContain(`"$package@${pkg.optionalDependencies['@nanobpm/c8ctl-plugin-nano-linux-x64']}"`);
     expect(printed.stdout + printed.stderr).not.toMatch(/[0-9a-f]{64}/);

@@ -195,12 +195,13 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     } finally {
       await cli.cleanup();
     }
-    const compose = JSON.parse(await readFile(composeFile, 'utf8')) as { name: string; services: Record<string, ComposeService> };
+    const compose = JSON.parse(await readFile(composeFile, 'utf8')) as { services: Record<string, ComposeService> };
 
     // Service nano-<i> runs on host i, under the host name the export gives it.
     const services = Array.from({ length: NODES }, (_, id) => {
-      const service = compose.services[`${compose.name}-${id}`];
-      if (!service) throw new Error(`the export has no service ${compose.name}-${id}: ${Object.keys(compose.services).join(', ')}`);
+      // The project name is not in the file (docker-compose v1 rejects a top-level name): services are <--name>-<i>, nano by default.
+      const service = compose.services[`nano-${id}`];
+      if (!service) throw new Error(`the export has no service nano-${id}: ${Object.keys(compose.services).join(', ')}`);
       return service;
     });
     // Peers by host name, quorum tier (asked for: a pulled cable is a hang, which only quorum fails over).

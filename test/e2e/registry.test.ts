@@ -234,14 +234,15 @@ describe('releasing through a real registry', () => {
       expect(processesWithMarker(marker)).toEqual([]);
     }, LONG);
 
-    // Docker is not on these machines, so the image is not built here; what can break in it is its
-    // fetch stage (package name, version, tarball layout, binary name), and that stage is plain shell.
+    // The npm variant's fetch stage (package name, version, tarball layout, binary name) is plain
+    // shell: run here against the real registry. The builds themselves are in containers.test.ts,
+    // where no registry serves our packages to a build.
     it('export dockerfile: its fetch stage, run as written against the registry, yields the engine the plugin runs', async () => {
       expect(project, 'the install test ran first').not.toBe('');
       const dir = path.join(tmp, 'docker');
       await mkdir(path.join(dir, 'fetch'), { recursive: true });
       const file = path.join(dir, 'Dockerfile');
-      const written = await nano(project, ['export', 'dockerfile', '--out', file]);
+      const written = await nano(project, ['export', 'dockerfile', '--engine', 'npm', '--out', file]);
       expect(written.code, written.stderr).toBe(0);
       const dockerfile = await readFile(file, 'utf8');
       // The installed plugin names the platform package version it was released with.
@@ -336,10 +337,10 @@ describe('releasing through a real registry', () => {
   }, LONG);
 });
 
-/** The shell of the Dockerfile's `RUN case …` instruction (its fetch stage), continuation lines joined. */
+/** The shell of the Dockerfile's `RUN arch=…; case …` instruction (its fetch stage), continuation lines joined. */
 function fetchStage(dockerfile: string): string {
   const lines = dockerfile.split('\n');
-  const start = lines.findIndex((line) => line.startsWith('RUN case'));
+  const start = lines.findIndex((line) => line.startsWith('RUN ') && line.includes('case "$arch" in'));
   if (start < 0) throw new Error(`no fetch stage in:\n${dockerfile}`);
   const parts: string[] = [];
   for (let i = start; i < lines.length; i += 1) {
