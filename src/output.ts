@@ -3,10 +3,15 @@
 // ✗ error. In JSON mode stdout carries exactly one JSON document; warnings and errors go to stderr as
 // JSON lines, and the text rendering (info, success, progress) is left out.
 
-import type { TextSink } from './os/stdio.js';
 import { safeJson, safeText } from './safe-text.js';
 
 export type OutputMode = 'text' | 'json';
+
+/** What output is written to: a stream of Node's, or a descriptor's sink (os/stdio.ts). */
+export interface TextSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean | undefined;
+}
 
 export interface Output {
   readonly mode: OutputMode;

@@ -2,12 +2,9 @@
 // ourselves so each mistake gets a message naming the bad value and the fix.
 import { parseArgs } from 'node:util';
 import { invalidArgument } from '../errors.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { COMMON_FLAGS, type FlagSpec, type SubcommandSpec } from './spec.js';
 
-export interface ParsedArgs {
-  readonly positionals: readonly string[];
-  readonly flags: Readonly<Record<string, string | boolean>>;
-}
 
 /** Edit distance counting a swap of neighbours as one edit ("strat" → "start"), for "did you mean". */
 function distance(a: string, b: string): number {
@@ -88,10 +85,4 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
     throw invalidArgument(`Unexpected argument "${extra}": ${command} ${expected}. See ${command} --help.`);
   }
   return { positionals, flags };
-}
-
-/** A string flag's value, or undefined when absent. */
-export function stringFlag(args: ParsedArgs, name: string): string | undefined {
-  const value = args.flags[name];
-  return typeof value === 'string' ? value : undefined;
 }

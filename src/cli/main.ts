@@ -4,11 +4,12 @@ import { errorMessage, EXIT, UserError } from '../errors.js';
 import { fsUserError } from '../errors-fs.js';
 import { safeOutput, type Output } from '../output.js';
 import { isTerminal } from '../os/stdio.js';
-import { closest, parseSubcommandArgs, type ParsedArgs } from './args.js';
+import { closest, parseSubcommandArgs } from './args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { subcommandHelp, topHelp } from './help.js';
 import { PROCESSOS } from './processos-spec.js';
 import { findSubcommand, NANO, type CommandSpec } from './spec.js';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../kit/context.js';
 
 export interface HostInfo {
   readonly out: Output;
@@ -102,7 +103,7 @@ async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly s
 }
 
 async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: HostInfo, run: { notice: boolean; subcommand: string }): Promise<number> {
-  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([import('../commands/context.js'), import('../state/home.js'), load()]);
+  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([import('../kit/context.js'), import('../state/home.js'), load()]);
   const effects = realEffects();
   const interrupt = new AbortController();
   // The first Ctrl-C asks the command to clean up (start rolls back, logs -f and --watch end); a second

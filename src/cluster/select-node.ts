@@ -1,7 +1,7 @@
 // Picking a node by id, with errors that list what exists. Pure.
 import { invalidArgument, UserError } from '../errors.js';
 import type { ClusterState, NodeRecord } from '../state/cluster-state.js';
-import { parseWholeNumber } from './start-options.js';
+import { parseWholeNumber } from '../values.js';
 
 export function validIds(ids: readonly number[]): string {
   return ids.length === 0 ? 'none' : ids.join(', ');

@@ -4,19 +4,19 @@
 import { chmod, lstat, mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest } from '../binary/manifest.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { redactUrls } from '../safe-text.js';
-import { parseWholeNumber } from '../cluster/start-options.js';
+import { parseWholeNumber } from '../values.js';
 import { EXIT, errorMessage, invalidArgument, UserError } from '../errors.js';
-import { maskedEnv, processosSettings } from '../processos/settings-model.js';
+import { maskedEnv, processosSettings } from '../state/processos-settings.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
 import { readTrustedJsonFile } from '../state/files.js';
 import { pluginVersion } from '../version.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 import { runDoctor, formatCheck } from './doctor.js';
 
 const DEFAULT_LOG_MB = 5;

@@ -3,7 +3,7 @@
 // symlink out of it (fs.rm removes a link, not what it points to).
 import { lstat, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { isOurs } from '../os/process-identity.js';
 import { EXIT, UserError } from '../errors.js';
@@ -11,7 +11,7 @@ import { readClusterState, removeClusterState } from '../state/cluster-state.js'
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 const WORKSPACE_PARTS = ['models', 'workers'] as const;
 

@@ -21,7 +21,7 @@ import { readPackageJson } from '../package-files.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
 import { readLastCluster } from '../state/last-cluster.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 

@@ -13,7 +13,7 @@ import { chooseEngine } from '../export/engine-choice.js';
 import { shellPath } from '../export/shell-path.js';
 import { readConfig } from '../state/config.js';
 import { copyFileAtomic, removeFile, writeFileAtomic } from '../state/files.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 export interface EngineImageFacts {
   readonly packages: { readonly amd64: string; readonly arm64: string };

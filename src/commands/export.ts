@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PLATFORMS } from '../../platforms.js';
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { CLUSTER_SECRET } from '../cluster/plan.js';
 import { invalidArgument, UserError } from '../errors.js';
 import { composeDocument, secretEnvFile, serviceName } from '../export/compose.js';
@@ -19,7 +19,7 @@ import { randomHex } from '../os/random-hex.js';
 import { readPackageJson } from '../package-files.js';
 import { writeFileAtomic } from '../state/files.js';
 import { pluginVersion } from '../version.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 import { shapeFlags } from './shape-flags.js';
 
 /** Named in everything export writes, so a later export knows the file is its own to replace. */

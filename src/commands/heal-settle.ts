@@ -6,7 +6,7 @@ import { observeLeadership } from '../cluster/observe-leaders.js';
 import { contestedPartitions, contestLines, convergence, displacementLines, lastingDisplacement, partitionStatuses, type Convergence } from '../cluster/partition-status.js';
 import type { NodeFacts } from '../cluster/status-model.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 export const SETTLE_TIMEOUT_MS = 8_000;
 const SETTLE_POLL_MS = 250;

@@ -1,16 +1,16 @@
 // `nano isolate|cut|slow|heal`: network faults between nodes, acted out by the link proxy of a cluster
 // started with --network-faults. Clients still reach every node directly; only peer links change.
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { linkFaultNote } from '../cluster/link-fault-notes.js';
 import { noClusterError, parseNodeId } from '../cluster/select-node.js';
-import { parseWholeNumber } from '../cluster/start-options.js';
+import { parseWholeNumber } from '../values.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { cut, describeFaults, heal, isolate, slow, type FaultTable } from '../links/faults.js';
 import { applyFaults, readFaults, startLinkProxy } from '../links/supervise.js';
 import { statusOf } from '../os/process-identity.js';
 import { readClusterState, writeClusterState, type ClusterState, type LinkProxyRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 import { reportSettling } from './heal-settle.js';
 
 const ids = (state: ClusterState): number[] => state.nodes.map((n) => n.id);

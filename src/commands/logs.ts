@@ -1,15 +1,15 @@
 // `nano logs [id] [-f] [-n <count>]`: in Node, no `tail`, so it works everywhere. Logs outlive the
 // cluster, so this works after `stop` too, reading whatever node logs the home holds.
 import { readdir } from 'node:fs/promises';
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { parseNodeId } from '../cluster/select-node.js';
-import { parseWholeNumber } from '../cluster/start-options.js';
+import { parseWholeNumber } from '../values.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { interleave, prefixed } from '../logs/merge.js';
 import { fileSizes, followFiles, readLastLines } from '../logs/tail.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
-import { untilStopped, type CommandContext } from './context.js';
+import { untilStopped, type CommandContext } from '../kit/context.js';
 
 const DEFAULT_LINES = 50;
 const CONTEXT_LINES = 50;

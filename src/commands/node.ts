@@ -1,14 +1,15 @@
 // `nano node <id> stop|kill|start|restart`: failover drills on one node. The cluster stays tracked
 // throughout; a stopped or killed node shows as exited in status until it is started again.
 import { constants as osConstants } from 'node:os';
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { isOurs, notRunningReason, statusOf } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { describeStop } from '../cluster/lifecycle.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
-import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
+import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
+import { parseSeconds } from '../values.js';
 import { cannotRunOnThisHost } from '../binary/host.js';
 import { platformIdOf } from '../binary/executable-format.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
@@ -16,7 +17,7 @@ import { stopProcess } from '../os/stop-process.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
 
 const ACTIONS = ['stop', 'kill', 'start', 'restart'] as const;

@@ -1,6 +1,6 @@
 // `nano pause <id>` / `nano resume <id>`: SIGSTOP / SIGCONT one node, after proving it is ours.
 // Whether a node is frozen is read from the OS, so it stays true whoever sent the signal.
-import type { ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { notRunningReason, statusOf, type ProcessStatus } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { failoverNote } from '../cluster/failover.js';
@@ -10,7 +10,7 @@ import { readLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 type Direction = 'pause' | 'resume';
 

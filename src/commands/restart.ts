@@ -1,9 +1,10 @@
 // `nano restart [N]`: stop and start again with the previous cluster's shape unless flags change it.
 // The previous shape comes from the running cluster, or from the last one started (kept after stop);
 // with neither there is nothing to restart, and the refusal names the `start` command instead.
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { checkPortsFree } from '../cluster/preflight.js';
-import { DEFAULT_STOP_TIMEOUT_S, parseWholeNumber, validateStart, type RawStartArgs } from '../cluster/start-options.js';
+import { DEFAULT_STOP_TIMEOUT_S, validateStart, type RawStartArgs } from '../cluster/start-options.js';
+import { parseWholeNumber } from '../values.js';
 import { invalidArgument, UserError } from '../errors.js';
 import type { ClusterSettings } from '../state/cluster-state.js';
 import { readClusterState } from '../state/cluster-state.js';
@@ -12,7 +13,7 @@ import { ensurePrivateDir } from '../state/home.js';
 import { readConfig } from '../state/config.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 import { shapeFlags } from './shape-flags.js';
 import { checkKeptData, launch, prepareLaunch } from './start.js';
 import { purgeData, stopTrackedCluster } from './stop.js';

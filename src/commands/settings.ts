@@ -6,7 +6,7 @@ import { cannotRunOnThisHost, fileKind, hostGlibcVersion } from '../binary/host.
 import { platformIdOf } from '../binary/executable-format.js';
 import { fileProblem } from '../binary/resolve.js';
 import { checkEngineVersion } from '../binary/version.js';
-import type { ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
 import { bundledManifest, versionMismatch } from '../binary/manifest.js';
@@ -15,7 +15,7 @@ import { readLastCluster } from '../state/last-cluster.js';
 import { readConfig, writeConfig, type NanoConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { defaultReplication } from '../cluster/tiers.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 /** User-facing setting names and the config.json keys behind them. Anything else is rejected. */
 const SETTINGS = { bin: 'binary', 'model-dir': 'workspaceDir' } as const;

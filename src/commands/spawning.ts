@@ -13,7 +13,7 @@ import { readFrom } from '../logs/tail.js';
 import { freeBytes } from '../os/disk-space.js';
 import { SpawnError, logOffset, type SpawnedProcess } from '../os/spawn-node.js';
 import type { NodeRecord } from '../state/cluster-state.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 /** What a node needs to be spawned; a NodePlan and a NodeRecord both qualify. */
 export type SpawnTarget = Pick<NodeRecord, 'id' | 'port' | 'url' | 'dataDir' | 'log' | 'env'>;

@@ -14,7 +14,7 @@ import { startLinkProxy } from '../links/supervise.js';
 import { statusOf } from '../os/process-identity.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
 import { printSummary } from './start-summary.js';
 

@@ -4,7 +4,7 @@ import { consoleLine } from '../cluster/console-served.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
 import type { ConsoleMode } from '../shape.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 export interface SummaryInputs {
   readonly version: string | null;

@@ -1,11 +1,12 @@
 // `nano status [--port P]`: the truth about the managed cluster (OS first, then HTTP, never hanging),
 // or, with no managed cluster, what answers on a port.
-import type { ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { observeProcesses } from '../cluster/lifecycle.js';
 import type { FoundEngine } from '../os/find-engines.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readLastLines } from '../logs/tail.js';
-import { DEFAULT_BASE_PORT, parsePort, parseSeconds } from '../cluster/start-options.js';
+import { DEFAULT_BASE_PORT } from '../cluster/start-options.js';
+import { parsePort, parseSeconds } from '../values.js';
 import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
 import { reconcileLeadership, type ObservedLeadership } from '../cluster/leader-views.js';
 import { fetchLeadership, observeLeadership } from '../cluster/observe-leaders.js';
@@ -20,7 +21,7 @@ import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { linkLines, linksDegrade, linkView, type LinkView } from '../links/link-status.js';
 import { readFaults } from '../links/supervise.js';
 import { statusOf } from '../os/process-identity.js';
-import { untilStopped, type CommandContext } from './context.js';
+import { untilStopped, type CommandContext } from '../kit/context.js';
 
 const PROBE_TIMEOUT_MS = 800;
 const EXITED_LOG_LINES = 3;

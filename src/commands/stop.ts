@@ -1,16 +1,17 @@
 // `nano stop [--purge] [--force] [--timeout <s>]`: stop every node we can prove is ours, then forget the
 // cluster. --force also stops this home's engines that the state does not track (or when it is lost).
 import { rename, rm } from 'node:fs/promises';
-import type { ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { describeEngines, describeStop, stopNodes, untracked, untrackedError, type NodeStopResult } from '../cluster/lifecycle.js';
 import type { FoundEngine } from '../os/find-engines.js';
-import { DEFAULT_STOP_TIMEOUT_S, parseSeconds } from '../cluster/start-options.js';
+import { DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
+import { parseSeconds } from '../values.js';
 import { EXIT, UserError } from '../errors.js';
 import { readClusterState, removeClusterState, type ClusterState } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import { stopLinkProxy } from '../links/supervise.js';
 import { LINK_PROXY_MARK, MANAGED_BY } from '../markers.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const { out, layout, effects } = ctx;

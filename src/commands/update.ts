@@ -4,13 +4,13 @@
 import { existsSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
 import { packageRoot } from '../package-files.js';
-import type { ParsedArgs } from '../cli/args.js';
+import type { ParsedArgs } from '../kit/args.js';
 import { engineChange, PACKAGE_NAME } from '../update/assess.js';
 import { planUpdate, type UpdatePlan } from '../update/install-kind.js';
 import { hostId, installed } from '../update/installed.js';
 import { checkForUpdate, type UpdateCheck } from '../update/query.js';
 import { chooseRegistry, registryProblem } from '../update/registry-config.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../kit/context.js';
 
 interface Route {
   readonly display: string;

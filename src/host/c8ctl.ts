@@ -1,8 +1,7 @@
 // Adapter: run the nano command inside c8ctl. Output goes through the host's logger, so it follows
 // c8ctl's conventions and its output mode (global --json, C8CTL_OUTPUT_MODE, `c8ctl output json`).
 import { runNano, runProcessos } from '../cli/main.js';
-import { createStreamOutput, progressLine, type Output, type OutputMode } from '../output.js';
-import type { TextSink } from '../os/stdio.js';
+import { createStreamOutput, progressLine, type Output, type OutputMode, type TextSink } from '../output.js';
 import { pluginVersion } from '../version.js';
 
 /** The part of c8ctl's logger we use (see @camunda8/cli core/logger). */

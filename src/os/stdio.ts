@@ -5,12 +5,8 @@
 // Windows keeps Node's streams: its console needs WriteConsoleW for text outside the code page.
 import { fstatSync, writeSync } from 'node:fs';
 import { tty } from './builtins.js';
+import type { TextSink } from '../output.js';
 
-/** What output is written to: a stream of Node's, or a descriptor's sink. */
-export interface TextSink {
-  write(text: string): unknown;
-  readonly isTTY?: boolean | undefined;
-}
 
 export interface FdSink extends TextSink {
   readonly isTTY: boolean;

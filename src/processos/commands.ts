@@ -3,13 +3,14 @@
 // engine it spawned included), logs kept.
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
-import { stringFlag, type ParsedArgs } from '../cli/args.js';
+import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import { knownCauses, lastLines } from '../binary/engine-output.js';
 import { isOurs, statusOf } from '../os/process-identity.js';
 import { MANAGED_BY } from '../cluster/plan.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { waitForCluster } from '../cluster/readiness.js';
-import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S, parseSeconds, parseWholeNumber } from '../cluster/start-options.js';
+import { DEFAULT_START_TIMEOUT_S, DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
+import { parseSeconds, parseWholeNumber } from '../values.js';
 import { clusterWord, exitCodeFor } from '../cluster/status-model.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { fileSizes, followFiles, readFrom, readLastLines } from '../logs/tail.js';
@@ -20,10 +21,10 @@ import { UnsafePermissionsError } from '../os/trusted-path.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
 import { acquireLock } from '../state/lock.js';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from '../kit/context.js';
 import { DEFAULT_PROCESSOS_PORT, planProcessos, type ProcessosFlags, type ProcessosPlan } from './plan.js';
 import { processosToRun, type ProcessosToRun } from './find.js';
-import { processosSettings } from './settings-model.js';
+import { processosSettings } from '../state/processos-settings.js';
 import { readProcessosState, removeProcessosState, writeProcessosState, type ProcessosState } from './state.js';
 
 const HEALTH_TIMEOUT_MS = 1_000;

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { downloadCause, httpDownload } from '../os/http-download.js';
 import { ManifestError, needsFetch, parseRelease, type Release } from './download-manifest.js';
 import { installRelease, readInstalled, stillIntact, type InstalledCopy } from './download-store.js';
-import type { ProcessosSettings } from './settings-model.js';
+import type { ProcessosSettings } from '../state/processos-settings.js';
 
 export const MANIFEST_TIMEOUT_MS = 5_000;
 const BINARY_TIMEOUTS = { timeoutMs: 15 * 60_000, idleMs: 30_000 };

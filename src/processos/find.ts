@@ -9,7 +9,7 @@ import { platformIdOf } from '../binary/executable-format.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { downloadSource, obtainProcessos, type DownloadedProcessos } from './download.js';
 import { hasExplicitProcessos, resolveProcessos, type ProcessosResolverInputs, type ResolvedProcessos } from './resolve.js';
-import type { ProcessosSettings } from './settings-model.js';
+import type { ProcessosSettings } from '../state/processos-settings.js';
 
 type FindInputs = Omit<ProcessosResolverInputs, 'homedir' | 'fileKind' | 'readHead' | 'arch'>;
 

@@ -4,8 +4,8 @@
 // variables (set env) → the user's environment → defaults. Typed settings always beat passthrough.
 import { invalidArgument } from '../errors.js';
 import { MANAGED_BY } from '../cluster/plan.js';
-import { parsePort } from '../cluster/start-options.js';
-import type { ProcessosSettings } from './settings-model.js';
+import { parsePort } from '../values.js';
+import type { ProcessosSettings } from '../state/processos-settings.js';
 
 export const DEFAULT_PROCESSOS_PORT = 8090;
 export const DEFAULT_NANO_URL = 'http://localhost:8080';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundleCommand } from '../../src/commands/bundle.js';
-import type { CommandContext, Effects } from '../../src/commands/context.js';
+import type { CommandContext, Effects } from '../../src/kit/context.js';
 import type { Output } from '../../src/output.js';
 import { layoutFor } from '../../src/state/layout.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandContext, Effects } from '../../src/commands/context.js';
+import type { CommandContext, Effects } from '../../src/kit/context.js';
 import { pauseCommand, resumeCommand } from '../../src/commands/pause.js';
 import { UserError } from '../../src/errors.js';
 import type { Output } from '../../src/output.js';

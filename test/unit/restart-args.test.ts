@@ -1,7 +1,7 @@
 // What `restart` asks `start` for (src/commands/restart.ts restartArgs): flags win, otherwise the
 // previous cluster's shape, with partitions following a changed node count unless they were chosen.
 import { describe, expect, it } from 'vitest';
-import type { ParsedArgs } from '../../src/cli/args.js';
+import type { ParsedArgs } from '../../src/kit/args.js';
 import { validateStart } from '../../src/cluster/start-options.js';
 import { equivalentStart, restartArgs } from '../../src/commands/restart.js';
 import type { ClusterSettings } from '../../src/state/cluster-state.js';

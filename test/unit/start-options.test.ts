@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePort, parseSeconds, parseWholeNumber, validateStart, type RawStartArgs } from '../../src/cluster/start-options.js';
+import { validateStart, type RawStartArgs } from '../../src/cluster/start-options.js';
+import { parsePort, parseSeconds, parseWholeNumber } from '../../src/values.js';
 import { expectInvalid } from '../support/expect-invalid.js';
 
 
