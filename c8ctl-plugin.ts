@@ -10,7 +10,7 @@ const EXAMPLES = [
   ['start 3 --rf 3', 'Start three Raft-replicated nodes'],
   ['status', 'Show each node and the partition leaders'],
   ['pause 1', 'Freeze node 1 to rehearse failover (resume 1 brings it back)'],
-  ['logs -f', 'Follow every node\'s log'],
+  ['logs -f', "Follow every node's log"],
   ['stop --purge', 'Stop the cluster and delete its engine data'],
 ] as const;
 

@@ -5,7 +5,19 @@
 // its template in npm/, records sha256 and size in binary-manifest.json, and packs each into an npm
 // tarball. Any problem names the asset and stops before anything is written.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tar from 'tar';
@@ -14,10 +26,17 @@ import { executableProblem, inspectExecutable } from '../src/binary/executable-f
 import type { BinaryManifest, PlatformBinaryRecord } from '../src/binary/manifest.js';
 import { fail, REPO_ROOT, requireVersion, tarballName } from './lib/cli.js';
 
-const USAGE = 'npm run build-platform-packages -- <version> <binDir> [--out dir] [--only linux-x64,...] [--manifest file] [--engine-version v] [--commit sha]';
+const USAGE =
+  'npm run build-platform-packages -- <version> <binDir> [--out dir] [--only linux-x64,...] [--manifest file] [--engine-version v] [--commit sha]';
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { out: { type: 'string' }, only: { type: 'string' }, manifest: { type: 'string' }, 'engine-version': { type: 'string' }, commit: { type: 'string' } },
+  options: {
+    out: { type: 'string' },
+    only: { type: 'string' },
+    manifest: { type: 'string' },
+    'engine-version': { type: 'string' },
+    commit: { type: 'string' },
+  },
 });
 const version = requireVersion(positionals[0], USAGE);
 if (!positionals[1]) fail(`A folder of release binaries is required. Usage: ${USAGE}`);
@@ -26,7 +45,8 @@ const outDir = path.resolve(values.out ?? path.join(REPO_ROOT, 'dist-platforms')
 const manifestFile = path.resolve(values.manifest ?? path.join(REPO_ROOT, 'binary-manifest.json'));
 const only = values.only?.split(',');
 const unknown = only?.filter((id) => !PLATFORMS.some((p) => p.id === id));
-if (unknown && unknown.length > 0) fail(`Unknown platform(s) ${unknown.join(', ')}; known: ${PLATFORMS.map((p) => p.id).join(', ')}`);
+if (unknown && unknown.length > 0)
+  fail(`Unknown platform(s) ${unknown.join(', ')}; known: ${PLATFORMS.map((p) => p.id).join(', ')}`);
 const platforms = PLATFORMS.filter((p) => !only || only.includes(p.id));
 
 function readHead(file: string, length = 64 * 1024): Buffer {
@@ -54,9 +74,14 @@ if (problems.length > 0) fail(`Not building: ${problems.length} asset problem(s)
 
 // 2. Which engine this is: the upstream marker file, or flags.
 const markerFile = path.join(binDir, 'nanobpmn-binary.json');
-const marker = existsSync(markerFile) ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { version?: string; commit?: string; updated?: string }) : {};
+const marker = existsSync(markerFile)
+  ? (JSON.parse(readFileSync(markerFile, 'utf8')) as { version?: string; commit?: string; updated?: string })
+  : {};
 const engineVersion = values['engine-version'] ?? marker.version;
-if (!engineVersion) fail(`The engine version is unknown: put nanobpmn-binary.json ({"version": …}) in ${binDir} or pass --engine-version.`);
+if (!engineVersion)
+  fail(
+    `The engine version is unknown: put nanobpmn-binary.json ({"version": …}) in ${binDir} or pass --engine-version.`,
+  );
 
 // 3. Write and pack each package.
 mkdirSync(outDir, { recursive: true });
@@ -73,7 +98,9 @@ const manifest: BinaryManifest = {
   platforms: records,
 };
 writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-process.stdout.write(`✓ Built ${platforms.length} platform package(s) ${version} (engine ${manifest.version}) in ${outDir}; manifest ${manifestFile}\n`);
+process.stdout.write(
+  `✓ Built ${platforms.length} platform package(s) ${version} (engine ${manifest.version}) in ${outDir}; manifest ${manifestFile}\n`,
+);
 
 async function buildPackage(platform: Platform): Promise<PlatformBinaryRecord> {
   const template = path.join(REPO_ROOT, 'npm', platform.id);
@@ -90,9 +117,18 @@ async function buildPackage(platform: Platform): Promise<PlatformBinaryRecord> {
 
   const tarball = path.join(outDir, tarballName(platform.packageName, version));
   // npm's layout: every entry under package/. portable drops owner and uid details; modes are kept.
-  await tar.create({ gzip: true, file: tarball, cwd: dir, prefix: 'package', portable: true }, ['package.json', 'README.md', platform.binaryName]);
+  await tar.create({ gzip: true, file: tarball, cwd: dir, prefix: 'package', portable: true }, [
+    'package.json',
+    'README.md',
+    platform.binaryName,
+  ]);
 
   const bytes = readFileSync(binary);
   process.stdout.write(`  ${platform.packageName}@${version}: ${path.basename(tarball)}\n`);
-  return { package: platform.packageName, file: platform.binaryName, sha256: createHash('sha256').update(bytes).digest('hex'), size: statSync(binary).size };
+  return {
+    package: platform.packageName,
+    file: platform.binaryName,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: statSync(binary).size,
+  };
 }

@@ -57,7 +57,9 @@ function restore(): boolean {
 function strip(npmPid: number): void {
   const left = readBackup();
   if (left && left.npmPid !== npmPid && alive(left.npmPid)) {
-    throw new Error(`Another pack (npm pid ${left.npmPid}) has ${MANIFEST} swapped out right now; wait for it to finish and pack again.`);
+    throw new Error(
+      `Another pack (npm pid ${left.npmPid}) has ${MANIFEST} swapped out right now; wait for it to finish and pack again.`,
+    );
   }
   // A pack that died before its guard could act left the original in the backup: it is the truth.
   if (left) restore();
@@ -65,10 +67,16 @@ function strip(npmPid: number): void {
   writeAtomic(BACKUP, JSON.stringify({ npmPid, original } satisfies Backup));
   writeAtomic(MANIFEST, publishedManifest(original));
   if (npmPid > 1) {
-    const guard = spawn(process.execPath, [fileURLToPath(import.meta.url), 'guard', String(npmPid)], { cwd: process.cwd(), detached: true, stdio: 'ignore' });
+    const guard = spawn(process.execPath, [fileURLToPath(import.meta.url), 'guard', String(npmPid)], {
+      cwd: process.cwd(),
+      detached: true,
+      stdio: 'ignore',
+    });
     guard.unref();
   } else {
-    process.stderr.write(`pack-manifest: npm's pid is unknown here, so if packing fails, restore ${MANIFEST} with: node ${path.relative(process.cwd(), fileURLToPath(import.meta.url))} restore\n`);
+    process.stderr.write(
+      `pack-manifest: npm's pid is unknown here, so if packing fails, restore ${MANIFEST} with: node ${path.relative(process.cwd(), fileURLToPath(import.meta.url))} restore\n`,
+    );
   }
 }
 

@@ -13,10 +13,17 @@ import { PLATFORMS } from '../platforms.js';
 import { fail, REPO_ROOT, requireVersion, tarballName } from './lib/cli.js';
 import { publishedManifest } from './lib/published-manifest.js';
 
-const USAGE = 'npm run publish-platform-packages -- <version> [--dry-run] [--registry url] [--out dir] [--root dir] [--only linux-x64,...]';
+const USAGE =
+  'npm run publish-platform-packages -- <version> [--dry-run] [--registry url] [--out dir] [--root dir] [--only linux-x64,...]';
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { 'dry-run': { type: 'boolean' }, registry: { type: 'string' }, out: { type: 'string' }, root: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    'dry-run': { type: 'boolean' },
+    registry: { type: 'string' },
+    out: { type: 'string' },
+    root: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
 const version = requireVersion(positionals[0], USAGE);
 const outDir = path.resolve(values.out ?? path.join(REPO_ROOT, 'dist-platforms'));
@@ -44,7 +51,16 @@ const tag = prerelease ? ['--tag', /^\d/.test(prerelease) ? 'next' : prerelease]
 
 function publish(target: string): void {
   // --ignore-scripts: what is published was built beforehand; no lifecycle script may rebuild it here.
-  npm(['publish', target, '--access', 'public', '--ignore-scripts', ...tag, ...registry, ...(dryRun ? ['--dry-run'] : [])]);
+  npm([
+    'publish',
+    target,
+    '--access',
+    'public',
+    '--ignore-scripts',
+    ...tag,
+    ...registry,
+    ...(dryRun ? ['--dry-run'] : []),
+  ]);
 }
 
 /**
@@ -53,7 +69,9 @@ function publish(target: string): void {
  * checkout itself is never touched.
  */
 function stageRoot(dir: string, stage: string): string {
-  const packed = JSON.parse(npm(['pack', dir, '--ignore-scripts', '--json', '--pack-destination', stage])) as Array<{ filename: string }>;
+  const packed = JSON.parse(npm(['pack', dir, '--ignore-scripts', '--json', '--pack-destination', stage])) as Array<{
+    filename: string;
+  }>;
   tar.x({ file: path.join(stage, path.basename(packed[0]!.filename)), cwd: stage, sync: true });
   const manifest = path.join(stage, 'package', 'package.json');
   writeFileSync(manifest, publishedManifest(readFileSync(manifest, 'utf8')));
@@ -76,18 +94,38 @@ for (const platform of platforms) {
     publish(tarball);
     process.stdout.write(`✓ ${label}${dryRun ? ' (dry run)' : ''}\n`);
   } catch (error) {
-    failures.push(`${label}: ${String((error as { stderr?: string }).stderr ?? error).trim().split('\n').slice(-3).join(' ')}`);
+    failures.push(
+      `${label}: ${String((error as { stderr?: string }).stderr ?? error)
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' ')}`,
+    );
   }
 }
 if (failures.length > 0) {
-  fail(`Not publishing c8ctl-plugin-nano@${version}: ${failures.length} platform package(s) failed:\n  ${failures.join('\n  ')}`);
+  fail(
+    `Not publishing c8ctl-plugin-nano@${version}: ${failures.length} platform package(s) failed:\n  ${failures.join('\n  ')}`,
+  );
 }
 
 // The root package must be this version and depend on exactly these platform packages.
-const root = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as { name: string; version: string; optionalDependencies?: Record<string, string> };
-if (root.version !== version) fail(`${rootDir}/package.json has version ${root.version}, not ${version}. Set it (npm version ${version} --no-git-tag-version) first.`);
-const unstamped = platforms.filter((p) => root.optionalDependencies?.[p.packageName] !== version).map((p) => p.packageName);
-if (unstamped.length > 0) fail(`${rootDir}/package.json does not pin ${unstamped.join(', ')} to ${version}. Run: npm run stamp-optional-deps -- ${version}`);
+const root = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  optionalDependencies?: Record<string, string>;
+};
+if (root.version !== version)
+  fail(
+    `${rootDir}/package.json has version ${root.version}, not ${version}. Set it (npm version ${version} --no-git-tag-version) first.`,
+  );
+const unstamped = platforms
+  .filter((p) => root.optionalDependencies?.[p.packageName] !== version)
+  .map((p) => p.packageName);
+if (unstamped.length > 0)
+  fail(
+    `${rootDir}/package.json does not pin ${unstamped.join(', ')} to ${version}. Run: npm run stamp-optional-deps -- ${version}`,
+  );
 if (published(root.name)) {
   process.stdout.write(`  ${root.name}@${version}: already published, skipped\n`);
 } else {
@@ -99,6 +137,7 @@ if (published(root.name)) {
     failure = error;
   }
   rmSync(stage, { recursive: true, force: true }); // before fail(), which exits at once
-  if (failure !== undefined) fail(`${root.name}@${version}: ${String((failure as { stderr?: string }).stderr ?? failure).trim()}`);
+  if (failure !== undefined)
+    fail(`${root.name}@${version}: ${String((failure as { stderr?: string }).stderr ?? failure).trim()}`);
   process.stdout.write(`✓ ${root.name}@${version}${dryRun ? ' (dry run)' : ''}\n`);
 }

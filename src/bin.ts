@@ -3,4 +3,13 @@
 // small; the program is the bundle beside it, run through a code cache for the everyday commands.
 import { runProgramBeside } from './code-cache/run-bundle.js';
 
-runProgramBeside(import.meta.url, 'main-nano.cjs', ['start', 'stop', 'status', 'restart', 'pause', 'resume', 'node', 'logs']);
+runProgramBeside(import.meta.url, 'main-nano.cjs', [
+  'start',
+  'stop',
+  'status',
+  'restart',
+  'pause',
+  'resume',
+  'node',
+  'logs',
+]);

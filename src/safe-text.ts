@@ -18,7 +18,8 @@ export function withoutControls(text: string): string {
 
 const URL_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 // Query parameters whose value is a credential by its name: tokens, keys, signatures, passwords.
-const CREDENTIAL_PARAM = /token|secret|passw|pwd|signature|credential|auth|session|apikey|api[-_]key|(?:^|[-_.])(?:key|sig)$/i;
+const CREDENTIAL_PARAM =
+  /token|secret|passw|pwd|signature|credential|auth|session|apikey|api[-_]key|(?:^|[-_.])(?:key|sig)$/i;
 
 /** A URL with its userinfo and credential-looking query values replaced; the rest as written. */
 export function redactUrl(url: string): string {
@@ -43,7 +44,8 @@ export function safeText(text: string): string {
 export function safeJson<T>(value: T): T {
   if (typeof value === 'string') return safeText(value) as T;
   if (Array.isArray(value)) return value.map(safeJson) as T;
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, safeJson(v)])) as T;
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, safeJson(v)])) as T;
   return value;
 }
 

@@ -27,7 +27,9 @@ export async function runStandalone(command: 'nano' | 'processos'): Promise<void
   if (stdout.failure) {
     // The command itself ran; only what it printed is lost, and a script must not take it as read.
     const reason = `${stdout.failure.message.replace(/^[A-Z]+: /, '').replace(/, write$/, '')} (${stdout.failure.code})`;
-    out.error(`The output could not be written to standard output: ${reason}. The command itself ran; send its output where there is room (another file or disk) to see it.`);
+    out.error(
+      `The output could not be written to standard output: ${reason}. The command itself ran; send its output where there is room (another file or disk) to see it.`,
+    );
     if (!process.exitCode) process.exitCode = EXIT.failure;
   }
   process.exit();

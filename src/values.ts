@@ -16,10 +16,13 @@ export function parseSeconds(flag: string, text: string | undefined, fallbackSec
   if (text === undefined) return fallbackSeconds * 1000;
   const range = `seconds from 0.001 to ${MAX_SECONDS} (a day)`;
   if (!/^\d+(\.\d{1,3})?$/.test(text)) {
-    throw invalidArgument(`${flag} "${text}" is not a plain number of ${range}, with at most 3 decimals. Example: ${flag} 120`);
+    throw invalidArgument(
+      `${flag} "${text}" is not a plain number of ${range}, with at most 3 decimals. Example: ${flag} 120`,
+    );
   }
   const seconds = Number(text);
-  if (seconds <= 0 || seconds > MAX_SECONDS) throw invalidArgument(`${flag} "${text}" is out of range: give ${range}. Example: ${flag} 120`);
+  if (seconds <= 0 || seconds > MAX_SECONDS)
+    throw invalidArgument(`${flag} "${text}" is out of range: give ${range}. Example: ${flag} 120`);
   return Math.round(seconds * 1000);
 }
 

@@ -5,7 +5,18 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { quietPause } from './background-load.js';
-import { IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, RF3_REPS, SETTLE_MS, START_REPS, START_SIZES, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
+import {
+  IMPORT_REPS,
+  IMPORT_WARMUP,
+  QUIET_MS,
+  RF3_REPS,
+  SETTLE_MS,
+  START_REPS,
+  START_SIZES,
+  STATUS_REPS,
+  STATUS_WARMUP,
+  STOP_SIZES,
+} from './config.js';
 import { floorStart, floorStop, type FloorCluster } from './floor.js';
 import { dropHome, envFor, newHome, runFrom } from './homes.js';
 import { freeBase } from './ports.js';
@@ -27,9 +38,18 @@ const BARE_NODE = ['--input-type=module', '-e', ''] as const;
  * than about our code: each phase has its own series (`node-empty` for imports, `node-empty-start`,
  * `node-empty-status`).
  */
-async function sampleBareNode(id: string, rep: number, options: { env?: Record<string, string>; beside?: string } = {}): Promise<void> {
+async function sampleBareNode(
+  id: string,
+  rep: number,
+  options: { env?: Record<string, string>; beside?: string } = {},
+): Promise<void> {
   // `beside` names the case this run is the floor of, for the paired overhead (samples.ts).
-  recordRun(id, rep, await runNode(BARE_NODE, options.env ?? envFor(os.tmpdir())), options.beside === undefined ? undefined : { beside: options.beside });
+  recordRun(
+    id,
+    rep,
+    await runNode(BARE_NODE, options.env ?? envFor(os.tmpdir())),
+    options.beside === undefined ? undefined : { beside: options.beside },
+  );
 }
 
 /** A timed run as a sample of `id`, or as a failure of it when it exited non-zero. */
@@ -42,7 +62,11 @@ export async function benchImports(): Promise<void> {
   progress(`entry import and --version: ${IMPORT_WARMUP} warm-up + ${IMPORT_REPS} interleaved runs each`);
   const env = envFor(os.tmpdir());
   const emptyModule = pathToFileURL(path.join(runFrom.root, 'dist', 'scripts', 'bench', 'empty-module.js')).href;
-  const importing = (...urls: string[]): readonly string[] => ['--input-type=module', '-e', urls.map((url) => `await import(${JSON.stringify(url)});`).join(' ')];
+  const importing = (...urls: string[]): readonly string[] => [
+    '--input-type=module',
+    '-e',
+    urls.map((url) => `await import(${JSON.stringify(url)});`).join(' '),
+  ];
   // c8ctl is ES modules itself: when it imports a plugin, Node's module file loader has already
   // loaded c8ctl's own files. An empty module imported first (another URL of the same empty file)
   // stands for them; what the entry adds to that is what it costs a c8ctl call.
@@ -74,7 +98,10 @@ async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
     const base = await freeBase(nodes);
     await sampleBareNode('node-empty-start', rep, { beside: id });
     await ensureQuiet(`cli start ${nodes}`);
-    const start = await cli(['start', String(nodes), '--port', String(base), ...(rf > 1 ? ['--rf', String(rf)] : [])], home);
+    const start = await cli(
+      ['start', String(nodes), '--port', String(base), ...(rf > 1 ? ['--rf', String(rf)] : [])],
+      home,
+    );
     const stateNodes = readStateNodes(home);
     for (const n of stateNodes) registry.pids.add(n.pid);
     if (start.code !== 0) {
@@ -89,7 +116,8 @@ async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
     const alive = await waitGone(pids, 2_000);
     if (timedStop && start.code === 0) {
       if (stop.code !== 0) recordFailure(`stop-${nodes}`, rep, describeRun(stop));
-      else if (alive.length > 0) recordFailure(`stop-${nodes}`, rep, `stop exited 0 but pid(s) ${alive.join(', ')} still ran`);
+      else if (alive.length > 0)
+        recordFailure(`stop-${nodes}`, rep, `stop exited 0 but pid(s) ${alive.join(', ')} still ran`);
       else record(`stop-${nodes}`, rep, stop.ms);
     } else if (stop.code !== 0 || alive.length > 0) {
       process.stderr.write(`bench: untimed stop after start ${nodes} rep ${rep}: ${describeRun(stop)}\n`);
@@ -181,7 +209,9 @@ export async function benchRaftStart(engineBinary: string, reps = RF3_REPS): Pro
 
 export async function benchStartStop(engineBinary: string): Promise<void> {
   const maxReps = Math.max(...START_SIZES.map((n) => START_REPS[n] ?? 0));
-  progress(`start/stop: reps ${START_SIZES.map((n) => `N=${n}×${START_REPS[n]}`).join(', ')} (+1 warm-up at N=3), CLI and floor interleaved`);
+  progress(
+    `start/stop: reps ${START_SIZES.map((n) => `N=${n}×${START_REPS[n]}`).join(', ')} (+1 warm-up at N=3), CLI and floor interleaved`,
+  );
   // Warm-up (rep -1): page cache, engine binary, first-run effects. Recorded, not counted.
   const floorStep = (nodes: number, rep: number): Promise<void> => floorOnce(engineBinary, nodes, rep);
   await cliStartOnce(3, -1);
@@ -206,31 +236,39 @@ export async function benchStartStop(engineBinary: string): Promise<void> {
 }
 
 export async function benchStatus(): Promise<void> {
-  progress(`status: a 3-node cluster, ${STATUS_WARMUP} warm-up + ${STATUS_REPS} runs each of healthy (home given, and found by default) and frozen, interleaved`);
-  await withCliCluster('status', 3, {}, async ({ home, start, nodes }) => {
-    // What most users run: no C8CTL_NANO_HOME, so the CLI works the home out itself (env-paths).
-    const { C8CTL_NANO_HOME: _set, ...inherited } = envFor(home);
-    const defaultHomeEnv = { ...inherited, XDG_DATA_HOME: path.dirname(home) };
-    if (start.code !== 0) throw new Error(`status: could not start the cluster: ${describeRun(start)}`);
-    const frozen = nodes.find((n) => n.id === 2);
-    if (!frozen) throw new Error('status: cluster.json has no node 2');
-    await sleep(SETTLE_MS);
-    for (let rep = -STATUS_WARMUP; rep < STATUS_REPS; rep += 1) {
-      await sampleBareNode('node-empty-status', rep);
-      const healthy = await cli(['status'], home);
-      recordRun('status-healthy', rep, healthy);
-      recordRun('status-default-home', rep, await runNode([runFrom.bin, 'status'], defaultHomeEnv));
+  progress(
+    `status: a 3-node cluster, ${STATUS_WARMUP} warm-up + ${STATUS_REPS} runs each of healthy (home given, and found by default) and frozen, interleaved`,
+  );
+  await withCliCluster(
+    'status',
+    3,
+    {},
+    async ({ home, start, nodes }) => {
+      // What most users run: no C8CTL_NANO_HOME, so the CLI works the home out itself (env-paths).
+      const { C8CTL_NANO_HOME: _set, ...inherited } = envFor(home);
+      const defaultHomeEnv = { ...inherited, XDG_DATA_HOME: path.dirname(home) };
+      if (start.code !== 0) throw new Error(`status: could not start the cluster: ${describeRun(start)}`);
+      const frozen = nodes.find((n) => n.id === 2);
+      if (!frozen) throw new Error('status: cluster.json has no node 2');
+      await sleep(SETTLE_MS);
+      for (let rep = -STATUS_WARMUP; rep < STATUS_REPS; rep += 1) {
+        await sampleBareNode('node-empty-status', rep);
+        const healthy = await cli(['status'], home);
+        recordRun('status-healthy', rep, healthy);
+        recordRun('status-default-home', rep, await runNode([runFrom.bin, 'status'], defaultHomeEnv));
 
-      kill(frozen.pid, 'SIGSTOP');
-      try {
-        const run = await cli(['status'], home);
-        // Exit 2 = degraded: what a frozen node must produce.
-        if (run.code !== 2) recordFailure('status-frozen', rep, `expected exit 2 (degraded); ${describeRun(run)}`);
-        else record('status-frozen', rep, run.ms);
-      } finally {
-        kill(frozen.pid, 'SIGCONT');
+        kill(frozen.pid, 'SIGSTOP');
+        try {
+          const run = await cli(['status'], home);
+          // Exit 2 = degraded: what a frozen node must produce.
+          if (run.code !== 2) recordFailure('status-frozen', rep, `expected exit 2 (degraded); ${describeRun(run)}`);
+          else record('status-frozen', rep, run.ms);
+        } finally {
+          kill(frozen.pid, 'SIGCONT');
+        }
+        await quietPause(QUIET_MS);
       }
-      await quietPause(QUIET_MS);
-    }
-  }, true);
+    },
+    true,
+  );
 }

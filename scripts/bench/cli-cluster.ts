@@ -18,7 +18,13 @@ export interface CliCluster {
  * With `defaultLayout`, the home is `<temp>/c8ctl-nano`: where the CLI looks by itself when
  * C8CTL_NANO_HOME is unset and XDG_DATA_HOME is `<temp>`.
  */
-export async function withCliCluster<T>(label: string, nodes: number, extraEnv: Record<string, string>, use: (cluster: CliCluster) => Promise<T>, defaultLayout = false): Promise<T> {
+export async function withCliCluster<T>(
+  label: string,
+  nodes: number,
+  extraEnv: Record<string, string>,
+  use: (cluster: CliCluster) => Promise<T>,
+  defaultLayout = false,
+): Promise<T> {
   const temp = newHome();
   const home = defaultLayout ? path.join(temp, 'c8ctl-nano') : temp;
   try {
@@ -31,8 +37,12 @@ export async function withCliCluster<T>(label: string, nodes: number, extraEnv: 
       return await use({ home, base, start, nodes: started });
     } finally {
       const stop = await cli(['stop', '--purge'], home);
-      const alive = await waitGone(started.map((n) => n.pid), 2_000);
-      if (start.code === 0 && (stop.code !== 0 || alive.length > 0)) process.stderr.write(`bench: stopping the ${label} cluster: ${describeRun(stop)}\n`);
+      const alive = await waitGone(
+        started.map((n) => n.pid),
+        2_000,
+      );
+      if (start.code === 0 && (stop.code !== 0 || alive.length > 0))
+        process.stderr.write(`bench: stopping the ${label} cluster: ${describeRun(stop)}\n`);
       for (const pid of alive) killHard(pid);
       for (const n of started) registry.pids.delete(n.pid);
     }

@@ -27,9 +27,18 @@ export function lost(run: CorrectnessRun): boolean {
 
 async function deploy(url: string): Promise<void> {
   const form = new FormData();
-  form.append('resources', new Blob([readFileSync(path.join(ROOT, 'test', 'fixtures', 'one-task.bpmn'))], { type: 'application/xml' }), 'one-task.bpmn');
-  const response = await fetch(`${url}/v2/deployments`, { method: 'POST', body: form, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`deploy through ${url}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+  form.append(
+    'resources',
+    new Blob([readFileSync(path.join(ROOT, 'test', 'fixtures', 'one-task.bpmn'))], { type: 'application/xml' }),
+    'one-task.bpmn',
+  );
+  const response = await fetch(`${url}/v2/deployments`, {
+    method: 'POST',
+    body: form,
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  if (!response.ok)
+    throw new Error(`deploy through ${url}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
 }
 
 async function holds(url: string): Promise<boolean> {
@@ -56,7 +65,8 @@ async function create(url: string): Promise<string | null> {
 
 async function once(rep: number): Promise<CorrectnessRun> {
   return withCliCluster('correctness start 3', 3, {}, async ({ base, start }) => {
-    if (start.code !== 0) return { rep, missingOn: [], createFailed: null, error: `start failed: ${describeRun(start)}` };
+    if (start.code !== 0)
+      return { rep, missingOn: [], createFailed: null, error: `start failed: ${describeRun(start)}` };
     try {
       const urls = [0, 1, 2].map((i) => `http://127.0.0.1:${base + i}`);
       await deploy(urls[0]!);
@@ -73,6 +83,8 @@ async function once(rep: number): Promise<CorrectnessRun> {
 export const correctnessRuns: CorrectnessRun[] = [];
 
 export async function benchCorrectness(reps = CORRECTNESS_REPS): Promise<void> {
-  process.stderr.write(`lost deployments: ${reps} × (start 3, deploy through node 0 at once, check every node after ${CORRECTNESS_CHECK_AFTER_MS} ms)\n`);
+  process.stderr.write(
+    `lost deployments: ${reps} × (start 3, deploy through node 0 at once, check every node after ${CORRECTNESS_CHECK_AFTER_MS} ms)\n`,
+  );
   for (let rep = 0; rep < reps; rep += 1) correctnessRuns.push(await once(rep));
 }

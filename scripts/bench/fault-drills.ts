@@ -36,7 +36,15 @@ included, × 2 tiers × 3 runs ≈ 15 min on 2 cores; needs a quiet machine).
 `;
 
 function options(): { runs: number; out: string; scenarios: typeof SCENARIOS; tiers: readonly Tier[] } {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, tier: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      out: { type: 'string' },
+      only: { type: 'string' },
+      tier: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (values.help) {
     process.stdout.write(USAGE);
     process.exit(0);
@@ -45,8 +53,10 @@ function options(): { runs: number; out: string; scenarios: typeof SCENARIOS; ti
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number from 1: ${values.runs}`);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
-  if (unknown.length > 0) throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
-  if (values.tier !== undefined && !TIERS.includes(values.tier as Tier)) throw new Error(`--tier must be ${TIERS.join(' or ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown fault(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  if (values.tier !== undefined && !TIERS.includes(values.tier as Tier))
+    throw new Error(`--tier must be ${TIERS.join(' or ')}`);
   return {
     runs,
     out: path.resolve(values.out ?? path.join(ROOT, 'docs', 'fault-drills-measured.md')),
@@ -88,7 +98,11 @@ async function main(): Promise<void> {
     }
   }
   const minutes = Math.round((Date.now() - startedAt.getTime()) / 60_000);
-  const command = ['node', path.relative(process.cwd(), process.argv[1] ?? 'dist/scripts/bench/fault-drills.js'), ...process.argv.slice(2)].join(' ');
+  const command = [
+    'node',
+    path.relative(process.cwd(), process.argv[1] ?? 'dist/scripts/bench/fault-drills.js'),
+    ...process.argv.slice(2),
+  ].join(' ');
   const report = renderReport(
     {
       date: `${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -107,7 +121,9 @@ async function main(): Promise<void> {
   const raw = path.join(RESULTS_DIR, `fault-drills-${startedAt.toISOString().replace(/:/g, '-')}.json`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(raw, `${JSON.stringify(results.map((r) => ({ ...r, scenario: r.scenario.id })))}\n`);
-  process.stdout.write(`${report}\nWritten to ${path.relative(process.cwd(), out)}, every sample to ${path.relative(process.cwd(), raw)} (${minutes} min).\n`);
+  process.stdout.write(
+    `${report}\nWritten to ${path.relative(process.cwd(), out)}, every sample to ${path.relative(process.cwd(), raw)} (${minutes} min).\n`,
+  );
   if (results.some((r) => r.error !== null)) process.exitCode = 1;
 }
 

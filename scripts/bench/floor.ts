@@ -24,21 +24,42 @@ export interface FloorShape {
   readonly rf: number;
 }
 
-function prepareFloor(nodes: number, basePort: number, shape: FloorShape, reuse?: string): { home: string; plan: NodePlan[]; env: Record<string, string> } {
+function prepareFloor(
+  nodes: number,
+  basePort: number,
+  shape: FloorShape,
+  reuse?: string,
+): { home: string; plan: NodePlan[]; env: Record<string, string> } {
   const home = reuse ?? newHome();
   const layout = layoutFor(home);
   const env = envFor(home);
   // As start does: the user's own secret wins, otherwise one per cluster. Passed as a variable, not a
   // literal, so this compiles whether or not planNodes takes the secret yet.
   const planInputs = {
-    shape: { nodes, basePort, partitions: nodes, rf: shape.rf, raft: shape.rf > 1, capture: false, replication: shape.rf > 1 ? ('quorum' as const) : ('leader-durable' as const), storage: 'disk' as const, historyMax: null, console: 'studio' as const },
+    shape: {
+      nodes,
+      basePort,
+      partitions: nodes,
+      rf: shape.rf,
+      raft: shape.rf > 1,
+      capture: false,
+      replication: shape.rf > 1 ? ('quorum' as const) : ('leader-durable' as const),
+      storage: 'disk' as const,
+      historyMax: null,
+      console: 'studio' as const,
+    },
     layout,
     workspaceDir: layout.defaultWorkspace,
     userEnv: env,
     clusterSecret: env[CLUSTER_SECRET] || randomBytes(32).toString('hex'),
   };
   const plan = planNodes(planInputs);
-  for (const dir of [layout.logsDir, path.join(layout.defaultWorkspace, 'models'), path.join(layout.defaultWorkspace, 'workers'), ...plan.map((n) => n.dataDir)]) {
+  for (const dir of [
+    layout.logsDir,
+    path.join(layout.defaultWorkspace, 'models'),
+    path.join(layout.defaultWorkspace, 'workers'),
+    ...plan.map((n) => n.dataDir),
+  ]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   return { home, plan, env };
@@ -48,7 +69,13 @@ function prepareFloor(nodes: number, basePort: number, shape: FloorShape, reuse?
  * Spawns the cluster directly; resolves with the ms from the first spawn until ready. With `reuse`,
  * in that home of a stopped floor cluster: the engines open their kept data, as a second start does.
  */
-export async function floorStart(engineBinary: string, nodes: number, basePort: number, shape: FloorShape = { rf: 1 }, reuse?: string): Promise<{ ms: number; cluster: FloorCluster }> {
+export async function floorStart(
+  engineBinary: string,
+  nodes: number,
+  basePort: number,
+  shape: FloorShape = { rf: 1 },
+  reuse?: string,
+): Promise<{ ms: number; cluster: FloorCluster }> {
   const { home, plan, env } = prepareFloor(nodes, basePort, shape, reuse);
   const envs = plan.map((n) => processEnv(env, n.env));
   const fds = plan.map((n) => openSync(n.log, 'a', 0o600));
@@ -64,7 +91,12 @@ export async function floorStart(engineBinary: string, nodes: number, basePort: 
   const began = performance.now();
   try {
     plan.forEach((node, i) => {
-      const child = spawn(engineBinary, [], { env: envs[i], cwd: node.dataDir, detached: true, stdio: ['ignore', fds[i]!, fds[i]!] });
+      const child = spawn(engineBinary, [], {
+        env: envs[i],
+        cwd: node.dataDir,
+        detached: true,
+        stdio: ['ignore', fds[i]!, fds[i]!],
+      });
       if (child.pid !== undefined) registry.pids.add(child.pid);
       children.push(child);
       exits.push(
@@ -74,7 +106,8 @@ export async function floorStart(engineBinary: string, nodes: number, basePort: 
             resolve();
           });
           child.once('exit', (code, signal) => {
-            if (!done.signal.aborted) failure?.(new Error(`floor: node ${node.id} exited (${code ?? signal}) before ready; log ${node.log}`));
+            if (!done.signal.aborted)
+              failure?.(new Error(`floor: node ${node.id} exited (${code ?? signal}) before ready; log ${node.log}`));
             if (child.pid !== undefined) registry.pids.delete(child.pid);
             resolve();
           });

@@ -19,7 +19,8 @@ export function snapshotBuild(): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'c8ctl-nano-bench-build-'));
   registry.homes.add(dir);
   cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true });
-  for (const file of ['package.json', 'binary-manifest.json', 'c8ctl-plugin.js']) copyFileSync(path.join(ROOT, file), path.join(dir, file));
+  for (const file of ['package.json', 'binary-manifest.json', 'c8ctl-plugin.js'])
+    copyFileSync(path.join(ROOT, file), path.join(dir, file));
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   runFrom.root = dir;
   runFrom.bin = path.join(dir, 'dist', 'src', 'bin.cjs');

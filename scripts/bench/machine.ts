@@ -22,7 +22,11 @@ export function machineFacts(engineBinary: string): Record<string, unknown> {
     memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    engine: { binary: engineBinary, version: /(\d+\.\d+\.\d+\S*)/.exec(engine.stdout ?? '')?.[1] ?? null, versionOutput: engine.stdout?.trim() ?? null },
+    engine: {
+      binary: engineBinary,
+      version: /(\d+\.\d+\.\d+\S*)/.exec(engine.stdout ?? '')?.[1] ?? null,
+      versionOutput: engine.stdout?.trim() ?? null,
+    },
     plugin: pkg.version ?? null,
     git: git.status === 0 ? { commit: git.stdout.trim(), dirty: dirty.stdout.trim() !== '' } : null,
   };

@@ -23,7 +23,20 @@ import { backgroundBusy } from './background-load.js';
 import { benchImports, benchRaftStart, benchStartStop, benchStatus, progress } from './cases.js';
 import { benchCorrectness, correctnessRuns } from './correctness.js';
 import { benchCooldownCost, cooldownResults } from './cooldown-cost.js';
-import { FLOOR_POLL_MS, IMPORT_REPS, IMPORT_WARMUP, QUIET_MS, RESULTS_DIR, ROOT, SETTLE_MS, START_REPS, START_SIZES, STATUS_REPS, STATUS_WARMUP, STOP_SIZES } from './config.js';
+import {
+  FLOOR_POLL_MS,
+  IMPORT_REPS,
+  IMPORT_WARMUP,
+  QUIET_MS,
+  RESULTS_DIR,
+  ROOT,
+  SETTLE_MS,
+  START_REPS,
+  START_SIZES,
+  STATUS_REPS,
+  STATUS_WARMUP,
+  STOP_SIZES,
+} from './config.js';
 import { snapshotBuild } from './homes.js';
 import { machineFacts } from './machine.js';
 import { installCleanup, killHard, leaks, markedProcesses } from './processes.js';
@@ -37,8 +50,11 @@ async function main(): Promise<void> {
   const engineBinary = findEngineBinary({ env: process.env, cwd: ROOT }).path;
   const machine = machineFacts(engineBinary);
   const loadBefore = os.loadavg();
-  progress(`bench: engine ${(machine.engine as { version: string | null }).version ?? '?'} at ${engineBinary}; node ${process.version}; ${String(machine.cores)} cores; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  if (markedProcesses().length > 0) throw new Error('processes with this run\'s marker exist before it began (impossible)');
+  progress(
+    `bench: engine ${(machine.engine as { version: string | null }).version ?? '?'} at ${engineBinary}; node ${process.version}; ${String(machine.cores)} cores; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  if (markedProcesses().length > 0)
+    throw new Error("processes with this run's marker exist before it began (impossible)");
 
   const quick = process.argv.includes('--quick');
   await benchImports();
@@ -55,19 +71,34 @@ async function main(): Promise<void> {
   const rows = buildRows();
   const rendered = table(rows);
   process.stdout.write(`\n${rendered}\n\n`);
-  process.stdout.write('floors: entry import as c8ctl does it → a fresh `node` importing an empty module, then another one in place of the entry; entry into a bare node/--version/status (healthy and frozen) → a fresh `node` importing nothing (timed beside each start and each status, so a drift of the VM over the run moves both alike); start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit.\n');
-  process.stdout.write('overhead: the median, over repetitions, of each run minus its floor runs of the same repetition (not median − floor median): a drift of the VM between repetitions cancels.\n');
+  process.stdout.write(
+    'floors: entry import as c8ctl does it → a fresh `node` importing an empty module, then another one in place of the entry; entry into a bare node/--version/status (healthy and frozen) → a fresh `node` importing nothing (timed beside each start and each status, so a drift of the VM over the run moves both alike); start → that bare `node` plus the engine spawned directly and polled every 3 ms; stop → SIGTERM + child exit.\n',
+  );
+  process.stdout.write(
+    'overhead: the median, over repetitions, of each run minus its floor runs of the same repetition (not median − floor median): a drift of the VM between repetitions cancels.\n',
+  );
   process.stdout.write(`${engineAloneLine()}\n`);
   const extraCa = extraCaLine();
   if (extraCa) process.stdout.write(`${extraCa}\n`);
   const busy = [...backgroundBusy].sort((a, b) => a - b);
-  const background = busy.length === 0 ? null : { samples: busy.length, median: busy[Math.floor(busy.length / 2)]!, p90: busy[Math.floor(busy.length * 0.9)]!, max: busy.at(-1)! };
+  const background =
+    busy.length === 0
+      ? null
+      : {
+          samples: busy.length,
+          median: busy[Math.floor(busy.length / 2)]!,
+          p90: busy[Math.floor(busy.length * 0.9)]!,
+          max: busy.at(-1)!,
+        };
   if (background) {
     const pct = (v: number): string => `${(v * 100).toFixed(0)} %`;
-    process.stdout.write(`background CPU busy between runs (whole machine, ${String(os.cpus().length)} cores): median ${pct(background.median)}, p90 ${pct(background.p90)}, max ${pct(background.max)}${background.p90 > 0.25 ? ' — WARNING: something else was busy; numbers are inflated, rerun on a quiet machine' : ''}.\n`);
+    process.stdout.write(
+      `background CPU busy between runs (whole machine, ${String(os.cpus().length)} cores): median ${pct(background.median)}, p90 ${pct(background.p90)}, max ${pct(background.max)}${background.p90 > 0.25 ? ' — WARNING: something else was busy; numbers are inflated, rerun on a quiet machine' : ''}.\n`,
+    );
   }
   const failures = [...series.entries()].flatMap(([id, s]) => s.failures.map((f) => ({ id, ...f })));
-  if (failures.length > 0) process.stdout.write(`${failures.length} failed run(s) (excluded from the statistics, listed in the JSON).\n`);
+  if (failures.length > 0)
+    process.stdout.write(`${failures.length} failed run(s) (excluded from the statistics, listed in the JSON).\n`);
 
   const report = {
     startedAt: startedAt.toISOString(),
@@ -101,7 +132,9 @@ async function main(): Promise<void> {
   const json = `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), json);
   writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
-  process.stdout.write(`Results: ${path.relative(ROOT, path.join(RESULTS_DIR, `${stamp}.json`))} (and bench-results/latest.json), ${report.durationS} s.\n`);
+  process.stdout.write(
+    `Results: ${path.relative(ROOT, path.join(RESULTS_DIR, `${stamp}.json`))} (and bench-results/latest.json), ${report.durationS} s.\n`,
+  );
 }
 
 /** The start floors without Node's start-up, and start 3 against them: the literal "engine alone". */

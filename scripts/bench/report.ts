@@ -41,7 +41,11 @@ const measured = (id: string, label: string): Floor => ({ label, median: stats(i
 function startFloor(cliCase: string, engineCase: string, label = 'bare node + engine alone, same wait'): Floor {
   const node = stats('node-empty-start')?.median;
   const engine = stats(engineCase)?.median;
-  return { label, median: node === undefined || engine === undefined ? null : node + engine, parts: [{ id: 'node-empty-start', beside: cliCase }, { id: engineCase }] };
+  return {
+    label,
+    median: node === undefined || engine === undefined ? null : node + engine,
+    parts: [{ id: 'node-empty-start', beside: cliCase }, { id: engineCase }],
+  };
 }
 
 /** A verdict from a case's statistics and its overhead (paired; null without a floor). */
@@ -67,11 +71,20 @@ export function buildRows(): Row[] {
       met: s && met ? met(s, overhead) : null,
     });
   };
-  const within = (limit: number): Verdict => (_s, overhead) => overhead !== null && overhead <= limit;
+  const within =
+    (limit: number): Verdict =>
+    (_s, overhead) =>
+      overhead !== null && overhead <= limit;
   const bareNode = measured('node-empty', 'node, empty module');
   // As c8ctl imports it: its own ES module files already loaded (cases.ts). From a bare `node`, the
   // first module file import also sets up Node's file loader, a cost c8ctl has paid before any plugin.
-  add('entry import as c8ctl does it (c8ctl-plugin.js)', 'entry-import-in-use', measured('node-loader-in-use', 'the same, an empty module in its place'), '≤ floor + 5 ms', within(5));
+  add(
+    'entry import as c8ctl does it (c8ctl-plugin.js)',
+    'entry-import-in-use',
+    measured('node-loader-in-use', 'the same, an empty module in its place'),
+    '≤ floor + 5 ms',
+    within(5),
+  );
   add('entry import into a bare node', 'entry-import', bareNode, '—', null);
   add('c8ctl-nano --version', 'bin-version', bareNode, '—', null);
   for (const n of START_SIZES) {
@@ -88,8 +101,20 @@ export function buildRows(): Row[] {
     add(`start ${n} (RF 1) to ready`, `start-${n}`, floor, target, met);
   }
   // The second start of a home follows the first one's stop, so the bare node before that start is its floor too.
-  add('start 3 again, same home (cached)', 'start-3-again', startFloor('start-3', 'floor-start-3-again', 'bare node + engine alone on kept data'), '—', null);
-  add('start 3 --rf 3 to leaders', 'start-3-rf3', startFloor('start-3-rf3', 'floor-start-3-rf3'), '≤ 1000 ms or ≤ floor + 100 ms', (s, overhead) => s.median <= 1000 || within(100)(s, overhead));
+  add(
+    'start 3 again, same home (cached)',
+    'start-3-again',
+    startFloor('start-3', 'floor-start-3-again', 'bare node + engine alone on kept data'),
+    '—',
+    null,
+  );
+  add(
+    'start 3 --rf 3 to leaders',
+    'start-3-rf3',
+    startFloor('start-3-rf3', 'floor-start-3-rf3'),
+    '≤ 1000 ms or ≤ floor + 100 ms',
+    (s, overhead) => s.median <= 1000 || within(100)(s, overhead),
+  );
   const bareNodeNow = measured('node-empty-status', 'node, empty module, beside each status');
   // Issue 23 tightened the page's "floor + 40 ms" to 20, healthy and with a node frozen alike.
   const statusTarget = '≤ 140 ms and ≤ floor + 20 ms';
@@ -98,7 +123,13 @@ export function buildRows(): Row[] {
   add('status, healthy, default home', 'status-default-home', bareNodeNow, statusTarget, statusMet);
   add('status, 3 nodes, 1 frozen', 'status-frozen', bareNodeNow, statusTarget, statusMet);
   for (const n of [...STOP_SIZES].sort((a, b) => a - b)) {
-    add(`stop ${n}`, `stop-${n}`, measured(`floor-stop-${n}`, 'SIGTERM + child exit'), n === 3 ? '≤ 120 ms' : '—', n === 3 ? (s) => s.median <= 120 : null);
+    add(
+      `stop ${n}`,
+      `stop-${n}`,
+      measured(`floor-stop-${n}`, 'SIGTERM + child exit'),
+      n === 3 ? '≤ 120 ms' : '—',
+      n === 3 ? (s) => s.median <= 120 : null,
+    );
   }
   if (correctnessRuns.length > 0) {
     const lostCount = correctnessRuns.filter(lost).length;
@@ -137,7 +168,8 @@ export function table(rows: readonly Row[]): string {
     r.met === null ? '—' : r.met ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell, c) => (c >= 1 && c <= 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((cell, c) => (c >= 1 && c <= 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (c >= 1 && c <= 6 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
   return [line(header), rule, ...body.map(line)].join('\n');
 }

@@ -42,7 +42,8 @@ export function runNode(args: readonly string[], env: Record<string, string>): P
   });
 }
 
-export const cli = (args: readonly string[], home: string, extraEnv: Record<string, string> = {}): Promise<Run> => runNode([runFrom.bin, ...args], { ...envFor(home), ...extraEnv });
+export const cli = (args: readonly string[], home: string, extraEnv: Record<string, string> = {}): Promise<Run> =>
+  runNode([runFrom.bin, ...args], { ...envFor(home), ...extraEnv });
 
 export function describeRun(run: Run): string {
   const text = `${run.stderr}\n${run.stdout}`.trim().split('\n').slice(-4).join(' | ');

@@ -52,7 +52,13 @@ function median(sorted: readonly number[]): number {
 export function stats(id: string): Stats | null {
   const values = (series.get(id)?.samples ?? []).map((s) => s.ms).sort((a, b) => a - b);
   if (values.length === 0) return null;
-  return { n: values.length, median: median(values), min: values[0]!, max: values.at(-1)!, mean: values.reduce((a, b) => a + b, 0) / values.length };
+  return {
+    n: values.length,
+    median: median(values),
+    min: values[0]!,
+    max: values.at(-1)!,
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+  };
 }
 
 /** A floor series, or the samples of it taken beside one case (a bare `node` serves several). */
@@ -68,7 +74,9 @@ export interface FloorPart {
  */
 export function pairedOverhead(id: string, floor: readonly FloorPart[]): { n: number; median: number } | null {
   const inRep = (part: FloorPart, rep: number): number | undefined =>
-    series.get(part.id)?.samples.find((s) => s.rep === rep && (part.beside === undefined || s.extra?.beside === part.beside))?.ms;
+    series
+      .get(part.id)
+      ?.samples.find((s) => s.rep === rep && (part.beside === undefined || s.extra?.beside === part.beside))?.ms;
   const diffs: number[] = [];
   for (const sample of series.get(id)?.samples ?? []) {
     const parts = floor.map((part) => inRep(part, sample.rep));

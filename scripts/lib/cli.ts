@@ -12,7 +12,9 @@ export function fail(message: string): never {
 
 export function requireVersion(version: string | undefined, usage: string): string {
   if (version === undefined || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
-    fail(`${version === undefined ? 'A version is required' : `"${version}" is not a semantic version (e.g. 1.2.3)`}. Usage: ${usage}`);
+    fail(
+      `${version === undefined ? 'A version is required' : `"${version}" is not a semantic version (e.g. 1.2.3)`}. Usage: ${usage}`,
+    );
   }
   return version;
 }

@@ -5,7 +5,15 @@
 // folder it runs it, and fails (scripts/build.mjs is not there). A checkout keeps them: `npm ci` builds.
 
 /** Scripts npm may run when the package is installed somewhere; none may reach a user. */
-export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare', 'preprepare', 'postprepare', 'prepublish'] as const;
+export const INSTALL_SCRIPTS = [
+  'preinstall',
+  'install',
+  'postinstall',
+  'prepare',
+  'preprepare',
+  'postprepare',
+  'prepublish',
+] as const;
 
 /** package.json text → the text to publish (same fields and order, no "scripts"); pure. */
 export function publishedManifest(text: string): string {

@@ -18,7 +18,9 @@ export function knownCauses(output: string, ctx: DiagnoseContext): string[] {
   const bind = output.match(/failed to bind [^\s:]*:(\d+).*Address already in use/);
   if (bind || /Address already in use|os error 98/.test(output)) {
     const port = bind?.[1] ?? (ctx.port !== undefined ? String(ctx.port) : 'its port');
-    causes.push(`Port ${port} was taken by another program just before the node could bind it. Choose another base port with --port.`);
+    causes.push(
+      `Port ${port} was taken by another program just before the node could bind it. Choose another base port with --port.`,
+    );
   }
   if (/Permission denied|os error 13/.test(output)) {
     causes.push('Permission denied: check that the binary is executable and the state home is writable by you.');
@@ -26,11 +28,16 @@ export function knownCauses(output: string, ctx: DiagnoseContext): string[] {
   if (/[Ee]xec format error|cannot execute binary file/.test(output)) {
     causes.push(`${ctx.binary} is not a program for this machine (wrong CPU or OS). Use the build for this platform.`);
   }
-  if (diskFullLine(output) !== undefined) causes.push('The disk is full (no space left on the device): free some space, or move the state home (C8CTL_NANO_HOME) to another disk.');
+  if (diskFullLine(output) !== undefined)
+    causes.push(
+      'The disk is full (no space left on the device): free some space, or move the state home (C8CTL_NANO_HOME) to another disk.',
+    );
   const owns = output.match(/owns no partitions \(([^)]*)\)/);
   if (owns) causes.push(`A node owns no partition (${owns[1]}): give at least as many partitions as nodes.`);
   if (/failed to open segmented journal|malformed journal record/.test(output)) {
-    causes.push('The node cannot read the engine data in its data dir: it was written by a cluster of another shape (node count or partitions), or it is damaged. Start with the previous shape again, or delete the data with "stop --purge" or "clean".');
+    causes.push(
+      'The node cannot read the engine data in its data dir: it was written by a cluster of another shape (node count or partitions), or it is damaged. Start with the previous shape again, or delete the data with "stop --purge" or "clean".',
+    );
   }
   return causes;
 }
@@ -39,7 +46,10 @@ const DISK_FULL = /No space left on device|os error 28|database or disk is full|
 
 /** The shortest line where the engine says its disk is full (Rust's ENOSPC text, SQLite's own), or undefined. */
 export function diskFullLine(output: string): string | undefined {
-  const lines = output.split(/\r?\n/).map((line) => line.trim()).filter((line) => DISK_FULL.test(line));
+  const lines = output
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => DISK_FULL.test(line));
   return lines.sort((a, b) => a.length - b.length)[0];
 }
 
@@ -53,7 +63,8 @@ export const NEARLY_FULL_BYTES = 4 * 1024 * 1024;
 export function diskFullEvidence(output: string, freeBytes: number | undefined): string | undefined {
   const line = diskFullLine(output);
   if (line !== undefined) return `it said "${line.length > 200 ? `${line.slice(0, 200)}…` : line}"`;
-  if (freeBytes !== undefined && freeBytes < NEARLY_FULL_BYTES) return `${Math.floor(freeBytes / 1024)} KiB are left there`;
+  if (freeBytes !== undefined && freeBytes < NEARLY_FULL_BYTES)
+    return `${Math.floor(freeBytes / 1024)} KiB are left there`;
   return undefined;
 }
 
@@ -69,5 +80,8 @@ export function compareVersions(a: string, b: string): number {
 
 /** The last `count` non-empty lines of a text. */
 export function lastLines(text: string, count: number): string[] {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-count);
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(-count);
 }

@@ -4,14 +4,24 @@
 import type { Platform } from '../../platforms.js';
 
 export type ExecutableInfo =
-  | { readonly format: 'elf' | 'macho' | 'pe'; readonly os: 'linux' | 'darwin' | 'win32'; readonly cpus: readonly string[] }
+  | {
+      readonly format: 'elf' | 'macho' | 'pe';
+      readonly os: 'linux' | 'darwin' | 'win32';
+      readonly cpus: readonly string[];
+    }
   | { readonly format: 'unknown' };
 
 const ELF_MACHINE: Readonly<Record<number, string>> = { 0x3e: 'x64', 0xb7: 'arm64', 0x03: 'ia32', 0x28: 'arm' };
-const MACHO_CPU: Readonly<Record<number, string>> = { 0x01000007: 'x64', 0x0100000c: 'arm64', 0x07: 'ia32', 0x0c: 'arm' };
+const MACHO_CPU: Readonly<Record<number, string>> = {
+  0x01000007: 'x64',
+  0x0100000c: 'arm64',
+  0x07: 'ia32',
+  0x0c: 'arm',
+};
 const PE_MACHINE: Readonly<Record<number, string>> = { 0x8664: 'x64', 0xaa64: 'arm64', 0x014c: 'ia32' };
 
-const cpuName = (table: Readonly<Record<number, string>>, code: number): string => table[code] ?? `unknown (0x${code.toString(16)})`;
+const cpuName = (table: Readonly<Record<number, string>>, code: number): string =>
+  table[code] ?? `unknown (0x${code.toString(16)})`;
 
 /** Needs the first few KiB of the file (PE headers sit behind an offset in the DOS header). */
 export function inspectExecutable(head: Buffer): ExecutableInfo {
@@ -28,7 +38,8 @@ export function inspectExecutable(head: Buffer): ExecutableInfo {
     // A universal binary: a big-endian table of architectures, 20 bytes each.
     const count = head.readUInt32BE(4);
     const cpus: string[] = [];
-    for (let i = 0; i < count && 8 + i * 20 + 4 <= head.length; i += 1) cpus.push(cpuName(MACHO_CPU, head.readUInt32BE(8 + i * 20)));
+    for (let i = 0; i < count && 8 + i * 20 + 4 <= head.length; i += 1)
+      cpus.push(cpuName(MACHO_CPU, head.readUInt32BE(8 + i * 20)));
     return { format: 'macho', os: 'darwin', cpus };
   }
   if (head.length >= 0x40 && head.toString('latin1', 0, 2) === 'MZ') {
@@ -60,7 +71,11 @@ export interface RunHost {
 const OS_NAME: Readonly<Record<string, string>> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
 const FORMAT_LABEL = { elf: 'ELF', macho: 'Mach-O', pe: 'PE' } as const;
 // CPUs a host runs besides its own, through the OS's own translation (Rosetta 2, WOW64, Windows on Arm).
-const ALSO_RUNS: Readonly<Record<string, readonly string[]>> = { 'darwin-arm64': ['x64'], 'win32-x64': ['ia32'], 'win32-arm64': ['x64', 'ia32'] };
+const ALSO_RUNS: Readonly<Record<string, readonly string[]>> = {
+  'darwin-arm64': ['x64'],
+  'win32-x64': ['ia32'],
+  'win32-arm64': ['x64', 'ia32'],
+};
 
 const osName = (os: string): string => OS_NAME[os] ?? os;
 
@@ -76,7 +91,8 @@ export const platformIdOf = (host: RunHost): string => `${host.platform}-${host.
 export function cannotRunHere(head: Buffer, host: RunHost): string | null {
   if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) return null; // "#!"
   const info = inspectExecutable(head);
-  if (info.format === 'unknown') return 'is not an executable: it has no ELF, Mach-O or PE header and no #! line (a broken download?)';
+  if (info.format === 'unknown')
+    return 'is not an executable: it has no ELF, Mach-O or PE header and no #! line (a broken download?)';
   const runnable = [host.arch, ...(ALSO_RUNS[platformIdOf(host)] ?? [])];
   if (info.os === host.platform && info.cpus.some((cpu) => runnable.includes(cpu))) return null;
   const universal = info.cpus.length > 1 ? ' universal' : '';

@@ -1,5 +1,15 @@
 // Real-world inputs for the resolver: the file system, installed packages, and the host's libc.
-import { accessSync, closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { HostDescription, Libc } from '../../platforms.js';
@@ -75,7 +85,10 @@ let glibc: { value: string | undefined } | undefined;
 /** The glibc version this Node runs on, e.g. "2.36"; undefined on musl and non-Linux hosts. Asked once. */
 export function hostGlibcVersion(): string | undefined {
   if (process.platform !== 'linux') return undefined;
-  glibc ??= { value: (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime };
+  glibc ??= {
+    value: (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header
+      ?.glibcVersionRuntime,
+  };
   return glibc.value;
 }
 
@@ -104,7 +117,10 @@ function hostLibc(): Libc {
 export function currentHost(): HostDescription {
   let libc: Libc | undefined;
   if (process.platform === 'linux') libc = hostLibc();
-  const armVersion = process.arch === 'arm' ? String((process.config.variables as { arm_version?: unknown }).arm_version ?? '') || undefined : undefined;
+  const armVersion =
+    process.arch === 'arm'
+      ? String((process.config.variables as { arm_version?: unknown }).arm_version ?? '') || undefined
+      : undefined;
   return { platform: process.platform, arch: process.arch, libc, armVersion };
 }
 

@@ -25,8 +25,13 @@ export function bundledManifest(): BinaryManifest | undefined {
 }
 
 /** A warning when the platform package's engine is not the one the manifest promises, else null. */
-export function versionMismatch(manifest: BinaryManifest | undefined, source: string, engineVersion: string | null): string | null {
-  if (!manifest || manifest.version === DEV_VERSION || source !== 'platform-package' || engineVersion === null) return null;
+export function versionMismatch(
+  manifest: BinaryManifest | undefined,
+  source: string,
+  engineVersion: string | null,
+): string | null {
+  if (!manifest || manifest.version === DEV_VERSION || source !== 'platform-package' || engineVersion === null)
+    return null;
   const expected = manifest.version.replace(/^v/, '');
   if (engineVersion === expected) return null;
   return `The installed engine is ${engineVersion}, but this plugin was released with ${expected}: the platform package does not match the plugin. Reinstall c8ctl-plugin-nano so both come from one release.`;

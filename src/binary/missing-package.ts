@@ -22,20 +22,29 @@ export function explainMissingPackage(wanted: string, facts: InstallFacts): stri
     }
   }
   if (foreign.length > 0) {
-    lines.push(`Cause: the engine for another machine is installed instead: ${foreign.join(', ')}. This node_modules was installed elsewhere (copied between machines or into a container). Fix: reinstall on this machine (npm ci, or c8ctl load plugin again).`);
+    lines.push(
+      `Cause: the engine for another machine is installed instead: ${foreign.join(', ')}. This node_modules was installed elsewhere (copied between machines or into a container). Fix: reinstall on this machine (npm ci, or c8ctl load plugin again).`,
+    );
   }
 
   // npm lockfiles list every platform's package, so a lockfile entry says nothing once another
   // platform's package explains the gap.
-  const locked = foreign.length > 0 ? undefined : facts.searchDirs
-    .map((dir) => path.join(path.dirname(dir), 'package-lock.json'))
-    .find((lock) => facts.readText(lock)?.includes(`"node_modules/${wanted}"`));
+  const locked =
+    foreign.length > 0
+      ? undefined
+      : facts.searchDirs
+          .map((dir) => path.join(path.dirname(dir), 'package-lock.json'))
+          .find((lock) => facts.readText(lock)?.includes(`"node_modules/${wanted}"`));
   if (locked) {
-    lines.push(`Cause: ${locked} lists ${wanted}, but it is not installed: optional dependencies were left out (npm --omit=optional, --no-optional, or omit=optional in npm config). Fix: npm install --include=optional`);
+    lines.push(
+      `Cause: ${locked} lists ${wanted}, but it is not installed: optional dependencies were left out (npm --omit=optional, --no-optional, or omit=optional in npm config). Fix: npm install --include=optional`,
+    );
   }
 
   if (lines.length === 0) {
-    lines.push(`Cause: npm did not install ${wanted}; usually optional dependencies were left out (--omit=optional), or its download failed. Fix: npm install --include=optional`);
+    lines.push(
+      `Cause: npm did not install ${wanted}; usually optional dependencies were left out (--omit=optional), or its download failed. Fix: npm install --include=optional`,
+    );
   }
   lines.push(`Searched: ${facts.searchDirs.map((d) => path.join(d, wanted)).join(', ')}`);
   return lines;

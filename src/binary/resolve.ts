@@ -8,7 +8,15 @@ import { cannotRunHere, platformIdOf } from './executable-format.js';
 export type BinarySource = 'flag' | 'config' | 'env' | 'platform-package' | 'repo-release' | 'repo-debug';
 
 /** What is at a path we are asked to run. Every stat failure has its own kind: ELOOP is not "no such file". */
-export type FileKind = 'executable' | 'not-executable' | 'directory' | 'missing' | 'broken-symlink' | 'symlink-loop' | 'not-a-directory' | 'no-access';
+export type FileKind =
+  | 'executable'
+  | 'not-executable'
+  | 'directory'
+  | 'missing'
+  | 'broken-symlink'
+  | 'symlink-loop'
+  | 'not-a-directory'
+  | 'no-access';
 
 export interface ResolverInputs {
   readonly flag?: string | undefined;
@@ -69,13 +77,37 @@ function headerProblem(inputs: ResolverInputs, file: string): string | null {
 
 export function resolveBinary(inputs: ResolverInputs): Resolution {
   const exe = inputs.host.platform === 'win32' ? '.exe' : '';
-  const found = (file: string, source: BinarySource, sourceLabel: string): Resolution => ({ ok: true, path: file, source, sourceLabel });
+  const found = (file: string, source: BinarySource, sourceLabel: string): Resolution => ({
+    ok: true,
+    path: file,
+    source,
+    sourceLabel,
+  });
 
   // 1-3: explicit choices. Each must be usable, or it is an error naming the choice.
   const explicit: Array<[string | undefined, BinarySource, string, (p: string, why: string) => string, string]> = [
-    [inputs.flag, 'flag', '--binary', (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`, 'pass its path with --binary, or leave --binary out to use the one installed with this plugin'],
-    [inputs.configured, 'config', 'config (nano set bin)', (p, why) => `The binary saved with "nano set bin" (${p}) cannot be used: ${why}. Save another with "c8ctl nano set bin <path>" or drop it with "c8ctl nano unset bin".`, 'save it with "c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"'],
-    [inputs.env.NANOBPMN_BINARY, 'env', 'NANOBPMN_BINARY', (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`, 'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY'],
+    [
+      inputs.flag,
+      'flag',
+      '--binary',
+      (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`,
+      'pass its path with --binary, or leave --binary out to use the one installed with this plugin',
+    ],
+    [
+      inputs.configured,
+      'config',
+      'config (nano set bin)',
+      (p, why) =>
+        `The binary saved with "nano set bin" (${p}) cannot be used: ${why}. Save another with "c8ctl nano set bin <path>" or drop it with "c8ctl nano unset bin".`,
+      'save it with "c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"',
+    ],
+    [
+      inputs.env.NANOBPMN_BINARY,
+      'env',
+      'NANOBPMN_BINARY',
+      (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`,
+      'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY',
+    ],
   ];
   for (const [value, source, label, explain, pointAtAnother] of explicit) {
     if (value === undefined || value === '') continue;
@@ -83,7 +115,13 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     const kind = inputs.fileKind(file);
     if (kind !== 'executable') return { ok: false, message: explain(value, fileProblem(kind)), details: [] };
     const wrong = headerProblem(inputs, file);
-    if (wrong) return { ok: false, code: 'binary-wrong-platform', message: `${file} ${wrong}. Use the ${platformIdOf(inputs.host)} engine: ${pointAtAnother}.`, details: [] };
+    if (wrong)
+      return {
+        ok: false,
+        code: 'binary-wrong-platform',
+        message: `${file} ${wrong}. Use the ${platformIdOf(inputs.host)} engine: ${pointAtAnother}.`,
+        details: [],
+      };
     return found(file, source, label);
   }
 
@@ -109,7 +147,10 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
 
   // 5-6: a local build of the engine repository.
   const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));
-  for (const [profile, source] of [['release', 'repo-release'], ['debug', 'repo-debug']] as const) {
+  for (const [profile, source] of [
+    ['release', 'repo-release'],
+    ['debug', 'repo-debug'],
+  ] as const) {
     const file = path.join(repo, 'server', 'target', profile, `${ENGINE_FILE}${exe}`);
     const kind = inputs.fileKind(file);
     const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
@@ -121,8 +162,12 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
   const pointAt = 'point at a binary with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>"';
   let fix: string[];
   if (pkg === undefined) fix = [`Fix: build nanobpmn for this host and ${pointAt}.`];
-  else if (inputs.packageDir(pkg) === undefined && inputs.explainMissing) fix = [...inputs.explainMissing(pkg), `Or ${pointAt}.`];
-  else fix = [`Fix: reinstall so npm adds the optional dependency ${pkg} (npm install --include=optional; --omit=optional skips it), or ${pointAt}.`];
+  else if (inputs.packageDir(pkg) === undefined && inputs.explainMissing)
+    fix = [...inputs.explainMissing(pkg), `Or ${pointAt}.`];
+  else
+    fix = [
+      `Fix: reinstall so npm adds the optional dependency ${pkg} (npm install --include=optional; --omit=optional skips it), or ${pointAt}.`,
+    ];
   return {
     ok: false,
     message: 'No Nano engine binary found.',

@@ -29,12 +29,21 @@ export async function checkEngineVersion(binary: string, hostGlibc: () => string
   const output = run.output;
   if (run.exitCode === 0 && !run.timedOut) {
     const version = parseVersion(output);
-    return version ? { version } : { version: null, warning: `${binary} --version printed no version ("${output.trim().slice(0, 80)}"); continuing.` };
+    return version
+      ? { version }
+      : {
+          version: null,
+          warning: `${binary} --version printed no version ("${output.trim().slice(0, 80)}"); continuing.`,
+        };
   }
   const causes = knownCauses(`${output}\n${run.spawnErrorMessage ?? ''}`, { binary, hostGlibc: hostGlibc() });
   if (run.spawnErrorCode === 'EACCES') causes.push(`${binary} is not executable by you (chmod +x it).`);
   if (run.spawnErrorCode === 'ENOEXEC') causes.push(`${binary} is not a program for this machine (wrong CPU or OS).`);
-  if (causes.length > 0) throw new UserError(causes[0]!, { code: 'binary-cannot-run', details: [`binary: ${binary}`, ...causes.slice(1)] });
+  if (causes.length > 0)
+    throw new UserError(causes[0]!, { code: 'binary-cannot-run', details: [`binary: ${binary}`, ...causes.slice(1)] });
   // Unknown failure of --version alone is not proof the engine cannot serve; say so and go on.
-  return { version: null, warning: `${binary} --version failed (${failureOf(run)}); continuing without knowing the engine version.` };
+  return {
+    version: null,
+    warning: `${binary} --version failed (${failureOf(run)}); continuing without knowing the engine version.`,
+  };
 }

@@ -5,15 +5,17 @@ import { invalidArgument } from '../errors.js';
 import type { ParsedArgs } from '../kit/args.js';
 import { COMMON_FLAGS, type FlagSpec, type SubcommandSpec } from './spec.js';
 
-
 /** Edit distance counting a swap of neighbours as one edit ("strat" → "start"), for "did you mean". */
 function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i += 1) {
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }
@@ -55,7 +57,9 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
       if (/^-\d/.test(token.rawName)) {
         // parseArgs splits "-10" into short options; name what the user actually typed.
         const typed = argv[token.index] ?? token.rawName;
-        throw invalidArgument(`"${typed}" is not valid for ${command}: no argument here is negative (node ids start at 0, counts and ports at 1).`);
+        throw invalidArgument(
+          `"${typed}" is not valid for ${command}: no argument here is negative (node ids start at 0, counts and ports at 1).`,
+        );
       }
       const guess = closest(token.rawName, known);
       throw invalidArgument(
@@ -67,7 +71,10 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
       throw invalidArgument(`${display} is given more than once for ${command}; give it once.`);
     }
     if (flag.type === 'boolean') {
-      if (token.inlineValue) throw invalidArgument(`${display} takes no value (got "${token.rawName}=${token.value}"); write just ${display}.`);
+      if (token.inlineValue)
+        throw invalidArgument(
+          `${display} takes no value (got "${token.rawName}=${token.value}"); write just ${display}.`,
+        );
       flags[token.name] = true;
       continue;
     }
@@ -81,7 +88,10 @@ export function parseSubcommandArgs(spec: SubcommandSpec, argv: readonly string[
 
   if (!flags.help && positionals.length > spec.positionals.length) {
     const extra = positionals[spec.positionals.length];
-    const expected = spec.positionals.length === 0 ? 'takes no arguments' : `takes at most ${spec.positionals.length} (${spec.positionals.map((p) => p.name).join(', ')})`;
+    const expected =
+      spec.positionals.length === 0
+        ? 'takes no arguments'
+        : `takes at most ${spec.positionals.length} (${spec.positionals.map((p) => p.name).join(', ')})`;
     throw invalidArgument(`Unexpected argument "${extra}": ${command} ${expected}. See ${command} --help.`);
   }
   return { positionals, flags };

@@ -63,10 +63,17 @@ const PROCESSOS_HANDLERS: Handlers = {
 };
 
 // Every command prints through safeOutput: no terminal control from outside text, no URL credential.
-export const runNano = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(NANO, NANO_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
-export const runProcessos = (argv: readonly string[], host: HostInfo): Promise<number> => runCli(PROCESSOS, PROCESSOS_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
+export const runNano = (argv: readonly string[], host: HostInfo): Promise<number> =>
+  runCli(NANO, NANO_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
+export const runProcessos = (argv: readonly string[], host: HostInfo): Promise<number> =>
+  runCli(PROCESSOS, PROCESSOS_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
 
-async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly string[], host: HostInfo): Promise<number> {
+async function runCli(
+  command: CommandSpec,
+  handlers: Handlers,
+  argv: readonly string[],
+  host: HostInfo,
+): Promise<number> {
   const { out } = host;
   try {
     const [first, ...rest] = argv;
@@ -83,12 +90,18 @@ async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly s
     }
     const spec = findSubcommand(first, command);
     if (!spec && first.startsWith('-')) {
-      throw new UserError(`"${first}" is not a subcommand: flags go after one, e.g. "${host.prog} start ${first}${rest[0] && !rest[0].startsWith('-') ? ` ${rest[0]}` : ''}". See "${host.prog} --help".`, { code: 'invalid-argument' });
+      throw new UserError(
+        `"${first}" is not a subcommand: flags go after one, e.g. "${host.prog} start ${first}${rest[0] && !rest[0].startsWith('-') ? ` ${rest[0]}` : ''}". See "${host.prog} --help".`,
+        { code: 'invalid-argument' },
+      );
     }
     if (!spec) {
       const names = command.subcommands.map((s) => s.name);
       const guess = closest(first, names);
-      throw new UserError(`Unknown subcommand "${first}".${guess ? ` Did you mean "${guess}"?` : ''} Subcommands: ${names.join(', ')}. See "${host.prog} --help".`, { code: 'invalid-argument' });
+      throw new UserError(
+        `Unknown subcommand "${first}".${guess ? ` Did you mean "${guess}"?` : ''} Subcommands: ${names.join(', ')}. See "${host.prog} --help".`,
+        { code: 'invalid-argument' },
+      );
     }
     const args = parseSubcommandArgs(spec, rest, host.prog);
     if (args.flags.help) {
@@ -102,8 +115,17 @@ async function runCli(command: CommandSpec, handlers: Handlers, argv: readonly s
   }
 }
 
-async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: HostInfo, run: { notice: boolean; subcommand: string }): Promise<number> {
-  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([import('../kit/context.js'), import('../state/home.js'), load()]);
+async function runHandler(
+  load: () => Promise<Handler>,
+  args: ParsedArgs,
+  host: HostInfo,
+  run: { notice: boolean; subcommand: string },
+): Promise<number> {
+  const [{ realEffects }, { homeLayout }, handler] = await Promise.all([
+    import('../kit/context.js'),
+    import('../state/home.js'),
+    load(),
+  ]);
   const effects = realEffects();
   const interrupt = new AbortController();
   // The first Ctrl-C asks the command to clean up (start rolls back, logs -f and --watch end); a second
@@ -135,7 +157,17 @@ async function runHandler(load: () => Promise<Handler>, args: ParsedArgs, host: 
       args,
     );
     // The daily update notice, last, on stderr; it decides itself whether it is on (update/notice.ts).
-    if (run.notice) await effects.updateNotice({ env: host.env, mode: host.out.mode, prog: host.prog, subcommand: run.subcommand, current: host.version, warn: (line) => host.out.warn(line) }).catch(() => undefined);
+    if (run.notice)
+      await effects
+        .updateNotice({
+          env: host.env,
+          mode: host.out.mode,
+          prog: host.prog,
+          subcommand: run.subcommand,
+          current: host.version,
+          warn: (line) => host.out.warn(line),
+        })
+        .catch(() => undefined);
     return code;
   } catch (error) {
     // A full disk, a read-only home, a file where a folder belongs: the environment, not a bug.
@@ -155,7 +187,9 @@ function reportFailure(out: Output, thrown: unknown): number {
   }
   // A bug, not a user mistake: still one readable line, with the stack only on request.
   const stack = process.env.C8CTL_NANO_DEBUG && error instanceof Error && error.stack;
-  out.error(`Unexpected failure: ${errorMessage(error)}`, [stack || 'Set C8CTL_NANO_DEBUG=1 to see the stack trace, and please report it.']);
+  out.error(`Unexpected failure: ${errorMessage(error)}`, [
+    stack || 'Set C8CTL_NANO_DEBUG=1 to see the stack trace, and please report it.',
+  ]);
   out.result({ ok: false, error: { code: 'internal', message: errorMessage(error) } });
   return EXIT.failure;
 }

@@ -4,11 +4,26 @@ import type { CommandSpec, FlagSpec } from './spec.js';
 /** What start and restart both take: restart keeps the previous value of each one not given. */
 const LAUNCH_FLAGS: Readonly<Record<string, FlagSpec>> = {
   port: { type: 'string', value: '<port>', description: 'Listen port (default 8090, or "set port")' },
-  'nano-url': { type: 'string', value: '<url>', description: 'Target Nano BPM engine to analyse (default http://localhost:8080)' },
-  binary: { type: 'string', value: '<path>', description: 'ProcessOS binary (overrides "set bin", PROCESSOS_BINARY and any download URL)' },
-  'spawn-nano': { type: 'boolean', description: 'Spawn a pilot engine from the nano binary (default when one is found)' },
+  'nano-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'Target Nano BPM engine to analyse (default http://localhost:8080)',
+  },
+  binary: {
+    type: 'string',
+    value: '<path>',
+    description: 'ProcessOS binary (overrides "set bin", PROCESSOS_BINARY and any download URL)',
+  },
+  'spawn-nano': {
+    type: 'boolean',
+    description: 'Spawn a pilot engine from the nano binary (default when one is found)',
+  },
   'no-spawn-nano': { type: 'boolean', description: 'No pilot engine: use the target engine for experiments too' },
-  timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for /health (default 60, at most 86400)' },
+  timeout: {
+    type: 'string',
+    value: '<seconds>',
+    description: 'How long to wait for /health (default 60, at most 86400)',
+  },
 };
 
 export const PROCESSOS: CommandSpec = {
@@ -22,7 +37,10 @@ export const PROCESSOS: CommandSpec = {
       flags: { ...LAUNCH_FLAGS, force: { type: 'boolean', description: 'Stop a running ProcessOS first' } },
       examples: [
         { args: 'start', description: 'ProcessOS on 8090 against the engine on 8080, with a pilot engine' },
-        { args: 'start --nano-url http://localhost:9000 --no-spawn-nano', description: 'Against another engine, no pilot' },
+        {
+          args: 'start --nano-url http://localhost:9000 --no-spawn-nano',
+          description: 'Against another engine, no pilot',
+        },
       ],
     },
     {
@@ -36,7 +54,13 @@ export const PROCESSOS: CommandSpec = {
       name: 'stop',
       summary: 'Stop ProcessOS and everything it spawned (its pilot engine too); logs are kept',
       positionals: [],
-      flags: { timeout: { type: 'string', value: '<seconds>', description: 'Grace period before it is killed (default 10, at most 86400)' } },
+      flags: {
+        timeout: {
+          type: 'string',
+          value: '<seconds>',
+          description: 'Grace period before it is killed (default 10, at most 86400)',
+        },
+      },
       examples: [{ args: 'stop', description: 'Stop the server and its pilot engine' }],
     },
     {
@@ -52,13 +76,19 @@ export const PROCESSOS: CommandSpec = {
       positionals: [],
       flags: {
         follow: { type: 'boolean', short: 'f', description: 'Keep printing new lines until Ctrl-C' },
-        lines: { type: 'string', short: 'n', value: '<count>', description: 'How many of the last lines to print first (default 50)' },
+        lines: {
+          type: 'string',
+          short: 'n',
+          value: '<count>',
+          description: 'How many of the last lines to print first (default 50)',
+        },
       },
       examples: [{ args: 'logs -f', description: 'Follow the server log' }],
     },
     {
       name: 'set',
-      summary: 'Save a setting: bin <path>, port <n>, nano-url <url>, data-dir <path>, download-url <manifest-url> ("" removes it), env KEY=VALUE (KEY= removes it)',
+      summary:
+        'Save a setting: bin <path>, port <n>, nano-url <url>, data-dir <path>, download-url <manifest-url> ("" removes it), env KEY=VALUE (KEY= removes it)',
       positionals: [
         { name: 'key', description: 'bin | port | nano-url | data-dir | download-url | env' },
         { name: 'value', description: 'the value (for env: KEY=VALUE)' },
@@ -66,7 +96,10 @@ export const PROCESSOS: CommandSpec = {
       flags: {},
       examples: [
         { args: 'set bin ~/Downloads/processos', description: 'Use the ProcessOS binary you downloaded' },
-        { args: 'set download-url https://example.com/processos/manifest.json', description: 'Download ProcessOS from a release manifest at start (checked, kept up to date)' },
+        {
+          args: 'set download-url https://example.com/processos/manifest.json',
+          description: 'Download ProcessOS from a release manifest at start (checked, kept up to date)',
+        },
         { args: 'set env PROCESSOS_LLM_MODEL=small', description: 'Pass a variable to the server' },
       ],
     },

@@ -32,7 +32,11 @@ export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
 /** What a cluster is made of: `start` and `export` take the same flags, with the same checks. */
 const SHAPE_FLAGS: Readonly<Record<string, FlagSpec>> = {
   partitions: { type: 'string', value: '<count>', description: 'Total partitions, at least N (default N)' },
-  rf: { type: 'string', value: '<count>', description: 'Replication factor, 1 to N; above 1 turns Raft on (default 1)' },
+  rf: {
+    type: 'string',
+    value: '<count>',
+    description: 'Replication factor, 1 to N; above 1 turns Raft on (default 1)',
+  },
   raft: { type: 'boolean', description: 'Turn Raft on even with --rf 1' },
   replication: {
     type: 'string',
@@ -40,10 +44,21 @@ const SHAPE_FLAGS: Readonly<Record<string, FlagSpec>> = {
     description:
       'Replication tier with Raft (default leader-durable: a crashed leader is replaced and its node takes the partitions back when it returns; a frozen one is waited for). quorum replaces a frozen leader too, but with this engine leadership never returns to its owner, and creates and reads through some nodes fail from then on',
   },
-  capture: { type: 'boolean', description: 'Record every instance\'s inputs for replay (trace capture) on all nodes' },
-  'in-memory': { type: 'boolean', description: 'Keep nothing on disk (no journal, no read database): for stress runs; nothing survives a stop' },
-  'history-max': { type: 'string', value: '<count>', description: 'Completed instances each node keeps (NANOBPMN_HISTORY_MAX_INSTANCES; default: the engine\'s)' },
-  console: { type: 'string', value: 'off|observe|studio', description: 'Web console: off, observe (read-only) or studio (the full IDE; default)' },
+  capture: { type: 'boolean', description: "Record every instance's inputs for replay (trace capture) on all nodes" },
+  'in-memory': {
+    type: 'boolean',
+    description: 'Keep nothing on disk (no journal, no read database): for stress runs; nothing survives a stop',
+  },
+  'history-max': {
+    type: 'string',
+    value: '<count>',
+    description: "Completed instances each node keeps (NANOBPMN_HISTORY_MAX_INSTANCES; default: the engine's)",
+  },
+  console: {
+    type: 'string',
+    value: 'off|observe|studio',
+    description: 'Web console: off, observe (read-only) or studio (the full IDE; default)',
+  },
 };
 
 export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
@@ -55,28 +70,65 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     flags: {
       port: { type: 'string', value: '<port>', description: 'Base HTTP port; node i listens on port+i (default 8080)' },
       ...SHAPE_FLAGS,
-      'network-faults': { type: 'boolean', description: 'Run the peer links through a local proxy so isolate, cut, slow and heal can break them (clients still reach nodes directly)' },
-      binary: { type: 'string', value: '<path>', description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)' },
-      force: { type: 'boolean', description: 'Stop a cluster that is already running first, and start this one in its place' },
-      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
+      'network-faults': {
+        type: 'boolean',
+        description:
+          'Run the peer links through a local proxy so isolate, cut, slow and heal can break them (clients still reach nodes directly)',
+      },
+      binary: {
+        type: 'string',
+        value: '<path>',
+        description: 'Engine binary to run (overrides "set bin" and NANOBPMN_BINARY)',
+      },
+      force: {
+        type: 'boolean',
+        description: 'Stop a cluster that is already running first, and start this one in its place',
+      },
+      timeout: {
+        type: 'string',
+        value: '<seconds>',
+        description: 'How long to wait for readiness (default 60, at most 86400)',
+      },
     },
     examples: [
       { args: 'start', description: 'One node on port 8080 (or: the running cluster, as it is)' },
       { args: 'start 3', description: 'Three nodes on ports 8080-8082' },
-      { args: 'start 3 --rf 3', description: 'Three Raft-replicated nodes; a crashed leader is replaced, and every drill heals' },
-      { args: 'start 3 --rf 3 --replication quorum', description: 'A frozen leader is replaced too, but leadership stays displaced afterwards' },
+      {
+        args: 'start 3 --rf 3',
+        description: 'Three Raft-replicated nodes; a crashed leader is replaced, and every drill heals',
+      },
+      {
+        args: 'start 3 --rf 3 --replication quorum',
+        description: 'A frozen leader is replaced too, but leadership stays displaced afterwards',
+      },
       { args: 'start 3 --port 9000', description: 'Three nodes on ports 9000-9002' },
-      { args: 'start 3 --rf 3 --network-faults', description: 'Peer links through a proxy, for isolate, cut, slow and heal' },
+      {
+        args: 'start 3 --rf 3 --network-faults',
+        description: 'Peer links through a proxy, for isolate, cut, slow and heal',
+      },
     ],
   },
   {
     name: 'status',
-    summary: 'Show each node\'s process and HTTP state and the partition leaders (exit 0 running, 2 degraded, 3 stopped)',
+    summary:
+      "Show each node's process and HTTP state and the partition leaders (exit 0 running, 2 degraded, 3 stopped)",
     positionals: [],
     flags: {
-      port: { type: 'string', value: '<port>', description: 'Probe this port instead (for a cluster not started here; default 8080)' },
-      watch: { type: 'boolean', short: 'w', description: 'Redraw the view until Ctrl-C, marking what changed (one frame per interval without a terminal)' },
-      interval: { type: 'string', value: '<seconds>', description: 'Seconds between frames with --watch (default 1, at most 86400)' },
+      port: {
+        type: 'string',
+        value: '<port>',
+        description: 'Probe this port instead (for a cluster not started here; default 8080)',
+      },
+      watch: {
+        type: 'boolean',
+        short: 'w',
+        description: 'Redraw the view until Ctrl-C, marking what changed (one frame per interval without a terminal)',
+      },
+      interval: {
+        type: 'string',
+        value: '<seconds>',
+        description: 'Seconds between frames with --watch (default 1, at most 86400)',
+      },
     },
     examples: [
       { args: 'status', description: 'The managed cluster, or whatever answers on port 8080' },
@@ -89,9 +141,16 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     summary: 'Stop every node (gracefully, forced after the timeout); engine data is kept',
     positionals: [],
     flags: {
-      purge: { type: 'boolean', description: 'Also delete every node\'s engine data' },
-      force: { type: 'boolean', description: 'Also stop this home\'s engines that are not tracked (state lost or corrupt)' },
-      timeout: { type: 'string', value: '<seconds>', description: 'Grace period before nodes are killed (default 10, at most 86400)' },
+      purge: { type: 'boolean', description: "Also delete every node's engine data" },
+      force: {
+        type: 'boolean',
+        description: "Also stop this home's engines that are not tracked (state lost or corrupt)",
+      },
+      timeout: {
+        type: 'string',
+        value: '<seconds>',
+        description: 'Grace period before nodes are killed (default 10, at most 86400)',
+      },
     },
     examples: [
       { args: 'stop', description: 'Stop the cluster, keep its data' },
@@ -100,22 +159,39 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
   },
   {
     name: 'restart',
-    summary: 'Stop the cluster and start it again with the same shape (nodes, port, partitions, RF, Raft, capture, binary) unless flags change it',
+    summary:
+      'Stop the cluster and start it again with the same shape (nodes, port, partitions, RF, Raft, capture, binary) unless flags change it',
     positionals: [{ name: 'N', description: 'number of nodes (default: as before)' }],
     flags: {
       port: { type: 'string', value: '<port>', description: 'Base HTTP port (default: as before)' },
       partitions: { type: 'string', value: '<count>', description: 'Total partitions (default: as before)' },
       rf: { type: 'string', value: '<count>', description: 'Replication factor (default: as before)' },
       raft: { type: 'boolean', description: 'Turn Raft on' },
-      replication: { type: 'string', value: 'leader-durable|quorum', description: 'Replication tier (default: as before; leader-durable for a new Raft cluster). leader-durable on kept data whose leaders are displaced gives every partition back to its owner' },
+      replication: {
+        type: 'string',
+        value: 'leader-durable|quorum',
+        description:
+          'Replication tier (default: as before; leader-durable for a new Raft cluster). leader-durable on kept data whose leaders are displaced gives every partition back to its owner',
+      },
       capture: { type: 'boolean', description: 'Turn trace capture on' },
       'in-memory': { type: 'boolean', description: 'Keep nothing on disk (default: as before)' },
-      'history-max': { type: 'string', value: '<count>', description: 'Completed instances each node keeps (default: as before)' },
+      'history-max': {
+        type: 'string',
+        value: '<count>',
+        description: 'Completed instances each node keeps (default: as before)',
+      },
       console: { type: 'string', value: 'off|observe|studio', description: 'Web console mode (default: as before)' },
       binary: { type: 'string', value: '<path>', description: 'Engine binary to run (default: as before)' },
-      'network-faults': { type: 'boolean', description: 'Peer links through a proxy for isolate, cut, slow and heal (default: as before)' },
+      'network-faults': {
+        type: 'boolean',
+        description: 'Peer links through a proxy for isolate, cut, slow and heal (default: as before)',
+      },
       purge: { type: 'boolean', description: 'Delete engine data between stop and start' },
-      timeout: { type: 'string', value: '<seconds>', description: 'How long to wait for readiness (default 60, at most 86400)' },
+      timeout: {
+        type: 'string',
+        value: '<seconds>',
+        description: 'How long to wait for readiness (default 60, at most 86400)',
+      },
     },
     examples: [
       { args: 'restart', description: 'Same cluster, fresh processes, data kept' },
@@ -141,10 +217,16 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     summary: 'Cut a node off from its peers (needs start --network-faults); clients still reach it',
     positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
     flags: {
-      refuse: { type: 'boolean', description: 'Reset its peer connections (refused) instead of stalling them (silent, like lost packets)' },
+      refuse: {
+        type: 'boolean',
+        description: 'Reset its peer connections (refused) instead of stalling them (silent, like lost packets)',
+      },
     },
     examples: [
-      { args: 'isolate 0', description: 'Node 0 neither hears nor reaches its peers; its bytes wait, as on a dead network' },
+      {
+        args: 'isolate 0',
+        description: 'Node 0 neither hears nor reaches its peers; its bytes wait, as on a dead network',
+      },
       { args: 'isolate 0 --refuse', description: 'The same, but every peer connection of node 0 is reset at once' },
     ],
   },
@@ -166,17 +248,25 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     positionals: [{ name: 'id', description: 'node id (0-based, as status shows)' }],
     flags: {
       delay: { type: 'string', value: '<ms>', description: 'Added to each direction of each link (0 to 60000)' },
-      jitter: { type: 'string', value: '<ms>', description: 'A random extra of up to this much, order kept (0 to 60000)' },
-      rate: { type: 'string', value: '<KB/s>', description: 'At most this many kilobytes per second per direction (1 to 1000000)' },
+      jitter: {
+        type: 'string',
+        value: '<ms>',
+        description: 'A random extra of up to this much, order kept (0 to 60000)',
+      },
+      rate: {
+        type: 'string',
+        value: '<KB/s>',
+        description: 'At most this many kilobytes per second per direction (1 to 1000000)',
+      },
     },
     examples: [
-      { args: 'slow 2 --delay 200', description: '200 ms more each way on node 2\'s links' },
+      { args: 'slow 2 --delay 200', description: "200 ms more each way on node 2's links" },
       { args: 'slow 2 --delay 50 --jitter 50 --rate 100', description: 'A poor link: 50-100 ms, 100 KB/s' },
     ],
   },
   {
     name: 'heal',
-    summary: 'Undo isolate, cut and slow: for one node\'s links, or for all (and bring a dead link proxy back)',
+    summary: "Undo isolate, cut and slow: for one node's links, or for all (and bring a dead link proxy back)",
     positionals: [{ name: 'id', description: 'node id (default: every link)' }],
     flags: {},
     examples: [
@@ -192,8 +282,16 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
       { name: 'action', description: 'stop | kill | start | restart' },
     ],
     flags: {
-      signal: { type: 'string', value: '<name>', description: 'Signal for kill (default SIGKILL), e.g. SIGTERM, SIGABRT' },
-      timeout: { type: 'string', value: '<seconds>', description: 'Grace period for stop (default 10) / readiness wait for start (default 60); at most 86400' },
+      signal: {
+        type: 'string',
+        value: '<name>',
+        description: 'Signal for kill (default SIGKILL), e.g. SIGTERM, SIGABRT',
+      },
+      timeout: {
+        type: 'string',
+        value: '<seconds>',
+        description: 'Grace period for stop (default 10) / readiness wait for start (default 60); at most 86400',
+      },
     },
     examples: [
       { args: 'node 0 kill', description: 'Crash node 0 (SIGKILL) to watch failover' },
@@ -202,11 +300,16 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
   },
   {
     name: 'logs',
-    summary: 'Print a node\'s log, or all nodes\' logs interleaved; -f follows new output until Ctrl-C',
+    summary: "Print a node's log, or all nodes' logs interleaved; -f follows new output until Ctrl-C",
     positionals: [{ name: 'id', description: 'node id (default: all nodes)' }],
     flags: {
       follow: { type: 'boolean', short: 'f', description: 'Keep printing new lines until Ctrl-C' },
-      lines: { type: 'string', short: 'n', value: '<count>', description: 'How many of the last lines to print first (default 50)' },
+      lines: {
+        type: 'string',
+        short: 'n',
+        value: '<count>',
+        description: 'How many of the last lines to print first (default 50)',
+      },
     },
     examples: [
       { args: 'logs 1 -f', description: 'Follow node 1' },
@@ -235,7 +338,10 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
     ],
     flags: {},
     examples: [
-      { args: 'set bin ~/nanobpmn/server/target/release/nanobpm-gateway-rest-server', description: 'Use a local engine build' },
+      {
+        args: 'set bin ~/nanobpmn/server/target/release/nanobpm-gateway-rest-server',
+        description: 'Use a local engine build',
+      },
       { args: 'set model-dir ~/bpmn-workspace', description: 'Share models and workers from a folder of yours' },
     ],
   },
@@ -255,52 +361,118 @@ export const NANO_SUBCOMMANDS: readonly SubcommandSpec[] = [
   },
   {
     name: 'doctor',
-    summary: 'Check everything the plugin depends on, one line per check with the fix for each failure (exit 1 if any failed)',
+    summary:
+      'Check everything the plugin depends on, one line per check with the fix for each failure (exit 1 if any failed)',
     positionals: [],
     flags: {},
     examples: [{ args: 'doctor', description: 'What is wrong, and how to fix it' }],
   },
   {
     name: 'export',
-    summary: 'Write the same cluster for Kubernetes or Docker Compose (or the engine image\'s Dockerfile), to run beyond this machine',
+    summary:
+      "Write the same cluster for Kubernetes or Docker Compose (or the engine image's Dockerfile), to run beyond this machine",
     positionals: [
       { name: 'TARGET', description: 'kubernetes, compose or dockerfile' },
       { name: 'N', description: 'number of nodes, 1 to 64 (default 1)' },
     ],
     flags: {
       ...SHAPE_FLAGS,
-      port: { type: 'string', value: '<port>', description: 'Compose only: node i is published on host port port+i (default 8080)' },
-      image: { type: 'string', value: '<ref>', description: 'Engine image the nodes run (default nanobpmn:<engine package version>, as export dockerfile builds it)' },
-      name: { type: 'string', value: '<name>', description: 'Cluster name: prefixes every object, pod and service (default nano)' },
-      namespace: { type: 'string', value: '<ns>', description: 'Kubernetes only: the namespace of every object (default default)' },
-      out: { type: 'string', value: '<file>', description: 'Write to this file instead of stdout; only then is the cluster secret written (Kubernetes: into the file; Compose: an env file beside it)' },
-      force: { type: 'boolean', description: 'Replace an --out file that export did not write (one it wrote is always replaced, keeping its secret)' },
-      engine: { type: 'string', value: '<local|npm>', description: 'dockerfile only: local copies the engine this plugin runs beside the Dockerfile (builds offline; the default when that engine is a Linux one), npm fetches it during the build (any platform)' },
-      'all-interfaces': { type: 'boolean', description: 'Compose only: publish the nodes\' ports on every host interface (default: 127.0.0.1 only)' },
+      port: {
+        type: 'string',
+        value: '<port>',
+        description: 'Compose only: node i is published on host port port+i (default 8080)',
+      },
+      image: {
+        type: 'string',
+        value: '<ref>',
+        description:
+          'Engine image the nodes run (default nanobpmn:<engine package version>, as export dockerfile builds it)',
+      },
+      name: {
+        type: 'string',
+        value: '<name>',
+        description: 'Cluster name: prefixes every object, pod and service (default nano)',
+      },
+      namespace: {
+        type: 'string',
+        value: '<ns>',
+        description: 'Kubernetes only: the namespace of every object (default default)',
+      },
+      out: {
+        type: 'string',
+        value: '<file>',
+        description:
+          'Write to this file instead of stdout; only then is the cluster secret written (Kubernetes: into the file; Compose: an env file beside it)',
+      },
+      force: {
+        type: 'boolean',
+        description:
+          'Replace an --out file that export did not write (one it wrote is always replaced, keeping its secret)',
+      },
+      engine: {
+        type: 'string',
+        value: '<local|npm>',
+        description:
+          'dockerfile only: local copies the engine this plugin runs beside the Dockerfile (builds offline; the default when that engine is a Linux one), npm fetches it during the build (any platform)',
+      },
+      'all-interfaces': {
+        type: 'boolean',
+        description: "Compose only: publish the nodes' ports on every host interface (default: 127.0.0.1 only)",
+      },
     },
     examples: [
-      { args: 'export kubernetes 3 --rf 3 --out nano.yaml', description: 'StatefulSet, Services, Secret and PodDisruptionBudget; then kubectl apply -f nano.yaml' },
-      { args: 'export compose 3 --rf 3 --out compose.yaml', description: 'One service per node; then docker compose -p nano -f compose.yaml up -d (docker-compose and podman-compose alike)' },
-      { args: 'export dockerfile --out image/Dockerfile', description: 'The engine image the manifests run, with this plugin\'s engine beside it; then docker build -t nanobpmn:<version> image' },
+      {
+        args: 'export kubernetes 3 --rf 3 --out nano.yaml',
+        description: 'StatefulSet, Services, Secret and PodDisruptionBudget; then kubectl apply -f nano.yaml',
+      },
+      {
+        args: 'export compose 3 --rf 3 --out compose.yaml',
+        description:
+          'One service per node; then docker compose -p nano -f compose.yaml up -d (docker-compose and podman-compose alike)',
+      },
+      {
+        args: 'export dockerfile --out image/Dockerfile',
+        description:
+          "The engine image the manifests run, with this plugin's engine beside it; then docker build -t nanobpmn:<version> image",
+      },
     ],
   },
   {
     name: 'bundle',
-    summary: 'Write one .tar.gz for a bug report: logs, state and config (secrets redacted), live topology and health, doctor report, versions',
+    summary:
+      'Write one .tar.gz for a bug report: logs, state and config (secrets redacted), live topology and health, doctor report, versions',
     positionals: [],
     flags: {
-      out: { type: 'string', value: '<file.tar.gz>', description: 'Where to write it (default ./c8ctl-nano-bundle-<time>.tar.gz)' },
-      'log-mb': { type: 'string', value: '<MB>', description: 'How much of the end of each log to include (default 5)' },
-      force: { type: 'boolean', description: 'Replace the --out file if it exists (otherwise bundle asks on a terminal, or refuses)' },
+      out: {
+        type: 'string',
+        value: '<file.tar.gz>',
+        description: 'Where to write it (default ./c8ctl-nano-bundle-<time>.tar.gz)',
+      },
+      'log-mb': {
+        type: 'string',
+        value: '<MB>',
+        description: 'How much of the end of each log to include (default 5)',
+      },
+      force: {
+        type: 'boolean',
+        description: 'Replace the --out file if it exists (otherwise bundle asks on a terminal, or refuses)',
+      },
     },
-    examples: [{ args: 'bundle --out /tmp/nano-report.tar.gz', description: 'Everything a bug report needs, in one file' }],
+    examples: [
+      { args: 'bundle --out /tmp/nano-report.tar.gz', description: 'Everything a bug report needs, in one file' },
+    ],
   },
   {
     name: 'update',
-    summary: 'Upgrade to the newest release (inside c8ctl via "c8ctl upgrade plugin"); --check only says whether one exists and what it changes',
+    summary:
+      'Upgrade to the newest release (inside c8ctl via "c8ctl upgrade plugin"); --check only says whether one exists and what it changes',
     positionals: [],
     flags: {
-      check: { type: 'boolean', description: 'Only ask the registry: newest version, engine change, release notes (exit 0 either way, 1 if the registry cannot say)' },
+      check: {
+        type: 'boolean',
+        description:
+          'Only ask the registry: newest version, engine change, release notes (exit 0 either way, 1 if the registry cannot say)',
+      },
       yes: { type: 'boolean', short: 'y', description: 'Standalone: run the npm command instead of printing it' },
     },
     examples: [

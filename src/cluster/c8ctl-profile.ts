@@ -24,5 +24,8 @@ export function c8ctlAccess(port: number): C8ctlAccess {
 /** Lines for start's summary, each a command that can be copied as it is. */
 export function c8ctlLines(access: C8ctlAccess): string[] {
   if (access.setup.length === 0) return [`${access.example}   (c8ctl's default profile "local" points here)`];
-  return [...access.setup.map((command) => `${command}   (once)`), `${access.example}   (or first: c8ctl use profile ${access.profile})`];
+  return [
+    ...access.setup.map((command) => `${command}   (once)`),
+    `${access.example}   (or first: c8ctl use profile ${access.profile})`,
+  ];
 }

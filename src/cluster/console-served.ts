@@ -15,7 +15,10 @@ export function consoleModeFrom(topology: ProbeResult, workerSdk: ProbeResult): 
 }
 
 export async function askConsoleMode(probe: HttpProbe, url: string): Promise<ConsoleMode | null> {
-  const [topology, sdk] = await Promise.all([probe.getJson(`${url}/console/api/topology`, ASK_TIMEOUT_MS), probe.getJson(`${url}/console/api/worker-sdk`, ASK_TIMEOUT_MS)]);
+  const [topology, sdk] = await Promise.all([
+    probe.getJson(`${url}/console/api/topology`, ASK_TIMEOUT_MS),
+    probe.getJson(`${url}/console/api/worker-sdk`, ASK_TIMEOUT_MS),
+  ]);
   return consoleModeFrom(topology, sdk);
 }
 

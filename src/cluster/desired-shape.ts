@@ -3,10 +3,15 @@
 import type { ClusterShape } from '../shape.js';
 
 /** The shape values given on the command line (undefined: not given, so not compared). */
-export type GivenShape = { readonly [K in keyof ClusterShape]?: ClusterShape[K] | undefined } & { readonly networkFaults?: boolean | undefined };
+export type GivenShape = { readonly [K in keyof ClusterShape]?: ClusterShape[K] | undefined } & {
+  readonly networkFaults?: boolean | undefined;
+};
 
 /** Each given value the running cluster does not have, in words ("3 nodes (running: 1)"). */
-export function shapeMismatches(given: GivenShape, running: ClusterShape & { readonly networkFaults?: boolean }): string[] {
+export function shapeMismatches(
+  given: GivenShape,
+  running: ClusterShape & { readonly networkFaults?: boolean },
+): string[] {
   const differs: string[] = [];
   const compare = <T>(asked: T | undefined, actual: T, words: (v: T) => string): void => {
     if (asked !== undefined && asked !== actual) differs.push(`${words(asked)} (running: ${words(actual)})`);

@@ -49,7 +49,9 @@ export function displacedPartitions(partitions: readonly PartitionLeadership[], 
 }
 
 export function describeDisplaced(displaced: readonly Displaced[]): string {
-  return displaced.map((d) => `partition ${d.partition} is led by node ${d.leader}, its owner is node ${d.owner}`).join('; ');
+  return displaced
+    .map((d) => `partition ${d.partition} is led by node ${d.leader}, its owner is node ${d.owner}`)
+    .join('; ');
 }
 
 /** What a lasting displacement costs and how to repair it keeping the data (measured: docs/fault-drills.md). */

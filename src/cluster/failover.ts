@@ -8,17 +8,28 @@ export interface FailoverNote {
   readonly text: string;
 }
 
-export function failoverNote(prog: string, shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>, nodeId: number, led: readonly number[]): FailoverNote | null {
+export function failoverNote(
+  prog: string,
+  shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>,
+  nodeId: number,
+  led: readonly number[],
+): FailoverNote | null {
   // Under quorum even a follower displaces leaders: its election timers run out while it is frozen and
   // fire at once on resume, and it wins partitions it never owned (engine.md "Replication tier").
   if (failoverDisplaces(shape)) return { kind: 'warn', text: displacementWarning(prog) };
   if (led.length === 0) return null;
   const which = `partition${led.length > 1 ? 's' : ''} ${led.join(', ')}`;
   if (frozenLeaderIsReplaced(shape)) {
-    return { kind: 'info', text: `Node ${nodeId} led ${which}; another replica should take over within a few seconds. Watch it with "${prog} status --watch".` };
+    return {
+      kind: 'info',
+      text: `Node ${nodeId} led ${which}; another replica should take over within a few seconds. Watch it with "${prog} status --watch".`,
+    };
   }
   if (shape.rf === 1) {
-    return { kind: 'warn', text: `Node ${nodeId} holds the only copy of ${which} (RF 1): no other node can take over, so they are unavailable until "${prog} resume ${nodeId}". For a failover drill, start with --rf 3.` };
+    return {
+      kind: 'warn',
+      text: `Node ${nodeId} holds the only copy of ${which} (RF 1): no other node can take over, so they are unavailable until "${prog} resume ${nodeId}". For a failover drill, start with --rf 3.`,
+    };
   }
   return {
     kind: 'warn',

@@ -24,19 +24,29 @@ export function reconcileLeadership(views: readonly ObservedLeadership[]): Agree
   if (views.length === 0) return null;
   const ids = [...new Set(views.flatMap((v) => v.partitions.map((p) => p.partition)))].sort((a, b) => a - b);
   return ids.map((id) => {
-    const claims = views.flatMap((v) => v.partitions.filter((p) => p.partition === id).map((p) => ({ observer: v.observer, p })));
+    const claims = views.flatMap((v) =>
+      v.partitions.filter((p) => p.partition === id).map((p) => ({ observer: v.observer, p })),
+    );
     const groups = new Map<number | null, typeof claims>();
     for (const c of claims) groups.set(c.p.leader, [...(groups.get(c.p.leader) ?? []), c]);
     const maxTerm = (g: typeof claims): number => Math.max(...g.map((c) => c.p.term ?? -1));
     // Most observers first; then a named leader over none; then the higher term; then the lower id.
-    const [winner] = [...groups.entries()].sort(([la, a], [lb, b]) => b.length - a.length || Number(lb !== null) - Number(la !== null) || maxTerm(b) - maxTerm(a) || (la ?? 0) - (lb ?? 0));
+    const [winner] = [...groups.entries()].sort(
+      ([la, a], [lb, b]) =>
+        b.length - a.length ||
+        Number(lb !== null) - Number(la !== null) ||
+        maxTerm(b) - maxTerm(a) ||
+        (la ?? 0) - (lb ?? 0),
+    );
     const [leader, agreeing] = winner!;
     const base = agreeing.reduce((best, c) => ((c.p.term ?? -1) > (best.p.term ?? -1) ? c : best)).p;
     return {
       ...base,
       leader,
       seenBy: agreeing.map((c) => c.observer),
-      dissent: claims.filter((c) => c.p.leader !== leader).map((c) => ({ observer: c.observer, leader: c.p.leader, term: c.p.term })),
+      dissent: claims
+        .filter((c) => c.p.leader !== leader)
+        .map((c) => ({ observer: c.observer, leader: c.p.leader, term: c.p.term })),
     };
   });
 }

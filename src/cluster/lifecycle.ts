@@ -11,8 +11,13 @@ export interface ObservedNode {
   readonly process: ProcessStatus;
 }
 
-export async function observeProcesses(nodes: readonly NodeRecord[], readProcess: ProcessReader): Promise<ObservedNode[]> {
-  return Promise.all(nodes.map(async (record) => ({ record, process: await statusOf(readProcess, record.pid, record.startTime) })));
+export async function observeProcesses(
+  nodes: readonly NodeRecord[],
+  readProcess: ProcessReader,
+): Promise<ObservedNode[]> {
+  return Promise.all(
+    nodes.map(async (record) => ({ record, process: await statusOf(readProcess, record.pid, record.startTime) })),
+  );
 }
 
 export function anyAlive(observed: readonly ObservedNode[]): boolean {
@@ -27,7 +32,11 @@ export interface NodeStopResult {
 }
 
 /** Stops all nodes in parallel; each is identity-checked before every signal. */
-export async function stopNodes(nodes: ReadonlyArray<Pick<NodeRecord, 'id' | 'pid' | 'startTime'>>, graceMs: number, deps: StopDeps): Promise<NodeStopResult[]> {
+export async function stopNodes(
+  nodes: ReadonlyArray<Pick<NodeRecord, 'id' | 'pid' | 'startTime'>>,
+  graceMs: number,
+  deps: StopDeps,
+): Promise<NodeStopResult[]> {
   return Promise.all(
     nodes.map(async (node) => {
       const began = deps.now();
@@ -59,7 +68,12 @@ export function untracked(found: readonly FoundEngine[], state: ClusterState | n
 }
 
 export function describeEngines(engines: readonly FoundEngine[]): string {
-  return engines.map((e) => `pid ${e.pid}${e.nodeId !== null ? ` (node ${e.nodeId}${e.port !== null ? `, port ${e.port}` : ''})` : ''}`).join(', ');
+  return engines
+    .map(
+      (e) =>
+        `pid ${e.pid}${e.nodeId !== null ? ` (node ${e.nodeId}${e.port !== null ? `, port ${e.port}` : ''})` : ''}`,
+    )
+    .join(', ');
 }
 
 export function untrackedError(engines: readonly FoundEngine[], prog: string, what: string): UserError {

@@ -9,7 +9,11 @@ export interface LinkFault {
   readonly mode: 'stall' | 'reset';
 }
 
-export function linkFaultNote(prog: string, fault: LinkFault, shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>): string | null {
+export function linkFaultNote(
+  prog: string,
+  fault: LinkFault,
+  shape: Pick<ClusterShape, 'rf' | 'raft' | 'replication'>,
+): string | null {
   if (fault.kind === 'slow' || shape.rf === 1) return null;
   if (failoverDisplaces(shape)) return displacementWarning(prog);
   if (fault.kind !== 'isolate') return null;

@@ -1,7 +1,14 @@
 // Each partition as status reports it: the leader most nodes name, cross-checked with what the OS and
 // HTTP say of that leader, placed against its owner, with any node that disagrees. Pure.
 import type { ClusterShape } from '../shape.js';
-import { describeDisplaced, displacementAdvice, ownerOf, placementOf, type Displaced, type Placement } from './displacement.js';
+import {
+  describeDisplaced,
+  displacementAdvice,
+  ownerOf,
+  placementOf,
+  type Displaced,
+  type Placement,
+} from './displacement.js';
 import type { AgreedLeadership, LeaderClaim } from './leader-views.js';
 import { isHealthy, leaderProblem, type NodeFacts } from './status-model.js';
 
@@ -15,30 +22,44 @@ export interface PartitionStatus extends AgreedLeadership {
 }
 
 /** `cutOff`: nodes that run and answer clients but reach no peer (isolated): they lead nothing for the others. */
-export function partitionStatuses(agreed: readonly AgreedLeadership[], nodes: readonly NodeFacts[], replication: ClusterShape['replication'], cutOff: readonly number[] = []): PartitionStatus[] {
+export function partitionStatuses(
+  agreed: readonly AgreedLeadership[],
+  nodes: readonly NodeFacts[],
+  replication: ClusterShape['replication'],
+  cutOff: readonly number[] = [],
+): PartitionStatus[] {
   const healthy = (id: number): boolean => !cutOff.includes(id) && nodes.some((n) => n.id === id && isHealthy(n));
   return agreed.map((p) => {
-    const problem = leaderProblem(p.leader, nodes) ?? (p.leader !== null && cutOff.includes(p.leader) ? `node ${p.leader} is cut off from its peers` : null);
+    const problem =
+      leaderProblem(p.leader, nodes) ??
+      (p.leader !== null && cutOff.includes(p.leader) ? `node ${p.leader} is cut off from its peers` : null);
     const live = p.leader !== null && problem === null;
     const claims = [...p.seenBy.map((observer) => ({ observer, leader: p.leader, term: p.term })), ...p.dissent];
-    const claimants = claims.filter((c) => c.leader === c.observer && healthy(c.observer)).sort((a, b) => a.observer - b.observer);
-    const placement = claimants.length > 1 ? 'contested' : placementOf({ ...p, live }, nodes.length, healthy, replication);
+    const claimants = claims
+      .filter((c) => c.leader === c.observer && healthy(c.observer))
+      .sort((a, b) => a.observer - b.observer);
+    const placement =
+      claimants.length > 1 ? 'contested' : placementOf({ ...p, live }, nodes.length, healthy, replication);
     return { ...p, owner: ownerOf(p, nodes.length), claimants, live, leaderProblem: problem, placement };
   });
 }
 
 /** Partitions whose live leader is not their owner although the owner is back: they will not heal. */
 export function lastingDisplacement(partitions: readonly PartitionStatus[]): Displaced[] {
-  return partitions.filter((p) => p.placement === 'displaced').map((p) => ({ partition: p.partition, leader: p.leader!, owner: p.owner }));
+  return partitions
+    .filter((p) => p.placement === 'displaced')
+    .map((p) => ({ partition: p.partition, leader: p.leader!, owner: p.owner }));
 }
 
-const claimText = (c: LeaderClaim): string => `node ${c.observer} names ${c.leader === null ? 'no leader' : c.leader === c.observer ? 'itself' : `node ${c.leader}`}${c.term !== null ? ` at term ${c.term}` : ''}`;
+const claimText = (c: LeaderClaim): string =>
+  `node ${c.observer} names ${c.leader === null ? 'no leader' : c.leader === c.observer ? 'itself' : `node ${c.leader}`}${c.term !== null ? ` at term ${c.term}` : ''}`;
 
 /** A partition's line after "partition N: ". */
 export function partitionText(p: PartitionStatus): string {
   const term = p.term !== null ? `, term ${p.term}` : '';
   const dissent = p.dissent.length > 0 ? ` (disagreeing: ${p.dissent.map(claimText).join('; ')})` : '';
-  if (p.leaderProblem !== null) return `no live leader (${p.leaderProblem}; it was named leader${term.replace(',', ' at')})${dissent}`;
+  if (p.leaderProblem !== null)
+    return `no live leader (${p.leaderProblem}; it was named leader${term.replace(',', ' at')})${dissent}`;
   if (p.leader === null) return `no leader (election in progress)${dissent}`;
   const lead = `node ${p.leader}${term}`;
   switch (p.placement) {
@@ -72,7 +93,10 @@ export function contestLines(contested: readonly number[], prog: string): string
 /** The warning and advice status adds when a displacement will not heal by itself. */
 export function displacementLines(displaced: readonly Displaced[], prog: string): string[] {
   if (displaced.length === 0) return [];
-  return [`Leadership is displaced and will not return by itself: ${describeDisplaced(displaced)}.`, ...displacementAdvice(displaced, prog)];
+  return [
+    `Leadership is displaced and will not return by itself: ${describeDisplaced(displaced)}.`,
+    ...displacementAdvice(displaced, prog),
+  ];
 }
 
 /**
@@ -83,6 +107,9 @@ export type Convergence = 'whole' | 'displaced' | 'contested' | 'moving';
 
 export function convergence(partitions: readonly PartitionStatus[]): Convergence {
   if (partitions.some((p) => p.placement === 'contested')) return 'contested';
-  if (partitions.some((p) => p.placement === 'no-leader' || p.placement === 'failover' || p.placement === 'handing-back')) return 'moving';
+  if (
+    partitions.some((p) => p.placement === 'no-leader' || p.placement === 'failover' || p.placement === 'handing-back')
+  )
+    return 'moving';
   return partitions.some((p) => p.placement === 'displaced') ? 'displaced' : 'whole';
 }

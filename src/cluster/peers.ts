@@ -16,7 +16,8 @@ export function connectedPeers(metricsText: string): Set<number> | null {
     const match = /^[^{]+\{([^}]*)\}\s+(\d+(?:\.\d+)?)/.exec(line);
     if (!match) continue;
     const labels = Object.fromEntries([...match[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (labels.outcome === 'ok' && Number(match[2]) > 0 && /^\d+$/.test(labels.target ?? '')) connected.add(Number(labels.target));
+    if (labels.outcome === 'ok' && Number(match[2]) > 0 && /^\d+$/.test(labels.target ?? ''))
+      connected.add(Number(labels.target));
   }
   return connected;
 }

@@ -164,7 +164,11 @@ export function localAddresses(shape: Pick<ClusterShape, 'nodes' | 'basePort'>):
  * Node `id`'s peer list: its own address, and each peer's through the link proxy when there is one.
  * The engine does no identity check on peer addresses, so every node may be given its own list.
  */
-export function peerList(id: number, addresses: readonly NodeAddress[], linkPorts: NonNullable<PlanInputs['linkPorts']>): string {
+export function peerList(
+  id: number,
+  addresses: readonly NodeAddress[],
+  linkPorts: NonNullable<PlanInputs['linkPorts']>,
+): string {
   return addresses
     .map((address, peer) => {
       const link = peer === id ? undefined : linkPorts.find((l) => l.from === id && l.to === peer);
@@ -173,10 +177,23 @@ export function peerList(id: number, addresses: readonly NodeAddress[], linkPort
     .join(',');
 }
 
-export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret, launcher, linkPorts }: PlanInputs): NodePlan[] {
+export function planNodes({
+  shape,
+  layout,
+  workspaceDir,
+  userEnv,
+  clusterSecret,
+  launcher,
+  linkPorts,
+}: PlanInputs): NodePlan[] {
   const addresses = localAddresses(shape);
   const shared: Record<string, string> = {
-    ...sharedNodeEnv({ shape, addresses, userEnv, defaults: { ...OVERRIDABLE_DEFAULTS, ...(launcher ? launcherEnv(launcher) : {}) } }),
+    ...sharedNodeEnv({
+      shape,
+      addresses,
+      userEnv,
+      defaults: { ...OVERRIDABLE_DEFAULTS, ...(launcher ? launcherEnv(launcher) : {}) },
+    }),
     NANOBPMN_WORKSPACE_DIR: workspaceDir,
     [CLUSTER_SECRET]: clusterSecret,
     [MANAGED_BY]: layout.home,
@@ -203,7 +220,10 @@ export function planNodes({ shape, layout, workspaceDir, userEnv, clusterSecret,
 }
 
 /** The full environment a node process gets: the user's, minus shape variables, under ours. */
-export function processEnv(userEnv: Readonly<Record<string, string | undefined>>, nodeEnv: Readonly<Record<string, string>>): Record<string, string> {
+export function processEnv(
+  userEnv: Readonly<Record<string, string | undefined>>,
+  nodeEnv: Readonly<Record<string, string>>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(userEnv)) {
     if (value !== undefined && !(SHAPE_VARIABLES as readonly string[]).includes(name)) env[name] = value;

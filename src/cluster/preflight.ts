@@ -18,38 +18,70 @@ const IDENTIFY_TIMEOUT_MS = 1_000;
 /** How to retry on a free base port; the nano form by default. */
 export type RetryHint = (freeBase: number) => string;
 
-export async function checkPortsFree(ports: readonly number[], deps: PreflightDeps, prog: string, retry?: RetryHint): Promise<void> {
+export async function checkPortsFree(
+  ports: readonly number[],
+  deps: PreflightDeps,
+  prog: string,
+  retry?: RetryHint,
+): Promise<void> {
   const results = await Promise.all(ports.map(async (port) => ({ port, bind: await deps.tryBind(port) })));
   const busy = results.filter((r) => r.bind !== 'free');
   if (busy.length === 0) return;
 
   const denied = busy.find((r) => r.bind === 'no-permission');
   if (denied) {
-    throw new UserError(`Port ${denied.port} needs privileges this user does not have. Use a base port of 1024 or above, e.g. --port 8080.`, { code: 'port-unavailable' });
+    throw new UserError(
+      `Port ${denied.port} needs privileges this user does not have. Use a base port of 1024 or above, e.g. --port 8080.`,
+      { code: 'port-unavailable' },
+    );
   }
 
   // Name what is there: the spec's refusal for Camunda, a clear word for Nano, the port otherwise.
   const first = busy[0]!;
-  const [answer, holder] = await Promise.all([deps.probe.getJson(`${nodeUrl(first.port)}/v2/topology`, IDENTIFY_TIMEOUT_MS), deps.findPortHolder(first.port)]);
-  const product = answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : { kind: 'unknown' as const };
+  const [answer, holder] = await Promise.all([
+    deps.probe.getJson(`${nodeUrl(first.port)}/v2/topology`, IDENTIFY_TIMEOUT_MS),
+    deps.findPortHolder(first.port),
+  ]);
+  const product =
+    answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : { kind: 'unknown' as const };
   const by = holder ? `, held by ${describeHolder(holder)}` : '';
-  const freeBase = suggestBasePort(ports, busy.map((b) => b.port));
-  const others = busy.length > 1 ? ` (also busy: ${busy.slice(1).map((b) => b.port).join(', ')})` : '';
+  const freeBase = suggestBasePort(
+    ports,
+    busy.map((b) => b.port),
+  );
+  const others =
+    busy.length > 1
+      ? ` (also busy: ${busy
+          .slice(1)
+          .map((b) => b.port)
+          .join(', ')})`
+      : '';
   const fix = `Start on a free ${ports.length > 1 ? 'base ' : ''}port instead, e.g. "${retry ? retry(freeBase) : `${prog} start ${ports.length} --port ${freeBase}`}".`;
 
   if (product.kind === 'camunda') {
-    throw new UserError(`Port ${first.port} is already serving a Camunda gateway (${describeProduct(product)})${by}${others}.`, {
-      code: 'port-in-use',
-      details: ['Refusing to start Nano on top of a running Camunda instance.', fix],
-    });
+    throw new UserError(
+      `Port ${first.port} is already serving a Camunda gateway (${describeProduct(product)})${by}${others}.`,
+      {
+        code: 'port-in-use',
+        details: ['Refusing to start Nano on top of a running Camunda instance.', fix],
+      },
+    );
   }
   if (product.kind === 'nano') {
-    throw new UserError(`Port ${first.port} is already serving a Nano BPM node (${describeProduct(product)}) that this home does not track${by}${others}.`, {
-      code: 'port-in-use',
-      details: [`Check it with "${prog} status --port ${first.port}", stop it, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`],
-    });
+    throw new UserError(
+      `Port ${first.port} is already serving a Nano BPM node (${describeProduct(product)}) that this home does not track${by}${others}.`,
+      {
+        code: 'port-in-use',
+        details: [
+          `Check it with "${prog} status --port ${first.port}", stop it, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`,
+        ],
+      },
+    );
   }
-  throw new UserError(`Port ${first.port} is in use by another program${holder ? `: ${describeHolder(holder)}` : ''}${others}.`, { code: 'port-in-use', details: [fix] });
+  throw new UserError(
+    `Port ${first.port} is in use by another program${holder ? `: ${describeHolder(holder)}` : ''}${others}.`,
+    { code: 'port-in-use', details: [fix] },
+  );
 }
 
 /** A base port clear of the busy ones, for the suggestion in the message. */

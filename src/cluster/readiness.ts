@@ -5,7 +5,13 @@ import type { HttpProbe, ProbeResult } from '../os/http-probe.js';
 import { monotonicMs } from '../os/poll.js';
 import type { NodeExit } from '../os/spawn-node.js';
 import { assumedOwners, kickPaths, unreachedPeers, type PartitionOwner } from './peers.js';
-import { identifyProduct, leadersAgree, leadershipSettled, readLeadership, type PartitionLeadership } from './topology.js';
+import {
+  identifyProduct,
+  leadersAgree,
+  leadershipSettled,
+  readLeadership,
+  type PartitionLeadership,
+} from './topology.js';
 import { displacedPartitions, type Displaced } from './displacement.js';
 
 export interface WaitingNode {
@@ -17,7 +23,8 @@ export interface WaitingNode {
   readonly isUp?: (answer: ProbeResult) => boolean;
 }
 
-const nanoAnswers = (answer: ProbeResult): boolean => answer.kind === 'answers' && answer.status < 300 && identifyProduct(answer.body).kind === 'nano';
+const nanoAnswers = (answer: ProbeResult): boolean =>
+  answer.kind === 'answers' && answer.status < 300 && identifyProduct(answer.body).kind === 'nano';
 
 export type Progress = {
   readonly up: number;
@@ -73,7 +80,10 @@ export interface ReadinessDeps {
 export const DISPLACED_CONFIRM_MS = 1_500;
 
 /** Feeds successive views of the leaders; answers the displacement once it has held still long enough. */
-export function displacementWatch(nodes: number, now: () => number): (partitions: readonly PartitionLeadership[]) => Displaced[] | undefined {
+export function displacementWatch(
+  nodes: number,
+  now: () => number,
+): (partitions: readonly PartitionLeadership[]) => Displaced[] | undefined {
   let seen: { readonly key: string; readonly since: number } | undefined;
   return (partitions) => {
     const displaced = partitions.every((p) => p.leader !== null) ? displacedPartitions(partitions, nodes) : [];
@@ -103,14 +113,19 @@ export function pollInterval(elapsed: number, loops: number): number {
 // soon after its cooldown, gentle on a node that is busy booting.
 export const KICK_INTERVAL_MS = 40;
 
-export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: number, deps: ReadinessDeps): Promise<ReadyOutcome> {
+export async function waitForCluster(
+  nodes: readonly WaitingNode[],
+  timeoutMs: number,
+  deps: ReadinessDeps,
+): Promise<ReadyOutcome> {
   const done = new AbortController();
   const up = new Set<number>();
   let leaderless: number[] | null = null;
   let recovering: RecoveringPartition[] | null = null;
   const unreached = new Map<number, number[]>();
   const waitingForPeers = (): number => [...unreached.values()].filter((m) => m.length > 0).length;
-  const report = (): void => deps.onProgress?.({ up: up.size, total: nodes.length, leaderless, recovering, waitingForPeers: waitingForPeers() });
+  const report = (): void =>
+    deps.onProgress?.({ up: up.size, total: nodes.length, leaderless, recovering, waitingForPeers: waitingForPeers() });
 
   const now = deps.now ?? monotonicMs;
   const began = now();
@@ -140,7 +155,9 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
   const displacedFor = deps.displacementIsFinal ? displacementWatch(nodes.length, now) : () => undefined;
   // Every node's view, not one: after a start on kept data a replica may not know its leaders yet for
   // a few hundred ms, and a request through it then fails.
-  const leadersSettled = (urls: readonly string[]): Promise<PartitionLeadership[] | null | { displaced: Displaced[] } | undefined> =>
+  const leadersSettled = (
+    urls: readonly string[],
+  ): Promise<PartitionLeadership[] | null | { displaced: Displaced[] } | undefined> =>
     poll(async () => {
       // The first node's view until it is settled, then the others' (one request per poll meanwhile).
       const first = await deps.probe.getJson(`${urls[0]}/console/api/topology`, REQUEST_TIMEOUT_MS);
@@ -150,12 +167,20 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       const partitions = first.status < 300 ? readLeadership(first.body) : null;
       if (partitions === null) return undefined;
       leaderless = partitions.filter((p) => p.leader === null).map((p) => p.partition);
-      recovering = partitions.flatMap((p) => (p.leader !== null && p.recovering ? [{ partition: p.partition, leader: p.leader }] : []));
+      recovering = partitions.flatMap((p) =>
+        p.leader !== null && p.recovering ? [{ partition: p.partition, leader: p.leader }] : [],
+      );
       report();
       if (leadershipSettled(partitions)) {
-        const others = await Promise.all(urls.slice(1).map((url) => deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS)));
+        const others = await Promise.all(
+          urls.slice(1).map((url) => deps.probe.getJson(`${url}/console/api/topology`, REQUEST_TIMEOUT_MS)),
+        );
         const views = others.map((a) => (a.kind === 'answers' && a.status < 300 ? readLeadership(a.body) : null));
-        if (views.every((v): v is PartitionLeadership[] => v !== null && leadershipSettled(v)) && leadersAgree([partitions, ...views])) return partitions;
+        if (
+          views.every((v): v is PartitionLeadership[] => v !== null && leadershipSettled(v)) &&
+          leadersAgree([partitions, ...views])
+        )
+          return partitions;
         return undefined;
       }
       const displaced = displacedFor(partitions);
@@ -180,7 +205,9 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
       owners = undefined;
       return;
     }
-    await Promise.all(kickPaths(missing, partitions).map((p) => deps.probe.getJson(`${node.url}${p}`, REQUEST_TIMEOUT_MS)));
+    await Promise.all(
+      kickPaths(missing, partitions).map((p) => deps.probe.getJson(`${node.url}${p}`, REQUEST_TIMEOUT_MS)),
+    );
   };
 
   const peersReached = (node: WaitingNode, ids: readonly number[]): Promise<true | undefined> =>
@@ -203,18 +230,29 @@ export async function waitForCluster(nodes: readonly WaitingNode[], timeoutMs: n
     if (answered.some((a) => a === undefined)) return undefined;
     if (deps.requireLeaders === false) return { kind: 'ready', leadership: null };
     const ids = nodes.map((n) => n.id);
-    const [reached, leadership] = await Promise.all([Promise.all(nodes.map((n) => peersReached(n, ids))), leadersSettled(nodes.map((n) => n.url))]);
+    const [reached, leadership] = await Promise.all([
+      Promise.all(nodes.map((n) => peersReached(n, ids))),
+      leadersSettled(nodes.map((n) => n.url)),
+    ]);
     if (reached.some((r) => r === undefined) || leadership === undefined) return undefined;
     if (leadership !== null && 'displaced' in leadership) return { kind: 'displaced', displaced: leadership.displaced };
     return { kind: 'ready', leadership };
   })();
 
-  const exited = Promise.race(nodes.map((n) => n.exit.then((exit): ReadyOutcome => ({ kind: 'exited', nodeId: n.id, exit }))));
+  const exited = Promise.race(
+    nodes.map((n) => n.exit.then((exit): ReadyOutcome => ({ kind: 'exited', nodeId: n.id, exit }))),
+  );
 
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<ReadyOutcome>((resolve) => {
     timer = setTimeout(() => {
-      resolve({ kind: 'timeout', notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id), leaderless, recovering, unreached });
+      resolve({
+        kind: 'timeout',
+        notUp: nodes.filter((n) => !up.has(n.id)).map((n) => n.id),
+        leaderless,
+        recovering,
+        unreached,
+      });
     }, timeoutMs);
   });
 

@@ -18,7 +18,11 @@ export function parseNodeId(text: string | undefined, ids: readonly number[], wh
 }
 
 export function selectNode(state: ClusterState, text: string | undefined, what: string): NodeRecord {
-  const id = parseNodeId(text, state.nodes.map((n) => n.id), what);
+  const id = parseNodeId(
+    text,
+    state.nodes.map((n) => n.id),
+    what,
+  );
   return state.nodes.find((n) => n.id === id)!;
 }
 

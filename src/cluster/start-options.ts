@@ -56,7 +56,9 @@ export function validateStart(raw: RawStartArgs): StartRequest {
   const basePort = raw.port === undefined ? DEFAULT_BASE_PORT : parsePort('--port', raw.port);
   const lastPort = basePort + nodes - 1;
   if (lastPort > 65535) {
-    throw invalidArgument(`--port ${basePort} leaves no room for ${nodes} nodes: the last would need port ${lastPort}. Use --port ${65536 - nodes} or lower.`);
+    throw invalidArgument(
+      `--port ${basePort} leaves no room for ${nodes} nodes: the last would need port ${lastPort}. Use --port ${65536 - nodes} or lower.`,
+    );
   }
 
   let partitions = nodes;
@@ -64,7 +66,9 @@ export function validateStart(raw: RawStartArgs): StartRequest {
     const p = parseWholeNumber(raw.partitions);
     // The engine aborts when a node owns no partition, so each node needs at least one.
     if (p === undefined || p < nodes || p > 1024) {
-      throw invalidArgument(`--partitions "${raw.partitions}" must be a whole number from ${nodes} to 1024: each of the ${nodes} node(s) needs at least one partition. Example: --partitions ${nodes * 2}`);
+      throw invalidArgument(
+        `--partitions "${raw.partitions}" must be a whole number from ${nodes} to 1024: each of the ${nodes} node(s) needs at least one partition. Example: --partitions ${nodes * 2}`,
+      );
     }
     partitions = p;
   }
@@ -73,7 +77,9 @@ export function validateStart(raw: RawStartArgs): StartRequest {
   if (raw.rf !== undefined) {
     const r = parseWholeNumber(raw.rf);
     if (r === undefined || r < 1 || r > nodes) {
-      throw invalidArgument(`--rf "${raw.rf}" must be a whole number from 1 to ${nodes} (the node count); replicas live on distinct nodes. Example: start 3 --rf 3`);
+      throw invalidArgument(
+        `--rf "${raw.rf}" must be a whole number from 1 to ${nodes} (the node count); replicas live on distinct nodes. Example: start 3 --rf 3`,
+      );
     }
     rf = r;
   }
@@ -83,7 +89,9 @@ export function validateStart(raw: RawStartArgs): StartRequest {
   for (const [name, allowed] of Object.entries(KNOWN_VALUES)) {
     const value = raw.env?.[name];
     if (value !== undefined && value !== '' && !allowed.includes(value)) {
-      throw invalidArgument(`${name}="${value}" in your environment is not a value the engine knows (${allowed.join(' or ')}); it would ignore it silently. Export one of those, or unset it.`);
+      throw invalidArgument(
+        `${name}="${value}" in your environment is not a value the engine knows (${allowed.join(' or ')}); it would ignore it silently. Export one of those, or unset it.`,
+      );
     }
   }
 
@@ -91,13 +99,18 @@ export function validateStart(raw: RawStartArgs): StartRequest {
   if (raw.historyMax !== undefined) {
     const h = parseWholeNumber(raw.historyMax);
     if (h === undefined || h < 1 || h > MAX_HISTORY) {
-      throw invalidArgument(`--history-max "${raw.historyMax}" must be a whole number of completed instances from 1 to ${MAX_HISTORY} that each node keeps. Example: --history-max 10000`);
+      throw invalidArgument(
+        `--history-max "${raw.historyMax}" must be a whole number of completed instances from 1 to ${MAX_HISTORY} that each node keeps. Example: --history-max 10000`,
+      );
     }
     historyMax = h;
   }
 
   const networkFaults = raw.networkFaults === true;
-  if (networkFaults && nodes < 2) throw invalidArgument('--network-faults needs at least 2 nodes: a single node has no peer links to break. Example: start 3 --rf 3 --network-faults');
+  if (networkFaults && nodes < 2)
+    throw invalidArgument(
+      '--network-faults needs at least 2 nodes: a single node has no peer links to break. Example: start 3 --rf 3 --network-faults',
+    );
 
   return {
     nodes,
@@ -145,7 +158,9 @@ function chooseSetting<T extends string>(c: {
 function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean }): ReplicationTier {
   // The tier is how replicas follow their leader: without Raft there are none, and the flag would be shown but mean nothing.
   if (raw.replication !== undefined && !shape.raft && shape.rf === 1) {
-    throw invalidArgument(`--replication ${raw.replication} needs Raft: without it each partition has one copy and no tier applies. Add --rf 3 (or --raft), or leave --replication out. Example: start 3 --rf 3 --replication ${raw.replication}`);
+    throw invalidArgument(
+      `--replication ${raw.replication} needs Raft: without it each partition has one copy and no tier applies. Add --rf 3 (or --raft), or leave --replication out. Example: start 3 --rf 3 --replication ${raw.replication}`,
+    );
   }
   return chooseSetting({
     flag: raw.replication,
@@ -154,8 +169,10 @@ function chooseReplication(raw: RawStartArgs, shape: { rf: number; raft: boolean
     previous: shape.rf > 1 ? raw.previousReplication : undefined,
     fallback: defaultReplication(shape),
     isValid: isReplicationTier,
-    badFlag: (v) => `--replication "${v}" must be leader-durable (the default: every failover heals) or quorum (a frozen leader is replaced too, but leadership does not return to its owner). Example: --replication leader-durable`,
-    badExport: (v) => `NANOBPMN_REPLICATION="${v}" in your environment is not a tier the engine knows (leader-durable or quorum); it would ignore it silently. Unset it, or choose with --replication.`,
+    badFlag: (v) =>
+      `--replication "${v}" must be leader-durable (the default: every failover heals) or quorum (a frozen leader is replaced too, but leadership does not return to its owner). Example: --replication leader-durable`,
+    badExport: (v) =>
+      `NANOBPMN_REPLICATION="${v}" in your environment is not a tier the engine knows (leader-durable or quorum); it would ignore it silently. Unset it, or choose with --replication.`,
   });
 }
 
@@ -166,7 +183,9 @@ function chooseConsole(raw: RawStartArgs): ConsoleMode {
     previous: raw.previousConsole,
     fallback: 'studio',
     isValid: isConsoleMode,
-    badFlag: (v) => `--console "${v}" must be off, observe (read-only) or studio (the full IDE, the default). Example: --console observe`,
-    badExport: (v) => `NANOBPMN_CONSOLE="${v}" in your environment is not a console mode the engine knows (off, observe or studio). Unset it, or choose with --console.`,
+    badFlag: (v) =>
+      `--console "${v}" must be off, observe (read-only) or studio (the full IDE, the default). Example: --console observe`,
+    badExport: (v) =>
+      `NANOBPMN_CONSOLE="${v}" in your environment is not a console mode the engine knows (off, observe or studio). Unset it, or choose with --console.`,
   });
 }

@@ -17,8 +17,10 @@ export function identifyProduct(topologyBody: unknown): Product {
   const body = asRecord(topologyBody);
   if (!body) return { kind: 'unknown' };
   const nano = asRecord(body.nano);
-  if (nano && nano.engine === 'nanobpmn') return { kind: 'nano', version: asString(nano.version) ?? asString(body.gatewayVersion) };
-  if (Array.isArray(body.brokers) || 'gatewayVersion' in body) return { kind: 'camunda', version: asString(body.gatewayVersion) };
+  if (nano && nano.engine === 'nanobpmn')
+    return { kind: 'nano', version: asString(nano.version) ?? asString(body.gatewayVersion) };
+  if (Array.isArray(body.brokers) || 'gatewayVersion' in body)
+    return { kind: 'camunda', version: asString(body.gatewayVersion) };
   return { kind: 'unknown' };
 }
 
@@ -73,7 +75,11 @@ export interface ExternalTopology {
   readonly clusterSize: number | null;
   readonly partitionsCount: number | null;
   readonly replicationFactor: number | null;
-  readonly brokers: ReadonlyArray<{ readonly nodeId: number | null; readonly host: string | null; readonly port: number | null }>;
+  readonly brokers: ReadonlyArray<{
+    readonly nodeId: number | null;
+    readonly host: string | null;
+    readonly port: number | null;
+  }>;
 }
 
 export function readTopology(topologyBody: unknown): ExternalTopology {

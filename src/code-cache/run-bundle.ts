@@ -7,7 +7,19 @@
 // only when it and its folder pass the same owner and mode rules as the home (trust-rules.ts), and
 // it is written only when missing or refused. Any failure just means no cache: it is an
 // optimisation, never a reason for a command to fail, and a failed write leaves no file.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -22,7 +34,10 @@ const CACHE_DIR = '.v8-cache';
  * of this run's command when it is one of `cachedCommands`.
  */
 export function runProgramBeside(launcherUrl: string, program: string, cachedCommands: readonly string[]): void {
-  runBundle(path.join(path.dirname(fileURLToPath(launcherUrl)), program), cachedCommand(process.argv.slice(2), cachedCommands));
+  runBundle(
+    path.join(path.dirname(fileURLToPath(launcherUrl)), program),
+    cachedCommand(process.argv.slice(2), cachedCommands),
+  );
 }
 
 /** Runs `bundle` as Node runs a CommonJS main module, through the cache of `command` when one is given. */
@@ -46,22 +61,33 @@ function runBundle(bundle: string, command: string | null): void {
   const file = path.join(dir, `${command}.bin`);
   const cachedData = readCache(dir, file, header);
   // Node's own CommonJS wrapper, on the first line so line numbers in stack traces stay right.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.replace(/^#!/, '//')}\n})`, {
-    filename: bundle,
-    // No import callback: Node 20 loses it for code from a cache, so the bundles hold no import()
-    // (scripts/build.mjs turns each into a require()).
-    cachedData: cachedData ?? undefined,
-  });
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${source.replace(/^#!/, '//')}\n})`,
+    {
+      filename: bundle,
+      // No import callback: Node 20 loses it for code from a cache, so the bundles hold no import()
+      // (scripts/build.mjs turns each into a require()).
+      cachedData: cachedData ?? undefined,
+    },
+  );
   if (cachedData === null || script.cachedDataRejected === true) {
     // At exit V8's data holds every function the run compiled, not only the top level.
     process.once('exit', () => writeCache(dir, file, header, script));
   }
   const module = { exports: {} };
-  (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  (script.runInThisContext() as (...args: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(bundle),
+    module,
+    bundle,
+    path.dirname(bundle),
+  );
 }
 
 const uid = (): number => process.getuid?.() ?? -1;
-const trusted = (where: string, stats: Stats): boolean => pathProblem(where, { uid: stats.uid, mode: stats.mode, isDir: stats.isDirectory() }, 'content', uid(), '') === null;
+const trusted = (where: string, stats: Stats): boolean =>
+  pathProblem(where, { uid: stats.uid, mode: stats.mode, isDir: stats.isDirectory() }, 'content', uid(), '') === null;
 /** The cache folder itself, not a link to one, owned and writable as the rules allow. */
 const trustedFolder = (dir: string): boolean => {
   const folder = lstatSync(dir);

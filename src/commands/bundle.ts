@@ -56,7 +56,10 @@ async function mayWrite(ctx: CommandContext, target: string, force: boolean): Pr
   const existing = await lstat(target).catch(() => undefined);
   if (!existing || existing.isDirectory() || force || ctx.assumeYes) return true;
   if (!ctx.interactive) {
-    throw new UserError(`--out ${target} already exists and bundle does not overwrite it silently. Add --force to replace it, or give another --out.`, { code: 'file-exists' });
+    throw new UserError(
+      `--out ${target} already exists and bundle does not overwrite it silently. Add --force to replace it, or give another --out.`,
+      { code: 'file-exists' },
+    );
   }
   return ctx.effects.confirm(`${target} already exists. Replace it?`);
 }
@@ -65,12 +68,21 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const { out, layout, effects } = ctx;
   const mbText = stringFlag(args, 'log-mb');
   const mb = mbText === undefined ? DEFAULT_LOG_MB : parseWholeNumber(mbText);
-  if (mb === undefined || mb < 1 || mb > 1024) throw invalidArgument(`--log-mb "${mbText}" must be a whole number of megabytes from 1 to 1024.`);
-  const target = path.resolve(ctx.cwd, stringFlag(args, 'out') ?? `c8ctl-nano-bundle-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
-  if (!target.endsWith('.tar.gz') && !target.endsWith('.tgz')) throw invalidArgument(`--out "${stringFlag(args, 'out')}" should end in .tar.gz (it is a gzip'd tar).`);
+  if (mb === undefined || mb < 1 || mb > 1024)
+    throw invalidArgument(`--log-mb "${mbText}" must be a whole number of megabytes from 1 to 1024.`);
+  const target = path.resolve(
+    ctx.cwd,
+    stringFlag(args, 'out') ?? `c8ctl-nano-bundle-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`,
+  );
+  if (!target.endsWith('.tar.gz') && !target.endsWith('.tgz'))
+    throw invalidArgument(`--out "${stringFlag(args, 'out')}" should end in .tar.gz (it is a gzip'd tar).`);
   const targetDir = await stat(path.dirname(target)).catch(() => undefined);
-  if (!targetDir?.isDirectory()) throw invalidArgument(`--out ${target}: the folder ${path.dirname(target)} does not exist.`);
-  if ((await stat(target).catch(() => undefined))?.isDirectory()) throw invalidArgument(`--out ${target} is a directory; give the path of a file to write, e.g. --out '${path.join(target, 'bundle.tar.gz')}'.`);
+  if (!targetDir?.isDirectory())
+    throw invalidArgument(`--out ${target}: the folder ${path.dirname(target)} does not exist.`);
+  if ((await stat(target).catch(() => undefined))?.isDirectory())
+    throw invalidArgument(
+      `--out ${target} is a directory; give the path of a file to write, e.g. --out '${path.join(target, 'bundle.tar.gz')}'.`,
+    );
   if (!(await mayWrite(ctx, target, args.flags.force === true))) {
     out.info(`Nothing written; ${target} is unchanged.`);
     out.result({ ok: true, file: null, bytes: 0, notes: [] });
@@ -99,7 +111,13 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
     try {
       const config = await readConfig(layout.configFile);
       const processos = processosSettings(config, layout.configFile);
-      await put('state/config.json', json({ ...config, ...(config.processos ? { processos: { ...processos, env: maskedEnv(processos.env ?? {}) } } : {}) }));
+      await put(
+        'state/config.json',
+        json({
+          ...config,
+          ...(config.processos ? { processos: { ...processos, env: maskedEnv(processos.env ?? {}) } } : {}),
+        }),
+      );
     } catch (error) {
       notes.push(`config.json could not be read: ${errorMessage(error)}`);
     }
@@ -125,7 +143,8 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
         state.nodes.flatMap((node) =>
           LIVE_ENDPOINTS.map(async ([file, endpoint]) => {
             const answer = await effects.probe.getJson(`${node.url}${endpoint}`, 2_000);
-            if (answer.kind === 'answers') await put(`live/node-${node.id}/${file}`, redact(json(answer.body), secrets));
+            if (answer.kind === 'answers')
+              await put(`live/node-${node.id}/${file}`, redact(json(answer.body), secrets));
             else notes.push(`node ${node.id} ${endpoint}: ${answer.kind}`);
           }),
         ),
@@ -142,12 +161,21 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
         bundledEngine: bundledManifest()?.version ?? null,
         engine: state?.binary.version ?? null,
         node: process.version,
-        os: { type: os.type(), release: os.release(), platform: process.platform, arch: process.arch, glibc: hostGlibcVersion() ?? null },
+        os: {
+          type: os.type(),
+          release: os.release(),
+          platform: process.platform,
+          arch: process.arch,
+          glibc: hostGlibcVersion() ?? null,
+        },
         c8ctl: ctx.hostVersion ?? null,
         createdAt: new Date().toISOString(),
       }),
     );
-    await put('README.txt', ['c8ctl-nano diagnostics bundle. Secrets (the cluster secret, credential-like settings) are redacted.', ...notes.map((n) => `note: ${n}`)].join('\n') + '\n');
+    await put(
+      'README.txt',
+      `${['c8ctl-nano diagnostics bundle. Secrets (the cluster secret, credential-like settings) are redacted.', ...notes.map((n) => `note: ${n}`)].join('\n')}\n`,
+    );
 
     const { create } = await import('tar');
     const entries = (await readdir(staging)).sort();
@@ -163,7 +191,9 @@ export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Prom
       throw error;
     }
     const size = (await stat(target)).size;
-    out.success(`Wrote ${target} (${size < 1024 * 1024 ? `${Math.ceil(size / 1024)} KiB` : `${(size / 1024 / 1024).toFixed(1)} MiB`}). Attach it to your bug report.`);
+    out.success(
+      `Wrote ${target} (${size < 1024 * 1024 ? `${Math.ceil(size / 1024)} KiB` : `${(size / 1024 / 1024).toFixed(1)} MiB`}). Attach it to your bug report.`,
+    );
     for (const note of notes) out.warn(note);
     out.result({ ok: true, file: target, bytes: size, notes });
     return EXIT.ok;

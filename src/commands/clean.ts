@@ -37,9 +37,14 @@ export async function cleanCommand(ctx: CommandContext, args: ParsedArgs): Promi
   const workspace = config.workspaceDir ?? layout.defaultWorkspace;
 
   const state = await readClusterState(layout.stateFile);
-  const alive = state ? (await observeProcesses(state.nodes, effects.readProcess)).filter((n) => isOurs(n.process)) : [];
+  const alive = state
+    ? (await observeProcesses(state.nodes, effects.readProcess)).filter((n) => isOurs(n.process))
+    : [];
   if (alive.length > 0) {
-    throw new UserError(`clean refuses while the cluster runs (node(s) ${alive.map((n) => n.record.id).join(', ')} alive). Stop it first with "${ctx.prog} stop".`, { code: 'cluster-running' });
+    throw new UserError(
+      `clean refuses while the cluster runs (node(s) ${alive.map((n) => n.record.id).join(', ')} alive). Stop it first with "${ctx.prog} stop".`,
+      { code: 'cluster-running' },
+    );
   }
   // Engines the state does not track still use the data: found by evidence, they stop clean too.
   const strays = untracked(await effects.findEngines(layout.home, layout.dataDir), state);
@@ -48,7 +53,10 @@ export async function cleanCommand(ctx: CommandContext, args: ParsedArgs): Promi
   if (withWorkspace && !(args.flags.yes === true || ctx.assumeYes)) {
     const what = `models/ and workers/ in ${workspace}`;
     if (!ctx.interactive) {
-      throw new UserError(`clean --workspace deletes ${what} and needs confirmation; nobody can answer here. Add --yes to confirm.`, { code: 'confirmation-required' });
+      throw new UserError(
+        `clean --workspace deletes ${what} and needs confirmation; nobody can answer here. Add --yes to confirm.`,
+        { code: 'confirmation-required' },
+      );
     }
     if (!(await effects.confirm(`Delete every model and worker in ${what}?`))) {
       out.info('Nothing deleted.');

@@ -2,7 +2,13 @@
 // from `--version` (which also proves the binary can run here). Spawning the engine just to ask
 // costs a start tens of milliseconds on every run; a cache hit spawns nothing.
 import { checkEngineVersion, type VersionCheck } from '../binary/version.js';
-import { binaryIdentity, cachedVersion, readVersionCache, withVersion, writeVersionCache } from '../state/engine-version-cache.js';
+import {
+  binaryIdentity,
+  cachedVersion,
+  readVersionCache,
+  withVersion,
+  writeVersionCache,
+} from '../state/engine-version-cache.js';
 
 export interface EngineVersion {
   readonly check: VersionCheck;
@@ -14,7 +20,11 @@ export interface EngineVersion {
 }
 
 /** `hostGlibc` is asked only when the binary ran and failed (it costs a process report, ≈4 ms). */
-export async function engineVersion(cacheFile: string, binary: string, hostGlibc: () => string | undefined): Promise<EngineVersion> {
+export async function engineVersion(
+  cacheFile: string,
+  binary: string,
+  hostGlibc: () => string | undefined,
+): Promise<EngineVersion> {
   // Identified before it runs: if the file changes meanwhile, the stored identity is the old one and
   // the next start asks again (never the other way round).
   const [identity, cache] = await Promise.all([binaryIdentity(binary), readVersionCache(cacheFile)]);
@@ -26,6 +36,7 @@ export async function engineVersion(cacheFile: string, binary: string, hostGlibc
   return {
     check,
     // Re-read at write time: a concurrent start may have stored another binary's answer meanwhile.
-    remember: async () => writeVersionCache(cacheFile, withVersion(await readVersionCache(cacheFile), identity, version)),
+    remember: async () =>
+      writeVersionCache(cacheFile, withVersion(await readVersionCache(cacheFile), identity, version)),
   };
 }

@@ -32,11 +32,17 @@ export interface DockerfileExport {
 }
 
 /** The engine `start` would run, with its header; or why there is none. */
-async function localEngine(ctx: CommandContext): Promise<{ path: string; origin: string; info: ExecutableInfo } | { problem: string }> {
+async function localEngine(
+  ctx: CommandContext,
+): Promise<{ path: string; origin: string; info: ExecutableInfo } | { problem: string }> {
   try {
     const config = await readConfig(ctx.layout.configFile);
     const binary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-    return { path: binary.path, origin: binary.sourceLabel, info: inspectExecutable(readExecutableHead(binary.path) ?? Buffer.alloc(0)) };
+    return {
+      path: binary.path,
+      origin: binary.sourceLabel,
+      info: inspectExecutable(readExecutableHead(binary.path) ?? Buffer.alloc(0)),
+    };
   } catch (error) {
     if (error instanceof UserError) return { problem: `no engine to copy (${error.message.replace(/\.$/, '')})` };
     throw error;
@@ -53,7 +59,10 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
   if (choice.kind === 'local' && usable) {
     // The image is tagged with the version of the binary it really holds (an override may differ from the package).
     const check = await checkEngineVersion(usable.path, hostGlibcVersion);
-    if (check.version === null) throw new UserError(`--engine local: the engine ${usable.path} did not say its version (${check.warning ?? 'no answer to --version'}); it cannot be packaged. Fix it, or use --engine npm.`);
+    if (check.version === null)
+      throw new UserError(
+        `--engine local: the engine ${usable.path} did not say its version (${check.warning ?? 'no answer to --version'}); it cannot be packaged. Fix it, or use --engine npm.`,
+      );
     version = check.version;
     engine = { kind: 'local', file: localEngineFile(choice.arch), arch: choice.arch, origin: usable.origin };
   }
@@ -62,9 +71,13 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
   const why = choice.kind === 'npm' ? choice.why : null;
 
   if (x.out === undefined) {
-    if (ctx.out.mode === 'json') ctx.out.result({ ok: true, target: 'dockerfile', engine: engine.kind, image, dockerfile: text });
+    if (ctx.out.mode === 'json')
+      ctx.out.result({ ok: true, target: 'dockerfile', engine: engine.kind, image, dockerfile: text });
     else ctx.out.info(text.trimEnd());
-    if (usable && engine.kind === 'local') ctx.out.warn(`The Dockerfile copies ${engine.file} from its folder; only --out puts it there. Or copy it yourself: cp ${shellPath(usable.path)} ${engine.file}`);
+    if (usable && engine.kind === 'local')
+      ctx.out.warn(
+        `The Dockerfile copies ${engine.file} from its folder; only --out puts it there. Or copy it yourself: cp ${shellPath(usable.path)} ${engine.file}`,
+      );
     if (why) ctx.out.warn(`${why[0]!.toUpperCase()}${why.slice(1)}.`);
     return 0;
   }
@@ -74,9 +87,14 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
   if (usable && engine.kind === 'local') {
     const target = path.join(folder, engine.file);
     const existing = statSync(target, { throwIfNoEntry: false });
-    if (existing?.isDirectory()) throw invalidArgument(`${target} is a folder; the engine is copied to that name beside the Dockerfile. Move it aside, or export to another folder.`);
+    if (existing?.isDirectory())
+      throw invalidArgument(
+        `${target} is a folder; the engine is copied to that name beside the Dockerfile. Move it aside, or export to another folder.`,
+      );
     if (existing && !x.force && !x.previousOurs) {
-      throw invalidArgument(`${target} exists and was not written by export (the Dockerfile beside it is not ours); it was left as it is. Export to another folder, or replace it with --force.`);
+      throw invalidArgument(
+        `${target} exists and was not written by export (the Dockerfile beside it is not ours); it was left as it is. Export to another folder, or replace it with --force.`,
+      );
     }
     copyFileAtomic(usable.path, target, 0o755);
     if (!existing) written.push(target);
@@ -92,9 +110,13 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
   written.push(x.out);
   const build = `${shellPath(folder)}${path.basename(x.out) === 'Dockerfile' ? '' : ` -f ${shellPath(x.out)}`}`;
   if (engine.kind === 'local') {
-    ctx.out.success(`Wrote the engine image's Dockerfile to ${x.out}, with the engine this plugin runs (${version}, linux/${engine.arch}) beside it as ${engine.file}.`);
+    ctx.out.success(
+      `Wrote the engine image's Dockerfile to ${x.out}, with the engine this plugin runs (${version}, linux/${engine.arch}) beside it as ${engine.file}.`,
+    );
   } else {
-    ctx.out.success(`Wrote the engine image's Dockerfile to ${x.out} (the build fetches ${x.facts.packages.amd64}@${version} or its arm64 twin from npm).`);
+    ctx.out.success(
+      `Wrote the engine image's Dockerfile to ${x.out} (the build fetches ${x.facts.packages.amd64}@${version} or its arm64 twin from npm).`,
+    );
     if (why) ctx.out.info(`  ${why[0]!.toUpperCase()}${why.slice(1)}.`);
   }
   ctx.out.info(`Build it: docker build -t ${image} ${build}   (or podman build; buildah bud)`);

@@ -25,7 +25,6 @@ import { shapeFlags } from './shape-flags.js';
 /** Named in everything export writes, so a later export knows the file is its own to replace. */
 const GENERATOR = 'c8ctl-plugin-nano';
 
-
 export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const given = Object.keys(args.flags);
   const request = validateExport(
@@ -44,18 +43,34 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
   );
   const out = request.out === undefined ? undefined : path.resolve(ctx.cwd, request.out);
   const previous = out === undefined ? undefined : checkOutFile(out, args.flags.force === true);
-  if (out !== undefined && previous !== undefined && args.flags.force !== true && request.target !== 'dockerfile') refuseShapeChange(out, previous, request);
+  if (out !== undefined && previous !== undefined && args.flags.force !== true && request.target !== 'dockerfile')
+    refuseShapeChange(out, previous, request);
   const facts = engineImageFacts();
   const generator = `${GENERATOR} ${pluginVersion()}`;
   const image = request.image ?? defaultImage(facts.version);
   const json = ctx.out.mode === 'json';
 
   const allInterfaces = args.flags['all-interfaces'] === true;
-  if (allInterfaces && request.target !== 'compose') throw invalidArgument(`--all-interfaces goes with export compose (it publishes the nodes' ports), not with ${request.target}.`);
+  if (allInterfaces && request.target !== 'compose')
+    throw invalidArgument(
+      `--all-interfaces goes with export compose (it publishes the nodes' ports), not with ${request.target}.`,
+    );
   const engineFlag = stringFlag(args, 'engine');
-  if (engineFlag !== undefined && request.target !== 'dockerfile') throw invalidArgument(`--engine goes with export dockerfile (it says where the image's engine comes from), not with ${request.target}.`);
-  if (request.target === 'dockerfile') return exportDockerfile(ctx, { out, previousOurs: previous !== undefined && previous.includes(GENERATOR), facts, generator, engineFlag, force: args.flags.force === true });
-  if (request.target === 'kubernetes') return exportKubernetes(ctx, request, { out, previous, image, json, force: args.flags.force === true });
+  if (engineFlag !== undefined && request.target !== 'dockerfile')
+    throw invalidArgument(
+      `--engine goes with export dockerfile (it says where the image's engine comes from), not with ${request.target}.`,
+    );
+  if (request.target === 'dockerfile')
+    return exportDockerfile(ctx, {
+      out,
+      previousOurs: previous?.includes(GENERATOR) === true,
+      facts,
+      generator,
+      engineFlag,
+      force: args.flags.force === true,
+    });
+  if (request.target === 'kubernetes')
+    return exportKubernetes(ctx, request, { out, previous, image, json, force: args.flags.force === true });
   return exportCompose(ctx, request, { out, previous, image, json, force: args.flags.force === true }, allInterfaces);
 }
 
@@ -82,7 +97,9 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
   if (d.out === undefined) {
     if (d.json) ctx.out.result({ apiVersion: 'v1', kind: 'List', items: objects });
     else ctx.out.info(toYamlStream(objects).trimEnd());
-    ctx.out.warn(`No Secret was printed (the cluster secret is only ever written to a file given with --out). Create it before applying: ${createSecret}`);
+    ctx.out.warn(
+      `No Secret was printed (the cluster secret is only ever written to a file given with --out). Create it before applying: ${createSecret}`,
+    );
     return 0;
   }
   const text = writesJson(d.out)
@@ -91,32 +108,61 @@ async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: 
   // The file holds the cluster secret: readable by its owner only.
   await writeFileAtomic(d.out, text, 0o600);
   ctx.out.success(`Wrote ${objects.length} Kubernetes objects to ${d.out}: ${kinds.join(', ')}.`);
-  ctx.out.info(kept !== undefined ? `  Kept the cluster secret already in ${d.out}.` : `  A fresh cluster secret is in Secret ${names.secret} (the file is readable by you only).`);
+  ctx.out.info(
+    kept !== undefined
+      ? `  Kept the cluster secret already in ${d.out}.`
+      : `  A fresh cluster secret is in Secret ${names.secret} (the file is readable by you only).`,
+  );
   nextStepsKubernetes(ctx, request, names, { ...d, out: d.out });
-  ctx.out.result({ ok: true, target: 'kubernetes', written: [d.out], objects: kinds, secret: kept !== undefined ? 'kept' : 'fresh', image: d.image });
+  ctx.out.result({
+    ok: true,
+    target: 'kubernetes',
+    written: [d.out],
+    objects: kinds,
+    secret: kept !== undefined ? 'kept' : 'fresh',
+    image: d.image,
+  });
   return 0;
 }
 
-function nextStepsKubernetes(ctx: CommandContext, request: ExportRequest, names: KubernetesNames, d: Destination & { out: string }): void {
-  ctx.out.info(`  Image: ${d.image}${request.image === undefined ? ' (build and push it: export dockerfile, then export again with --image <registry>/…)' : ''}`);
+function nextStepsKubernetes(
+  ctx: CommandContext,
+  request: ExportRequest,
+  names: KubernetesNames,
+  d: Destination & { out: string },
+): void {
+  ctx.out.info(
+    `  Image: ${d.image}${request.image === undefined ? ' (build and push it: export dockerfile, then export again with --image <registry>/…)' : ''}`,
+  );
   ctx.out.info(`Apply it:  kubectl apply -f ${shellPath(d.out)}`);
   ctx.out.info(`Watch it:  kubectl -n ${request.namespace} rollout status statefulset/${names.statefulSet}`);
-  ctx.out.info(`Reach it:  kubectl -n ${request.namespace} port-forward service/${names.client} 8080:8080   (then http://localhost:8080/v2)`);
+  ctx.out.info(
+    `Reach it:  kubectl -n ${request.namespace} port-forward service/${names.client} 8080:8080   (then http://localhost:8080/v2)`,
+  );
 }
 
-async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Destination, allInterfaces: boolean): Promise<number> {
+async function exportCompose(
+  ctx: CommandContext,
+  request: ExportRequest,
+  d: Destination,
+  allInterfaces: boolean,
+): Promise<number> {
   const document = composeDocument({ request, image: d.image, userEnv: ctx.env, allInterfaces });
   const envName = secretEnvFile(request.name);
   const makeSecret = `printf '${CLUSTER_SECRET}=%s\\n' "$(openssl rand -hex 32)" > ${envName} && chmod 600 ${envName}`;
   if (d.out === undefined) {
     if (d.json) ctx.out.result(document);
     else ctx.out.info(toYaml(document).trimEnd());
-    ctx.out.warn(`The services read the cluster secret from ./${envName}, which was not written (only --out writes it). Create it next to the Compose file: ${makeSecret}`);
+    ctx.out.warn(
+      `The services read the cluster secret from ./${envName}, which was not written (only --out writes it). Create it next to the Compose file: ${makeSecret}`,
+    );
     return 0;
   }
   const envFile = path.join(path.dirname(d.out), envName);
   const keptEnv = existsSync(envFile) && keptSecretFile(envFile, d.force);
-  const text = writesJson(d.out) ? `${JSON.stringify(document, null, 2)}\n` : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYaml(document)}`;
+  const text = writesJson(d.out)
+    ? `${JSON.stringify(document, null, 2)}\n`
+    : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${toYaml(document)}`;
   // The secret first, so a failed Compose write can take back exactly what this run created.
   if (!keptEnv) await writeFileAtomic(envFile, `${CLUSTER_SECRET}=${freshSecret()}\n`, 0o600);
   try {
@@ -127,14 +173,29 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
   }
   const services = Array.from({ length: request.shape.nodes }, (_, id) => serviceName(request.name, id));
   const host = allInterfaces ? 'every interface' : '127.0.0.1';
-  ctx.out.success(`Wrote ${services.length} Compose service(s) to ${d.out}: ${services.join(', ')}, on host ports ${request.shape.basePort}-${request.shape.basePort + services.length - 1} (${host}).`);
-  ctx.out.info(keptEnv ? `  Kept the cluster secret in ${envFile}.` : `  A fresh cluster secret is in ${envFile} (readable by you only).`);
+  ctx.out.success(
+    `Wrote ${services.length} Compose service(s) to ${d.out}: ${services.join(', ')}, on host ports ${request.shape.basePort}-${request.shape.basePort + services.length - 1} (${host}).`,
+  );
+  ctx.out.info(
+    keptEnv
+      ? `  Kept the cluster secret in ${envFile}.`
+      : `  A fresh cluster secret is in ${envFile} (readable by you only).`,
+  );
   ctx.out.info(`  Image: ${d.image}${request.image === undefined ? ' (build it first: export dockerfile)' : ''}`);
   // -p: the project name the user expects, whatever the folder is called; v1, v2 and podman-compose all take it.
   const project = `-p ${request.name} -f ${shellPath(d.out)}`;
-  ctx.out.info(`Run it:    docker compose ${project} up -d   (Compose v2; v1: docker-compose ${project} up -d; or podman-compose ${project} up -d)`);
+  ctx.out.info(
+    `Run it:    docker compose ${project} up -d   (Compose v2; v1: docker-compose ${project} up -d; or podman-compose ${project} up -d)`,
+  );
   ctx.out.info(`Remove it: docker compose ${project} down -v   (-v deletes the nodes' volumes: their data)`);
-  ctx.out.result({ ok: true, target: 'compose', written: keptEnv ? [d.out] : [envFile, d.out], services, secret: keptEnv ? 'kept' : 'fresh', image: d.image });
+  ctx.out.result({
+    ok: true,
+    target: 'compose',
+    written: keptEnv ? [d.out] : [envFile, d.out],
+    services,
+    secret: keptEnv ? 'kept' : 'fresh',
+    image: d.image,
+  });
   return 0;
 }
 
@@ -145,14 +206,20 @@ async function exportCompose(ctx: CommandContext, request: ExportRequest, d: Des
  */
 function checkOutFile(file: string, force: boolean): string | undefined {
   const stats = statSync(file, { throwIfNoEntry: false });
-  if (stats?.isDirectory()) throw invalidArgument(`--out ${file} is a folder; give a file path, such as ${path.join(file, 'nano.yaml')}.`);
+  if (stats?.isDirectory())
+    throw invalidArgument(`--out ${file} is a folder; give a file path, such as ${path.join(file, 'nano.yaml')}.`);
   if (stats && !stats.isFile()) throw invalidArgument(`--out ${file} is not a regular file; give a file path.`);
   const previous = stats ? readFileSync(file, 'utf8') : undefined;
   if (previous !== undefined && !force && previous.length > 0 && !previous.includes(GENERATOR)) {
-    throw invalidArgument(`--out ${file} already exists and was not written by export; it was left as it is. Choose another file, or replace it with --force.`);
+    throw invalidArgument(
+      `--out ${file} already exists and was not written by export; it was left as it is. Choose another file, or replace it with --force.`,
+    );
   }
   const parent = statSync(path.dirname(file), { throwIfNoEntry: false });
-  if (!parent) throw invalidArgument(`--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`);
+  if (!parent)
+    throw invalidArgument(
+      `--out ${file}: the folder ${path.dirname(file)} does not exist. Create it (mkdir -p ${shellPath(path.dirname(file))}) or write elsewhere.`,
+    );
   return previous;
 }
 
@@ -212,9 +279,12 @@ function engineImageFacts(): EngineImageFacts {
   const linux = (cpu: string) => PLATFORMS.find((p) => p.os === 'linux' && p.cpu === cpu)!;
   const amd64 = linux('x64');
   const arm64 = linux('arm64');
-  const version = readPackageJson<{ optionalDependencies?: Record<string, string> }>('package.json')?.optionalDependencies?.[amd64.packageName];
+  const version = readPackageJson<{ optionalDependencies?: Record<string, string> }>('package.json')
+    ?.optionalDependencies?.[amd64.packageName];
   if (version === undefined) {
-    throw new UserError(`This install of c8ctl-plugin-nano names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`);
+    throw new UserError(
+      `This install of c8ctl-plugin-nano names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`,
+    );
   }
   return { packages: { amd64: amd64.packageName, arm64: arm64.packageName }, version, binaryName: amd64.binaryName };
 }

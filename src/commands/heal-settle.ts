@@ -3,7 +3,15 @@
 import { observeProcesses } from '../cluster/lifecycle.js';
 import { reconcileLeadership } from '../cluster/leader-views.js';
 import { observeLeadership } from '../cluster/observe-leaders.js';
-import { contestedPartitions, contestLines, convergence, displacementLines, lastingDisplacement, partitionStatuses, type Convergence } from '../cluster/partition-status.js';
+import {
+  contestedPartitions,
+  contestLines,
+  convergence,
+  displacementLines,
+  lastingDisplacement,
+  partitionStatuses,
+  type Convergence,
+} from '../cluster/partition-status.js';
 import type { NodeFacts } from '../cluster/status-model.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { CommandContext } from '../kit/context.js';
@@ -22,13 +30,24 @@ export async function reportSettling(ctx: CommandContext, state: ClusterState): 
     const observed = await observeProcesses(state.nodes, effects.readProcess);
     const running = observed.filter((o) => o.process === 'running').map((o) => o.record);
     const views = await observeLeadership(effects.probe, running);
-    const facts: NodeFacts[] = observed.map((o) => ({ id: o.record.id, process: o.process, http: views.some((v) => v.observer === o.record.id) ? 'answers' : o.process === 'running' ? 'timeout' : 'not-probed' }));
+    const facts: NodeFacts[] = observed.map((o) => ({
+      id: o.record.id,
+      process: o.process,
+      http: views.some((v) => v.observer === o.record.id)
+        ? 'answers'
+        : o.process === 'running'
+          ? 'timeout'
+          : 'not-probed',
+    }));
     const agreed = reconcileLeadership(views);
     if (agreed === null) return null; // no console: leaders cannot be known
     const partitions = partitionStatuses(agreed, facts, state.settings.replication);
-    for (const p of partitions) if (p.term !== null && !firstTerms.has(p.partition)) firstTerms.set(p.partition, p.term);
+    for (const p of partitions)
+      if (p.term !== null && !firstTerms.has(p.partition)) firstTerms.set(p.partition, p.term);
     // Elections that keep repeating (terms climbing, nobody settling) are a contest too, seen over time.
-    const churning = partitions.filter((p) => p.term !== null && p.term - (firstTerms.get(p.partition) ?? p.term) >= CHURN_TERMS).map((p) => p.partition);
+    const churning = partitions
+      .filter((p) => p.term !== null && p.term - (firstTerms.get(p.partition) ?? p.term) >= CHURN_TERMS)
+      .map((p) => p.partition);
     const verdict = churning.length > 0 && convergence(partitions) === 'moving' ? 'contested' : convergence(partitions);
     const elapsed = effects.now() - began;
     if (verdict === 'whole') {
@@ -42,10 +61,15 @@ export async function reportSettling(ctx: CommandContext, state: ClusterState): 
     }
     if (elapsed >= SETTLE_TIMEOUT_MS) {
       if (verdict === 'contested') {
-        const [first, ...rest] = contestLines([...new Set([...contestedPartitions(partitions), ...churning])].sort((a, b) => a - b), ctx.prog);
+        const [first, ...rest] = contestLines(
+          [...new Set([...contestedPartitions(partitions), ...churning])].sort((a, b) => a - b),
+          ctx.prog,
+        );
         out.warn([first!, ...rest].join(' '));
       } else {
-        out.warn(`The leaders had not settled ${SETTLE_TIMEOUT_MS / 1000} s after the heal; watch them with "${ctx.prog} status --watch".`);
+        out.warn(
+          `The leaders had not settled ${SETTLE_TIMEOUT_MS / 1000} s after the heal; watch them with "${ctx.prog} status --watch".`,
+        );
       }
       return verdict;
     }

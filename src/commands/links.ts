@@ -8,7 +8,12 @@ import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { cut, describeFaults, heal, isolate, slow, type FaultTable } from '../links/faults.js';
 import { applyFaults, readFaults, startLinkProxy } from '../links/supervise.js';
 import { statusOf } from '../os/process-identity.js';
-import { readClusterState, writeClusterState, type ClusterState, type LinkProxyRecord } from '../state/cluster-state.js';
+import {
+  readClusterState,
+  writeClusterState,
+  type ClusterState,
+  type LinkProxyRecord,
+} from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
 import { reportSettling } from './heal-settle.js';
@@ -19,16 +24,25 @@ export const isolateCommand = (ctx: CommandContext, args: ParsedArgs): Promise<n
   changeLinks(ctx, 'isolate', (state, table) => {
     const node = parseNodeId(args.positionals[0], ids(state), 'isolate');
     const mode = args.flags.refuse === true ? 'reset' : 'stall';
-    return { table: isolate(table, node, state.nodes.length, mode), done: `Node ${node} is cut off from its peers (${mode === 'reset' ? 'refused: every peer connection is reset' : 'silent: its peer traffic is held, as on a dead network'}); clients still reach it at ${state.nodes[node]!.url}.`, note: { kind: 'isolate', node, mode } };
+    return {
+      table: isolate(table, node, state.nodes.length, mode),
+      done: `Node ${node} is cut off from its peers (${mode === 'reset' ? 'refused: every peer connection is reset' : 'silent: its peer traffic is held, as on a dead network'}); clients still reach it at ${state.nodes[node]!.url}.`,
+      note: { kind: 'isolate', node, mode },
+    };
   });
 
 export const cutCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
   changeLinks(ctx, 'cut', (state, table) => {
     const from = parseNodeId(args.positionals[0], ids(state), 'cut');
     const to = parseNodeId(args.positionals[1], ids(state), 'cut (its second node)');
-    if (from === to) throw invalidArgument(`cut needs two different nodes: node ${from} has no link to itself. Example: cut 0 1`);
+    if (from === to)
+      throw invalidArgument(`cut needs two different nodes: node ${from} has no link to itself. Example: cut 0 1`);
     const mode = args.flags.refuse === true ? 'reset' : 'stall';
-    return { table: cut(table, from, to, mode), done: `What node ${from} sends no longer reaches node ${to} (${mode === 'reset' ? 'refused' : 'silent'}); node ${to} still reaches node ${from}.`, note: { kind: 'cut', node: from, mode } };
+    return {
+      table: cut(table, from, to, mode),
+      done: `What node ${from} sends no longer reaches node ${to} (${mode === 'reset' ? 'refused' : 'silent'}); node ${to} still reaches node ${from}.`,
+      note: { kind: 'cut', node: from, mode },
+    };
   });
 
 export const slowCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
@@ -37,22 +51,34 @@ export const slowCommand = (ctx: CommandContext, args: ParsedArgs): Promise<numb
     const delayMs = whole(args, 'delay', 60_000) ?? 0;
     const jitterMs = whole(args, 'jitter', 60_000) ?? 0;
     const rateKb = whole(args, 'rate', 1_000_000, 1);
-    if (delayMs === 0 && jitterMs === 0 && rateKb === undefined) throw invalidArgument(`slow needs --delay, --jitter or --rate. Example: slow ${node} --delay 200`);
+    if (delayMs === 0 && jitterMs === 0 && rateKb === undefined)
+      throw invalidArgument(`slow needs --delay, --jitter or --rate. Example: slow ${node} --delay 200`);
     const shaping = { delayMs, jitterMs, rateBytesPerSec: rateKb === undefined ? null : rateKb * 1024 };
-    return { table: slow(table, node, state.nodes.length, shaping), done: `Node ${node}'s peer links are slowed: ${[delayMs > 0 ? `+${delayMs} ms` : '', jitterMs > 0 ? `up to ${jitterMs} ms jitter` : '', rateKb !== undefined ? `${rateKb} KB/s` : ''].filter(Boolean).join(', ')} each way.`, note: { kind: 'slow', node, mode: 'stall' } };
+    return {
+      table: slow(table, node, state.nodes.length, shaping),
+      done: `Node ${node}'s peer links are slowed: ${[delayMs > 0 ? `+${delayMs} ms` : '', jitterMs > 0 ? `up to ${jitterMs} ms jitter` : '', rateKb !== undefined ? `${rateKb} KB/s` : ''].filter(Boolean).join(', ')} each way.`,
+      note: { kind: 'slow', node, mode: 'stall' },
+    };
   });
 
 export const healCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
   changeLinks(ctx, 'heal', (state, table) => {
     const node = args.positionals[0] === undefined ? undefined : parseNodeId(args.positionals[0], ids(state), 'heal');
-    return { table: heal(table, node), done: node === undefined ? 'Every peer link is back to normal.' : `Node ${node}'s peer links are back to normal.`, note: null };
+    return {
+      table: heal(table, node),
+      done: node === undefined ? 'Every peer link is back to normal.' : `Node ${node}'s peer links are back to normal.`,
+      note: null,
+    };
   });
 
 function whole(args: ParsedArgs, name: string, max: number, min = 0): number | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return undefined;
   const value = parseWholeNumber(text);
-  if (value === undefined || value < min || value > max) throw invalidArgument(`--${name} "${text}" must be a whole number from ${min} to ${max}. Example: --${name} ${name === 'rate' ? 100 : 200}`);
+  if (value === undefined || value < min || value > max)
+    throw invalidArgument(
+      `--${name} "${text}" must be a whole number from ${min} to ${max}. Example: --${name} ${name === 'rate' ? 100 : 200}`,
+    );
   return value;
 }
 
@@ -62,12 +88,19 @@ interface Change {
   readonly note: Parameters<typeof linkFaultNote>[1] | null;
 }
 
-async function changeLinks(ctx: CommandContext, verb: string, decide: (state: ClusterState, table: FaultTable) => Change): Promise<number> {
+async function changeLinks(
+  ctx: CommandContext,
+  verb: string,
+  decide: (state: ClusterState, table: FaultTable) => Change,
+): Promise<number> {
   const { out, layout, effects } = ctx;
   const state = await readClusterState(layout.stateFile);
   if (!state) throw noClusterError(layout.home, ctx.prog);
   if (!state.linkProxy) {
-    throw new UserError(`This cluster's nodes talk to each other directly, so there is no link to ${verb}. Start it with peer links through the link proxy: "${ctx.prog} restart --network-faults" (data kept).`, { code: 'no-link-proxy' });
+    throw new UserError(
+      `This cluster's nodes talk to each other directly, so there is no link to ${verb}. Start it with peer links through the link proxy: "${ctx.prog} restart --network-faults" (data kept).`,
+      { code: 'no-link-proxy' },
+    );
   }
   const releaseLock = await acquireLock(layout.lockFile, verb, { readProcess: effects.readProcess });
   try {
@@ -76,9 +109,27 @@ async function changeLinks(ctx: CommandContext, verb: string, decide: (state: Cl
     const change = decide(state, current);
     const alive = await statusOf(effects.readProcess, proxy.pid, proxy.startTime);
     if (alive !== 'running') {
-      if (verb !== 'heal') throw new UserError(`The link proxy (pid ${proxy.pid}) is ${alive === 'frozen' ? 'frozen' : 'not running'}, so no link can be changed and the nodes cannot reach each other. "${ctx.prog} heal" brings it back on the same ports.`, { code: 'link-proxy-down' });
-      if (alive === 'frozen') throw new UserError(`The link proxy (pid ${proxy.pid}) is frozen (SIGSTOP): resume it with "kill -CONT ${proxy.pid}".`, { code: 'link-proxy-down' });
-      proxy = await startLinkProxy({ home: layout.home, ...layout.linkProxy, env: ctx.env, ports: state.nodes.map((n) => n.port), previous: proxy.links, faults: change.table }, effects);
+      if (verb !== 'heal')
+        throw new UserError(
+          `The link proxy (pid ${proxy.pid}) is ${alive === 'frozen' ? 'frozen' : 'not running'}, so no link can be changed and the nodes cannot reach each other. "${ctx.prog} heal" brings it back on the same ports.`,
+          { code: 'link-proxy-down' },
+        );
+      if (alive === 'frozen')
+        throw new UserError(
+          `The link proxy (pid ${proxy.pid}) is frozen (SIGSTOP): resume it with "kill -CONT ${proxy.pid}".`,
+          { code: 'link-proxy-down' },
+        );
+      proxy = await startLinkProxy(
+        {
+          home: layout.home,
+          ...layout.linkProxy,
+          env: ctx.env,
+          ports: state.nodes.map((n) => n.port),
+          previous: proxy.links,
+          faults: change.table,
+        },
+        effects,
+      );
       await writeClusterState(layout.stateFile, { ...state, linkProxy: proxy });
       out.info(`The link proxy had exited; it runs again (pid ${proxy.pid}) on the same ports.`);
     }
@@ -89,8 +140,16 @@ async function changeLinks(ctx: CommandContext, verb: string, decide: (state: Cl
     const faults = describeFaults(change.table, state.nodes.length);
     if (faults.length > 0) out.info(`Faults now: ${faults.join('; ')}. Undo with "${ctx.prog} heal".`);
     // Once nothing is cut any more, a heal waits for the leaders and says how they settled.
-    const settled = verb === 'heal' && !change.table.flows.some((f) => f.mode !== 'pass') ? await reportSettling(ctx, state) : null;
-    out.result({ ok: true, faults: change.table.flows, described: faults, generation: applied.generation, linkProxy: { pid: proxy.pid }, ...(verb === 'heal' ? { settled } : {}) });
+    const settled =
+      verb === 'heal' && !change.table.flows.some((f) => f.mode !== 'pass') ? await reportSettling(ctx, state) : null;
+    out.result({
+      ok: true,
+      faults: change.table.flows,
+      described: faults,
+      generation: applied.generation,
+      linkProxy: { pid: proxy.pid },
+      ...(verb === 'heal' ? { settled } : {}),
+    });
     return EXIT.ok;
   } finally {
     await releaseLock();

@@ -28,22 +28,35 @@ export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const { out, layout } = ctx;
   const linesText = stringFlag(args, 'lines');
   const count = linesText === undefined ? DEFAULT_LINES : parseWholeNumber(linesText);
-  if (count === undefined) throw invalidArgument(`--lines "${linesText}" is not a whole number of lines. Example: -n 200`);
+  if (count === undefined)
+    throw invalidArgument(`--lines "${linesText}" is not a whole number of lines. Example: -n 200`);
   const follow = args.flags.follow === true;
-  if (follow && out.mode === 'json') throw invalidArgument('--follow cannot be combined with --json: a followed log never ends as one JSON document.');
+  if (follow && out.mode === 'json')
+    throw invalidArgument('--follow cannot be combined with --json: a followed log never ends as one JSON document.');
 
   const state = await readClusterState(layout.stateFile);
   const secrets = secretsOf(state);
   const ids = await nodesWithLogs(ctx, state);
-  if (ids.length === 0) throw new UserError(`No node logs in ${layout.logsDir} yet. Start a cluster with "${ctx.prog} start".`, { code: 'no-logs' });
+  if (ids.length === 0)
+    throw new UserError(`No node logs in ${layout.logsDir} yet. Start a cluster with "${ctx.prog} start".`, {
+      code: 'no-logs',
+    });
   const selected = args.positionals[0] === undefined ? ids : [parseNodeId(args.positionals[0], ids, 'logs')];
   const withPrefix = selected.length > 1;
 
   // Sizes first: the tail ends there and following starts there, so no line is lost or doubled.
   const ends = await fileSizes(selected.map((node) => layout.nodeLog(node)));
   // Extra lines give untimed lines near the cut a timestamp to sort by; only `count` are shown.
-  const perNode = await Promise.all(selected.map(async (node, i) => ({ node, lines: await readLastLines(layout.nodeLog(node), count + CONTEXT_LINES, ends[i]) })));
-  const tail = (count === 0 ? [] : interleave(perNode).slice(-count)).map((line) => ({ ...line, text: redact(line.text, secrets) }));
+  const perNode = await Promise.all(
+    selected.map(async (node, i) => ({
+      node,
+      lines: await readLastLines(layout.nodeLog(node), count + CONTEXT_LINES, ends[i]),
+    })),
+  );
+  const tail = (count === 0 ? [] : interleave(perNode).slice(-count)).map((line) => ({
+    ...line,
+    text: redact(line.text, secrets),
+  }));
   for (const line of tail) out.info(prefixed(line, withPrefix));
   out.result({ nodes: selected, lines: tail });
   if (!follow) return EXIT.ok;

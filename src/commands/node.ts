@@ -26,9 +26,13 @@ const KILL_CONFIRM_MS = 5_000;
 
 export function parseSignal(text: string | undefined): NodeJS.Signals {
   if (text === undefined) return 'SIGKILL';
-  const name = (text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`) as NodeJS.Signals;
+  const name = (
+    text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : `SIG${text.toUpperCase()}`
+  ) as NodeJS.Signals;
   if (!(name in osConstants.signals)) {
-    throw invalidArgument(`--signal "${text}" is not a signal name this system knows. Examples: SIGKILL, SIGTERM, SIGINT, SIGABRT.`);
+    throw invalidArgument(
+      `--signal "${text}" is not a signal name this system knows. Examples: SIGKILL, SIGTERM, SIGINT, SIGABRT.`,
+    );
   }
   return name;
 }
@@ -40,20 +44,30 @@ export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promis
   if (!state) throw noClusterError(layout.home, ctx.prog);
   const node = selectNode(state, idText, 'node');
   if (actionText === undefined || !(ACTIONS as readonly string[]).includes(actionText)) {
-    throw invalidArgument(`${actionText === undefined ? 'Missing action' : `Unknown action "${actionText}"`} for node ${node.id}; use one of: ${ACTIONS.join(', ')}. Example: ${ctx.prog} node ${node.id} kill`);
+    throw invalidArgument(
+      `${actionText === undefined ? 'Missing action' : `Unknown action "${actionText}"`} for node ${node.id}; use one of: ${ACTIONS.join(', ')}. Example: ${ctx.prog} node ${node.id} kill`,
+    );
   }
   const action = actionText as Action;
-  if (args.flags.signal !== undefined && action !== 'kill') throw invalidArgument(`--signal goes with "kill" only, not "${action}".`);
+  if (args.flags.signal !== undefined && action !== 'kill')
+    throw invalidArgument(`--signal goes with "kill" only, not "${action}".`);
   const signal = parseSignal(stringFlag(args, 'signal'));
   // Every value is checked before the node is touched: a bad --timeout must not leave it half restarted.
   const timeout = stringFlag(args, 'timeout');
-  if (timeout !== undefined && action === 'kill') throw invalidArgument(`--timeout goes with stop, start and restart, not "kill" (a crash has no grace period).`);
+  if (timeout !== undefined && action === 'kill')
+    throw invalidArgument(`--timeout goes with stop, start and restart, not "kill" (a crash has no grace period).`);
   const graceMs = parseSeconds('--timeout', action === 'stop' ? timeout : undefined, DEFAULT_STOP_TIMEOUT_S);
-  const readyMs = parseSeconds('--timeout', action === 'start' || action === 'restart' ? timeout : undefined, DEFAULT_START_TIMEOUT_S);
+  const readyMs = parseSeconds(
+    '--timeout',
+    action === 'start' || action === 'restart' ? timeout : undefined,
+    DEFAULT_START_TIMEOUT_S,
+  );
   // The recorded binary is run again: refused before the node is touched if others could have swapped it since.
   if (action === 'start' || action === 'restart') assertTrusted(state.binary.path, 'program');
 
-  const releaseLock = await acquireLock(layout.lockFile, `node ${node.id} ${action}`, { readProcess: effects.readProcess });
+  const releaseLock = await acquireLock(layout.lockFile, `node ${node.id} ${action}`, {
+    readProcess: effects.readProcess,
+  });
   try {
     // Re-read under the lock: the record may have changed since (another node start, a stop).
     const current = await readClusterState(layout.stateFile);
@@ -76,7 +90,8 @@ async function stopOne(ctx: CommandContext, node: NodeRecord, graceMs: number): 
   const outcome = await stopProcess(node.pid, node.startTime, graceMs, ctx.effects);
   const line = describeStop({ id: node.id, pid: node.pid, outcome, ms: Math.round(ctx.effects.now() - began) });
   if (outcome === 'failed') throw new UserError(line, { code: 'stop-failed' });
-  if (outcome === 'graceful' || outcome === 'forced') ctx.out.success(`${line}. It stays in the cluster; bring it back with "${ctx.prog} node ${node.id} start".`);
+  if (outcome === 'graceful' || outcome === 'forced')
+    ctx.out.success(`${line}. It stays in the cluster; bring it back with "${ctx.prog} node ${node.id} start".`);
   else ctx.out.info(line);
   ctx.out.result({ ok: true, node: node.id, pid: node.pid, action: 'stop', outcome });
   return EXIT.ok;
@@ -85,16 +100,32 @@ async function stopOne(ctx: CommandContext, node: NodeRecord, graceMs: number): 
 async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Signals): Promise<number> {
   const { effects, out } = ctx;
   const status = await statusOf(effects.readProcess, node.pid, node.startTime);
-  if (!isOurs(status)) throw new UserError(`Node ${node.id} is not running (${notRunningReason(status, node.pid)}); nothing to kill.`, { code: 'node-not-running' });
+  if (!isOurs(status))
+    throw new UserError(`Node ${node.id} is not running (${notRunningReason(status, node.pid)}); nothing to kill.`, {
+      code: 'node-not-running',
+    });
   // Only the node's own process: a crash takes down the process, not a tree we would have to walk.
   effects.signals.signal(node.pid, signal);
-  if (signal === 'SIGKILL') await pollUntil(async () => !isOurs(await statusOf(effects.readProcess, node.pid, node.startTime)), KILL_CONFIRM_MS, effects);
-  out.success(`Sent ${signal} to node ${node.id} (pid ${node.pid})${signal === 'SIGKILL' ? ': it crashed as a real failure would' : ''}. Watch with "${ctx.prog} status"; bring it back with "${ctx.prog} node ${node.id} start".`);
+  if (signal === 'SIGKILL')
+    await pollUntil(
+      async () => !isOurs(await statusOf(effects.readProcess, node.pid, node.startTime)),
+      KILL_CONFIRM_MS,
+      effects,
+    );
+  out.success(
+    `Sent ${signal} to node ${node.id} (pid ${node.pid})${signal === 'SIGKILL' ? ': it crashed as a real failure would' : ''}. Watch with "${ctx.prog} status"; bring it back with "${ctx.prog} node ${node.id} start".`,
+  );
   out.result({ ok: true, node: node.id, pid: node.pid, action: 'kill', signal });
   return EXIT.ok;
 }
 
-async function startOne(ctx: CommandContext, state: ClusterState, node: NodeRecord, timeoutMs: number, action: 'start' | 'restart' = 'start'): Promise<number> {
+async function startOne(
+  ctx: CommandContext,
+  state: ClusterState,
+  node: NodeRecord,
+  timeoutMs: number,
+  action: 'start' | 'restart' = 'start',
+): Promise<number> {
   const { effects, out, layout } = ctx;
   const status = await statusOf(effects.readProcess, node.pid, node.startTime);
   if (isOurs(status)) {
@@ -104,7 +135,11 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
   }
   // The binary may have been replaced since the cluster started (a rebuild for another target, say).
   const wrong = cannotRunOnThisHost(state.binary.path);
-  if (wrong) throw new UserError(`${state.binary.path} ${wrong}. Use the ${platformIdOf(process)} engine: restart the cluster with it ("${ctx.prog} restart --binary <path>").`, { code: 'binary-wrong-platform' });
+  if (wrong)
+    throw new UserError(
+      `${state.binary.path} ${wrong}. Use the ${platformIdOf(process)} engine: restart the cluster with it ("${ctx.prog} restart --binary <path>").`,
+      { code: 'binary-wrong-platform' },
+    );
   await checkPortsFree([node.port], effects, ctx.prog);
   // The same binary, environment and data dir it had: the node rejoins as itself.
   const spawned = await spawnNodes(ctx, state.binary.path, [node]);
@@ -119,7 +154,12 @@ async function startOne(ctx: CommandContext, state: ClusterState, node: NodeReco
   }
 
   // "Up" is enough here: with peers down, partitions may not get leaders, and that is the drill.
-  const outcome = await waitForCluster(spawned.waiting, timeoutMs, { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, requireLeaders: false });
+  const outcome = await waitForCluster(spawned.waiting, timeoutMs, {
+    probe: effects.probe,
+    sleep: effects.sleep,
+    interrupt: ctx.interrupt,
+    requireLeaders: false,
+  });
   if (outcome.kind !== 'ready') {
     const failure = await describeStartFailure(outcome, {
       home: layout.home,

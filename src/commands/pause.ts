@@ -17,19 +17,26 @@ type Direction = 'pause' | 'resume';
 const SETTLE_MS = 2_000;
 const LEADERSHIP_TIMEOUT_MS = 800;
 
-export const pauseCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> => freezeOrThaw(ctx, args, 'pause');
-export const resumeCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> => freezeOrThaw(ctx, args, 'resume');
+export const pauseCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+  freezeOrThaw(ctx, args, 'pause');
+export const resumeCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+  freezeOrThaw(ctx, args, 'resume');
 
 async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Direction): Promise<number> {
   const { out, layout, effects } = ctx;
   if (ctx.platform === 'win32') {
-    throw new UserError(`${direction} is not supported on Windows: it has no SIGSTOP/SIGCONT. Use "${ctx.prog} node <id> stop" and "node <id> start" to take a node away and back.`, { code: 'unsupported' });
+    throw new UserError(
+      `${direction} is not supported on Windows: it has no SIGSTOP/SIGCONT. Use "${ctx.prog} node <id> stop" and "node <id> start" to take a node away and back.`,
+      { code: 'unsupported' },
+    );
   }
   const state = await readClusterState(layout.stateFile);
   if (!state) throw noClusterError(layout.home, ctx.prog);
   const node = selectNode(state, args.positionals[0], direction);
 
-  const releaseLock = await acquireLock(layout.lockFile, `${direction} ${node.id}`, { readProcess: effects.readProcess });
+  const releaseLock = await acquireLock(layout.lockFile, `${direction} ${node.id}`, {
+    readProcess: effects.readProcess,
+  });
   try {
     const status = (): Promise<ProcessStatus> => statusOf(effects.readProcess, node.pid, node.startTime);
     const before = await status();
@@ -47,18 +54,39 @@ async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Di
     const target: ProcessStatus = direction === 'pause' ? 'frozen' : 'running';
     // The kernel applies SIGSTOP/SIGCONT asynchronously: wait briefly until the OS reports the new state.
     let after: ProcessStatus = before;
-    await pollUntil(async () => (after = await status()) === target, SETTLE_MS, effects);
-    if (after !== target) throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, { code: 'signal-failed' });
+    await pollUntil(
+      async () => {
+        after = await status();
+        return after === target;
+      },
+      SETTLE_MS,
+      effects,
+    );
+    if (after !== target)
+      throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, {
+        code: 'signal-failed',
+      });
 
     const failover = direction === 'pause' ? failoverNote(ctx.prog, state.settings, node.id, led) : null;
     if (direction === 'pause') {
-      out.success(`Node ${node.id} (pid ${node.pid}) is frozen (SIGSTOP): it keeps its PID and data but answers nothing. Resume it with "${ctx.prog} resume ${node.id}".`);
+      out.success(
+        `Node ${node.id} (pid ${node.pid}) is frozen (SIGSTOP): it keeps its PID and data but answers nothing. Resume it with "${ctx.prog} resume ${node.id}".`,
+      );
       if (failover?.kind === 'warn') out.warn(failover.text);
       else if (failover) out.info(failover.text);
     } else {
       out.success(`Node ${node.id} (pid ${node.pid}) is running again (SIGCONT).`);
     }
-    out.result({ ok: true, node: node.id, pid: node.pid, process: after, changed: true, ...(direction === 'pause' ? { ledPartitions: led, replaced: led.length === 0 ? null : frozenLeaderIsReplaced(state.settings) } : {}) });
+    out.result({
+      ok: true,
+      node: node.id,
+      pid: node.pid,
+      process: after,
+      changed: true,
+      ...(direction === 'pause'
+        ? { ledPartitions: led, replaced: led.length === 0 ? null : frozenLeaderIsReplaced(state.settings) }
+        : {}),
+    });
     return EXIT.ok;
   } finally {
     await releaseLock();
@@ -72,8 +100,16 @@ async function partitionsLedBy(ctx: CommandContext, node: NodeRecord): Promise<n
   return (partitions ?? []).filter((p) => p.leader === node.id).map((p) => p.partition);
 }
 
-function notRunning(ctx: CommandContext, node: NodeRecord, status: 'exited' | 'stale', direction: Direction): UserError {
-  return new UserError(`Node ${node.id} is not running (${notRunningReason(status, node.pid)}), so there is nothing to ${direction}. Bring it back with "${ctx.prog} node ${node.id} start".`, {
-    code: 'node-not-running',
-  });
+function notRunning(
+  ctx: CommandContext,
+  node: NodeRecord,
+  status: 'exited' | 'stale',
+  direction: Direction,
+): UserError {
+  return new UserError(
+    `Node ${node.id} is not running (${notRunningReason(status, node.pid)}), so there is nothing to ${direction}. Bring it back with "${ctx.prog} node ${node.id} start".`,
+    {
+      code: 'node-not-running',
+    },
+  );
 }

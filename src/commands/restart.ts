@@ -28,7 +28,13 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
   const given = (name: string): string | undefined => stringFlag(args, name);
   const count = args.positionals[0];
   if (previous === null) {
-    return { ...shapeFlags(args), count, binary: given('binary'), timeout: given('timeout'), networkFaults: args.flags['network-faults'] === true };
+    return {
+      ...shapeFlags(args),
+      count,
+      binary: given('binary'),
+      timeout: given('timeout'),
+      networkFaults: args.flags['network-faults'] === true,
+    };
   }
   const p = previous.settings;
   const nodes = count === undefined ? p.nodes : Number(count);
@@ -61,7 +67,8 @@ export function equivalentStart(prog: string, args: ParsedArgs): string {
   const words = [`${prog} start`, ...args.positionals];
   for (const name of ['port', 'partitions', 'rf', 'binary', 'timeout']) {
     const value = stringFlag(args, name);
-    if (value !== undefined) words.push(`--${name} ${/^[\w./:=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+    if (value !== undefined)
+      words.push(`--${name} ${/^[\w./:=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
   }
   for (const name of ['raft', 'capture']) if (args.flags[name] === true) words.push(`--${name}`);
   return words.join(' ');
@@ -75,7 +82,9 @@ async function nothingToRestart(ctx: CommandContext, args: ParsedArgs): Promise<
     last.kind === 'missing'
       ? `no cluster runs in ${layout.home} and none ran there before`
       : `no cluster runs in ${layout.home} and the last one's shape in ${layout.lastClusterFile} ${last.kind === 'corrupt' ? `cannot be read: it is ${last.reason}` : 'is malformed'}`;
-  return new UserError(`Nothing to restart: ${why}. Start one: "${equivalentStart(ctx.prog, args)}".`, { code: 'no-cluster' });
+  return new UserError(`Nothing to restart: ${why}. Start one: "${equivalentStart(ctx.prog, args)}".`, {
+    code: 'no-cluster',
+  });
 }
 
 export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
@@ -85,8 +94,16 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
   const raw = { ...restartArgs(args, previous), env: ctx.env };
   // A replication factor carried from before may not fit a smaller cluster: say where it came from.
   const count = raw.count === undefined ? undefined : parseWholeNumber(raw.count);
-  if (previous && stringFlag(args, 'rf') === undefined && count !== undefined && count >= 1 && previous.settings.rf > count) {
-    throw invalidArgument(`The previous cluster had RF ${previous.settings.rf}, more than the ${raw.count} node(s) asked for. Give --rf from 1 to ${raw.count}, e.g. "${ctx.prog} restart ${raw.count} --rf 1".`);
+  if (
+    previous &&
+    stringFlag(args, 'rf') === undefined &&
+    count !== undefined &&
+    count >= 1 &&
+    previous.settings.rf > count
+  ) {
+    throw invalidArgument(
+      `The previous cluster had RF ${previous.settings.rf}, more than the ${raw.count} node(s) asked for. Give --rf from 1 to ${raw.count}, e.g. "${ctx.prog} restart ${raw.count} --rf 1".`,
+    );
   }
   const request = validateStart(raw);
   // Everything the new cluster needs is checked before the old one is touched.
@@ -109,7 +126,11 @@ export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Pro
       await purgeData(ctx);
       out.info(`Deleted engine data in ${layout.dataDir}.`);
     }
-    await checkPortsFree(Array.from({ length: request.nodes }, (_, i) => request.basePort + i), effects, ctx.prog);
+    await checkPortsFree(
+      Array.from({ length: request.nodes }, (_, i) => request.basePort + i),
+      effects,
+      ctx.prog,
+    );
     return await launch(ctx, request, inputs);
   } finally {
     await releaseLock();

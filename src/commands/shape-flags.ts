@@ -3,7 +3,10 @@
 import { stringFlag, type ParsedArgs } from '../kit/args.js';
 import type { RawStartArgs } from '../cluster/start-options.js';
 
-export type RawShapeArgs = Pick<RawStartArgs, 'port' | 'partitions' | 'rf' | 'raft' | 'capture' | 'replication' | 'inMemory' | 'historyMax' | 'console'>;
+export type RawShapeArgs = Pick<
+  RawStartArgs,
+  'port' | 'partitions' | 'rf' | 'raft' | 'capture' | 'replication' | 'inMemory' | 'historyMax' | 'console'
+>;
 
 export function shapeFlags(args: ParsedArgs): RawShapeArgs {
   return {

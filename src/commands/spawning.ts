@@ -36,7 +36,11 @@ export async function rollBack(ctx: CommandContext, records: readonly NodeRecord
   for (const r of results) if (r.outcome === 'failed' || r.outcome === 'forced') ctx.out.warn(describeStop(r));
 }
 
-export async function spawnNodes(ctx: CommandContext, binary: string, targets: readonly SpawnTarget[]): Promise<SpawnedNodes> {
+export async function spawnNodes(
+  ctx: CommandContext,
+  binary: string,
+  targets: readonly SpawnTarget[],
+): Promise<SpawnedNodes> {
   const { effects } = ctx;
   const offsets = new Map(targets.map((t) => [t.id, logOffset(t.log)] as const));
   // Spawn every node first, then read all their start times at once: no node waits on another.
@@ -72,7 +76,9 @@ export async function spawnNodes(ctx: CommandContext, binary: string, targets: r
   if (spawnError !== undefined) {
     await rollBack(ctx, records);
     if (spawnError instanceof SpawnError) {
-      throw new UserError(`Could not run the engine binary ${binary}: ${spawnError.message}.`, { code: 'spawn-failed' });
+      throw new UserError(`Could not run the engine binary ${binary}: ${spawnError.message}.`, {
+        code: 'spawn-failed',
+      });
     }
     throw spawnError;
   }
@@ -104,7 +110,10 @@ export interface FailureContext {
 /** A start that failed on its environment (the disk is full): the caller undoes everything, logs too. */
 export const ENVIRONMENT_FAILURE = 'disk-full';
 
-export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind: 'ready' }>, f: FailureContext): Promise<UserError> {
+export async function describeStartFailure(
+  outcome: Exclude<ReadyOutcome, { kind: 'ready' }>,
+  f: FailureContext,
+): Promise<UserError> {
   if (outcome.kind === 'interrupted') {
     return new UserError(`Start interrupted. ${f.undone}`, { exitCode: EXIT.interrupted, code: 'interrupted' });
   }
@@ -112,7 +121,9 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
     const node = f.targets.find((t) => t.id === outcome.nodeId)!;
     const secret = node.env[CLUSTER_SECRET];
     const output = redact(await readFrom(node.log, f.offsets.get(node.id) ?? 0), secret ? [secret] : []);
-    const how = outcome.exit.signal ? `was killed by ${outcome.exit.signal}` : `exited with code ${outcome.exit.code ?? 'unknown'}`;
+    const how = outcome.exit.signal
+      ? `was killed by ${outcome.exit.signal}`
+      : `exited with code ${outcome.exit.code ?? 'unknown'}`;
     const full = diskFullEvidence(output, await freeBytes(node.dataDir));
     if (full !== undefined) {
       // One line: the cause is known and the engine's backtrace helps nobody here.
@@ -127,15 +138,20 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
       code: 'node-exited',
       details: [
         ...causes.map((c) => `Cause: ${c}`),
-        ...(tail.length > 0 ? [`Last lines of ${node.log}:`, ...tail.map((l) => `  ${l}`)] : [`Its log ${node.log} is empty.`]),
+        ...(tail.length > 0
+          ? [`Last lines of ${node.log}:`, ...tail.map((l) => `  ${l}`)]
+          : [`Its log ${node.log} is empty.`]),
       ],
     });
   }
   if (outcome.kind === 'displaced') {
-    return new UserError(`The kept engine data came back with leaders away from their owners: ${describeDisplaced(outcome.displaced)}. Under --replication quorum this engine never gives them back. ${f.undone}`, {
-      code: 'displaced',
-      details: displacementAdvice(outcome.displaced, f.prog),
-    });
+    return new UserError(
+      `The kept engine data came back with leaders away from their owners: ${describeDisplaced(outcome.displaced)}. Under --replication quorum this engine never gives them back. ${f.undone}`,
+      {
+        code: 'displaced',
+        details: displacementAdvice(outcome.displaced, f.prog),
+      },
+    );
   }
   const unreached = [...outcome.unreached].filter(([, peers]) => peers.length > 0);
   const waiting =
@@ -144,7 +160,11 @@ export async function describeStartFailure(outcome: Exclude<ReadyOutcome, { kind
       : unreached.length > 0
         ? `nodes could not reach their peers (${unreached.map(([id, peers]) => `node ${id} → ${peers.join(', ')}`).join('; ')})`
         : unsettledPartitions(outcome.leaderless ?? [], outcome.recovering ?? []);
-  const stuckRecovering = outcome.notUp.length === 0 && unreached.length === 0 && (outcome.leaderless ?? []).length === 0 && (outcome.recovering ?? []).length > 0;
+  const stuckRecovering =
+    outcome.notUp.length === 0 &&
+    unreached.length === 0 &&
+    (outcome.leaderless ?? []).length === 0 &&
+    (outcome.recovering ?? []).length > 0;
   return new UserError(`The cluster was not ready after ${f.timeoutMs / 1000} s: ${waiting}. ${f.undone}`, {
     code: 'start-timeout',
     details: [
@@ -164,7 +184,9 @@ export function unsettledPartitions(leaderless: readonly number[], recovering: r
   const parts: string[] = [];
   if (leaderless.length > 0) parts.push(`partition(s) ${leaderless.join(', ')} had no leader yet`);
   if (recovering.length > 0) {
-    parts.push(`partition(s) ${recovering.map((r) => `${r.partition} (led by node ${r.leader})`).join(', ')} still reported recovering`);
+    parts.push(
+      `partition(s) ${recovering.map((r) => `${r.partition} (led by node ${r.leader})`).join(', ')} still reported recovering`,
+    );
   }
   return parts.length > 0 ? parts.join('; ') : 'partition leaders had not settled';
 }

@@ -16,7 +16,15 @@ import { displacementWarning, failoverDisplaces } from '../cluster/tiers.js';
 import { waitForCluster, type Progress } from '../cluster/readiness.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
 import { EXIT, UserError } from '../errors.js';
-import { STATE_SCHEMA, readClusterState, removeClusterState, writeClusterState, type ClusterState, type LinkProxyRecord, type NodeRecord } from '../state/cluster-state.js';
+import {
+  STATE_SCHEMA,
+  readClusterState,
+  removeClusterState,
+  writeClusterState,
+  type ClusterState,
+  type LinkProxyRecord,
+  type NodeRecord,
+} from '../state/cluster-state.js';
 import { DiskUndo, removeEmptyDirs } from '../state/disk-undo.js';
 import { readConfig } from '../state/config.js';
 import { ensurePrivateDir } from '../state/home.js';
@@ -32,7 +40,14 @@ import { convergeOnRunning } from './start-converge.js';
 import type { GivenShape } from '../cluster/desired-shape.js';
 import { shapeFlags } from './shape-flags.js';
 import { engineVersion } from './engine-version.js';
-import { describeStartFailure, ENVIRONMENT_FAILURE, ROLLBACK_GRACE_MS, rollBack, spawnNodes, type SpawnedNodes } from './spawning.js';
+import {
+  describeStartFailure,
+  ENVIRONMENT_FAILURE,
+  ROLLBACK_GRACE_MS,
+  rollBack,
+  spawnNodes,
+  type SpawnedNodes,
+} from './spawning.js';
 import { startLinkProxy, stopLinkProxy } from '../links/supervise.js';
 import { stopStrays, stopTrackedCluster } from './stop.js';
 
@@ -69,7 +84,10 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
   ]);
   // Engines of this home that the state does not track (a lost state file) would share the data dirs.
   const strays = untracked(found, before);
-  if (strays.length > 0 && !request.force) throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? untrackedError(strays, ctx.prog, 'a new cluster');
+  if (strays.length > 0 && !request.force)
+    throw (
+      (await lockHeldError(layout.lockFile, effects.readProcess)) ?? untrackedError(strays, ctx.prog, 'a new cluster')
+    );
   if (!runningBefore && strays.length === 0) {
     try {
       await checkPortsFree(ports, effects, ctx.prog);
@@ -110,7 +128,13 @@ function givenShape(ctx: CommandContext, args: ParsedArgs, request: StartRequest
 }
 
 /** Under the lock: look again, clear what --force replaces, launch. */
-async function startLocked(ctx: CommandContext, request: StartRequest, pendingInputs: Promise<LaunchInputs>, ports: number[], strays: FoundEngine[]): Promise<number> {
+async function startLocked(
+  ctx: CommandContext,
+  request: StartRequest,
+  pendingInputs: Promise<LaunchInputs>,
+  ports: number[],
+  strays: FoundEngine[],
+): Promise<number> {
   const { out, layout, effects } = ctx;
   const releaseLock = await acquireLock(layout.lockFile, 'start', { readProcess: effects.readProcess });
   try {
@@ -150,15 +174,25 @@ export async function prepareLaunch(ctx: CommandContext, request: StartRequest):
  * prepareLaunch in two steps: settings and binary are checked (and refused) before this resolves; the
  * version is asked now and settles in `inputs`, so that a caller can check other things meanwhile.
  */
-async function beginLaunch(ctx: CommandContext, request: StartRequest): Promise<{ readonly inputs: Promise<LaunchInputs> }> {
+async function beginLaunch(
+  ctx: CommandContext,
+  request: StartRequest,
+): Promise<{ readonly inputs: Promise<LaunchInputs> }> {
   const config = await readConfig(ctx.layout.configFile);
   const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-  const inputs = engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibcVersion).then(({ check: version, remember }) => {
-    if (version.warning) ctx.out.warn(version.warning);
-    const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
-    if (mismatch) ctx.out.warn(mismatch);
-    return { binary, version: version.version, workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace, rememberVersion: remember };
-  });
+  const inputs = engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibcVersion).then(
+    ({ check: version, remember }) => {
+      if (version.warning) ctx.out.warn(version.warning);
+      const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
+      if (mismatch) ctx.out.warn(mismatch);
+      return {
+        binary,
+        version: version.version,
+        workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace,
+        rememberVersion: remember,
+      };
+    },
+  );
   // Awaited by the caller after its other checks; a refusal before then must not count as unhandled.
   inputs.catch(() => undefined);
   return { inputs };
@@ -177,20 +211,31 @@ export async function checkKeptData(ctx: CommandContext, request: StartRequest):
 }
 
 /** Another engine version is about to open the kept data: copy every node's read model first. */
-async function backUpBeforeUpgrade(ctx: CommandContext, recorded: string | null | undefined, version: string | null): Promise<void> {
+async function backUpBeforeUpgrade(
+  ctx: CommandContext,
+  recorded: string | null | undefined,
+  version: string | null,
+): Promise<void> {
   const { layout } = ctx;
   if (!needsBackup(recorded, version)) return;
   await ensurePrivateDir(layout.backupsDir);
   const backup = await backUpReadModels(layout.dataDir, layout.backupsDir, backupName(new Date(), recorded!, version!));
   if (backup.nodes === 0) return;
-  ctx.out.info(`Engine ${recorded} wrote the kept data and ${version} will open it: backed up ${backup.nodes} node(s)' read model to ${backup.dir} (the last ${BACKUPS_KEPT} are kept; README "Engine upgrades" says how to restore).`);
+  ctx.out.info(
+    `Engine ${recorded} wrote the kept data and ${version} will open it: backed up ${backup.nodes} node(s)' read model to ${backup.dir} (the last ${BACKUPS_KEPT} are kept; README "Engine upgrades" says how to restore).`,
+  );
 }
 
 function alreadyRunning(ctx: CommandContext, state: ClusterState): UserError {
   const ports = state.nodes.map((n) => n.port);
   return new UserError(
     `A cluster is already running (${state.nodes.length} node(s) on port${ports.length > 1 ? `s ${ports[0]}-${ports.at(-1)}` : ` ${ports[0]}`}).`,
-    { code: 'already-running', details: [`See it with "${ctx.prog} status"; stop it with "${ctx.prog} stop", or replace it with "${ctx.prog} start … --force".`] },
+    {
+      code: 'already-running',
+      details: [
+        `See it with "${ctx.prog} status"; stop it with "${ctx.prog} stop", or replace it with "${ctx.prog} start … --force".`,
+      ],
+    },
   );
 }
 
@@ -207,8 +252,19 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
   const { out, layout, effects } = ctx;
   // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
   const clusterSecret = ctx.env[CLUSTER_SECRET] || randomHex(32);
-  const launcher = { version: pluginVersion(), installMethod: installMethodOf(inputs.binary.source), nodeBin: nodeForWorkers(process.versions.node, process.execPath) };
-  const planInputs = { shape: request, layout, workspaceDir: inputs.workspaceDir, userEnv: ctx.env, clusterSecret, launcher };
+  const launcher = {
+    version: pluginVersion(),
+    installMethod: installMethodOf(inputs.binary.source),
+    nodeBin: nodeForWorkers(process.versions.node, process.execPath),
+  };
+  const planInputs = {
+    shape: request,
+    layout,
+    workspaceDir: inputs.workspaceDir,
+    userEnv: ctx.env,
+    clusterSecret,
+    launcher,
+  };
   let plan = planNodes(planInputs);
   const kept = await checkKeptData(ctx, request);
 
@@ -240,11 +296,16 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
       disk.ensureDir(path.join(inputs.workspaceDir, 'workers')),
       ...(request.storage === 'disk' ? plan.map((node) => disk.ensureDir(node.dataDir)) : []),
       ...plan.map((node) => disk.noteFile(node.log)),
-      ...(request.networkFaults ? [disk.ensureDir(layout.linkProxy.controlDir), disk.noteFile(layout.linkProxy.log)] : []),
+      ...(request.networkFaults
+        ? [disk.ensureDir(layout.linkProxy.controlDir), disk.noteFile(layout.linkProxy.log)]
+        : []),
     ]);
     if (request.networkFaults) {
       // The proxy first: each node's peer list names the ports it bound.
-      linkProxy = await startLinkProxy({ home: layout.home, ...layout.linkProxy, env: ctx.env, ports: plan.map((n) => n.port) }, effects);
+      linkProxy = await startLinkProxy(
+        { home: layout.home, ...layout.linkProxy, env: ctx.env, ports: plan.map((n) => n.port) },
+        effects,
+      );
       plan = planNodes({ ...planInputs, linkPorts: linkProxy.links });
     }
     spawned = await spawnNodes(ctx, inputs.binary.path, plan);
@@ -253,7 +314,19 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     state = {
       schema: STATE_SCHEMA,
       createdAt: new Date().toISOString(),
-      settings: { nodes: request.nodes, basePort: request.basePort, partitions: request.partitions, rf: request.rf, raft: raftEnabled(request), capture: request.capture, replication: request.replication, storage: request.storage, historyMax: request.historyMax, console: request.console, ...(request.networkFaults ? { networkFaults: true } : {}) },
+      settings: {
+        nodes: request.nodes,
+        basePort: request.basePort,
+        partitions: request.partitions,
+        rf: request.rf,
+        raft: raftEnabled(request),
+        capture: request.capture,
+        replication: request.replication,
+        storage: request.storage,
+        historyMax: request.historyMax,
+        console: request.console,
+        ...(request.networkFaults ? { networkFaults: true } : {}),
+      },
       binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
       workspaceDir: inputs.workspaceDir,
       nodes: records,
@@ -265,11 +338,13 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     throw error;
   }
 
-  const outcome = await waitForCluster(
-    spawned.waiting,
-    request.timeoutMs,
-    { probe: effects.probe, sleep: effects.sleep, interrupt: ctx.interrupt, onProgress: (p) => out.progress(progressLine(p)), displacementIsFinal: failoverDisplaces(request) },
-  );
+  const outcome = await waitForCluster(spawned.waiting, request.timeoutMs, {
+    probe: effects.probe,
+    sleep: effects.sleep,
+    interrupt: ctx.interrupt,
+    onProgress: (p) => out.progress(progressLine(p)),
+    displacementIsFinal: failoverDisplaces(request),
+  });
   out.progress('');
 
   if (outcome.kind !== 'ready') {
@@ -294,10 +369,23 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
     await Promise.all([
       // Only a shortcut for the next start: failing to store it must not fail this one.
       inputs.rememberVersion?.().catch(() => undefined),
-      request.storage === 'memory' ? undefined : writeDataShape(layout.dataDir, { partitions: request.partitions, nodes: request.nodes, rf: request.rf, replication: request.replication, engineVersion: inputs.version }),
-      writeLastCluster(layout.lastClusterFile, { settings: state.settings, binary: { path: state.binary.path, source: state.binary.source } }),
+      request.storage === 'memory'
+        ? undefined
+        : writeDataShape(layout.dataDir, {
+            partitions: request.partitions,
+            nodes: request.nodes,
+            rf: request.rf,
+            replication: request.replication,
+            engineVersion: inputs.version,
+          }),
+      writeLastCluster(layout.lastClusterFile, {
+        settings: state.settings,
+        binary: { path: state.binary.path, source: state.binary.source },
+      }),
       // Status reuses it: what the nodes serve is fixed at their spawn (an unclear answer is asked again there).
-      consoleAsked.then((served) => (served === null ? undefined : writeClusterState(layout.stateFile, { ...state, consoleServed: served }))),
+      consoleAsked.then((served) =>
+        served === null ? undefined : writeClusterState(layout.stateFile, { ...state, consoleServed: served }),
+      ),
     ]);
   } catch (error) {
     // A cluster whose shape could not be kept would fail the next start on its own data: undo it.
@@ -328,8 +416,11 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
 
 function progressLine(p: Progress): string {
   if (p.up < p.total) return `Waiting for nodes: ${p.up}/${p.total} answering…`;
-  if (p.waitingForPeers > 0) return `All ${p.total} node(s) answering; ${p.waitingForPeers} still connecting to their peers…`;
-  if (p.leaderless && p.leaderless.length > 0) return `All ${p.total} node(s) answering; waiting for leaders of partition(s) ${p.leaderless.join(', ')}…`;
-  if (p.recovering && p.recovering.length > 0) return `All ${p.total} node(s) answering; partition(s) ${p.recovering.map((r) => r.partition).join(', ')} still recovering…`;
+  if (p.waitingForPeers > 0)
+    return `All ${p.total} node(s) answering; ${p.waitingForPeers} still connecting to their peers…`;
+  if (p.leaderless && p.leaderless.length > 0)
+    return `All ${p.total} node(s) answering; waiting for leaders of partition(s) ${p.leaderless.join(', ')}…`;
+  if (p.recovering && p.recovering.length > 0)
+    return `All ${p.total} node(s) answering; partition(s) ${p.recovering.map((r) => r.partition).join(', ')} still recovering…`;
   return `All ${p.total} node(s) answering…`;
 }

@@ -2,7 +2,14 @@
 // cluster. --force also stops this home's engines that the state does not track (or when it is lost).
 import { rename, rm } from 'node:fs/promises';
 import type { ParsedArgs } from '../kit/args.js';
-import { describeEngines, describeStop, stopNodes, untracked, untrackedError, type NodeStopResult } from '../cluster/lifecycle.js';
+import {
+  describeEngines,
+  describeStop,
+  stopNodes,
+  untracked,
+  untrackedError,
+  type NodeStopResult,
+} from '../cluster/lifecycle.js';
 import type { FoundEngine } from '../os/find-engines.js';
 import { DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
 import { parseSeconds } from '../values.js';
@@ -15,7 +22,11 @@ import type { CommandContext } from '../kit/context.js';
 
 export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const { out, layout, effects } = ctx;
-  const graceMs = parseSeconds('--timeout', typeof args.flags.timeout === 'string' ? args.flags.timeout : undefined, DEFAULT_STOP_TIMEOUT_S);
+  const graceMs = parseSeconds(
+    '--timeout',
+    typeof args.flags.timeout === 'string' ? args.flags.timeout : undefined,
+    DEFAULT_STOP_TIMEOUT_S,
+  );
   const purge = args.flags.purge === true;
   const force = args.flags.force === true;
 
@@ -31,7 +42,12 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
   // A link proxy left by a CLI killed before it recorded it counts as this home's too.
   const [engines, proxies] = await Promise.all([
     effects.findEngines(layout.home, layout.dataDir),
-    force || state === null ? effects.findProcesses(layout.home, (env) => env.get(MANAGED_BY) === layout.home && env.get(LINK_PROXY_MARK) === '1') : [],
+    force || state === null
+      ? effects.findProcesses(
+          layout.home,
+          (env) => env.get(MANAGED_BY) === layout.home && env.get(LINK_PROXY_MARK) === '1',
+        )
+      : [],
   ]);
   const strays = [
     ...untracked(engines, state),
@@ -40,7 +56,9 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
 
   if (state === null && strays.length === 0) {
     // Without state we cannot prove no engine of ours still uses the data, so --purge deletes nothing here.
-    out.info(`Nothing to stop: no cluster is tracked in ${layout.home} and none of its engines runs.${purge ? ' No data was deleted.' : ''}`);
+    out.info(
+      `Nothing to stop: no cluster is tracked in ${layout.home} and none of its engines runs.${purge ? ' No data was deleted.' : ''}`,
+    );
     if (corrupt) await setCorruptStateAside(ctx);
     out.result({ ok: true, stopped: [], purged: false, message: 'no cluster tracked' });
     return EXIT.ok;
@@ -52,7 +70,9 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
     const results = state ? await stopTrackedCluster(ctx, state, graceMs) : [];
     const strayResults = force ? await stopStrays(ctx, strays, graceMs) : [];
     if (!force && strays.length > 0) {
-      out.warn(`${strays.length} more engine process(es) of this home run untracked (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them too.`);
+      out.warn(
+        `${strays.length} more engine process(es) of this home run untracked (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them too.`,
+      );
     }
     if (corrupt) await setCorruptStateAside(ctx);
     if (purge) await purgeData(ctx);
@@ -63,7 +83,11 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
       stopped === 0
         ? `No node was running${stale > 0 ? ' (the state was stale)' : ''}; the cluster is forgotten.`
         : `Cluster stopped (${stopped} engine process(es) were running).`;
-    const data = purge ? 'Engine data deleted.' : state?.settings.storage === 'memory' ? 'It ran in memory, so its engine state is gone.' : `Engine data kept in ${layout.dataDir}.`;
+    const data = purge
+      ? 'Engine data deleted.'
+      : state?.settings.storage === 'memory'
+        ? 'It ran in memory, so its engine state is gone.'
+        : `Engine data kept in ${layout.dataDir}.`;
     out.success(`${summary} ${data} Logs kept in ${layout.logsDir}.`);
     out.result({
       ok: true,
@@ -81,14 +105,23 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
 }
 
 /** Stops engines found by evidence; like tracked nodes, each is identity-checked before every signal. */
-export async function stopStrays(ctx: CommandContext, strays: readonly FoundEngine[], graceMs: number): Promise<NodeStopResult[]> {
-  const results = await stopNodes(strays.map((e) => ({ id: e.nodeId ?? -1, pid: e.pid, startTime: e.startTime })), graceMs, ctx.effects);
+export async function stopStrays(
+  ctx: CommandContext,
+  strays: readonly FoundEngine[],
+  graceMs: number,
+): Promise<NodeStopResult[]> {
+  const results = await stopNodes(
+    strays.map((e) => ({ id: e.nodeId ?? -1, pid: e.pid, startTime: e.startTime })),
+    graceMs,
+    ctx.effects,
+  );
   for (const r of results) {
     const line = `untracked engine pid ${r.pid}: ${r.outcome === 'graceful' ? 'stopped gracefully' : r.outcome === 'forced' ? 'killed after the grace period' : r.outcome}`;
     if (r.outcome === 'failed') ctx.out.error(line);
     else ctx.out.success(line);
   }
-  if (results.some((r) => r.outcome === 'failed')) throw new UserError('Some untracked engine processes could not be stopped.', { code: 'stop-failed' });
+  if (results.some((r) => r.outcome === 'failed'))
+    throw new UserError('Some untracked engine processes could not be stopped.', { code: 'stop-failed' });
   return results;
 }
 
@@ -103,7 +136,11 @@ async function setCorruptStateAside(ctx: CommandContext): Promise<void> {
  * Stops every tracked node (the caller holds the lock), reports each, and forgets the cluster. If a
  * node survives SIGKILL the state is kept, since that process is still ours and still needs stopping.
  */
-export async function stopTrackedCluster(ctx: CommandContext, state: ClusterState, graceMs: number): Promise<NodeStopResult[]> {
+export async function stopTrackedCluster(
+  ctx: CommandContext,
+  state: ClusterState,
+  graceMs: number,
+): Promise<NodeStopResult[]> {
   const { out } = ctx;
   const results = await stopNodes(state.nodes, graceMs, ctx.effects);
   for (const r of results) {
@@ -115,10 +152,14 @@ export async function stopTrackedCluster(ctx: CommandContext, state: ClusterStat
   // After the nodes: while they shut down they may still talk to each other through it.
   const proxy = state.linkProxy ? await stopLinkProxy(state.linkProxy, graceMs, ctx.effects) : undefined;
   if (proxy === 'failed') out.error(`the link proxy (pid ${state.linkProxy!.pid}) is still alive after SIGKILL`);
-  else if (proxy === 'forced') out.warn(`the link proxy (pid ${state.linkProxy!.pid}) did not stop in time and was killed (SIGKILL)`);
+  else if (proxy === 'forced')
+    out.warn(`the link proxy (pid ${state.linkProxy!.pid}) did not stop in time and was killed (SIGKILL)`);
   const failed = [...results.filter((r) => r.outcome === 'failed'), ...(proxy === 'failed' ? [proxy] : [])];
   if (failed.length > 0) {
-    throw new UserError(`${failed.length} process(es) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`, { code: 'stop-failed' });
+    throw new UserError(
+      `${failed.length} process(es) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`,
+      { code: 'stop-failed' },
+    );
   }
   await removeClusterState(ctx.layout.stateFile);
   return results;

@@ -22,7 +22,11 @@ function route(ctx: CommandContext, latest: string): Route {
   const host = ctx.hostCommand;
   if (ctx.hostVersion !== undefined && host && host.length > 0) {
     const args = ['upgrade', 'plugin', PACKAGE_NAME];
-    return { via: 'c8ctl', display: `c8ctl ${args.join(' ')}`, run: { file: host[0]!, args: [...host.slice(1), ...args], cwd: ctx.cwd } };
+    return {
+      via: 'c8ctl',
+      display: `c8ctl ${args.join(' ')}`,
+      run: { file: host[0]!, args: [...host.slice(1), ...args], cwd: ctx.cwd },
+    };
   }
   // Without our package root (never seen; a damaged install) nothing can be told about how it was installed.
   const root = packageRoot();
@@ -35,8 +39,17 @@ function failure(ctx: CommandContext, check: Exclude<UpdateCheck, { kind: 'check
     check.kind === 'unpublished'
       ? `${PACKAGE_NAME} is not published on ${check.registry}; nothing changed.`
       : `Could not ask the registry ${check.registry}: ${check.cause}; nothing changed.`;
-  ctx.out.error(message, check.kind === 'unpublished' ? ['Another registry? Set npm_config_registry (or C8CTL_NANO_REGISTRY), or registry= in .npmrc.'] : []);
-  ctx.out.result({ ok: false, registry: check.registry, error: { code: check.kind === 'unpublished' ? 'not-published' : 'registry-unreachable', message } });
+  ctx.out.error(
+    message,
+    check.kind === 'unpublished'
+      ? ['Another registry? Set npm_config_registry (or C8CTL_NANO_REGISTRY), or registry= in .npmrc.']
+      : [],
+  );
+  ctx.out.result({
+    ok: false,
+    registry: check.registry,
+    error: { code: check.kind === 'unpublished' ? 'not-published' : 'registry-unreachable', message },
+  });
   return EXIT.failure;
 }
 
@@ -74,7 +87,14 @@ export async function updateCommand(ctx: CommandContext, args: ParsedArgs): Prom
   const code = await ctx.effects.runInherit({ ...how.run, stdoutToStderr: out.mode === 'json' });
   if (code !== 0) {
     out.error(`"${how.display}" failed (exit ${code}).`);
-    out.result({ ...doc, ok: false, update, action: 'ran', exitCode: code, error: { code: 'update-failed', message: `${how.display} exited ${code}` } });
+    out.result({
+      ...doc,
+      ok: false,
+      update,
+      action: 'ran',
+      exitCode: code,
+      error: { code: 'update-failed', message: `${how.display} exited ${code}` },
+    });
     return EXIT.failure;
   }
   out.success(`Updated to ${a.latest}; the next command runs it.`);

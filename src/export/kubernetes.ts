@@ -42,7 +42,8 @@ const RESOURCE_REQUESTS = { cpu: '250m', memory: '128Mi' };
  * "this node answers" too, so the live partitions keep serving.
  */
 export function readinessProbe(shape: Pick<ExportRequest['shape'], 'rf' | 'console'>): Record<string, unknown> {
-  if (shape.rf === 1 || shape.console === 'off') return { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 2, failureThreshold: 3 };
+  if (shape.rf === 1 || shape.console === 'off')
+    return { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 2, failureThreshold: 3 };
   const check = [
     `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_PORT}`,
     `printf 'GET /console/api/topology HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3`,
@@ -64,7 +65,11 @@ export interface KubernetesInputs {
 export function kubernetesObjects({ request, image, userEnv, secret }: KubernetesInputs): Record<string, unknown>[] {
   const { shape, name, namespace } = request;
   const names = kubernetesNames(name);
-  const labels = { 'app.kubernetes.io/name': 'nanobpmn', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'c8ctl-plugin-nano' };
+  const labels = {
+    'app.kubernetes.io/name': 'nanobpmn',
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/managed-by': 'c8ctl-plugin-nano',
+  };
   const selector = { 'app.kubernetes.io/name': 'nanobpmn', 'app.kubernetes.io/instance': name };
   const metadata = (objectName: string) => ({ name: objectName, namespace, labels });
   const hosts = Array.from({ length: shape.nodes }, (_, ordinal) => podHost(request, ordinal));
@@ -72,7 +77,10 @@ export function kubernetesObjects({ request, image, userEnv, secret }: Kubernete
 
   const env: Record<string, unknown>[] = [
     // The pod's ordinal is the node id: the StatefulSet labels each pod with it (Kubernetes 1.28+).
-    { name: 'NANOBPMN_NODE_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
+    {
+      name: 'NANOBPMN_NODE_ID',
+      valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+    },
     ...Object.entries(shared).map(([envName, value]) => ({ name: envName, value })),
     { name: CLUSTER_SECRET, valueFrom: { secretKeyRef: { name: names.secret, key: CLUSTER_SECRET } } },
   ];
@@ -80,7 +88,13 @@ export function kubernetesObjects({ request, image, userEnv, secret }: Kubernete
 
   const objects: Record<string, unknown>[] = [];
   if (secret !== null) {
-    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: metadata(names.secret), type: 'Opaque', stringData: { [CLUSTER_SECRET]: secret } });
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: metadata(names.secret),
+      type: 'Opaque',
+      stringData: { [CLUSTER_SECRET]: secret },
+    });
   }
   objects.push({
     apiVersion: 'v1',
@@ -136,7 +150,10 @@ export function kubernetesObjects({ request, image, userEnv, secret }: Kubernete
       ...(disk
         ? {
             volumeClaimTemplates: [
-              { metadata: { name: 'data', labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: STORAGE_REQUEST } } } },
+              {
+                metadata: { name: 'data', labels },
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: STORAGE_REQUEST } } },
+              },
             ],
           }
         : {}),

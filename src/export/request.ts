@@ -23,7 +23,21 @@ export interface ExportRequest {
   readonly out: string | undefined;
 }
 
-export interface RawExportArgs extends Pick<RawStartArgs, 'count' | 'port' | 'partitions' | 'rf' | 'raft' | 'capture' | 'replication' | 'console' | 'inMemory' | 'historyMax' | 'env'> {
+export interface RawExportArgs
+  extends Pick<
+    RawStartArgs,
+    | 'count'
+    | 'port'
+    | 'partitions'
+    | 'rf'
+    | 'raft'
+    | 'capture'
+    | 'replication'
+    | 'console'
+    | 'inMemory'
+    | 'historyMax'
+    | 'env'
+  > {
   readonly target: string | undefined;
   readonly image?: string | undefined;
   readonly name?: string | undefined;
@@ -34,19 +48,43 @@ export interface RawExportArgs extends Pick<RawStartArgs, 'count' | 'port' | 'pa
 }
 
 /** Flags that describe a cluster: meaningless for a Dockerfile. */
-const SHAPE_FLAGS = ['port', 'partitions', 'rf', 'raft', 'replication', 'capture', 'console', 'in-memory', 'history-max', 'image', 'name', 'namespace'];
+const SHAPE_FLAGS = [
+  'port',
+  'partitions',
+  'rf',
+  'raft',
+  'replication',
+  'capture',
+  'console',
+  'in-memory',
+  'history-max',
+  'image',
+  'name',
+  'namespace',
+];
 
 export function validateExport(raw: RawExportArgs, prog: string): ExportRequest {
   const target = exportTarget(raw.target, prog);
   const only = (flag: string, targets: string, why: string): void => {
-    if (raw.given.includes(flag)) throw invalidArgument(`--${flag} does not apply to "export ${target}": ${why}. It is for ${targets}.`);
+    if (raw.given.includes(flag))
+      throw invalidArgument(`--${flag} does not apply to "export ${target}": ${why}. It is for ${targets}.`);
   };
   if (target === 'dockerfile') {
-    if (raw.count !== undefined) throw invalidArgument(`"export dockerfile" takes no node count: one image serves every node. Example: ${prog} export dockerfile --out Dockerfile`);
-    for (const flag of SHAPE_FLAGS) only(flag, 'export kubernetes and export compose', 'the image is the same for every cluster');
+    if (raw.count !== undefined)
+      throw invalidArgument(
+        `"export dockerfile" takes no node count: one image serves every node. Example: ${prog} export dockerfile --out Dockerfile`,
+      );
+    for (const flag of SHAPE_FLAGS)
+      only(flag, 'export kubernetes and export compose', 'the image is the same for every cluster');
   }
-  if (target === 'kubernetes') only('port', 'export compose (the host ports it publishes)', 'every pod listens on 8080 and is reached through its Services');
-  if (target === 'compose') only('namespace', 'export kubernetes', 'Compose has no namespaces (--name names the project)');
+  if (target === 'kubernetes')
+    only(
+      'port',
+      'export compose (the host ports it publishes)',
+      'every pod listens on 8080 and is reached through its Services',
+    );
+  if (target === 'compose')
+    only('namespace', 'export kubernetes', 'Compose has no namespaces (--name names the project)');
 
   const shape = validateStart({ ...raw, force: false, binary: undefined, timeout: undefined });
   return {
@@ -72,10 +110,13 @@ export function validateExport(raw: RawExportArgs, prog: string): ExportRequest 
 
 function exportTarget(text: string | undefined, prog: string): ExportTarget {
   const list = EXPORT_TARGETS.join(', ');
-  if (text === undefined) throw invalidArgument(`Say what to export: ${list}. Example: ${prog} export kubernetes 3 --rf 3 --out nano.yaml`);
+  if (text === undefined)
+    throw invalidArgument(`Say what to export: ${list}. Example: ${prog} export kubernetes 3 --rf 3 --out nano.yaml`);
   if (!(EXPORT_TARGETS as readonly string[]).includes(text)) {
     const guess = EXPORT_TARGETS.find((t) => t.startsWith(text.toLowerCase().slice(0, 3)));
-    throw invalidArgument(`"${text}" is not something export can write${guess ? ` (did you mean ${guess}?)` : ''}: choose ${list}. Example: ${prog} export compose 3`);
+    throw invalidArgument(
+      `"${text}" is not something export can write${guess ? ` (did you mean ${guess}?)` : ''}: choose ${list}. Example: ${prog} export compose 3`,
+    );
   }
   return text as ExportTarget;
 }
@@ -94,16 +135,21 @@ function checkName(text: string | undefined): string {
 function checkNamespace(text: string | undefined): string {
   if (text === undefined) return DEFAULT_NAMESPACE;
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(text) || text.length > 63) {
-    throw invalidArgument(`--namespace "${text}" is not a Kubernetes namespace name: 1 to 63 lowercase letters, digits and "-", not starting or ending with "-". Example: --namespace camunda`);
+    throw invalidArgument(
+      `--namespace "${text}" is not a Kubernetes namespace name: 1 to 63 lowercase letters, digits and "-", not starting or ending with "-". Example: --namespace camunda`,
+    );
   }
   return text;
 }
 
 /** An image reference as Docker and Kubernetes take it: [registry/]repository[:tag][@digest]. */
 function checkImage(text: string): string {
-  const reference = /^(?:[a-z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+  const reference =
+    /^(?:[a-z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
   if (!reference.test(text)) {
-    throw invalidArgument(`--image "${text}" is not an image reference ([registry/]name[:tag], lowercase name). Example: --image registry.example.com/team/nanobpmn:1.67.0`);
+    throw invalidArgument(
+      `--image "${text}" is not an image reference ([registry/]name[:tag], lowercase name). Example: --image registry.example.com/team/nanobpmn:1.67.0`,
+    );
   }
   return text;
 }

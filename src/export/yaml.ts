@@ -44,7 +44,11 @@ function lines(value: Data, indent: string): string[] {
 }
 
 function isEmpty(value: Data): boolean {
-  return typeof value === 'object' && value !== null && (Array.isArray(value) ? value.length === 0 : entries(value as Record<string, Data>).length === 0);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (Array.isArray(value) ? value.length === 0 : entries(value as Record<string, Data>).length === 0)
+  );
 }
 
 function inline(value: Data): string {

@@ -22,10 +22,12 @@ interface C8ctlRuntime {
 export function createHostOutput(logger: HostLogger, mode: OutputMode, stderr: TextSink = process.stderr): Output {
   const json = mode === 'json';
   const progress = progressLine(stderr, !json);
-  const cleared = <T extends unknown[]>(fn: (...args: T) => void) => (...args: T): void => {
-    progress.clear();
-    fn(...args);
-  };
+  const cleared =
+    <T extends unknown[]>(fn: (...args: T) => void) =>
+    (...args: T): void => {
+      progress.clear();
+      fn(...args);
+    };
   return {
     mode,
     // In JSON mode the result document carries the facts; c8ctl would turn text lines into stderr noise.
@@ -53,12 +55,24 @@ export async function runInC8ctl(command: 'nano' | 'processos', args: readonly s
   const logger = runtime?.getLogger?.();
   const mode: OutputMode = runtime?.outputMode === 'json' ? 'json' : 'text';
   // Outside a c8ctl process (someone importing the entry directly) fall back to plain streams.
-  const out = logger ? createHostOutput(logger, mode) : createStreamOutput({ mode, stdout: process.stdout, stderr: process.stderr });
+  const out = logger
+    ? createHostOutput(logger, mode)
+    : createStreamOutput({ mode, stdout: process.stdout, stderr: process.stderr });
   // c8ctl consumes its global --yes and hands a passthrough command neither the flag nor a context,
   // but we run in its process, so its command line is ours to read.
   const assumeYes = process.argv.slice(2).some((a) => a === '--yes' || a === '-y');
   const run = command === 'nano' ? runNano : runProcessos;
-  const code = await run(args, { out, prog: `c8ctl ${command}`, version: pluginVersion(), env: process.env, cwd: process.cwd(), assumeYes, ...(runtime?.version ? { hostVersion: runtime.version, hostCommand: [process.execPath, ...(process.argv[1] ? [process.argv[1]] : [])] } : {}) });
+  const code = await run(args, {
+    out,
+    prog: `c8ctl ${command}`,
+    version: pluginVersion(),
+    env: process.env,
+    cwd: process.cwd(),
+    assumeYes,
+    ...(runtime?.version
+      ? { hostVersion: runtime.version, hostCommand: [process.execPath, ...(process.argv[1] ? [process.argv[1]] : [])] }
+      : {}),
+  });
   // c8ctl honours process.exitCode; a thrown error would print a stack trace instead.
   if (code !== 0) process.exitCode = code;
 }

@@ -33,7 +33,10 @@ export interface Effects {
   /** Asks a yes/no question on the terminal; false unless the answer is yes. */
   readonly confirm: (question: string) => Promise<boolean>;
   /** One GET over http(s) with a deadline (the registry query of `update`). */
-  readonly httpGet: (url: string, options: { timeoutMs: number; headers?: Record<string, string> }) => Promise<GetResult>;
+  readonly httpGet: (
+    url: string,
+    options: { timeoutMs: number; headers?: Record<string, string> },
+  ) => Promise<GetResult>;
   /** Runs a command on the user's terminal (after saying which) and resolves with its exit code. */
   readonly runInherit: (run: InheritRun) => Promise<number>;
   /** The daily update notice (update/notifier.ts): reads a small cache file, maybe spawns a detached check. */
@@ -65,7 +68,10 @@ export interface CommandContext {
  * What ends a command that follows until stopped (`logs -f`, `status --watch`): Ctrl-C, or its reader
  * going away (`logs -f | grep -m1 ready` would otherwise follow on, unseen, forever).
  */
-export function untilStopped(ctx: Pick<CommandContext, 'interrupt' | 'out'>, readerGone: AbortSignal | undefined = ctx.out.mode === 'text' ? whenPipeReaderGone(1) : undefined): AbortSignal {
+export function untilStopped(
+  ctx: Pick<CommandContext, 'interrupt' | 'out'>,
+  readerGone: AbortSignal | undefined = ctx.out.mode === 'text' ? whenPipeReaderGone(1) : undefined,
+): AbortSignal {
   // A gone reader shows at the next write; one with nothing more to write is watched for (pipe-reader.ts).
   const signals = [ctx.interrupt, ctx.out.gone, readerGone].filter((s): s is AbortSignal => s !== undefined);
   return signals.length === 1 ? ctx.interrupt : AbortSignal.any(signals);
@@ -85,11 +91,15 @@ export function realEffects(): Effects & { dispose(): Promise<void> } {
   // The probe, the port test (node:net) and the spawner load on first use: `stop` never makes an HTTP
   // request and `status` never spawns, and every command pays for what it imports, in every c8ctl call too.
   let probe: Promise<HttpProbe> | undefined;
-  const loadProbe = (): Promise<HttpProbe> => (probe ??= import('../os/http-probe.js').then((m) => m.createHttpProbe()));
+  const loadProbe = (): Promise<HttpProbe> =>
+    (probe ??= import('../os/http-probe.js').then((m) => m.createHttpProbe()));
   return {
     readProcess,
     signals: realSignals,
-    probe: { getJson: async (url, timeoutMs) => (await loadProbe()).getJson(url, timeoutMs), close: async () => undefined },
+    probe: {
+      getJson: async (url, timeoutMs) => (await loadProbe()).getJson(url, timeoutMs),
+      close: async () => undefined,
+    },
     tryBind: async (port) => (await import('../os/bind-test.js')).tryBind(port),
     findPortHolder,
     spawnNode: async (request) => (await import('../os/spawn-node.js')).spawnNode(request),

@@ -33,15 +33,24 @@ export class ConnectionPair {
   ) {
     this.downSetting = settings.down;
     client.setNoDelay(true);
-    client.on('error', (error: NodeJS.ErrnoException) => this.close(`dialer side failed (${error.code ?? error.message})`));
+    client.on('error', (error: NodeJS.ErrnoException) =>
+      this.close(`dialer side failed (${error.code ?? error.message})`),
+    );
     client.on('close', () => this.sideClosed());
     this.up = new Valve(
-      { pause: () => client.pause(), resume: () => client.resume(), write: (c) => this.upstream!.write(c), end: () => this.upstream!.end() },
+      {
+        pause: () => client.pause(),
+        resume: () => client.resume(),
+        write: (c) => this.upstream!.write(c),
+        end: () => this.upstream!.end(),
+      },
       () => this.startLinger(),
     );
     client.on('data', (chunk: Buffer) => this.up.push(chunk));
     // A dialer that gives up while its connection never reached the target (held up) is simply gone.
-    client.on('end', () => (this.upstream === null ? this.close('given up before reaching the target') : this.up.end()));
+    client.on('end', () =>
+      this.upstream === null ? this.close('given up before reaching the target') : this.up.end(),
+    );
     client.on('drain', () => this.down?.drained());
     this.apply(settings.up, settings.down);
   }
@@ -94,7 +103,12 @@ export class ConnectionPair {
     this.upstream = upstream;
     upstream.setNoDelay(true);
     const down = new Valve(
-      { pause: () => upstream.pause(), resume: () => upstream.resume(), write: (c) => this.client.write(c), end: () => this.client.end() },
+      {
+        pause: () => upstream.pause(),
+        resume: () => upstream.resume(),
+        write: (c) => this.client.write(c),
+        end: () => this.client.end(),
+      },
       () => this.startLinger(),
     );
     this.down = down;

@@ -9,7 +9,13 @@ import { faultTableProblem, asFaultTable } from './fault-table-problem.js';
 import type { FaultTable } from './fault-table.js';
 import type { LinkSpec, LinkStats } from './link-forwarder.js';
 
-export const CONTROL_FILES = { plan: 'plan.json', faults: 'faults.json', ready: 'ready.json', failed: 'failed.json', applied: 'applied.json' } as const;
+export const CONTROL_FILES = {
+  plan: 'plan.json',
+  faults: 'faults.json',
+  ready: 'ready.json',
+  failed: 'failed.json',
+  applied: 'applied.json',
+} as const;
 
 /** Written by the proxy once every link listens: the ports it really bound. */
 export interface ReadyDocument {
@@ -64,7 +70,10 @@ export function readControlText(dir: string, name: string): string | null {
   }
 }
 
-export type FaultsRead = { readonly kind: 'missing' } | { readonly kind: 'table'; readonly table: FaultTable } | { readonly kind: 'bad'; readonly problem: string };
+export type FaultsRead =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'table'; readonly table: FaultTable }
+  | { readonly kind: 'bad'; readonly problem: string };
 
 /** faults.json for a cluster of n nodes: missing (no faults), a valid table, or the one-line problem. */
 export function parseFaults(text: string | null, n: number): FaultsRead {
@@ -94,7 +103,9 @@ export function readReady(dir: string): ReadyDocument | null {
 /** applied.json, or null when there is none yet. */
 export function readApplied(dir: string): AppliedDocument | null {
   const doc = readDocument(dir, CONTROL_FILES.applied);
-  return doc && typeof doc.generation === 'number' && typeof doc.pid === 'number' && Array.isArray(doc.links) ? (doc as unknown as AppliedDocument) : null;
+  return doc && typeof doc.generation === 'number' && typeof doc.pid === 'number' && Array.isArray(doc.links)
+    ? (doc as unknown as AppliedDocument)
+    : null;
 }
 
 /** failed.json, or null. */
@@ -108,11 +119,19 @@ export interface WaitClock {
   readonly now: () => number;
 }
 
-const REAL_WAIT_CLOCK: WaitClock = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), now: () => Date.now() };
+const REAL_WAIT_CLOCK: WaitClock = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+};
 const WAIT_STEP_MS = 25;
 
 /** Waits until the proxy says it applied exactly `generation`; the applied document, or null at the deadline. */
-export async function waitForApplied(dir: string, generation: number, timeoutMs: number, clock: WaitClock = REAL_WAIT_CLOCK): Promise<AppliedDocument | null> {
+export async function waitForApplied(
+  dir: string,
+  generation: number,
+  timeoutMs: number,
+  clock: WaitClock = REAL_WAIT_CLOCK,
+): Promise<AppliedDocument | null> {
   const deadline = clock.now() + timeoutMs;
   for (;;) {
     const applied = readApplied(dir);
@@ -127,7 +146,9 @@ function readDocument(dir: string, name: string): Record<string, unknown> | null
   if (text === null) return null;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -43,7 +43,9 @@ export function watchControlDir(dir: string, hooks: WatchHooks, pollMs = POLL_MS
       watcher = null;
     });
   } catch (error) {
-    hooks.log(`watching ${dir} failed (${(error as NodeJS.ErrnoException).code ?? 'unknown'}): polling every ${pollMs} ms only`);
+    hooks.log(
+      `watching ${dir} failed (${(error as NodeJS.ErrnoException).code ?? 'unknown'}): polling every ${pollMs} ms only`,
+    );
   }
   return stop;
 }

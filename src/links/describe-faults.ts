@@ -41,12 +41,19 @@ export function describeFaults(table: FaultTable, n: number): string[] {
 
 /** "+200 ms ±50 ms, 100 KB/s" (KB = 1000 bytes); '' when nothing is shaped. */
 export function shapingText(s: Shaping): string {
-  const timing = [s.delayMs > 0 ? `+${s.delayMs} ms` : '', s.jitterMs > 0 ? `±${s.jitterMs} ms` : ''].filter(Boolean).join(' ');
+  const timing = [s.delayMs > 0 ? `+${s.delayMs} ms` : '', s.jitterMs > 0 ? `±${s.jitterMs} ms` : '']
+    .filter(Boolean)
+    .join(' ');
   const rate = s.rateBytesPerSec === null ? '' : rateText(s.rateBytesPerSec);
   return [timing, rate].filter(Boolean).join(', ');
 }
 
 function rateText(bytesPerSec: number): string {
-  const [value, unit] = bytesPerSec >= 1e6 ? [bytesPerSec / 1e6, 'MB/s'] : bytesPerSec >= 1e3 ? [bytesPerSec / 1e3, 'KB/s'] : [bytesPerSec, 'B/s'];
+  const [value, unit] =
+    bytesPerSec >= 1e6
+      ? [bytesPerSec / 1e6, 'MB/s']
+      : bytesPerSec >= 1e3
+        ? [bytesPerSec / 1e3, 'KB/s']
+        : [bytesPerSec, 'B/s'];
   return `${Math.round(value * 10) / 10} ${unit}`;
 }

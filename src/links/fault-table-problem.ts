@@ -27,21 +27,31 @@ export function asFaultTable(value: unknown): FaultTable {
   const v = value as FaultTable;
   return {
     generation: v.generation,
-    flows: v.flows.map(({ from, to, mode, delayMs, jitterMs, rateBytesPerSec }) => ({ from, to, mode, delayMs, jitterMs, rateBytesPerSec })),
+    flows: v.flows.map(({ from, to, mode, delayMs, jitterMs, rateBytesPerSec }) => ({
+      from,
+      to,
+      mode,
+      delayMs,
+      jitterMs,
+      rateBytesPerSec,
+    })),
   };
 }
 
 function flowProblem(flow: unknown, n: number): string | null {
-  if (!isRecord(flow)) return `${shown(flow)} is not a flow: expected an object with from, to, mode, delayMs, jitterMs, rateBytesPerSec`;
+  if (!isRecord(flow))
+    return `${shown(flow)} is not a flow: expected an object with from, to, mode, delayMs, jitterMs, rateBytesPerSec`;
   for (const end of ['from', 'to'] as const) {
     const id = flow[end];
     if (!isWhole(id) || id >= n) return `${end} is ${shown(id)}: expected a node id from 0 to ${n - 1}`;
   }
   if (flow.from === flow.to) return `from and to are both ${shown(flow.from)}: a flow joins two different nodes`;
-  if (typeof flow.mode !== 'string' || !MODES.includes(flow.mode)) return `mode is ${shown(flow.mode)}: expected pass, stall or reset`;
+  if (typeof flow.mode !== 'string' || !MODES.includes(flow.mode))
+    return `mode is ${shown(flow.mode)}: expected pass, stall or reset`;
   for (const field of ['delayMs', 'jitterMs'] as const) {
     const ms = flow[field];
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return `${field} is ${shown(ms)}: expected 0 or more milliseconds`;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      return `${field} is ${shown(ms)}: expected 0 or more milliseconds`;
   }
   const rate = flow.rateBytesPerSec;
   if (rate !== null && (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0)) {

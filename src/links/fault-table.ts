@@ -36,7 +36,9 @@ export const NO_FAULTS: FaultTable = { generation: 0, flows: [] };
 /** The setting of flow from→to (PASS when the table does not list it). */
 export function flowSetting(table: FaultTable, from: number, to: number): FlowSetting {
   const found = table.flows.find((f) => f.from === from && f.to === to);
-  return found ? { mode: found.mode, delayMs: found.delayMs, jitterMs: found.jitterMs, rateBytesPerSec: found.rateBytesPerSec } : PASS;
+  return found
+    ? { mode: found.mode, delayMs: found.delayMs, jitterMs: found.jitterMs, rateBytesPerSec: found.rateBytesPerSec }
+    : PASS;
 }
 
 export function isShaped(s: Shaping): boolean {
@@ -47,7 +49,12 @@ export function isShaped(s: Shaping): boolean {
  * The setting for one byte direction of a connection `dialer` opened to `target`: `up` carries the
  * flow dialer→target, `down` the flow target→dialer.
  */
-export function connectionDirectionSetting(table: FaultTable, dialer: number, target: number, direction: 'up' | 'down'): FlowSetting {
+export function connectionDirectionSetting(
+  table: FaultTable,
+  dialer: number,
+  target: number,
+  direction: 'up' | 'down',
+): FlowSetting {
   return direction === 'up' ? flowSetting(table, dialer, target) : flowSetting(table, target, dialer);
 }
 

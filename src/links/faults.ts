@@ -2,7 +2,14 @@
 // shape is in fault-table.ts): isolate a node, cut one flow, slow a node, heal. The CLI edits the table
 // with these and writes it for the link proxy, which asks it, per byte direction of each connection,
 // what to do. Immutable in, immutable out; no I/O. Everything about the model is exported from here.
-import { flowSetting, flowsTouching, isShaped, type FaultTable, type FlowSetting, type Shaping } from './fault-table.js';
+import {
+  flowSetting,
+  flowsTouching,
+  isShaped,
+  type FaultTable,
+  type FlowSetting,
+  type Shaping,
+} from './fault-table.js';
 
 export * from './fault-table.js';
 export { describeFaults } from './describe-faults.js';
@@ -34,7 +41,11 @@ export function heal(table: FaultTable, node?: number): FaultTable {
   return { generation: table.generation + 1, flows };
 }
 
-function edit(table: FaultTable, pairs: ReadonlyArray<readonly [number, number]>, change: (s: FlowSetting) => FlowSetting): FaultTable {
+function edit(
+  table: FaultTable,
+  pairs: ReadonlyArray<readonly [number, number]>,
+  change: (s: FlowSetting) => FlowSetting,
+): FaultTable {
   const byKey = new Map(table.flows.map((f) => [`${f.from}>${f.to}`, f]));
   for (const [from, to] of pairs) {
     const next = change(flowSetting(table, from, to));
@@ -50,20 +61,30 @@ function isDefault(s: FlowSetting): boolean {
 }
 
 function checkNode(node: number, n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`a cluster of ${n} node(s) has no links: faults need at least 2 nodes`);
-  if (!Number.isInteger(node) || node < 0 || node >= n) throw new RangeError(`${what} ${node} is not in this cluster: use 0 to ${n - 1}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new RangeError(`a cluster of ${n} node(s) has no links: faults need at least 2 nodes`);
+  if (!Number.isInteger(node) || node < 0 || node >= n)
+    throw new RangeError(`${what} ${node} is not in this cluster: use 0 to ${n - 1}`);
 }
 
 function checkFlow(from: number, to: number): void {
-  for (const [what, id] of [['from', from], ['to', to]] as const) {
-    if (!Number.isInteger(id) || id < 0) throw new RangeError(`${what} node ${id} is not a node id: use a whole number from 0`);
+  for (const [what, id] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!Number.isInteger(id) || id < 0)
+      throw new RangeError(`${what} node ${id} is not a node id: use a whole number from 0`);
   }
   if (from === to) throw new RangeError(`node ${from} to itself is not a link: name two different nodes`);
 }
 
 function checkShaping(s: Shaping): void {
-  for (const [what, ms] of [['delay', s.delayMs], ['jitter', s.jitterMs]] as const) {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${what} ${ms} ms is not a duration: use 0 or more milliseconds`);
+  for (const [what, ms] of [
+    ['delay', s.delayMs],
+    ['jitter', s.jitterMs],
+  ] as const) {
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`${what} ${ms} ms is not a duration: use 0 or more milliseconds`);
   }
   if (s.rateBytesPerSec !== null && !(Number.isFinite(s.rateBytesPerSec) && s.rateBytesPerSec > 0)) {
     throw new RangeError(`rate ${s.rateBytesPerSec} bytes/s is not a rate: use more than 0, or none for unlimited`);

@@ -51,7 +51,9 @@ export class LinkForwarder {
     this.table = table;
     // Half-open allowed: a dialer's FIN is passed on after its bytes, not turned into a close at once.
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.server.on('error', (error: NodeJS.ErrnoException) => hooks.log(`link ${this.name}: listener error (${error.code ?? error.message})`));
+    this.server.on('error', (error: NodeJS.ErrnoException) =>
+      hooks.log(`link ${this.name}: listener error (${error.code ?? error.message})`),
+    );
   }
 
   /** Binds 127.0.0.1:port (never all interfaces); resolves the bound port, rejects with the OS error. */
@@ -106,15 +108,21 @@ export class LinkForwarder {
       this.hooks.log(`connection ${id} reset at once (generation ${this.table.generation} refuses it)`);
       return;
     }
-    const pair = new ConnectionPair(id, socket, this.spec.targetPort, { up, down }, {
-      onClosed: (closed, why) => {
-        if (!this.pairs.delete(closed)) return;
-        this.closedUp += closed.bytesUp;
-        this.closedDown += closed.bytesDown;
-        this.hooks.log(`connection ${id} ${why}`);
-        this.hooks.onCountChange();
+    const pair = new ConnectionPair(
+      id,
+      socket,
+      this.spec.targetPort,
+      { up, down },
+      {
+        onClosed: (closed, why) => {
+          if (!this.pairs.delete(closed)) return;
+          this.closedUp += closed.bytesUp;
+          this.closedDown += closed.bytesDown;
+          this.hooks.log(`connection ${id} ${why}`);
+          this.hooks.onCountChange();
+        },
       },
-    });
+    );
     this.pairs.add(pair);
     this.hooks.log(`connection ${id} open`);
     this.hooks.onCountChange();

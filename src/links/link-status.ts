@@ -22,7 +22,9 @@ export function linkView(record: LinkProxyRecord, process: ProcessStatus, table:
     described: describeFaults(table, nodes),
     ports: record.links,
     cut: table.flows.some((f) => f.mode !== 'pass'),
-    isolated: Array.from({ length: nodes }, (_, id) => id).filter((id) => flowsTouching(id, nodes).every(([from, to]) => flowSetting(table, from, to).mode !== 'pass')),
+    isolated: Array.from({ length: nodes }, (_, id) => id).filter((id) =>
+      flowsTouching(id, nodes).every(([from, to]) => flowSetting(table, from, to).mode !== 'pass'),
+    ),
   };
 }
 
@@ -32,13 +34,26 @@ export function linksDegrade(view: LinkView): boolean {
 }
 
 export function linkLines(view: LinkView, nodes: number, prog: string): string[] {
-  const byNode = Array.from({ length: nodes }, (_, from) =>
-    `node ${from} → ${view.ports.filter((l) => l.from === from).map((l) => `${l.to} at :${l.port}`).join(', ')}`,
+  const byNode = Array.from(
+    { length: nodes },
+    (_, from) =>
+      `node ${from} → ${view.ports
+        .filter((l) => l.from === from)
+        .map((l) => `${l.to} at :${l.port}`)
+        .join(', ')}`,
   );
-  const lines = [`Peer links through the link proxy (pid ${view.proxy.pid}, ${view.proxy.process}): ${byNode.join('; ')}`];
+  const lines = [
+    `Peer links through the link proxy (pid ${view.proxy.pid}, ${view.proxy.process}): ${byNode.join('; ')}`,
+  ];
   if (view.proxy.process !== 'running') {
-    lines.push(`⚠ The link proxy is ${view.proxy.process === 'frozen' ? 'frozen' : 'not running'}: the nodes cannot reach each other. "${prog} heal" brings it back on the same ports; its log is ${view.proxy.log}.`);
+    lines.push(
+      `⚠ The link proxy is ${view.proxy.process === 'frozen' ? 'frozen' : 'not running'}: the nodes cannot reach each other. "${prog} heal" brings it back on the same ports; its log is ${view.proxy.log}.`,
+    );
   }
-  lines.push(view.described.length > 0 ? `  faults: ${view.described.join('; ')} ("${prog} heal" undoes them)` : '  faults: none');
+  lines.push(
+    view.described.length > 0
+      ? `  faults: ${view.described.join('; ')} ("${prog} heal" undoes them)`
+      : '  faults: none',
+  );
   return lines;
 }

@@ -5,7 +5,15 @@
 // says applied.json. It stops on SIGTERM/SIGINT, or when the CLI removes the control directory.
 // It logs one line per event to stdout and never a byte of what it carries: a cluster secret
 // travels in a clear header. Only src/links is imported, so the bundle stays small.
-import { CONTROL_FILES, jsonErrorText, parseFaults, readControlText, writeJsonAtomic, type AppliedDocument, type ReadyDocument } from './control-files.js';
+import {
+  CONTROL_FILES,
+  jsonErrorText,
+  parseFaults,
+  readControlText,
+  writeJsonAtomic,
+  type AppliedDocument,
+  type ReadyDocument,
+} from './control-files.js';
 import { watchControlDir } from './control-watch.js';
 import { describeFaults, NO_FAULTS, type FaultTable } from './faults.js';
 import { LinkForwarder, type LinkStats } from './link-forwarder.js';
@@ -26,13 +34,21 @@ function codeOf(error: unknown): string {
 
 /** One line naming the port, the OS's code and the fix. */
 export function bindFailureMessage(link: string, port: number, code: string): string {
-  const cause = code === 'EADDRINUSE' ? 'is in use by another program' : code === 'EACCES' ? 'may not be bound by this user' : 'cannot be bound';
+  const cause =
+    code === 'EADDRINUSE'
+      ? 'is in use by another program'
+      : code === 'EACCES'
+        ? 'may not be bound by this user'
+        : 'cannot be bound';
   return `link ${link}: port ${port} on 127.0.0.1 ${cause} (${code}): free it or start with other ports`;
 }
 
 async function run(dir: string): Promise<void> {
   // A signal before every link listens just ends the program; afterwards, stop() closes everything.
-  let stop = (why: string): void => (log(`stopping: ${why}`), process.exit(0));
+  let stop = (why: string): void => {
+    log(`stopping: ${why}`);
+    process.exit(0);
+  };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   const fail = (message: string, port: number | null, exitCode: number): never => {
@@ -41,7 +57,8 @@ async function run(dir: string): Promise<void> {
     process.exit(exitCode);
   };
   const planText = readControlText(dir, CONTROL_FILES.plan);
-  if (planText === null) return fail(`plan.json is missing in ${dir}: the CLI writes it before it starts the proxy; start again`, null, 2);
+  if (planText === null)
+    return fail(`plan.json is missing in ${dir}: the CLI writes it before it starts the proxy; start again`, null, 2);
   let planValue: unknown;
   try {
     planValue = JSON.parse(planText);
@@ -62,7 +79,11 @@ async function run(dir: string): Promise<void> {
   const bytesOf = (links: readonly LinkStats[]): number => links.reduce((sum, l) => sum + l.bytesUp + l.bytesDown, 0);
   const bytesNow = (): number => bytesOf(forwarders.map((f) => f.stats()));
   const writeApplied = (): void => {
-    const doc: AppliedDocument = { generation: table.generation, pid: process.pid, links: forwarders.map((f) => f.stats()) };
+    const doc: AppliedDocument = {
+      generation: table.generation,
+      pid: process.pid,
+      links: forwarders.map((f) => f.stats()),
+    };
     bytesWritten = bytesOf(doc.links);
     try {
       writeJsonAtomic(dir, CONTROL_FILES.applied, doc);
@@ -71,7 +92,11 @@ async function run(dir: string): Promise<void> {
     }
   };
   const onCountChange = (): void => {
-    if (statsTimer === null && !stopping) statsTimer = setTimeout(() => ((statsTimer = null), writeApplied()), STATS_DEBOUNCE_MS);
+    if (statsTimer === null && !stopping)
+      statsTimer = setTimeout(() => {
+        statsTimer = null;
+        writeApplied();
+      }, STATS_DEBOUNCE_MS);
   };
   /** Reads faults.json; true when a new table was taken. A bad file is logged once and ignored. */
   const reload = (): boolean => {
@@ -79,7 +104,8 @@ async function run(dir: string): Promise<void> {
     try {
       text = readControlText(dir, CONTROL_FILES.faults);
     } catch (error) {
-      if (codeOf(error) !== lastReadError) log(`reading ${CONTROL_FILES.faults} failed (${codeOf(error)}): keeping generation ${table.generation}`);
+      if (codeOf(error) !== lastReadError)
+        log(`reading ${CONTROL_FILES.faults} failed (${codeOf(error)}): keeping generation ${table.generation}`);
       lastReadError = codeOf(error);
       return false;
     }
@@ -108,10 +134,22 @@ async function run(dir: string): Promise<void> {
   if (failedAt >= 0) {
     await Promise.all(forwarders.map((f) => f.close()));
     const forwarder = forwarders[failedAt]!;
-    fail(bindFailureMessage(forwarder.name, forwarder.spec.port, codeOf((bound[failedAt] as PromiseRejectedResult).reason)), forwarder.spec.port, 3);
+    fail(
+      bindFailureMessage(
+        forwarder.name,
+        forwarder.spec.port,
+        codeOf((bound[failedAt] as PromiseRejectedResult).reason),
+      ),
+      forwarder.spec.port,
+      3,
+    );
   }
-  for (const f of forwarders) log(`link ${f.name} listening on 127.0.0.1:${f.port}, forwarding to 127.0.0.1:${f.spec.targetPort}`);
-  const ready: ReadyDocument = { pid: process.pid, links: forwarders.map(({ spec, port }) => ({ from: spec.from, to: spec.to, port, targetPort: spec.targetPort })) };
+  for (const f of forwarders)
+    log(`link ${f.name} listening on 127.0.0.1:${f.port}, forwarding to 127.0.0.1:${f.spec.targetPort}`);
+  const ready: ReadyDocument = {
+    pid: process.pid,
+    links: forwarders.map(({ spec, port }) => ({ from: spec.from, to: spec.to, port, targetPort: spec.targetPort })),
+  };
   writeJsonAtomic(dir, CONTROL_FILES.ready, ready);
   applyNow();
 
@@ -137,7 +175,9 @@ async function run(dir: string): Promise<void> {
 
 const dir = process.argv[2];
 if (!dir) {
-  process.stderr.write('usage: link-proxy.cjs <control directory>: the CLI runs this program itself (it needs the directory with plan.json)\n');
+  process.stderr.write(
+    'usage: link-proxy.cjs <control directory>: the CLI runs this program itself (it needs the directory with plan.json)\n',
+  );
   process.exit(2);
 }
 process.on('uncaughtException', (error) => {

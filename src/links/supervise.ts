@@ -9,7 +9,18 @@ import type { SpawnRequest, SpawnedProcess } from '../os/spawn-node.js';
 import { stopProcess, type StopDeps, type StopOutcome } from '../os/stop-process.js';
 import { packageScript } from '../package-files.js';
 import type { LinkProxyRecord } from '../state/cluster-state.js';
-import { CONTROL_FILES, parseFaults, readControlText, readApplied, readFailed, readReady, waitForApplied, writeFaultTable, writeJsonAtomic, type AppliedDocument } from './control-files.js';
+import {
+  CONTROL_FILES,
+  parseFaults,
+  readControlText,
+  readApplied,
+  readFailed,
+  readReady,
+  waitForApplied,
+  writeFaultTable,
+  writeJsonAtomic,
+  type AppliedDocument,
+} from './control-files.js';
 import { NO_FAULTS, type FaultTable } from './faults.js';
 import type { LinkPlan } from './link-plan.js';
 
@@ -39,7 +50,11 @@ export interface ProxyLaunch {
 
 export function linkPlan(ports: readonly number[], previous: LinkProxyRecord['links'] | undefined): LinkPlan {
   const links = ports.flatMap((_, from) =>
-    ports.flatMap((targetPort, to) => (from === to ? [] : [{ from, to, targetPort, port: previous?.find((l) => l.from === from && l.to === to)?.port ?? 0 }])),
+    ports.flatMap((targetPort, to) =>
+      from === to
+        ? []
+        : [{ from, to, targetPort, port: previous?.find((l) => l.from === from && l.to === to)?.port ?? 0 }],
+    ),
   );
   return { host: '127.0.0.1', links };
 }
@@ -47,9 +62,14 @@ export function linkPlan(ports: readonly number[], previous: LinkProxyRecord['li
 /** Starts the proxy and waits until every link listens; refuses in one line when it cannot. */
 export async function startLinkProxy(launch: ProxyLaunch, deps: SuperviseDeps): Promise<LinkProxyRecord> {
   const script = packageScript(PROXY_SCRIPT);
-  if (script === undefined) throw new UserError(`The link proxy program (dist/src/${PROXY_SCRIPT}) is missing from this installation; reinstall the plugin, or start without --network-faults.`, { code: 'link-proxy-missing' });
+  if (script === undefined)
+    throw new UserError(
+      `The link proxy program (dist/src/${PROXY_SCRIPT}) is missing from this installation; reinstall the plugin, or start without --network-faults.`,
+      { code: 'link-proxy-missing' },
+    );
   mkdirSync(launch.controlDir, { recursive: true, mode: 0o700 });
-  for (const name of [CONTROL_FILES.ready, CONTROL_FILES.failed, CONTROL_FILES.applied]) rmSync(`${launch.controlDir}/${name}`, { force: true });
+  for (const name of [CONTROL_FILES.ready, CONTROL_FILES.failed, CONTROL_FILES.applied])
+    rmSync(`${launch.controlDir}/${name}`, { force: true });
   writeJsonAtomic(launch.controlDir, CONTROL_FILES.plan, linkPlan(launch.ports, launch.previous));
   writeFaultTable(launch.controlDir, launch.faults ?? { generation: 0, flows: [] });
   const env: Record<string, string> = {};
@@ -65,7 +85,13 @@ export async function startLinkProxy(launch: ProxyLaunch, deps: SuperviseDeps): 
   let exited = false;
   void child.exit.then(() => (exited = true));
   const facts = await deps.readProcess(child.pid);
-  const record = (links: LinkProxyRecord['links']): LinkProxyRecord => ({ pid: child.pid, startTime: facts?.startTime ?? 'exited-before-recorded', controlDir: launch.controlDir, log: launch.log, links });
+  const record = (links: LinkProxyRecord['links']): LinkProxyRecord => ({
+    pid: child.pid,
+    startTime: facts?.startTime ?? 'exited-before-recorded',
+    controlDir: launch.controlDir,
+    log: launch.log,
+    links,
+  });
   const began = deps.now();
   for (;;) {
     const ready = readReady(launch.controlDir);
@@ -76,8 +102,14 @@ export async function startLinkProxy(launch: ProxyLaunch, deps: SuperviseDeps): 
     const failed = readFailed(launch.controlDir);
     if (failed || exited || deps.now() - began > READY_TIMEOUT_MS) {
       await stopProcess(child.pid, facts?.startTime ?? '', 1_000, deps);
-      const why = failed ? failed.message : exited ? 'it exited at once' : `it did not bind its ports within ${READY_TIMEOUT_MS / 1000} s`;
-      const fix = failed?.port ? ` Free port ${failed.port}, or "restart" the cluster so the proxy picks new ports.` : ` See ${launch.log}.`;
+      const why = failed
+        ? failed.message
+        : exited
+          ? 'it exited at once'
+          : `it did not bind its ports within ${READY_TIMEOUT_MS / 1000} s`;
+      const fix = failed?.port
+        ? ` Free port ${failed.port}, or "restart" the cluster so the proxy picks new ports.`
+        : ` See ${launch.log}.`;
       throw new UserError(`The link proxy could not start: ${why}.${fix}`, { code: 'link-proxy-failed' });
     }
     await deps.sleep(POLL_MS);
@@ -89,11 +121,18 @@ export function stopLinkProxy(record: LinkProxyRecord, graceMs: number, deps: St
 }
 
 /** Hands the proxy a new table and waits until it says it applied exactly that one. */
-export async function applyFaults(record: LinkProxyRecord, table: FaultTable, deps: Pick<SuperviseDeps, 'sleep' | 'now'>): Promise<AppliedDocument> {
+export async function applyFaults(
+  record: LinkProxyRecord,
+  table: FaultTable,
+  deps: Pick<SuperviseDeps, 'sleep' | 'now'>,
+): Promise<AppliedDocument> {
   writeFaultTable(record.controlDir, table);
   const applied = await waitForApplied(record.controlDir, table.generation, APPLY_TIMEOUT_MS, deps);
   if (applied === null) {
-    throw new UserError(`The link proxy (pid ${record.pid}) did not apply the change within ${APPLY_TIMEOUT_MS / 1000} s; it is written in ${record.controlDir} and applies when the proxy reads it. See ${record.log}.`, { code: 'link-proxy-unresponsive' });
+    throw new UserError(
+      `The link proxy (pid ${record.pid}) did not apply the change within ${APPLY_TIMEOUT_MS / 1000} s; it is written in ${record.controlDir} and applies when the proxy reads it. See ${record.log}.`,
+      { code: 'link-proxy-unresponsive' },
+    );
   }
   return applied;
 }

@@ -19,13 +19,23 @@ export interface Schedule {
   readonly refilledAt: number;
 }
 
-export const FRESH_SCHEDULE: Schedule = { lastAt: Number.NEGATIVE_INFINITY, tokens: 0, refilledAt: Number.NEGATIVE_INFINITY };
+export const FRESH_SCHEDULE: Schedule = {
+  lastAt: Number.NEGATIVE_INFINITY,
+  tokens: 0,
+  refilledAt: Number.NEGATIVE_INFINITY,
+};
 
 /**
  * When a chunk of `bytes` read at `now` may be delivered: after the rate has let it through, plus the
  * delay and a random share (`random()` in [0, 1)) of the jitter, and never before the previous chunk.
  */
-export function planDelivery(schedule: Schedule, bytes: number, now: number, setting: FlowSetting, random: () => number): { at: number; schedule: Schedule } {
+export function planDelivery(
+  schedule: Schedule,
+  bytes: number,
+  now: number,
+  setting: FlowSetting,
+  random: () => number,
+): { at: number; schedule: Schedule } {
   let { tokens, refilledAt } = schedule;
   let readyAt = now;
   const rate = setting.rateBytesPerSec;
@@ -135,7 +145,14 @@ export class Valve {
       if (!this.ends.write(chunk)) this.full = true;
     }
     const next = this.queue[0];
-    if (next && !this.held && !this.full) this.timer = this.clock.setTimeout(() => ((this.timer = null), this.pump()), Math.max(1, Math.ceil(next.at - now)));
+    if (next && !this.held && !this.full)
+      this.timer = this.clock.setTimeout(
+        () => {
+          this.timer = null;
+          this.pump();
+        },
+        Math.max(1, Math.ceil(next.at - now)),
+      );
     if (this.ending && !this.ended && !this.held && this.queue.length === 0) {
       this.ended = true;
       this.ends.end();

@@ -41,11 +41,13 @@ function timesOf(lines: readonly string[]): Array<TimeKey | undefined> {
   return times;
 }
 
-export function interleave(perNode: ReadonlyArray<{ readonly node: number; readonly lines: readonly string[] }>): SourcedLine[] {
+export function interleave(
+  perNode: ReadonlyArray<{ readonly node: number; readonly lines: readonly string[] }>,
+): SourcedLine[] {
   const keyed: Array<{ time: TimeKey | undefined; node: number; seq: number; text: string }> = [];
   for (const { node, lines } of perNode) {
     const times = timesOf(lines);
-    lines.forEach((text, seq) => keyed.push({ time: times[seq], node, seq, text }));
+    for (const [seq, text] of lines.entries()) keyed.push({ time: times[seq], node, seq, text });
   }
   keyed.sort((a, b) => compareTime(a.time, b.time) || a.node - b.node || a.seq - b.seq);
   return keyed.map(({ node, text }) => ({ node, text }));

@@ -16,7 +16,16 @@ export async function readFrom(file: string, offset: number): Promise<string> {
 
 /** Current sizes: where a tail ends and following begins, so no line falls between the two. */
 export async function fileSizes(files: readonly string[]): Promise<number[]> {
-  return Promise.all(files.map(async (file) => (await fsPromises().stat(file).catch(() => undefined))?.size ?? 0));
+  return Promise.all(
+    files.map(
+      async (file) =>
+        (
+          await fsPromises()
+            .stat(file)
+            .catch(() => undefined)
+        )?.size ?? 0,
+    ),
+  );
 }
 
 /**
@@ -77,7 +86,9 @@ interface Cursor {
 const HEAD_BYTES = 128;
 
 async function readHead(file: string, length = HEAD_BYTES): Promise<Buffer> {
-  const handle = await fsPromises().open(file, 'r').catch(() => undefined);
+  const handle = await fsPromises()
+    .open(file, 'r')
+    .catch(() => undefined);
   if (!handle) return Buffer.alloc(0);
   try {
     const buffer = Buffer.alloc(length);
@@ -92,24 +103,45 @@ async function readHead(file: string, length = HEAD_BYTES): Promise<Buffer> {
  * Polls each file and reports complete new lines until `signal` aborts. A file that shrinks or is
  * replaced (log rotation, a node's log recreated) is read again from its start.
  */
-export async function followFiles(files: readonly FollowedFile[], signal: AbortSignal, sleep: (ms: number) => Promise<void>, events: FollowEvents, intervalMs = 200): Promise<void> {
+export async function followFiles(
+  files: readonly FollowedFile[],
+  signal: AbortSignal,
+  sleep: (ms: number) => Promise<void>,
+  events: FollowEvents,
+  intervalMs = 200,
+): Promise<void> {
   const cursors = new Map<number, Cursor>();
   for (const { node, file, from } of files) {
-    const s = await fsPromises().stat(file).catch(() => undefined);
-    cursors.set(node, { offset: from, ino: s?.ino, head: await readHead(file), partial: '', decoder: new StringDecoder('utf8') });
+    const s = await fsPromises()
+      .stat(file)
+      .catch(() => undefined);
+    cursors.set(node, {
+      offset: from,
+      ino: s?.ino,
+      head: await readHead(file),
+      partial: '',
+      decoder: new StringDecoder('utf8'),
+    });
   }
   const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   while (!signal.aborted) {
     for (const { node, file } of files) {
       const cursor = cursors.get(node)!;
-      const s = await fsPromises().stat(file).catch(() => undefined);
+      const s = await fsPromises()
+        .stat(file)
+        .catch(() => undefined);
       if (!s) continue;
       if (s.size === cursor.offset && s.ino === cursor.ino) continue;
       const head = await readHead(file);
       const newInode = cursor.ino !== undefined && s.ino !== cursor.ino;
       const shrunk = s.size < cursor.offset;
       if (newInode || shrunk || !head.subarray(0, cursor.head.length).equals(cursor.head)) {
-        events.notice(node, shrunk && !newInode ? 'log file was truncated; reading from its start' : 'log file was replaced; reading the new one from its start');
+        events.notice(
+          node,
+          shrunk && !newInode
+            ? 'log file was truncated; reading from its start'
+            : 'log file was replaced; reading the new one from its start',
+        );
         Object.assign(cursor, { offset: 0, partial: '', decoder: new StringDecoder('utf8') });
       }
       cursor.ino = s.ino;

@@ -21,7 +21,7 @@ export function environmentIsOurs(env: ReadonlyMap<string, string>, home: string
   if (env.get(MANAGED_BY) !== home) return false;
   // An in-memory node has no data dir; both marks are ours alone.
   if (env.get(IN_MEMORY_MARK) === '1') return true;
-  return data !== undefined && data.startsWith(dataDir + path.sep);
+  return data?.startsWith(dataDir + path.sep) === true;
 }
 
 export function parseEnviron(raw: string): Map<string, string> {
@@ -33,7 +33,8 @@ export function parseEnviron(raw: string): Map<string, string> {
   return env;
 }
 
-const numberOrNull = (text: string | undefined): number | null => (text !== undefined && /^\d+$/.test(text) ? Number(text) : null);
+const numberOrNull = (text: string | undefined): number | null =>
+  text !== undefined && /^\d+$/.test(text) ? Number(text) : null;
 
 export type EnvPredicate = (env: ReadonlyMap<string, string>) => boolean;
 
@@ -59,9 +60,14 @@ async function linuxCandidates(matches: EnvPredicate): Promise<Array<{ pid: numb
   return found;
 }
 
-async function psCandidates(home: string, matches: EnvPredicate): Promise<Array<{ pid: number; env: Map<string, string> }>> {
+async function psCandidates(
+  home: string,
+  matches: EnvPredicate,
+): Promise<Array<{ pid: number; env: Map<string, string> }>> {
   try {
-    const { stdout } = await execFileText('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileText('ps', ['-E', '-ww', '-ax', '-o', 'pid=,command='], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const found: Array<{ pid: number; env: Map<string, string> }> = [];
     for (const line of stdout.split('\n')) {
       const pid = Number(line.trim().split(/\s+/)[0]);
@@ -77,19 +83,37 @@ async function psCandidates(home: string, matches: EnvPredicate): Promise<Array<
 }
 
 /** Live processes of a home whose environment satisfies `matches` (which must check our marker). */
-export async function findProcesses(home: string, matches: EnvPredicate, readProcess: ProcessReader, platform: NodeJS.Platform = process.platform): Promise<FoundEngine[]> {
+export async function findProcesses(
+  home: string,
+  matches: EnvPredicate,
+  readProcess: ProcessReader,
+  platform: NodeJS.Platform = process.platform,
+): Promise<FoundEngine[]> {
   if (platform === 'win32') return []; // no way to read another process's environment here
   const candidates = platform === 'linux' ? await linuxCandidates(matches) : await psCandidates(home, matches);
   const engines = await Promise.all(
     candidates.map(async ({ pid, env }) => {
       const facts = await readProcess(pid);
       if (facts === null || facts.state === 'zombie') return null;
-      return { pid, startTime: facts.startTime, frozen: facts.state === 'stopped', port: numberOrNull(env.get('PORT')), nodeId: numberOrNull(env.get('NANOBPMN_NODE_ID')) };
+      return {
+        pid,
+        startTime: facts.startTime,
+        frozen: facts.state === 'stopped',
+        port: numberOrNull(env.get('PORT')),
+        nodeId: numberOrNull(env.get('NANOBPMN_NODE_ID')),
+      };
     }),
   );
-  return engines.filter((e): e is FoundEngine => e !== null).sort((a, b) => (a.nodeId ?? 0) - (b.nodeId ?? 0) || a.pid - b.pid);
+  return engines
+    .filter((e): e is FoundEngine => e !== null)
+    .sort((a, b) => (a.nodeId ?? 0) - (b.nodeId ?? 0) || a.pid - b.pid);
 }
 
-export function findEngines(home: string, dataDir: string, readProcess: ProcessReader, platform: NodeJS.Platform = process.platform): Promise<FoundEngine[]> {
+export function findEngines(
+  home: string,
+  dataDir: string,
+  readProcess: ProcessReader,
+  platform: NodeJS.Platform = process.platform,
+): Promise<FoundEngine[]> {
   return findProcesses(home, (env) => environmentIsOurs(env, home, dataDir), readProcess, platform);
 }

@@ -4,7 +4,10 @@ import http from 'node:http';
 import type https from 'node:https';
 import { https as httpsModule } from './builtins.js';
 
-export type NetworkFailure = { readonly kind: 'refused' } | { readonly kind: 'dns'; readonly host: string } | { readonly kind: 'error'; readonly message: string };
+export type NetworkFailure =
+  | { readonly kind: 'refused' }
+  | { readonly kind: 'dns'; readonly host: string }
+  | { readonly kind: 'error'; readonly message: string };
 
 /** The client for http: and https: URLs; undefined for any other scheme. */
 export function clientFor(url: URL): typeof http | typeof https | undefined {

@@ -72,35 +72,39 @@ export function httpDownload(url: string, options: DownloadOptions): Promise<Dow
       const client = clientFor(parsed);
       if (!client) return done({ kind: 'error', message: `unsupported protocol ${parsed.protocol} in ${target}` });
       touch();
-      const request = client.get(parsed, { headers: { 'user-agent': 'c8ctl-plugin-nano' }, agent: false }, (response) => {
-        const status = response.statusCode ?? 0;
-        const location = response.headers.location;
-        if (status >= 300 && status < 400 && location !== undefined) {
-          response.resume();
-          if (redirectsLeft <= 0) return done({ kind: 'error', message: `too many redirects (last: ${target})` });
-          return get(new URL(location, parsed).toString(), redirectsLeft - 1);
-        }
-        if (status < 200 || status >= 300) {
-          response.resume();
-          return done({ kind: 'status', status, url: target });
-        }
-        const hash = crypto().createHash('sha256');
-        let bytes = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          touch();
-          bytes += chunk.length;
-          if (bytes > options.maxBytes) return done({ kind: 'too-large', limit: options.maxBytes });
-          hash.update(chunk);
-          try {
-            options.onChunk(chunk);
-          } catch (error) {
-            done({ kind: 'error', message: (error as Error).message });
+      const request = client.get(
+        parsed,
+        { headers: { 'user-agent': 'c8ctl-plugin-nano' }, agent: false },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          const location = response.headers.location;
+          if (status >= 300 && status < 400 && location !== undefined) {
+            response.resume();
+            if (redirectsLeft <= 0) return done({ kind: 'error', message: `too many redirects (last: ${target})` });
+            return get(new URL(location, parsed).toString(), redirectsLeft - 1);
           }
-        });
-        response.on('end', () => done({ kind: 'done', bytes, sha256: hash.digest('hex'), url: target }));
-        response.on('error', (error) => done({ kind: 'error', message: error.message }));
-      });
+          if (status < 200 || status >= 300) {
+            response.resume();
+            return done({ kind: 'status', status, url: target });
+          }
+          const hash = crypto().createHash('sha256');
+          let bytes = 0;
+          response.on('data', (chunk: Buffer) => {
+            if (settled) return;
+            touch();
+            bytes += chunk.length;
+            if (bytes > options.maxBytes) return done({ kind: 'too-large', limit: options.maxBytes });
+            hash.update(chunk);
+            try {
+              options.onChunk(chunk);
+            } catch (error) {
+              done({ kind: 'error', message: (error as Error).message });
+            }
+          });
+          response.on('end', () => done({ kind: 'done', bytes, sha256: hash.digest('hex'), url: target }));
+          response.on('error', (error) => done({ kind: 'error', message: error.message }));
+        },
+      );
       current = request;
       request.on('error', (error: NodeJS.ErrnoException) => done(networkFailure(error, parsed)));
     };

@@ -11,7 +11,10 @@ export type GetResult =
 
 const MAX_BODY = 32 * 1024 * 1024;
 
-export function httpGet(url: string, options: { timeoutMs: number; headers?: Record<string, string> }): Promise<GetResult> {
+export function httpGet(
+  url: string,
+  options: { timeoutMs: number; headers?: Record<string, string> },
+): Promise<GetResult> {
   return new Promise((resolve) => {
     let settled = false;
     // Declared before `done` can run: a URL refused before the request exists settles at once.
@@ -35,19 +38,25 @@ export function httpGet(url: string, options: { timeoutMs: number; headers?: Rec
       done({ kind: 'timeout' });
       request.destroy();
     }, options.timeoutMs);
-    const request = client.get(parsed, { headers: { 'user-agent': 'c8ctl-plugin-nano', ...options.headers }, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY) {
-          done({ kind: 'error', message: 'answer too large' });
-          request.destroy();
-        } else chunks.push(chunk);
-      });
-      response.on('end', () => done({ kind: 'answers', status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', (error) => done({ kind: 'error', message: error.message }));
-    });
+    const request = client.get(
+      parsed,
+      { headers: { 'user-agent': 'c8ctl-plugin-nano', ...options.headers }, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY) {
+            done({ kind: 'error', message: 'answer too large' });
+            request.destroy();
+          } else chunks.push(chunk);
+        });
+        response.on('end', () =>
+          done({ kind: 'answers', status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', (error) => done({ kind: 'error', message: error.message }));
+      },
+    );
     request.on('error', (error: NodeJS.ErrnoException) => done(networkFailure(error, parsed)));
   });
 }

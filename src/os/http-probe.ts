@@ -77,7 +77,11 @@ export function createHttpProbe(): HttpProbe {
       };
       const judge = (ended: boolean): void => {
         const read = readResponse(buffer.subarray(0, length), ended);
-        if (read.kind === 'complete') settle({ kind: 'done', result: { kind: 'answers', status: read.status, body: parseBody(read.body.toString('utf8')) } });
+        if (read.kind === 'complete')
+          settle({
+            kind: 'done',
+            result: { kind: 'answers', status: read.status, body: parseBody(read.body.toString('utf8')) },
+          });
         else if (read.kind === 'malformed') settle({ kind: 'done', result: { kind: 'error', message: read.reason } });
         else if (ended) settle({ kind: 'hang-up' }); // cut off mid-answer: as good as no answer
       };

@@ -24,7 +24,10 @@ interface Head {
 
 function parseHead(bytes: Buffer, from: number): Head | ResponseRead {
   const end = bytes.indexOf(HEAD_END, from);
-  if (end < 0) return bytes.length - from > MAX_HEAD_BYTES ? { kind: 'malformed', reason: 'response headers too large' } : { kind: 'partial' };
+  if (end < 0)
+    return bytes.length - from > MAX_HEAD_BYTES
+      ? { kind: 'malformed', reason: 'response headers too large' }
+      : { kind: 'partial' };
   const lines = bytes.toString('latin1', from, end).split('\r\n');
   const status = STATUS_LINE.exec(lines[0] ?? '');
   if (!status) return { kind: 'malformed', reason: 'not an HTTP/1.x response' };
@@ -39,13 +42,20 @@ function parseHead(bytes: Buffer, from: number): Head | ResponseRead {
       if (!/^\d+$/.test(value)) return { kind: 'malformed', reason: `bad Content-Length "${value}"` };
       length = Number(value);
     } else if (name === 'transfer-encoding') {
-      chunked = value.toLowerCase().split(',').map((v) => v.trim()).includes('chunked');
+      chunked = value
+        .toLowerCase()
+        .split(',')
+        .map((v) => v.trim())
+        .includes('chunked');
     }
   }
   return { status: Number(status[1]), length, chunked, bodyStart: end + HEAD_END.length };
 }
 
-type Dechunked = { readonly kind: 'partial' } | { readonly kind: 'done'; readonly body: Buffer } | { readonly kind: 'malformed'; readonly reason: string };
+type Dechunked =
+  | { readonly kind: 'partial' }
+  | { readonly kind: 'done'; readonly body: Buffer }
+  | { readonly kind: 'malformed'; readonly reason: string };
 
 /** A chunked body: whole once the zero-size chunk (and its blank line) has arrived. */
 function dechunk(bytes: Buffer, from: number): Dechunked {
@@ -56,11 +66,14 @@ function dechunk(bytes: Buffer, from: number): Dechunked {
     const lineEnd = bytes.indexOf('\r\n', at, 'latin1');
     if (lineEnd < 0) return { kind: 'partial' };
     const sizeText = bytes.toString('latin1', at, lineEnd).split(';')[0]!.trim();
-    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) return { kind: 'malformed', reason: `bad chunk size "${sizeText.slice(0, 20)}"` };
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText))
+      return { kind: 'malformed', reason: `bad chunk size "${sizeText.slice(0, 20)}"` };
     const size = parseInt(sizeText, 16);
     if (size === 0) {
       // The last chunk's line, any trailers, then a blank line: "0\r\n\r\n" at the least.
-      return bytes.indexOf(HEAD_END, lineEnd) >= 0 ? { kind: 'done', body: Buffer.concat(parts, total) } : { kind: 'partial' };
+      return bytes.indexOf(HEAD_END, lineEnd) >= 0
+        ? { kind: 'done', body: Buffer.concat(parts, total) }
+        : { kind: 'partial' };
     }
     total += size;
     if (total > MAX_BODY_BYTES) return { kind: 'malformed', reason: 'response body too large' };
@@ -87,7 +100,8 @@ export function readResponse(bytes: Buffer, ended: boolean): ResponseRead {
 }
 
 function readBody(bytes: Buffer, head: Head, ended: boolean): ResponseRead {
-  if (head.status === 204 || head.status === 304) return { kind: 'complete', status: head.status, body: Buffer.alloc(0) };
+  if (head.status === 204 || head.status === 304)
+    return { kind: 'complete', status: head.status, body: Buffer.alloc(0) };
   if (head.chunked) {
     const body = dechunk(bytes, head.bodyStart);
     return body.kind === 'done' ? { kind: 'complete', status: head.status, body: body.body } : body;
@@ -95,7 +109,9 @@ function readBody(bytes: Buffer, head: Head, ended: boolean): ResponseRead {
   if (head.length !== null) {
     if (head.length > MAX_BODY_BYTES) return { kind: 'malformed', reason: 'response body too large' };
     const available = bytes.length - head.bodyStart;
-    return available >= head.length ? { kind: 'complete', status: head.status, body: bytes.subarray(head.bodyStart, head.bodyStart + head.length) } : { kind: 'partial' };
+    return available >= head.length
+      ? { kind: 'complete', status: head.status, body: bytes.subarray(head.bodyStart, head.bodyStart + head.length) }
+      : { kind: 'partial' };
   }
   if (bytes.length - head.bodyStart > MAX_BODY_BYTES) return { kind: 'malformed', reason: 'response body too large' };
   return ended ? { kind: 'complete', status: head.status, body: bytes.subarray(head.bodyStart) } : { kind: 'partial' };

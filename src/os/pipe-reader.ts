@@ -26,7 +26,11 @@ export function pipeReader(inode: number, self: number = process.pid, proc = '/p
     }
     for (const fd of fds) {
       try {
-        if (readlinkSync(`${proc}/${entry}/fd/${fd}`) === target && readsFrom(readFileSync(`${proc}/${entry}/fdinfo/${fd}`, 'utf8'))) return Number(entry);
+        if (
+          readlinkSync(`${proc}/${entry}/fd/${fd}`) === target &&
+          readsFrom(readFileSync(`${proc}/${entry}/fdinfo/${fd}`, 'utf8'))
+        )
+          return Number(entry);
       } catch {
         // closed meanwhile
       }
@@ -39,7 +43,11 @@ export function pipeReader(inode: number, self: number = process.pid, proc = '/p
  * Aborted once nobody reads the pipe on `fd` any more (checked every `intervalMs`), or never when `fd`
  * is not a pipe or this is not Linux. The timer does not keep the process alive.
  */
-export function whenPipeReaderGone(fd: number, intervalMs = 1_000, platform: NodeJS.Platform = process.platform): AbortSignal | undefined {
+export function whenPipeReaderGone(
+  fd: number,
+  intervalMs = 1_000,
+  platform: NodeJS.Platform = process.platform,
+): AbortSignal | undefined {
   if (platform !== 'linux') return undefined;
   let inode: number;
   try {

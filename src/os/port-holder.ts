@@ -22,7 +22,10 @@ export function describeHolder(holder: PortHolder): string {
 
 /** One line, at most MAX_COMMAND characters: a command line may hold newlines (node -e) or be huge. */
 export function oneLineCommand(raw: string): string {
-  const line = raw.replace(/\0+$/, '').replace(/[\0\s]+/g, ' ').trim();
+  const line = raw
+    .replace(/\0+$/, '')
+    .replace(/[\0\s]+/g, ' ')
+    .trim();
   return line.length > MAX_COMMAND ? `${line.slice(0, MAX_COMMAND - 1)}…` : line;
 }
 
@@ -40,21 +43,45 @@ export function listeningInodes(table: string, port: number): string[] {
 }
 
 async function linuxHolder(port: number): Promise<PortHolder | null> {
-  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => fsPromises().readFile(f, 'utf8').catch(() => '')));
+  const tables = await Promise.all(
+    ['/proc/net/tcp', '/proc/net/tcp6'].map((f) =>
+      fsPromises()
+        .readFile(f, 'utf8')
+        .catch(() => ''),
+    ),
+  );
   const wanted = new Set(tables.flatMap((t) => listeningInodes(t, port)).map((inode) => `socket:[${inode}]`));
   if (wanted.size === 0) return null;
   const pids = (await fsPromises().readdir('/proc')).filter((e) => /^\d+$/.test(e)).map(Number);
   const holders = await Promise.all(
     pids.map(async (pid) => {
-      const fds = await fsPromises().readdir(`/proc/${pid}/fd`).catch(() => [] as string[]); // another user's: not visible
-      for (const fd of fds) if (wanted.has(await fsPromises().readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))) return pid;
+      const fds = await fsPromises()
+        .readdir(`/proc/${pid}/fd`)
+        .catch(() => [] as string[]); // another user's: not visible
+      for (const fd of fds)
+        if (
+          wanted.has(
+            await fsPromises()
+              .readlink(`/proc/${pid}/fd/${fd}`)
+              .catch(() => ''),
+          )
+        )
+          return pid;
       return null;
     }),
   );
   const pid = holders.find((p): p is number => p !== null);
   if (pid === undefined) return null;
-  const cmdline = await fsPromises().readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  const command = oneLineCommand(cmdline) || (await fsPromises().readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '?')).trim();
+  const cmdline = await fsPromises()
+    .readFile(`/proc/${pid}/cmdline`, 'utf8')
+    .catch(() => '');
+  const command =
+    oneLineCommand(cmdline) ||
+    (
+      await fsPromises()
+        .readFile(`/proc/${pid}/comm`, 'utf8')
+        .catch(() => '?')
+    ).trim();
   return { pid, command };
 }
 

@@ -18,7 +18,10 @@ export type ProcessReader = (pid: number) => Promise<ProcessFacts | null>;
 export function parseProcStat(text: string): ProcessFacts | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  const fields = text.slice(close + 2).trim().split(/\s+/);
+  const fields = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // fields[0] is field 3 (state); field 22 (starttime, clock ticks since boot) is fields[19].
   const stateChar = fields[0];
   const startTicks = fields[19];
@@ -47,7 +50,9 @@ async function readLinux(pid: number): Promise<ProcessFacts | null> {
 /** macOS (and other Unixes without /proc): `ps`. lstart has one-second resolution. */
 async function readWithPs(pid: number): Promise<ProcessFacts | null> {
   try {
-    const { stdout } = await execFileText('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } });
+    const { stdout } = await execFileText('ps', ['-o', 'stat=,lstart=', '-p', String(pid)], {
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     const line = stdout.trim();
     if (line === '') return null;
     const [stat = '', ...rest] = line.split(/\s+/);
@@ -63,7 +68,16 @@ async function readWithPs(pid: number): Promise<ProcessFacts | null> {
  */
 async function readWindows(pid: number): Promise<ProcessFacts | null> {
   try {
-    const { stdout } = await execFileText('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`], { windowsHide: true });
+    const { stdout } = await execFileText(
+      'powershell.exe',
+      [
+        '-NoProfile',
+        '-NonInteractive',
+        '-Command',
+        `(Get-Process -Id ${pid} -ErrorAction Stop).StartTime.ToFileTimeUtc()`,
+      ],
+      { windowsHide: true },
+    );
     const ticks = stdout.trim();
     return /^\d+$/.test(ticks) ? { state: 'running', startTime: `win32:${ticks}` } : null;
   } catch {

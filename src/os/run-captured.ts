@@ -24,7 +24,14 @@ export function runCaptured(file: string, args: readonly string[], timeoutMs: nu
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ exitCode, signal, output: Buffer.concat(chunks).toString('utf8'), spawnErrorCode: error?.code, spawnErrorMessage: error?.message, timedOut });
+      resolve({
+        exitCode,
+        signal,
+        output: Buffer.concat(chunks).toString('utf8'),
+        spawnErrorCode: error?.code,
+        spawnErrorMessage: error?.message,
+        timedOut,
+      });
     };
     // SIGKILL, not SIGTERM: a command that hangs where it should answer at once is not trusted to exit.
     // The streams are dropped too, so a grandchild holding them open cannot keep us waiting.

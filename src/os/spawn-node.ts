@@ -30,7 +30,10 @@ export interface SpawnRequest {
 }
 
 export class SpawnError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
   }
 }
@@ -68,7 +71,10 @@ export async function spawnNode(request: SpawnRequest): Promise<SpawnedProcess> 
     if (child.pid === undefined) {
       // Spawning failed outright (no such file, not executable, wrong format); Node reports why in
       // an 'error' event on the next tick.
-      const error = await Promise.race([failed, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+      const error = await Promise.race([
+        failed,
+        new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+      ]);
       throw new SpawnError(`could not run ${request.binary}${error?.code ? ` (${error.code})` : ''}`, error?.code);
     }
     const exit = new Promise<NodeExit>((resolve) => {

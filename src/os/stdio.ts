@@ -7,7 +7,6 @@ import { fstatSync, writeSync } from 'node:fs';
 import { tty } from './builtins.js';
 import type { TextSink } from '../output.js';
 
-
 export interface FdSink extends TextSink {
   readonly isTTY: boolean;
   /** Resolves once everything written has reached the descriptor (at once unless it fell back to a stream). */
@@ -81,7 +80,8 @@ export function fdSink(fd: number, stream: () => NodeJS.WriteStream): FdSink {
     },
     closed: ended.signal,
     async flushed() {
-      while (fallback !== undefined && !ended.signal.aborted && fallback.writableLength > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (fallback !== undefined && !ended.signal.aborted && fallback.writableLength > 0)
+        await new Promise((resolve) => setTimeout(resolve, 1));
     },
   };
 }

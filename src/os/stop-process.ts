@@ -64,7 +64,12 @@ export interface StopDeps {
 
 const KILL_CONFIRM_MS = 5_000;
 
-export async function stopProcess(pid: number, startTime: string, graceMs: number, deps: StopDeps): Promise<StopOutcome> {
+export async function stopProcess(
+  pid: number,
+  startTime: string,
+  graceMs: number,
+  deps: StopDeps,
+): Promise<StopOutcome> {
   const status = (): Promise<ProcessStatus> => statusOf(deps.readProcess, pid, startTime);
 
   const initial = await status();

@@ -45,7 +45,13 @@ function writers(facts: PathFacts, role: PathRole): string | null {
  * Why `facts` make `path` unsafe for a user with uid `me` (named `myName`), or null when it is safe.
  * Root (uid 0) may own anything we trust: it can change everything anyway.
  */
-export function pathProblem(path: string, facts: PathFacts, role: PathRole, me: number, myName: string): PathProblem | null {
+export function pathProblem(
+  path: string,
+  facts: PathFacts,
+  role: PathRole,
+  me: number,
+  myName: string,
+): PathProblem | null {
   const badOwner = facts.uid !== me && facts.uid !== 0;
   const who = writers(facts, role);
   if (!badOwner && who === null) return null;

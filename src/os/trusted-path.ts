@@ -113,7 +113,12 @@ export function untrustedPath(target: string, use: TrustUse): UnsafePath | null 
     if (!facts || !pathProblem(p, facts, role, me, '')) continue;
     const found = pathProblem(p, facts, role, me, myName(me))!;
     const summary = `${p}${p === absolute ? '' : ` (on the way to ${absolute})`} ${found.problem}`;
-    return { path: p, ...found, summary, message: `Unsafe permissions: ${summary}, so another user could ${THREAT[use]}. Fix: ${found.fix}` };
+    return {
+      path: p,
+      ...found,
+      summary,
+      message: `Unsafe permissions: ${summary}, so another user could ${THREAT[use]}. Fix: ${found.fix}`,
+    };
   }
   return null;
 }

@@ -37,7 +37,8 @@ export function httpUrlProblem(text: string): string | null {
   } catch {
     return 'is not a URL';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http:// or https:// URL, not ${url.protocol}`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `must be an http:// or https:// URL, not ${url.protocol}`;
   return null;
 }
 
@@ -51,17 +52,27 @@ export function parseRelease(text: string, manifestUrl: string, platform: string
   }
   if (!isObject(value)) throw new ManifestError('it is not a JSON object');
   const { version, platforms } = value;
-  if (typeof version !== 'string' || !VERSION.test(version)) throw new ManifestError(`"version" must be a version string such as "1.2.0", not ${JSON.stringify(version)}`);
-  if (!isObject(platforms)) throw new ManifestError('"platforms" must be an object keyed by platform, e.g. "linux-x64"');
+  if (typeof version !== 'string' || !VERSION.test(version))
+    throw new ManifestError(`"version" must be a version string such as "1.2.0", not ${JSON.stringify(version)}`);
+  if (!isObject(platforms))
+    throw new ManifestError('"platforms" must be an object keyed by platform, e.g. "linux-x64"');
   const entry = platforms[platform];
   if (entry === undefined) {
     const offered = Object.keys(platforms);
-    throw new ManifestError(`version ${version} has no build for ${platform} (it offers ${offered.length > 0 ? offered.join(', ') : 'none'})`);
+    throw new ManifestError(
+      `version ${version} has no build for ${platform} (it offers ${offered.length > 0 ? offered.join(', ') : 'none'})`,
+    );
   }
   if (!isObject(entry)) throw new ManifestError(`the "${platform}" entry is not an object`);
-  if (typeof entry.url !== 'string' || entry.url === '') throw new ManifestError(`the "${platform}" entry has no "url"`);
-  if (typeof entry.sha256 !== 'string' || !SHA256.test(entry.sha256)) throw new ManifestError(`the "${platform}" entry's "sha256" must be 64 hex digits`);
-  if (entry.size !== undefined && (typeof entry.size !== 'number' || !Number.isSafeInteger(entry.size) || entry.size <= 0)) throw new ManifestError(`the "${platform}" entry's "size" must be a positive whole number of bytes`);
+  if (typeof entry.url !== 'string' || entry.url === '')
+    throw new ManifestError(`the "${platform}" entry has no "url"`);
+  if (typeof entry.sha256 !== 'string' || !SHA256.test(entry.sha256))
+    throw new ManifestError(`the "${platform}" entry's "sha256" must be 64 hex digits`);
+  if (
+    entry.size !== undefined &&
+    (typeof entry.size !== 'number' || !Number.isSafeInteger(entry.size) || entry.size <= 0)
+  )
+    throw new ManifestError(`the "${platform}" entry's "size" must be a positive whole number of bytes`);
   let url: string;
   try {
     url = new URL(entry.url, manifestUrl).toString();
@@ -70,7 +81,13 @@ export function parseRelease(text: string, manifestUrl: string, platform: string
   }
   const problem = httpUrlProblem(url);
   if (problem) throw new ManifestError(`the "${platform}" entry's url ${url} ${problem}`);
-  return { version, platform, url, sha256: entry.sha256.toLowerCase(), ...(entry.size !== undefined ? { size: entry.size } : {}) };
+  return {
+    version,
+    platform,
+    url,
+    sha256: entry.sha256.toLowerCase(),
+    ...(entry.size !== undefined ? { size: entry.size } : {}),
+  };
 }
 
 /**

@@ -35,12 +35,27 @@ export async function readInstalled(binDir: string): Promise<InstalledCopy | und
   const read = await readTrustedJsonFile(path.join(binDir, RECORD));
   if (read.kind !== 'ok') return undefined; // missing or corrupt: a cache, fetched again
   const r = read.value as Partial<InstalledCopy> | null;
-  const valid = typeof r?.version === 'string' && typeof r.sha256 === 'string' && typeof r.size === 'number' && typeof r.platform === 'string' && typeof r.manifestUrl === 'string' && typeof r.binaryUrl === 'string';
+  const valid =
+    typeof r?.version === 'string' &&
+    typeof r.sha256 === 'string' &&
+    typeof r.size === 'number' &&
+    typeof r.platform === 'string' &&
+    typeof r.manifestUrl === 'string' &&
+    typeof r.binaryUrl === 'string';
   if (!valid || r.version!.includes('/') || r.version!.includes('..')) return undefined;
   const file = path.join(binDir, r.version!, binaryName(r.platform!));
   const facts = await stat(file).catch(() => undefined);
   if (!facts?.isFile()) return undefined;
-  return { version: r.version!, sha256: r.sha256!, size: r.size!, platform: r.platform!, manifestUrl: r.manifestUrl!, binaryUrl: r.binaryUrl!, fetchedAt: String(r.fetchedAt ?? ''), path: file };
+  return {
+    version: r.version!,
+    sha256: r.sha256!,
+    size: r.size!,
+    platform: r.platform!,
+    manifestUrl: r.manifestUrl!,
+    binaryUrl: r.binaryUrl!,
+    fetchedAt: String(r.fetchedAt ?? ''),
+    path: file,
+  };
 }
 
 export async function sha256Of(file: string): Promise<string> {
@@ -66,7 +81,12 @@ const MAX_BINARY = 1024 * 1024 * 1024;
  * Downloads `release`, verifies it and makes it the current copy. Resolves with the new copy, or with
  * the network failure (nothing written); throws ChecksumError on a mismatch (nothing written either).
  */
-export async function installRelease(binDir: string, release: Release, manifestUrl: string, timeouts: { timeoutMs: number; idleMs: number }): Promise<InstalledCopy | FetchFailure> {
+export async function installRelease(
+  binDir: string,
+  release: Release,
+  manifestUrl: string,
+  timeouts: { timeoutMs: number; idleMs: number },
+): Promise<InstalledCopy | FetchFailure> {
   const versionDir = path.join(binDir, release.version);
   // The topmost folder made here (the home itself on a first run), removed again if this fails.
   const created = await ensurePrivateDir(versionDir);
@@ -105,15 +125,24 @@ export async function installRelease(binDir: string, release: Release, manifestU
   try {
     if (writeError !== undefined) throw naming(writeError, final, 'write');
     if (result.kind === 'too-large' && release.size !== undefined) {
-      throw new ChecksumError(`Refused the ProcessOS ${release.version} download from ${release.url}: expected ${release.size} bytes, got more; nothing was installed.`, { code: 'checksum-mismatch' });
+      throw new ChecksumError(
+        `Refused the ProcessOS ${release.version} download from ${release.url}: expected ${release.size} bytes, got more; nothing was installed.`,
+        { code: 'checksum-mismatch' },
+      );
     }
     if (result.kind !== 'done') {
       await undo();
       return result;
     }
     if (result.sha256 !== release.sha256 || (release.size !== undefined && result.bytes !== release.size)) {
-      const what = result.sha256 !== release.sha256 ? `expected sha256 ${release.sha256}, got ${result.sha256}` : `expected ${release.size} bytes, got ${result.bytes}`;
-      throw new ChecksumError(`Refused the ProcessOS ${release.version} download from ${release.url}: ${what}; nothing was installed.`, { code: 'checksum-mismatch' });
+      const what =
+        result.sha256 !== release.sha256
+          ? `expected sha256 ${release.sha256}, got ${result.sha256}`
+          : `expected ${release.size} bytes, got ${result.bytes}`;
+      throw new ChecksumError(
+        `Refused the ProcessOS ${release.version} download from ${release.url}: ${what}; nothing was installed.`,
+        { code: 'checksum-mismatch' },
+      );
     }
     await chmod(temp, 0o700);
     await rename(temp, final);
@@ -121,7 +150,16 @@ export async function installRelease(binDir: string, release: Release, manifestU
     await undo();
     throw error;
   }
-  const copy: InstalledCopy = { version: release.version, sha256: release.sha256, size: result.bytes, platform: release.platform, manifestUrl, binaryUrl: release.url, fetchedAt: new Date().toISOString(), path: final };
+  const copy: InstalledCopy = {
+    version: release.version,
+    sha256: release.sha256,
+    size: result.bytes,
+    platform: release.platform,
+    manifestUrl,
+    binaryUrl: release.url,
+    fetchedAt: new Date().toISOString(),
+    path: final,
+  };
   const { path: _path, ...record } = copy;
   await writeFileAtomic(path.join(binDir, RECORD), `${JSON.stringify({ schema: 1, ...record }, null, 2)}\n`);
   await pruneExcept(binDir, release.version);

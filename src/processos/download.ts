@@ -18,7 +18,10 @@ export interface DownloadSource {
 }
 
 /** The typed setting beats the environment, as for every other typed setting. */
-export function downloadSource(settings: ProcessosSettings, env: Readonly<Record<string, string | undefined>>): DownloadSource | undefined {
+export function downloadSource(
+  settings: ProcessosSettings,
+  env: Readonly<Record<string, string | undefined>>,
+): DownloadSource | undefined {
   if (settings.downloadUrl) return { url: settings.downloadUrl, from: 'set download-url' };
   const fromEnv = env.PROCESSOS_DOWNLOAD_URL?.trim();
   return fromEnv ? { url: fromEnv, from: 'PROCESSOS_DOWNLOAD_URL' } : undefined;
@@ -35,9 +38,16 @@ export interface DownloadedProcessos {
 }
 
 /** The published release, or why it could not be learnt (in words continuing "…: "). */
-export async function askManifest(source: DownloadSource, platform: string): Promise<{ release: Release } | { cause: string }> {
+export async function askManifest(
+  source: DownloadSource,
+  platform: string,
+): Promise<{ release: Release } | { cause: string }> {
   const chunks: Buffer[] = [];
-  const answer = await httpDownload(source.url, { timeoutMs: MANIFEST_TIMEOUT_MS, maxBytes: MAX_MANIFEST, onChunk: (c) => chunks.push(c) });
+  const answer = await httpDownload(source.url, {
+    timeoutMs: MANIFEST_TIMEOUT_MS,
+    maxBytes: MAX_MANIFEST,
+    onChunk: (c) => chunks.push(c),
+  });
   if (answer.kind !== 'done') return { cause: downloadCause(answer) };
   try {
     return { release: parseRelease(Buffer.concat(chunks).toString('utf8'), answer.url, platform) };
@@ -74,11 +84,16 @@ export async function obtainProcessos(inputs: ObtainInputs): Promise<DownloadedP
   const installed = recorded && (await stillIntact(recorded)) ? recorded : undefined;
   const fallBack = (cause: string): DownloadedProcessos => {
     if (!installed) {
-      throw new UserError(`Cannot download ProcessOS from ${source.url} (${source.from}): ${cause}. Fix the URL or the network and try again, or point at a binary with "${inputs.prog} set bin <path>".`, {
-        code: 'download-failed',
-      });
+      throw new UserError(
+        `Cannot download ProcessOS from ${source.url} (${source.from}): ${cause}. Fix the URL or the network and try again, or point at a binary with "${inputs.prog} set bin <path>".`,
+        {
+          code: 'download-failed',
+        },
+      );
     }
-    inputs.warn(`Could not check ${source.url} for a newer ProcessOS (${cause}); using the installed ${installed.version}.`);
+    inputs.warn(
+      `Could not check ${source.url} for a newer ProcessOS (${cause}); using the installed ${installed.version}.`,
+    );
     return asDownloaded(installed, source, false);
   };
 
@@ -98,7 +113,12 @@ export interface DownloadReport {
   readonly manifestUrl: string;
   readonly from: DownloadSource['from'];
   /** The verified copy in the home, if any. */
-  readonly installed: { readonly version: string; readonly path: string; readonly binaryUrl: string; readonly fetchedAt: string } | null;
+  readonly installed: {
+    readonly version: string;
+    readonly path: string;
+    readonly binaryUrl: string;
+    readonly fetchedAt: string;
+  } | null;
   /** What the manifest publishes now, or null when it could not be asked (then `cause` says why). */
   readonly published: string | null;
   readonly cause: string | null;
@@ -107,14 +127,25 @@ export interface DownloadReport {
 }
 
 /** For `config`: the installed copy and the published version, asked with a short timeout; downloads nothing. */
-export async function reportDownload(source: DownloadSource, binDir: string, platform: string): Promise<DownloadReport> {
+export async function reportDownload(
+  source: DownloadSource,
+  binDir: string,
+  platform: string,
+): Promise<DownloadReport> {
   const installed = await readInstalled(binDir);
   const asked = await askManifest(source, platform);
   const published = 'release' in asked ? asked.release : undefined;
   return {
     manifestUrl: source.url,
     from: source.from,
-    installed: installed ? { version: installed.version, path: installed.path, binaryUrl: installed.binaryUrl, fetchedAt: installed.fetchedAt } : null,
+    installed: installed
+      ? {
+          version: installed.version,
+          path: installed.path,
+          binaryUrl: installed.binaryUrl,
+          fetchedAt: installed.fetchedAt,
+        }
+      : null,
     published: published?.version ?? null,
     cause: 'cause' in asked ? asked.cause : null,
     fetchAtNextStart: published !== undefined && needsFetch(installed, published),

@@ -8,13 +8,24 @@ import { cannotRunOnThisHost, fileKind, readExecutableHead } from '../binary/hos
 import { platformIdOf } from '../binary/executable-format.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { downloadSource, obtainProcessos, type DownloadedProcessos } from './download.js';
-import { hasExplicitProcessos, resolveProcessos, type ProcessosResolverInputs, type ResolvedProcessos } from './resolve.js';
+import {
+  hasExplicitProcessos,
+  resolveProcessos,
+  type ProcessosResolverInputs,
+  type ResolvedProcessos,
+} from './resolve.js';
 import type { ProcessosSettings } from '../state/processos-settings.js';
 
 type FindInputs = Omit<ProcessosResolverInputs, 'homedir' | 'fileKind' | 'readHead' | 'arch'>;
 
 export function findProcessos(inputs: FindInputs): ResolvedProcessos {
-  const found = resolveProcessos({ ...inputs, homedir: os.homedir(), arch: process.arch, fileKind, readHead: readExecutableHead });
+  const found = resolveProcessos({
+    ...inputs,
+    homedir: os.homedir(),
+    arch: process.arch,
+    fileKind,
+    readHead: readExecutableHead,
+  });
   // A binary others can write or swap would run their code as us, whichever way it was chosen.
   assertTrusted(found.path, 'program');
   return found;
@@ -37,9 +48,20 @@ export async function processosToRun(inputs: RunInputs): Promise<ProcessosToRun>
   const source = downloadSource(inputs.settings, inputs.env);
   if (hasExplicitProcessos(inputs) || source === undefined) return findProcessos(inputs);
   const platform = platformIdOf({ platform: inputs.platform, arch: process.arch });
-  const download = await obtainProcessos({ source, binDir: inputs.binDir, platform, prog: inputs.prog ?? 'c8ctl processos', warn: inputs.warn, progress: inputs.progress });
+  const download = await obtainProcessos({
+    source,
+    binDir: inputs.binDir,
+    platform,
+    prog: inputs.prog ?? 'c8ctl processos',
+    warn: inputs.warn,
+    progress: inputs.progress,
+  });
   const wrong = cannotRunOnThisHost(download.path);
-  if (wrong) throw new UserError(`${download.path} (ProcessOS ${download.version} from ${download.manifestUrl}) ${wrong}. The manifest's "${platform}" entry points at the wrong build.`, { code: 'binary-wrong-platform' });
+  if (wrong)
+    throw new UserError(
+      `${download.path} (ProcessOS ${download.version} from ${download.manifestUrl}) ${wrong}. The manifest's "${platform}" entry points at the wrong build.`,
+      { code: 'binary-wrong-platform' },
+    );
   assertTrusted(download.path, 'program');
   return { path: download.path, source: 'download', download };
 }

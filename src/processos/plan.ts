@@ -46,7 +46,8 @@ export function checkUrl(label: string, text: string): string {
   } catch {
     throw invalidArgument(`${label} "${text}" is not a URL. Example: http://localhost:8080`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument(`${label} "${text}" must be an http:// or https:// URL.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidArgument(`${label} "${text}" must be an http:// or https:// URL.`);
   return text.replace(/\/+$/, '');
 }
 
@@ -65,10 +66,20 @@ export function planProcessos(inputs: ProcessosPlanInputs): ProcessosPlan {
     return undefined;
   };
 
-  const portFrom = flags.port !== undefined ? (['--port', flags.port] as const) : settings.port !== undefined ? (['set port', String(settings.port)] as const) : pick('PROCESSOS_PORT');
+  const portFrom =
+    flags.port !== undefined
+      ? (['--port', flags.port] as const)
+      : settings.port !== undefined
+        ? (['set port', String(settings.port)] as const)
+        : pick('PROCESSOS_PORT');
   const port = portFrom ? parsePort(portFrom[0], portFrom[1]) : DEFAULT_PROCESSOS_PORT;
 
-  const urlFrom = flags.nanoUrl !== undefined ? (['--nano-url', flags.nanoUrl] as const) : settings.nanoUrl !== undefined ? (['set nano-url', settings.nanoUrl] as const) : pick('NANO_BASE_URL');
+  const urlFrom =
+    flags.nanoUrl !== undefined
+      ? (['--nano-url', flags.nanoUrl] as const)
+      : settings.nanoUrl !== undefined
+        ? (['set nano-url', settings.nanoUrl] as const)
+        : pick('NANO_BASE_URL');
   const nanoUrl = urlFrom ? checkUrl(urlFrom[0], urlFrom[1]) : DEFAULT_NANO_URL;
 
   const dataDir = settings.dataDir ?? pick('PROCESSOS_DATA_DIR')?.[1] ?? inputs.defaultDataDir;
@@ -81,11 +92,16 @@ export function planProcessos(inputs: ProcessosPlanInputs): ProcessosPlan {
   else if (spawnFrom) spawnNano = parseBool(spawnFrom[0], spawnFrom[1]);
   else spawnNano = nanoBinary !== undefined;
   if (spawnNano && nanoBinary === undefined) {
-    if (flags.spawnNano === true) throw invalidArgument('--spawn-nano needs a nano engine binary, and none was found. Point at one with "c8ctl nano set bin <path>" or "c8ctl processos set env PROCESSOS_NANO_BIN=<path>", or use --no-spawn-nano.');
+    if (flags.spawnNano === true)
+      throw invalidArgument(
+        '--spawn-nano needs a nano engine binary, and none was found. Point at one with "c8ctl nano set bin <path>" or "c8ctl processos set env PROCESSOS_NANO_BIN=<path>", or use --no-spawn-nano.',
+      );
     spawnNano = false;
   }
   if (!spawnNano && flags.spawnNano === undefined && !spawnFrom && nanoBinary === undefined) {
-    warnings.push(`No nano engine binary was found, so ProcessOS runs without a pilot engine and uses the target engine (${nanoUrl}) for experiments. Point at one with "c8ctl nano set bin <path>".`);
+    warnings.push(
+      `No nano engine binary was found, so ProcessOS runs without a pilot engine and uses the target engine (${nanoUrl}) for experiments. Point at one with "c8ctl nano set bin <path>".`,
+    );
   }
 
   const env: Record<string, string> = {

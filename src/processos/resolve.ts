@@ -34,7 +34,8 @@ function headerProblem(inputs: ProcessosResolverInputs, file: string): string | 
 }
 
 /** Whether a binary path was given (--binary, set bin, PROCESSOS_BINARY): it beats any download URL. */
-export const hasExplicitProcessos = (inputs: Pick<ProcessosResolverInputs, 'flag' | 'configured' | 'env'>): boolean => Boolean(inputs.flag || inputs.configured || inputs.env.PROCESSOS_BINARY);
+export const hasExplicitProcessos = (inputs: Pick<ProcessosResolverInputs, 'flag' | 'configured' | 'env'>): boolean =>
+  Boolean(inputs.flag || inputs.configured || inputs.env.PROCESSOS_BINARY);
 
 export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProcessos {
   const explicit = [
@@ -46,23 +47,35 @@ export function resolveProcessos(inputs: ProcessosResolverInputs): ResolvedProce
     if (!value) continue;
     const file = path.resolve(inputs.cwd, value);
     const kind = inputs.fileKind(file);
-    if (kind !== 'executable') throw new UserError(`${label} (${value}) cannot be used: ${fileProblem(kind)}.`, { code: 'binary-not-found' });
+    if (kind !== 'executable')
+      throw new UserError(`${label} (${value}) cannot be used: ${fileProblem(kind)}.`, { code: 'binary-not-found' });
     const wrong = headerProblem(inputs, file);
-    if (wrong) throw new UserError(`${file} ${wrong}. Use the ${platformIdOf(inputs)} build of ProcessOS: ${prog(inputs)} set bin <its path> (this came from ${label}).`, { code: 'binary-wrong-platform' });
+    if (wrong)
+      throw new UserError(
+        `${file} ${wrong}. Use the ${platformIdOf(inputs)} build of ProcessOS: ${prog(inputs)} set bin <its path> (this came from ${label}).`,
+        { code: 'binary-wrong-platform' },
+      );
     return { path: file, source };
   }
   const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));
   const exe = inputs.platform === 'win32' ? '.exe' : '';
-  const builds = (['release', 'debug'] as const).map((profile) => ({ profile, file: path.join(repo, 'processos', 'target', profile, `processos${exe}`) }));
+  const builds = (['release', 'debug'] as const).map((profile) => ({
+    profile,
+    file: path.join(repo, 'processos', 'target', profile, `processos${exe}`),
+  }));
   for (const { profile, file } of builds) {
-    if (inputs.fileKind(file) === 'executable' && !headerProblem(inputs, file)) return { path: file, source: profile === 'release' ? 'repo-release' : 'repo-debug' };
+    if (inputs.fileKind(file) === 'executable' && !headerProblem(inputs, file))
+      return { path: file, source: profile === 'release' ? 'repo-release' : 'repo-debug' };
   }
-  throw new UserError('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand, then point the plugin at it, or give a release manifest to download it from.', {
-    code: 'binary-not-found',
-    details: [
-      'Looked at: --binary (not given), "processos set bin" (not set), PROCESSOS_BINARY (not set), "processos set download-url" and PROCESSOS_DOWNLOAD_URL (not set), ' + builds.map((b) => b.file).join(', '),
-      `Fix: ${prog(inputs)} set bin <path-to-processos>   (or PROCESSOS_BINARY=<path>, or --binary <path>)`,
-      `  or: ${prog(inputs)} set download-url <https://…/manifest.json>   (or PROCESSOS_DOWNLOAD_URL=<url>)`,
-    ],
-  });
+  throw new UserError(
+    'No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand, then point the plugin at it, or give a release manifest to download it from.',
+    {
+      code: 'binary-not-found',
+      details: [
+        `Looked at: --binary (not given), "processos set bin" (not set), PROCESSOS_BINARY (not set), "processos set download-url" and PROCESSOS_DOWNLOAD_URL (not set), ${builds.map((b) => b.file).join(', ')}`,
+        `Fix: ${prog(inputs)} set bin <path-to-processos>   (or PROCESSOS_BINARY=<path>, or --binary <path>)`,
+        `  or: ${prog(inputs)} set download-url <https://…/manifest.json>   (or PROCESSOS_DOWNLOAD_URL=<url>)`,
+      ],
+    },
+  );
 }

@@ -16,21 +16,39 @@ export interface ProcessosState {
   readonly dataDir: string;
   readonly log: string;
   /** version, downloadUrl and fetched are set for a binary from a download URL. */
-  readonly binary: { readonly path: string; readonly source: string; readonly version?: string; readonly downloadUrl?: string; readonly fetched?: boolean };
+  readonly binary: {
+    readonly path: string;
+    readonly source: string;
+    readonly version?: string;
+    readonly downloadUrl?: string;
+    readonly fetched?: boolean;
+  };
 }
 
 export async function readProcessosState(file: string): Promise<ProcessosState | null> {
   const read = await readTrustedJsonFile(file);
   if (read.kind === 'missing') return null;
   const fix = `Check for a ProcessOS left running (pgrep -fa processos), stop it, then move the file aside: mv '${file}' '${file}.bad'`;
-  if (read.kind === 'corrupt') throw new UserError(`The ProcessOS state file ${file} cannot be read: it is ${read.reason}. ${fix}`, { code: 'corrupt-state' });
+  if (read.kind === 'corrupt')
+    throw new UserError(`The ProcessOS state file ${file} cannot be read: it is ${read.reason}. ${fix}`, {
+      code: 'corrupt-state',
+    });
   const s = read.value as Partial<ProcessosState> | null;
   const valid =
-    s?.schema === 1 && Number.isInteger(s.pid) && typeof s.startTime === 'string' && Number.isInteger(s.port) && typeof s.url === 'string' && typeof s.nanoUrl === 'string' &&
-    typeof s.spawnNano === 'boolean' && typeof s.dataDir === 'string' && typeof s.log === 'string' && typeof s.binary?.path === 'string';
+    s?.schema === 1 &&
+    Number.isInteger(s.pid) &&
+    typeof s.startTime === 'string' &&
+    Number.isInteger(s.port) &&
+    typeof s.url === 'string' &&
+    typeof s.nanoUrl === 'string' &&
+    typeof s.spawnNano === 'boolean' &&
+    typeof s.dataDir === 'string' &&
+    typeof s.log === 'string' &&
+    typeof s.binary?.path === 'string';
   if (!valid) throw new UserError(`The ProcessOS state file ${file} is malformed. ${fix}`, { code: 'corrupt-state' });
   return s as ProcessosState;
 }
 
-export const writeProcessosState = (file: string, state: ProcessosState): Promise<void> => writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+export const writeProcessosState = (file: string, state: ProcessosState): Promise<void> =>
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 export const removeProcessosState = (file: string): Promise<void> => rm(file, { force: true });

@@ -1,5 +1,11 @@
 // The tracked cluster (`cluster.json`): its schema, a strict reader, and the error a corrupt file gives.
-import { isConsoleMode, isReplicationTier, type ClusterShape, type ConsoleMode, type ReplicationTier } from '../shape.js';
+import {
+  isConsoleMode,
+  isReplicationTier,
+  type ClusterShape,
+  type ConsoleMode,
+  type ReplicationTier,
+} from '../shape.js';
 import { UserError } from '../errors.js';
 import { readTrustedJsonFile, removeFile, writeFileAtomic } from './files.js';
 
@@ -55,25 +61,55 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Returns why `value` is not a valid state document, or null when it is. */
 export function stateProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'it is not a JSON object';
-  if (value.schema !== STATE_SCHEMA) return `unknown schema version ${JSON.stringify(value.schema)} (expected ${STATE_SCHEMA})`;
+  if (value.schema !== STATE_SCHEMA)
+    return `unknown schema version ${JSON.stringify(value.schema)} (expected ${STATE_SCHEMA})`;
   const s = value.settings;
-  if (!isRecord(s) || !isInt(s.nodes, 1, 64) || !isInt(s.basePort, 1, 65535) || !isInt(s.partitions, 1, 1e6) || !isInt(s.rf, 1, 64) || typeof s.raft !== 'boolean' || typeof s.capture !== 'boolean') {
+  if (
+    !isRecord(s) ||
+    !isInt(s.nodes, 1, 64) ||
+    !isInt(s.basePort, 1, 65535) ||
+    !isInt(s.partitions, 1, 1e6) ||
+    !isInt(s.rf, 1, 64) ||
+    typeof s.raft !== 'boolean' ||
+    typeof s.capture !== 'boolean'
+  ) {
     return '"settings" is missing or malformed';
   }
   const b = value.binary;
-  if (!isRecord(b) || !isString(b.path) || !isString(b.source) || !(b.version === null || isString(b.version))) return '"binary" is missing or malformed';
+  if (!isRecord(b) || !isString(b.path) || !isString(b.source) || !(b.version === null || isString(b.version)))
+    return '"binary" is missing or malformed';
   if (!isString(value.workspaceDir) || !isString(value.createdAt)) return '"workspaceDir" or "createdAt" is missing';
   if (!Array.isArray(value.nodes) || value.nodes.length === 0) return '"nodes" is missing or empty';
   for (const [index, node] of value.nodes.entries()) {
-    if (!isRecord(node) || !isInt(node.id, 0, 63) || !isInt(node.port, 1, 65535) || !isInt(node.pid, 1, 2 ** 32) || !isString(node.startTime) || !isString(node.url) || !isString(node.log) || !isString(node.dataDir) || !isRecord(node.env)) {
+    if (
+      !isRecord(node) ||
+      !isInt(node.id, 0, 63) ||
+      !isInt(node.port, 1, 65535) ||
+      !isInt(node.pid, 1, 2 ** 32) ||
+      !isString(node.startTime) ||
+      !isString(node.url) ||
+      !isString(node.log) ||
+      !isString(node.dataDir) ||
+      !isRecord(node.env)
+    ) {
       return `node entry ${index} is malformed`;
     }
   }
-  if (value.consoleServed !== undefined && value.consoleServed !== null && !isConsoleMode(value.consoleServed)) return '"consoleServed" is malformed';
+  if (value.consoleServed !== undefined && value.consoleServed !== null && !isConsoleMode(value.consoleServed))
+    return '"consoleServed" is malformed';
   const proxy = value.linkProxy;
   if (proxy !== undefined) {
-    const linkOk = (l: unknown): boolean => isRecord(l) && isInt(l.from, 0, 63) && isInt(l.to, 0, 63) && isInt(l.port, 1, 65535);
-    if (!isRecord(proxy) || !isInt(proxy.pid, 1, 2 ** 32) || !isString(proxy.startTime) || !isString(proxy.controlDir) || !isString(proxy.log) || !Array.isArray(proxy.links) || !proxy.links.every(linkOk)) {
+    const linkOk = (l: unknown): boolean =>
+      isRecord(l) && isInt(l.from, 0, 63) && isInt(l.to, 0, 63) && isInt(l.port, 1, 65535);
+    if (
+      !isRecord(proxy) ||
+      !isInt(proxy.pid, 1, 2 ** 32) ||
+      !isString(proxy.startTime) ||
+      !isString(proxy.controlDir) ||
+      !isString(proxy.log) ||
+      !Array.isArray(proxy.links) ||
+      !proxy.links.every(linkOk)
+    ) {
       return '"linkProxy" is malformed';
     }
   }
@@ -98,18 +134,39 @@ export async function readClusterState(file: string): Promise<ClusterState | nul
   return { ...state, settings: completeSettings(state.settings, state.nodes[0]?.env) };
 }
 
-type OlderSettings = Omit<ClusterSettings, 'replication' | 'storage' | 'historyMax' | 'console'> & { replication?: unknown; storage?: unknown; historyMax?: unknown; console?: unknown };
+type OlderSettings = Omit<ClusterSettings, 'replication' | 'storage' | 'historyMax' | 'console'> & {
+  replication?: unknown;
+  storage?: unknown;
+  historyMax?: unknown;
+  console?: unknown;
+};
 
 /**
  * Settings written before the tier, storage and history cap were recorded: what the nodes were given
  * (it is in their recorded environment), else what those versions always set (leader-durable, disk).
  */
-export function completeSettings(settings: OlderSettings, nodeEnv: Readonly<Record<string, string>> | undefined): ClusterSettings {
+export function completeSettings(
+  settings: OlderSettings,
+  nodeEnv: Readonly<Record<string, string>> | undefined,
+): ClusterSettings {
   const fromNode = nodeEnv?.NANOBPMN_REPLICATION;
-  const replication: ReplicationTier = isReplicationTier(settings.replication) ? settings.replication : isReplicationTier(fromNode) ? fromNode : 'leader-durable';
-  const storage = settings.storage === 'memory' || settings.storage === 'disk' ? settings.storage : nodeEnv !== undefined && nodeEnv.NANOBPMN_DATA_DIR === undefined ? 'memory' : 'disk';
+  const replication: ReplicationTier = isReplicationTier(settings.replication)
+    ? settings.replication
+    : isReplicationTier(fromNode)
+      ? fromNode
+      : 'leader-durable';
+  const storage =
+    settings.storage === 'memory' || settings.storage === 'disk'
+      ? settings.storage
+      : nodeEnv !== undefined && nodeEnv.NANOBPMN_DATA_DIR === undefined
+        ? 'memory'
+        : 'disk';
   const historyMax = typeof settings.historyMax === 'number' ? settings.historyMax : null;
-  const consoleMode = isConsoleMode(settings.console) ? settings.console : isConsoleMode(nodeEnv?.NANOBPMN_CONSOLE) ? nodeEnv.NANOBPMN_CONSOLE : 'studio';
+  const consoleMode = isConsoleMode(settings.console)
+    ? settings.console
+    : isConsoleMode(nodeEnv?.NANOBPMN_CONSOLE)
+      ? nodeEnv.NANOBPMN_CONSOLE
+      : 'studio';
   return { ...settings, replication, storage, historyMax, console: consoleMode };
 }
 

@@ -16,7 +16,9 @@ export async function readConfig(file: string): Promise<NanoConfig> {
   if (read.kind === 'missing') return {};
   const fix = `Fix the JSON by hand or move it aside: mv '${file}' '${file}.bad'`;
   if (read.kind === 'corrupt') {
-    throw new UserError(`The config file ${file} cannot be read: it is ${read.reason}. ${fix}`, { code: 'corrupt-config' });
+    throw new UserError(`The config file ${file} cannot be read: it is ${read.reason}. ${fix}`, {
+      code: 'corrupt-config',
+    });
   }
   const value = read.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -25,7 +27,10 @@ export async function readConfig(file: string): Promise<NanoConfig> {
   const config = value as Record<string, unknown>;
   for (const key of ['binary', 'workspaceDir'] as const) {
     if (config[key] !== undefined && (typeof config[key] !== 'string' || config[key] === '')) {
-      throw new UserError(`The config file ${file} has a bad "${key}" (${JSON.stringify(config[key])}); it must be a path. ${fix}`, { code: 'corrupt-config' });
+      throw new UserError(
+        `The config file ${file} has a bad "${key}" (${JSON.stringify(config[key])}); it must be a path. ${fix}`,
+        { code: 'corrupt-config' },
+      );
     }
   }
   return config as NanoConfig;

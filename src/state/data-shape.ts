@@ -34,7 +34,11 @@ export async function readDataShape(dataDir: string): Promise<DataShape | null> 
   if (read.kind !== 'ok') return null;
   const value = read.value as Partial<DataShape> | null;
   if (typeof value?.partitions !== 'number' || typeof value.nodes !== 'number') return null;
-  return { partitions: value.partitions, nodes: value.nodes, ...(typeof value.engineVersion === 'string' ? { engineVersion: value.engineVersion } : {}) };
+  return {
+    partitions: value.partitions,
+    nodes: value.nodes,
+    ...(typeof value.engineVersion === 'string' ? { engineVersion: value.engineVersion } : {}),
+  };
 }
 
 /** Node directories that hold anything; evidence of the shape when .shape.json is missing. */
@@ -44,7 +48,8 @@ async function nodesWithData(dataDir: string): Promise<number[]> {
   const found: number[] = [];
   for (const entry of entries) {
     const match = /^node-(\d{1,2})$/.exec(entry.name);
-    if (match && entry.isDirectory() && readdirQuiet(path.join(dataDir, entry.name)).length > 0) found.push(Number(match[1]));
+    if (match && entry.isDirectory() && readdirQuiet(path.join(dataDir, entry.name)).length > 0)
+      found.push(Number(match[1]));
   }
   return found.sort((a, b) => a - b);
 }
@@ -66,8 +71,15 @@ function keptStart(prog: string, shape: Pick<DataShape, 'nodes' | 'partitions'>)
 }
 
 /** Pure: why a cluster of `wanted` shape cannot serve the kept data, or null when it can. */
-export function dataShapeConflict(kept: KeptData, wanted: Pick<DataShape, 'nodes' | 'partitions'>, dataDir: string, prog: string): UserError | null {
-  const outs = (keep: string): string[] => [`Keep the data: "${keep}". Or delete it: "${prog} clean" (or "${prog} restart --purge").`];
+export function dataShapeConflict(
+  kept: KeptData,
+  wanted: Pick<DataShape, 'nodes' | 'partitions'>,
+  dataDir: string,
+  prog: string,
+): UserError | null {
+  const outs = (keep: string): string[] => [
+    `Keep the data: "${keep}". Or delete it: "${prog} clean" (or "${prog} restart --purge").`,
+  ];
   const { shape } = kept;
   if (shape !== null) {
     if (shape.nodes !== wanted.nodes) {

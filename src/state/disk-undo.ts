@@ -48,6 +48,12 @@ export class DiskUndo {
 export async function removeEmptyDirs(dir: string, top: string): Promise<void> {
   const inside = (d: string): boolean => d === top || d.startsWith(`${top}${path.sep}`);
   for (let current = dir; inside(current); current = path.dirname(current)) {
-    if (!(await rmdir(current).then(() => true, () => false))) return;
+    if (
+      !(await rmdir(current).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
   }
 }

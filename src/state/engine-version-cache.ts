@@ -30,7 +30,13 @@ export const EMPTY_VERSION_CACHE: VersionCache = { schema: 1, entries: [] };
 
 /** Same file, unchanged since it was asked. Pure. */
 export function sameBinary(a: BinaryIdentity, b: BinaryIdentity): boolean {
-  return a.realPath === b.realPath && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+  return (
+    a.realPath === b.realPath &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs &&
+    a.ino === b.ino
+  );
 }
 
 /** The remembered version for this binary, or undefined when it must be asked. Pure. */
@@ -59,7 +65,9 @@ export async function binaryIdentity(file: string): Promise<BinaryIdentity | und
 function isIdentity(value: unknown): value is BinaryIdentity {
   const v = value as Record<string, unknown> | null;
   return (
-    typeof v === 'object' && v !== null && typeof v.realPath === 'string' &&
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.realPath === 'string' &&
     (['size', 'mtimeMs', 'ctimeMs', 'ino'] as const).every((k) => typeof v[k] === 'number')
   );
 }
@@ -74,8 +82,12 @@ export async function readVersionCache(file: string): Promise<VersionCache> {
   }
   if (read.kind !== 'ok') return EMPTY_VERSION_CACHE;
   const value = read.value as { schema?: unknown; entries?: unknown } | null;
-  if (value === null || typeof value !== 'object' || value.schema !== 1 || !Array.isArray(value.entries)) return EMPTY_VERSION_CACHE;
-  const entries = value.entries.filter((e): e is VersionCacheEntry => isIdentity((e as VersionCacheEntry)?.binary) && typeof (e as VersionCacheEntry).version === 'string');
+  if (value === null || typeof value !== 'object' || value.schema !== 1 || !Array.isArray(value.entries))
+    return EMPTY_VERSION_CACHE;
+  const entries = value.entries.filter(
+    (e): e is VersionCacheEntry =>
+      isIdentity((e as VersionCacheEntry)?.binary) && typeof (e as VersionCacheEntry).version === 'string',
+  );
   return { schema: 1, entries };
 }
 

@@ -1,5 +1,16 @@
 // Atomic file writes and tolerant JSON reads.
-import { chmodSync, closeSync, copyFileSync, constants as fsConstants, fsync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  constants as fsConstants,
+  fsync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { naming } from '../errors-fs.js';
 import { assertTrusted } from '../os/trusted-path.js';
 import { describeJsonError } from './json-error.js';

@@ -65,7 +65,8 @@ export function firstJsonErrorOffset(text: string): number | null {
         i += 1;
         if (i >= text.length) fail(i);
         if (text[i] === 'u') {
-          for (let k = 1; k <= 4; k += 1) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) fail(Math.min(i + k, text.length));
+          for (let k = 1; k <= 4; k += 1)
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) fail(Math.min(i + k, text.length));
           i += 4;
         } else if (!'"\\/bfnrt'.includes(text[i]!)) fail(i);
       }

@@ -13,9 +13,19 @@ export async function readLastCluster(file: string): Promise<LastCluster | null>
   if (read.kind !== 'ok') return null; // only a convenience: a missing or damaged copy means "no previous shape"
   const value = read.value as Partial<LastCluster> | null;
   const s = value?.settings;
-  if (!s || typeof s.nodes !== 'number' || typeof s.basePort !== 'number' || typeof s.partitions !== 'number' || typeof s.rf !== 'number') return null;
+  if (
+    !s ||
+    typeof s.nodes !== 'number' ||
+    typeof s.basePort !== 'number' ||
+    typeof s.partitions !== 'number' ||
+    typeof s.rf !== 'number'
+  )
+    return null;
   if (!value?.binary || typeof value.binary.path !== 'string' || typeof value.binary.source !== 'string') return null;
-  return { settings: completeSettings({ ...s, raft: s.raft === true, capture: s.capture === true }, undefined), binary: value.binary };
+  return {
+    settings: completeSettings({ ...s, raft: s.raft === true, capture: s.capture === true }, undefined),
+    binary: value.binary,
+  };
 }
 
 export async function writeLastCluster(file: string, last: LastCluster): Promise<void> {

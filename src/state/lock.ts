@@ -48,9 +48,12 @@ function holderAlive(holder: LockHolder, facts: ProcessFacts | null): boolean {
 const UNKNOWN_START = 'unknown';
 
 function lockedError(holder: LockHolder): UserError {
-  return new UserError(`Another c8ctl nano command (pid ${holder.pid}, "${holder.command}", since ${holder.since}) is changing this cluster. Wait for it to finish and try again.`, {
-    code: 'locked',
-  });
+  return new UserError(
+    `Another c8ctl nano command (pid ${holder.pid}, "${holder.command}", since ${holder.since}) is changing this cluster. Wait for it to finish and try again.`,
+    {
+      code: 'locked',
+    },
+  );
 }
 
 /** The error to give when a live command holds the lock right now, else null. Takes nothing. */
@@ -67,7 +70,12 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
   assertTrusted(lockFile, 'state');
   const pid = deps.pid ?? process.pid;
   const self = await deps.readProcess(pid);
-  const mine: LockHolder = { pid, startTime: self?.startTime ?? UNKNOWN_START, command, since: new Date().toISOString() };
+  const mine: LockHolder = {
+    pid,
+    startTime: self?.startTime ?? UNKNOWN_START,
+    command,
+    since: new Date().toISOString(),
+  };
   const temp = `${lockFile}.${tempSuffix()}`; // the suffix names this process already
   try {
     // Inside the try: a write that fails half-way (a full disk) must not leave the temp file behind.
@@ -97,7 +105,9 @@ export async function acquireLock(lockFile: string, command: string, deps: LockD
       const again = await readHolder(lockFile);
       if (again?.raw === current.raw) removeFile(lockFile);
     }
-    throw new UserError(`Could not take the lock ${lockFile}: another command keeps claiming it. Try again.`, { code: 'locked' });
+    throw new UserError(`Could not take the lock ${lockFile}: another command keeps claiming it. Try again.`, {
+      code: 'locked',
+    });
   } finally {
     removeFile(temp);
   }

@@ -20,14 +20,20 @@ export function processosSettings(config: NanoConfig, file: string): ProcessosSe
   const value = config.processos;
   if (value === undefined) return {};
   const bad = (what: string): UserError =>
-    new UserError(`The config file ${file} has a bad "processos" entry (${what}). Fix it by hand, or remove the "processos" key to start over.`, { code: 'corrupt-config' });
+    new UserError(
+      `The config file ${file} has a bad "processos" entry (${what}). Fix it by hand, or remove the "processos" key to start over.`,
+      { code: 'corrupt-config' },
+    );
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('not an object');
   const s = value as Record<string, unknown>;
-  for (const key of ['binary', 'nanoUrl', 'dataDir', 'downloadUrl'] as const) if (s[key] !== undefined && typeof s[key] !== 'string') throw bad(`${key} must be a string`);
-  if (s.port !== undefined && (typeof s.port !== 'number' || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535)) throw bad('port must be a port number');
+  for (const key of ['binary', 'nanoUrl', 'dataDir', 'downloadUrl'] as const)
+    if (s[key] !== undefined && typeof s[key] !== 'string') throw bad(`${key} must be a string`);
+  if (s.port !== undefined && (typeof s.port !== 'number' || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535))
+    throw bad('port must be a port number');
   if (s.env !== undefined) {
     if (typeof s.env !== 'object' || s.env === null || Array.isArray(s.env)) throw bad('env must be an object');
-    for (const [k, v] of Object.entries(s.env)) if (!ENV_NAME.test(k) || typeof v !== 'string') throw bad(`env entry ${JSON.stringify(k)}`);
+    for (const [k, v] of Object.entries(s.env))
+      if (!ENV_NAME.test(k) || typeof v !== 'string') throw bad(`env entry ${JSON.stringify(k)}`);
   }
   return s as ProcessosSettings;
 }
@@ -38,5 +44,7 @@ export function withProcessosSettings(config: NanoConfig, settings: ProcessosSet
 
 /** Values that look like credentials are shown masked. */
 export function maskedEnv(env: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i.test(k) ? '‹set›' : v]));
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i.test(k) ? '‹set›' : v]),
+  );
 }

@@ -39,7 +39,9 @@ export async function backUpReadModels(dataDir: string, backupsDir: string, name
   let nodes = 0;
   let files = 0;
   const entries = await readdir(dataDir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries.filter((e) => e.isDirectory() && /^node-\d+$/.test(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries
+    .filter((e) => e.isDirectory() && /^node-\d+$/.test(e.name))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const from = path.join(dataDir, entry.name);
     const wanted = (await readdir(from)).filter((f) => READ_MODEL_FILE.test(f));
     if (wanted.length === 0) continue;

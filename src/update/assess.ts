@@ -32,14 +32,23 @@ export interface Assessment {
   readonly latest: string;
   readonly updateAvailable: boolean;
   readonly engine: { readonly current: string | null; readonly latest: string | null };
-  readonly platformPackage: { readonly name: string; readonly current: string | null; readonly latest: string | null } | null;
+  readonly platformPackage: {
+    readonly name: string;
+    readonly current: string | null;
+    readonly latest: string | null;
+  } | null;
   readonly releaseNotes: string | null;
 }
 
 /** The platform package our install pins for this machine (or the only one pinned). */
-export function pinnedPlatformPackage(optional: Record<string, string> | undefined, hostId: string): { name: string; version: string } | undefined {
+export function pinnedPlatformPackage(
+  optional: Record<string, string> | undefined,
+  hostId: string,
+): { name: string; version: string } | undefined {
   const entries = Object.entries(optional ?? {}).filter(([name]) => name.startsWith(PLATFORM_PREFIX));
-  const mine = entries.find(([name]) => name.slice(PLATFORM_PREFIX.length).startsWith(hostId)) ?? (entries.length === 1 ? entries[0] : undefined);
+  const mine =
+    entries.find(([name]) => name.slice(PLATFORM_PREFIX.length).startsWith(hostId)) ??
+    (entries.length === 1 ? entries[0] : undefined);
   return mine ? { name: mine[0], version: mine[1] } : undefined;
 }
 
@@ -52,22 +61,32 @@ export function assess(packument: Packument, installed: Installed, hostId: strin
   // The `latest` dist-tag is what `npm install` and `c8ctl upgrade plugin` would install, so it is the
   // answer; the highest version counts only without one, or for someone already on a prerelease.
   const tag = packument['dist-tags']?.latest;
-  const tagged = tag && versions.includes(tag) && (isPrerelease(installed.version) || !isPrerelease(tag)) ? tag : undefined;
+  const tagged =
+    tag && versions.includes(tag) && (isPrerelease(installed.version) || !isPrerelease(tag)) ? tag : undefined;
   const newest = newestFor(installed.version, versions);
-  const latest = tagged && (!isPrerelease(installed.version) || !newest || compareVersions(tagged, newest) >= 0) ? tagged : newest;
+  const latest =
+    tagged && (!isPrerelease(installed.version) || !newest || compareVersions(tagged, newest) >= 0) ? tagged : newest;
   if (!latest) return undefined;
   const published = packument.versions?.[latest] ?? {};
   const updateAvailable = compareVersions(latest, installed.version) > 0;
   const theirs = pinnedPlatformPackage(published.optionalDependencies, hostId);
   const platformName = installed.platformPackage?.name ?? theirs?.name;
-  const notes = typeof published.releaseNotes === 'string' && published.releaseNotes.trim() ? published.releaseNotes.trim() : null;
+  const notes =
+    typeof published.releaseNotes === 'string' && published.releaseNotes.trim() ? published.releaseNotes.trim() : null;
   return {
     current: installed.version,
     latest,
     updateAvailable,
-    engine: { current: installed.engine ?? null, latest: typeof published.engineVersion === 'string' ? published.engineVersion : null },
+    engine: {
+      current: installed.engine ?? null,
+      latest: typeof published.engineVersion === 'string' ? published.engineVersion : null,
+    },
     platformPackage: platformName
-      ? { name: platformName, current: installed.platformPackage?.version ?? null, latest: published.optionalDependencies?.[platformName] ?? null }
+      ? {
+          name: platformName,
+          current: installed.platformPackage?.version ?? null,
+          latest: published.optionalDependencies?.[platformName] ?? null,
+        }
       : null,
     releaseNotes: notes,
   };
@@ -75,8 +94,14 @@ export function assess(packument: Packument, installed: Installed, hostId: strin
 
 /** "engine 0.0.22 → 0.0.23" (or the platform package pins when the release did not say its engine). */
 export function engineChange(a: Assessment): string | undefined {
-  if (a.engine.latest) return a.engine.current && a.engine.current !== a.engine.latest ? `engine ${a.engine.current} → ${a.engine.latest}` : `engine ${a.engine.latest}`;
+  if (a.engine.latest)
+    return a.engine.current && a.engine.current !== a.engine.latest
+      ? `engine ${a.engine.current} → ${a.engine.latest}`
+      : `engine ${a.engine.latest}`;
   const p = a.platformPackage;
-  if (p?.latest) return p.current && p.current !== p.latest ? `engine package ${p.name} ${p.current} → ${p.latest}` : `engine package ${p.name} ${p.latest}`;
+  if (p?.latest)
+    return p.current && p.current !== p.latest
+      ? `engine package ${p.name} ${p.current} → ${p.latest}`
+      : `engine package ${p.name} ${p.latest}`;
   return undefined;
 }

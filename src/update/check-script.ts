@@ -8,10 +8,21 @@ import { chooseRegistry } from './registry-config.js';
 
 const file = process.argv[2];
 if (file) {
-  const result = await checkForUpdate({ registry: chooseRegistry(process.env, process.cwd()), installed: installed(), hostId: hostId(), get: httpGet });
+  const result = await checkForUpdate({
+    registry: chooseRegistry(process.env, process.cwd()),
+    installed: installed(),
+    hostId: hostId(),
+    get: httpGet,
+  });
   const previous = readNoticeCache(file) ?? {};
   const { checkingSince: _started, ...kept } = previous;
-  if (result.kind === 'checked') writeNoticeCache(file, { ...kept, checkedAt: Date.now(), latest: result.assessment.latest, registry: result.registry });
+  if (result.kind === 'checked')
+    writeNoticeCache(file, {
+      ...kept,
+      checkedAt: Date.now(),
+      latest: result.assessment.latest,
+      registry: result.registry,
+    });
   // Unpublished or unreachable: remember that we asked (no retry storm), keep what we knew.
   else writeNoticeCache(file, { ...kept, checkedAt: Date.now(), registry: result.registry, lastProblem: result.kind });
 }

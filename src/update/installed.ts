@@ -8,5 +8,9 @@ export const hostId = (): string => `${process.platform}-${process.arch}`;
 
 export function installed(): Installed {
   const pkg = readPackageJson<{ optionalDependencies?: Record<string, string> }>('package.json');
-  return { version: pluginVersion(), engine: bundledManifest()?.version, platformPackage: pinnedPlatformPackage(pkg?.optionalDependencies, hostId()) };
+  return {
+    version: pluginVersion(),
+    engine: bundledManifest()?.version,
+    platformPackage: pinnedPlatformPackage(pkg?.optionalDependencies, hostId()),
+  };
 }

@@ -31,7 +31,8 @@ export type NoticeDecision =
   | { readonly off: string }
   | { readonly off?: undefined; readonly show: string | null; readonly refresh: boolean };
 
-const set = (value: string | undefined): boolean => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+const set = (value: string | undefined): boolean =>
+  value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 
 /** Why the notice is off, or undefined when it may run. */
 export function noticeOff(input: Omit<NoticeInput, 'cache' | 'now' | 'current'>): string | undefined {
@@ -49,7 +50,8 @@ export function decideNotice(input: NoticeInput): NoticeDecision {
   if (off) return { off };
   const { cache, now } = input;
   const stale = !cache?.checkedAt || now - cache.checkedAt > DAY_MS || cache.checkedAt > now;
-  const refreshing = cache?.checkingSince !== undefined && now - cache.checkingSince < REFRESH_GRACE_MS && cache.checkingSince <= now;
+  const refreshing =
+    cache?.checkingSince !== undefined && now - cache.checkingSince < REFRESH_GRACE_MS && cache.checkingSince <= now;
   const newer = cache?.latest !== undefined && compareVersions(cache.latest, input.current) > 0;
   const due = cache?.notifiedAt === undefined || now - cache.notifiedAt > DAY_MS || cache.notifiedAt > now;
   return { show: newer && due ? cache!.latest! : null, refresh: stale && !refreshing };

@@ -32,12 +32,21 @@ export async function updateNotice(request: NoticeRequest): Promise<void> {
   if (decision.off !== undefined) return;
   if (decision.show) request.warn(noticeLine(request.prog, request.current, decision.show));
   if (decision.show || decision.refresh) {
-    writeNoticeCache(file, { ...cache, ...(decision.show ? { notifiedAt: now } : {}), ...(decision.refresh ? { checkingSince: now } : {}) });
+    writeNoticeCache(file, {
+      ...cache,
+      ...(decision.show ? { notifiedAt: now } : {}),
+      ...(decision.refresh ? { checkingSince: now } : {}),
+    });
   }
   const script = decision.refresh ? packageScript('update/check-script.js') : undefined;
   if (script !== undefined) {
     try {
-      const child = childProcess().spawn(process.execPath, [script, file], { detached: true, stdio: 'ignore', env: request.env, windowsHide: true });
+      const child = childProcess().spawn(process.execPath, [script, file], {
+        detached: true,
+        stdio: 'ignore',
+        env: request.env,
+        windowsHide: true,
+      });
       child.on('error', () => undefined);
       child.unref();
     } catch {

@@ -25,15 +25,29 @@ function cause(result: Exclude<GetResult, { kind: 'answers' }>, timeoutMs: numbe
   }
 }
 
-export async function checkForUpdate(input: { registry: RegistryChoice; installed: Installed; hostId: string; get: Get; timeoutMs?: number }): Promise<UpdateCheck> {
+export async function checkForUpdate(input: {
+  registry: RegistryChoice;
+  installed: Installed;
+  hostId: string;
+  get: Get;
+  timeoutMs?: number;
+}): Promise<UpdateCheck> {
   const registry = input.registry.url;
   const timeoutMs = input.timeoutMs ?? REGISTRY_TIMEOUT_MS;
   // The full packument: the abbreviated one (application/vnd.npm.install-v1+json) drops the custom
   // package.json fields (engineVersion, releaseNotes) that say what a release would change.
-  const result = await input.get(packumentUrl(registry, PACKAGE_NAME), { timeoutMs, headers: { accept: 'application/json' } });
+  const result = await input.get(packumentUrl(registry, PACKAGE_NAME), {
+    timeoutMs,
+    headers: { accept: 'application/json' },
+  });
   if (result.kind !== 'answers') return { kind: 'unreachable', registry, cause: cause(result, timeoutMs) };
   if (result.status === 404) return { kind: 'unpublished', registry };
-  if (result.status === 401 || result.status === 403) return { kind: 'unreachable', registry, cause: `HTTP ${result.status}: the registry wants a login, which update --check does not send` };
+  if (result.status === 401 || result.status === 403)
+    return {
+      kind: 'unreachable',
+      registry,
+      cause: `HTTP ${result.status}: the registry wants a login, which update --check does not send`,
+    };
   if (result.status !== 200) return { kind: 'unreachable', registry, cause: `HTTP ${result.status}` };
   let packument: Packument;
   try {

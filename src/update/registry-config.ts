@@ -22,7 +22,11 @@ export function registryFromNpmrc(text: string, env: NodeJS.ProcessEnv): string 
     const line = raw.trim();
     if (line.startsWith('#') || line.startsWith(';')) continue;
     const match = /^registry\s*=\s*(.+)$/.exec(line);
-    if (match) found = match[1]!.trim().replace(/^["']|["']$/g, '').replace(/\$\{([^}]+)\}/g, (_, name: string) => env[name] ?? '');
+    if (match)
+      found = match[1]!
+        .trim()
+        .replace(/^["']|["']$/g, '')
+        .replace(/\$\{([^}]+)\}/g, (_, name: string) => env[name] ?? '');
   }
   return found || undefined;
 }
@@ -48,7 +52,11 @@ function projectRoot(cwd: string, read: (file: string) => string | undefined): s
   }
 }
 
-export function chooseRegistry(env: NodeJS.ProcessEnv, cwd: string, read: (file: string) => string | undefined = readText): RegistryChoice {
+export function chooseRegistry(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  read: (file: string) => string | undefined = readText,
+): RegistryChoice {
   const override = env.C8CTL_NANO_REGISTRY?.trim();
   if (override) return { url: override, from: 'C8CTL_NANO_REGISTRY' };
   const fromEnv = envValue(env, 'npm_config_registry');

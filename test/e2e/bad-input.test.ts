@@ -28,7 +28,13 @@ async function snapshot(root: string): Promise<Record<string, Entry>> {
     if (stats.isSymbolicLink()) {
       out[rel] = { type: 'symlink', ...base, target: await readlink(full) };
     } else if (stats.isFile()) {
-      out[rel] = { type: 'file', ...base, sha256: createHash('sha256').update(await readFile(full)).digest('hex') };
+      out[rel] = {
+        type: 'file',
+        ...base,
+        sha256: createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex'),
+      };
     } else if (stats.isDirectory()) {
       out[rel] = { type: 'dir', ...base };
       for (const name of (await readdir(full)).sort()) await visit(rel === '.' ? name : path.join(rel, name));
@@ -81,23 +87,51 @@ const CASES: readonly Case[] = [
   { label: 'start 2 --rf 3 (rf > nodes)', args: ['start', '2', '--rf', '3'], names: '--rf "3"' },
   { label: 'start --rf x', args: ['start', '--rf', 'x'], names: '--rf "x"' },
   { label: 'start 2 --partitions 0', args: ['start', '2', '--partitions', '0'], names: '--partitions "0"' },
-  { label: 'start 2 --partitions 1 (fewer than nodes)', args: ['start', '2', '--partitions', '1'], names: '--partitions "1"' },
+  {
+    label: 'start 2 --partitions 1 (fewer than nodes)',
+    args: ['start', '2', '--partitions', '1'],
+    names: '--partitions "1"',
+  },
   { label: 'start --partitions many', args: ['start', '--partitions', 'many'], names: '--partitions "many"' },
   // start: timeout
   { label: 'start --timeout 0', args: ['start', '--timeout', '0'], names: '--timeout "0"' },
   { label: 'start --timeout -1', args: ['start', '--timeout', '-1'], names: '--timeout "-1"' },
   { label: 'start --timeout abc', args: ['start', '--timeout', 'abc'], names: '--timeout "abc"' },
   // every seconds flag names its range: 0.001 to 86400
-  { label: 'start --timeout 1e9', args: ['start', '--timeout', '1e9'], names: '--timeout "1e9" is not a plain number of seconds from 0.001 to 86400 (a day)' },
-  { label: 'start --timeout 100000', args: ['start', '--timeout', '100000'], names: '--timeout "100000" is out of range: give seconds from 0.001 to 86400 (a day)' },
+  {
+    label: 'start --timeout 1e9',
+    args: ['start', '--timeout', '1e9'],
+    names: '--timeout "1e9" is not a plain number of seconds from 0.001 to 86400 (a day)',
+  },
+  {
+    label: 'start --timeout 100000',
+    args: ['start', '--timeout', '100000'],
+    names: '--timeout "100000" is out of range: give seconds from 0.001 to 86400 (a day)',
+  },
   { label: 'stop --timeout 86401', args: ['stop', '--timeout', '86401'], names: 'seconds from 0.001 to 86400' },
-  { label: 'status --watch --interval 1e9', args: ['status', '--watch', '--interval', '1e9'], names: '--interval "1e9" is not a plain number of seconds from 0.001 to 86400' },
-  { label: 'node 0 stop --timeout 999999', args: ['node', '0', 'stop', '--timeout', '999999'], names: '--timeout "999999" is out of range' },
+  {
+    label: 'status --watch --interval 1e9',
+    args: ['status', '--watch', '--interval', '1e9'],
+    names: '--interval "1e9" is not a plain number of seconds from 0.001 to 86400',
+  },
+  {
+    label: 'node 0 stop --timeout 999999',
+    args: ['node', '0', 'stop', '--timeout', '999999'],
+    names: '--timeout "999999" is out of range',
+  },
   // start: binaries
   { label: 'start --binary <missing path>', args: ['start', '--binary', NO_SUCH], names: NO_SUCH },
   { label: 'start --binary <a directory>', args: (f) => ['start', '--binary', f.dir], names: (f) => f.dir },
-  { label: 'start --binary <a non-executable file>', args: (f) => ['start', '--binary', f.notExecutable], names: (f) => f.notExecutable },
-  { label: 'start --binary <a symlink loop>', args: (f) => ['start', '--binary', f.loop], names: (f) => `--binary ${f.loop}: it is a symlink loop (ELOOP)` },
+  {
+    label: 'start --binary <a non-executable file>',
+    args: (f) => ['start', '--binary', f.notExecutable],
+    names: (f) => f.notExecutable,
+  },
+  {
+    label: 'start --binary <a symlink loop>',
+    args: (f) => ['start', '--binary', f.loop],
+    names: (f) => `--binary ${f.loop}: it is a symlink loop (ELOOP)`,
+  },
   // start: flag syntax
   { label: 'start --prot 9000 (unknown flag)', args: ['start', '--prot', '9000'], names: '--prot' },
   { label: 'start --port twice', args: ['start', '--port', '9000', '--port', '9001'], names: '--port' },
@@ -137,8 +171,16 @@ const CASES: readonly Case[] = [
   { label: 'node 9 kill', args: ['node', '9', 'kill'], names: '"9"' },
   { label: 'node 0 (no action)', args: ['node', '0'], names: 'Missing action' },
   { label: 'node 0 explode', args: ['node', '0', 'explode'], names: '"explode"' },
-  { label: 'node 0 restart --timeout abc (checked before the node is stopped)', args: ['node', '0', 'restart', '--timeout', 'abc'], names: '"abc"' },
-  { label: 'node 1 kill --timeout 3 (a crash has no grace period)', args: ['node', '1', 'kill', '--timeout', '3'], names: '--timeout' },
+  {
+    label: 'node 0 restart --timeout abc (checked before the node is stopped)',
+    args: ['node', '0', 'restart', '--timeout', 'abc'],
+    names: '"abc"',
+  },
+  {
+    label: 'node 1 kill --timeout 3 (a crash has no grace period)',
+    args: ['node', '1', 'kill', '--timeout', '3'],
+    names: '--timeout',
+  },
   { label: 'restart 0 (blames the count, not the RF)', args: ['restart', '0'], names: 'Node count "0"' },
   { label: '--port before the subcommand', args: ['--port', '9000'], names: '"--port" is not a subcommand' },
   { label: 'node 0 kill --signal NOPE', args: ['node', '0', 'kill', '--signal', 'NOPE'], names: '"NOPE"' },
@@ -163,10 +205,22 @@ const CASES: readonly Case[] = [
   { label: 'set bin (no path)', args: ['set', 'bin'], names: 'set bin' },
   { label: 'set bin <missing path>', args: ['set', 'bin', NO_SUCH], names: NO_SUCH },
   { label: 'set bin <a directory>', args: (f) => ['set', 'bin', f.dir], names: (f) => f.dir },
-  { label: 'set bin <a non-executable file>', args: (f) => ['set', 'bin', f.notExecutable], names: (f) => f.notExecutable },
-  { label: 'set bin <a symlink loop>', args: (f) => ['set', 'bin', f.loop], names: (f) => `set bin ${f.loop}: it is a symlink loop (ELOOP)` },
+  {
+    label: 'set bin <a non-executable file>',
+    args: (f) => ['set', 'bin', f.notExecutable],
+    names: (f) => f.notExecutable,
+  },
+  {
+    label: 'set bin <a symlink loop>',
+    args: (f) => ['set', 'bin', f.loop],
+    names: (f) => `set bin ${f.loop}: it is a symlink loop (ELOOP)`,
+  },
   { label: 'set bin {"path":"/x"}', args: ['set', 'bin', '{"path":"/x"}'], names: '{"path":"/x"}' },
-  { label: 'set model-dir <a regular file>', args: (f) => ['set', 'model-dir', f.regularFile], names: (f) => f.regularFile },
+  {
+    label: 'set model-dir <a regular file>',
+    args: (f) => ['set', 'model-dir', f.regularFile],
+    names: (f) => f.regularFile,
+  },
   { label: 'set model-dir "" (empty path)', args: ['set', 'model-dir', ''], names: 'set model-dir' },
   // unset
   { label: 'unset (no key)', args: ['unset'], names: 'bin or model-dir' },
@@ -223,7 +277,9 @@ beforeAll(async () => {
   for (const file of ['config.json', 'cluster.json', 'last-cluster.json', 'logs/node-0.log', 'logs/node-1.log']) {
     expect(homeBefore[file]?.type, file).toBe('file');
   }
-  expect(Object.keys(homeBefore).filter((p) => p.startsWith(`data${path.sep}`) && homeBefore[p]!.type === 'file').length).toBeGreaterThan(0);
+  expect(
+    Object.keys(homeBefore).filter((p) => p.startsWith(`data${path.sep}`) && homeBefore[p]!.type === 'file').length,
+  ).toBeGreaterThan(0);
   expect(homeBefore['.lock']).toBeUndefined();
 }, 120_000);
 
@@ -248,7 +304,20 @@ describe('bad input is refused with one line, exit 1, and no change', () => {
   it('covers at least 45 cases over every subcommand', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(45);
     const subcommands = new Set(CASES.map((c) => (typeof c.args === 'function' ? c.args(fixtures) : c.args)[0]));
-    for (const name of ['start', 'status', 'stop', 'restart', 'pause', 'resume', 'node', 'logs', 'clean', 'set', 'unset', 'config']) {
+    for (const name of [
+      'start',
+      'status',
+      'stop',
+      'restart',
+      'pause',
+      'resume',
+      'node',
+      'logs',
+      'clean',
+      'set',
+      'unset',
+      'config',
+    ]) {
       expect(subcommands.has(name), name).toBe(true);
     }
   });
@@ -277,7 +346,10 @@ describe('bad input is refused with one line, exit 1, and no change', () => {
     const message = JSON.parse(lines[0]!);
     expect(message).toEqual({ level: 'error', message: expect.stringContaining('--follow') });
     expect(message.message).toContain('--json');
-    expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: { code: 'invalid-argument', message: message.message, details: [] } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: { code: 'invalid-argument', message: message.message, details: [] },
+    });
     await expectNothingChanged();
   });
 });

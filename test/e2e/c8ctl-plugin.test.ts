@@ -30,7 +30,8 @@ describe('c8ctl nano', () => {
   let tgz: string;
   const marker = randomUUID();
   const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
-  const run = (args: string[], env: Record<string, string> = {}) => c8ctl.run(args, { dataDir, env: { C8CTL_NANO_HOME: home, [MARKER]: marker, ...env } });
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    c8ctl.run(args, { dataDir, env: { C8CTL_NANO_HOME: home, [MARKER]: marker, ...env } });
 
   beforeAll(async () => {
     c8ctl = await ensureC8ctl();
@@ -42,7 +43,8 @@ describe('c8ctl nano', () => {
 
   afterAll(async () => {
     const leftovers = killMarked(marker);
-    for (const dir of [dataDir, home, tgz && path.dirname(tgz)]) if (dir) await rm(dir, { recursive: true, force: true });
+    for (const dir of [dataDir, home, tgz && path.dirname(tgz)])
+      if (dir) await rm(dir, { recursive: true, force: true });
     expect(leftovers, 'engine processes left running').toEqual([]);
   });
 
@@ -60,13 +62,23 @@ describe('c8ctl nano', () => {
     expect(help.stderr).toBe('');
   });
 
-  it.each([[['help', 'nano']], [['nano', '--help']]])('"c8ctl %j" shows our subcommands, flags and examples', async (args) => {
-    const help = await run(args);
-    expect(help.code, help.stderr).toBe(0);
-    for (const line of [/^\s+start \[N\]\s+Start a local cluster/m, /^\s+status\s+Show each node/m, /^\s+stop\s+Stop every node/m, /start --port <port>\s+Base HTTP port/, /stop --purge/, /c8ctl nano status/]) {
-      expect(help.stdout).toMatch(line);
-    }
-  });
+  it.each([[['help', 'nano']], [['nano', '--help']]])(
+    '"c8ctl %j" shows our subcommands, flags and examples',
+    async (args) => {
+      const help = await run(args);
+      expect(help.code, help.stderr).toBe(0);
+      for (const line of [
+        /^\s+start \[N\]\s+Start a local cluster/m,
+        /^\s+status\s+Show each node/m,
+        /^\s+stop\s+Stop every node/m,
+        /start --port <port>\s+Base HTTP port/,
+        /stop --purge/,
+        /c8ctl nano status/,
+      ]) {
+        expect(help.stdout).toMatch(line);
+      }
+    },
+  );
 
   it('"c8ctl processos" is there too: listed, with its own help, and reachable', async () => {
     const help = await run(['help']);
@@ -108,7 +120,9 @@ describe('c8ctl nano', () => {
   it('a mistyped flag fails with one clear line and exit 1, starting nothing', async () => {
     const result = await run(['nano', 'start', '1', '--prot', '1']);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual(['✗ Unknown flag --prot for c8ctl nano start. Did you mean --port? Flags: --port, --partitions, --rf, --raft, --replication, --capture, --in-memory, --history-max, --console, --network-faults, --binary, --force, --timeout, --json, --help.']);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      '✗ Unknown flag --prot for c8ctl nano start. Did you mean --port? Flags: --port, --partitions, --rf, --raft, --replication, --capture, --in-memory, --history-max, --console, --network-faults, --binary, --force, --timeout, --json, --help.',
+    ]);
     expect(processesWithMarker(marker)).toEqual([]);
   });
 
@@ -122,11 +136,19 @@ describe('c8ctl nano', () => {
     const pid = state.nodes[0].pid as number;
     expect(isAlive(pid)).toBe(true);
 
-    for (const [args, env] of [[['--json', 'nano', 'status'], {}], [['nano', 'status', '--json'], {}], [['nano', 'status'], { C8CTL_OUTPUT_MODE: 'json' }]] as const) {
+    for (const [args, env] of [
+      [['--json', 'nano', 'status'], {}],
+      [['nano', 'status', '--json'], {}],
+      [['nano', 'status'], { C8CTL_OUTPUT_MODE: 'json' }],
+    ] as const) {
       const status = await run([...args], env);
       expect(status.code, `${args.join(' ')}: ${status.stderr}`).toBe(0);
       const json = JSON.parse(status.stdout); // exactly one document, nothing else on stdout
-      expect(json).toMatchObject({ managed: true, cluster: 'running', nodes: [{ id: 0, port, pid, process: 'running', http: 'answers' }] });
+      expect(json).toMatchObject({
+        managed: true,
+        cluster: 'running',
+        nodes: [{ id: 0, port, pid, process: 'running', http: 'answers' }],
+      });
     }
 
     const text = await run(['nano', 'status']);
@@ -149,10 +171,18 @@ describe('c8ctl nano', () => {
     expect(started.code, started.stderr).toBe(0);
     try {
       // Follow the printed advice to the letter: each command as printed, up to its note in brackets.
-      const commands = started.stdout.split('\n').filter((l) => /^\s+(c8ctl\s+)?c8ctl (add|deploy)/.test(l)).map((l) => l.replace(/^\s+(c8ctl\s+)?c8ctl /, '').replace(/\s+\(.*\)$/, ''));
-      expect(commands).toEqual([`add profile nano-${port} --baseUrl http://127.0.0.1:${port}`, `deploy <file.bpmn> --profile nano-${port}`]);
+      const commands = started.stdout
+        .split('\n')
+        .filter((l) => /^\s+(c8ctl\s+)?c8ctl (add|deploy)/.test(l))
+        .map((l) => l.replace(/^\s+(c8ctl\s+)?c8ctl /, '').replace(/\s+\(.*\)$/, ''));
+      expect(commands).toEqual([
+        `add profile nano-${port} --baseUrl http://127.0.0.1:${port}`,
+        `deploy <file.bpmn> --profile nano-${port}`,
+      ]);
       expect((await run(commands[0]!.split(' '))).code).toBe(0);
-      const deployed = await run(commands[1]!.replace('<file.bpmn>', path.resolve('test/fixtures/one-task.bpmn')).split(' '));
+      const deployed = await run(
+        commands[1]!.replace('<file.bpmn>', path.resolve('test/fixtures/one-task.bpmn')).split(' '),
+      );
       expect(deployed.code, deployed.stderr).toBe(0);
       expect(deployed.stdout).toContain('e2e-one-task');
       const created = await run(['create', 'pi', '--id', 'e2e-one-task', '--profile', `nano-${port}`]);
@@ -166,21 +196,24 @@ describe('c8ctl nano', () => {
   });
 
   // c8ctl's built-in profile "local" is http://localhost:8080/v2: a default start is reachable as is.
-  it.skipIf(!defaultPortFree)('after a default start on 8080 (skipped when 8080 is taken here), c8ctl deploy and create pi work with no profile set up', async () => {
-    const started = await run(['nano', 'start']);
-    expect(started.code, started.stderr).toBe(0);
-    expect(started.stdout).toContain('c8ctl deploy <file.bpmn>   (c8ctl\'s default profile "local" points here)');
-    try {
-      const deployed = await run(['deploy', path.resolve('test/fixtures/one-task.bpmn'), '--yes']);
-      expect(deployed.code, deployed.stderr).toBe(0);
-      const created = await run(['create', 'pi', '--id', 'e2e-one-task', '--yes']);
-      expect(created.code, created.stderr).toBe(0);
-      const key = /Key: (\d+)/.exec(created.stdout)![1]!;
-      expect((await run(['list', 'pi'])).stdout).toMatch(new RegExp(`^${key}\\s+\\|`, 'm'));
-    } finally {
-      expect((await run(['nano', 'stop'])).code).toBe(0);
-    }
-  });
+  it.skipIf(!defaultPortFree)(
+    'after a default start on 8080 (skipped when 8080 is taken here), c8ctl deploy and create pi work with no profile set up',
+    async () => {
+      const started = await run(['nano', 'start']);
+      expect(started.code, started.stderr).toBe(0);
+      expect(started.stdout).toContain('c8ctl deploy <file.bpmn>   (c8ctl\'s default profile "local" points here)');
+      try {
+        const deployed = await run(['deploy', path.resolve('test/fixtures/one-task.bpmn'), '--yes']);
+        expect(deployed.code, deployed.stderr).toBe(0);
+        const created = await run(['create', 'pi', '--id', 'e2e-one-task', '--yes']);
+        expect(created.code, created.stderr).toBe(0);
+        const key = /Key: (\d+)/.exec(created.stdout)![1]!;
+        expect((await run(['list', 'pi'])).stdout).toMatch(new RegExp(`^${key}\\s+\\|`, 'm'));
+      } finally {
+        expect((await run(['nano', 'stop'])).code).toBe(0);
+      }
+    },
+  );
 
   it('a failure in JSON mode is one JSON document on stdout and a JSON line on stderr, never a stack trace', async () => {
     const result = await run(['--json', 'nano', 'start', '0']);

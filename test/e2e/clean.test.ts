@@ -29,7 +29,7 @@ async function entries(dir: string): Promise<string[]> {
 
 async function isRealDir(dir: string): Promise<boolean> {
   const s = await lstat(dir).catch(() => undefined);
-  return s !== undefined && s.isDirectory() && !s.isSymbolicLink();
+  return s?.isDirectory() === true && !s.isSymbolicLink();
 }
 
 describe('clean', () => {
@@ -83,7 +83,9 @@ describe('clean', () => {
     for (const file of planted) await plant(file);
 
     for (const json of [false, true]) {
-      const result = json ? await sandbox.runJson(['clean', '--workspace']) : await sandbox.run(['clean', '--workspace']);
+      const result = json
+        ? await sandbox.runJson(['clean', '--workspace'])
+        : await sandbox.run(['clean', '--workspace']);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('--yes');
       if (!json) expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -109,7 +111,11 @@ describe('clean', () => {
     const cleaned = await sandbox.runJson(['clean', '--workspace', '--yes']);
     expect(cleaned.code, cleaned.stderr).toBe(0);
     expect(cleaned.json).toMatchObject({ ok: true, workspace, workspaceCleaned: true });
-    expect(cleaned.json.deleted).toEqual([path.join(sandbox.home, 'logs'), path.join(workspace, 'models'), path.join(workspace, 'workers')]);
+    expect(cleaned.json.deleted).toEqual([
+      path.join(sandbox.home, 'logs'),
+      path.join(workspace, 'models'),
+      path.join(workspace, 'workers'),
+    ]);
 
     for (const part of ['models', 'workers']) {
       expect(await isRealDir(path.join(workspace, part)), part).toBe(true);

@@ -47,7 +47,11 @@ function withBin(bin: string, home: string): Copy {
     cacheDir,
     run(args) {
       try {
-        const stdout = execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, C8CTL_NANO_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const stdout = execFileSync(process.execPath, [bin, ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, C8CTL_NANO_HOME: home, NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         return { stdout, code: 0 };
       } catch (error) {
         const failed = error as { stdout: string; status: number };
@@ -105,7 +109,11 @@ describe.skipIf(!posix)('the code cache of the bins', () => {
     const header = headerLine(cache);
     await writeFile(cache, Buffer.concat([header, Buffer.alloc(before.length - header.length, 0x5a)]));
     expect(copy.run(['status'])).toEqual(first);
-    expect(readFileSync(cache).subarray(header.length).every((b) => b === 0x5a)).toBe(false);
+    expect(
+      readFileSync(cache)
+        .subarray(header.length)
+        .every((b) => b === 0x5a),
+    ).toBe(false);
     expect(await copy.entries()).toEqual(['status.bin']);
   });
 });
@@ -132,7 +140,7 @@ describe.skipIf(!posix)('a planted code cache', () => {
       const maker = [
         "const vm = require('node:vm'), fs = require('node:fs');",
         'const [source, bundle, out] = process.argv.slice(1);',
-        "const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\\n})`, { filename: bundle });",
+        'const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\\n})`, { filename: bundle });',
         "script.runInThisContext().call({}, {}, require, {}, bundle, '.');",
         'const s = fs.statSync(bundle);',
         'const header = JSON.stringify({ node: process.version, arch: process.arch, bundle: `${s.size}:${s.mtimeMs}:${s.ino}` });',
@@ -201,37 +209,47 @@ describe.skipIf(!posix)('where the cache cannot be kept', () => {
     expect((await readdir(path.dirname(copy.bin))).sort()).toEqual(['.v8-cache', 'bin.cjs', 'main-nano.cjs']);
   });
 
-  it.skipIf(!IS_ROOT)('a full disk: the command runs and leaves no cache and no temp file (root only: mounts a tmpfs)', async () => {
-    const mount = await tmpfsMount(2048);
-    cleanups.push(() => mount.cleanup());
-    const copy = await copyPackage(mount.dir);
-    await mkdir(copy.cacheDir, { mode: 0o755 });
-    await mount.fill(8 * 1024);
-    expect(copy.run(['status']).stdout).toContain('No cluster is tracked');
-    expect(await copy.entries()).toEqual([]);
-  });
+  it.skipIf(!IS_ROOT)(
+    'a full disk: the command runs and leaves no cache and no temp file (root only: mounts a tmpfs)',
+    async () => {
+      const mount = await tmpfsMount(2048);
+      cleanups.push(() => mount.cleanup());
+      const copy = await copyPackage(mount.dir);
+      await mkdir(copy.cacheDir, { mode: 0o755 });
+      await mount.fill(8 * 1024);
+      expect(copy.run(['status']).stdout).toContain('No cluster is tracked');
+      expect(await copy.entries()).toEqual([]);
+    },
+  );
 
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
-  it.skipIf(!IS_ROOT || !setpriv)('a global install by root, run by another user: no cache until root writes one, and then nothing else (root only: runs the bin as nobody)', async () => {
-    const copy = await copyPackage();
-    // mkdtemp made the folder private; a global install is readable by all.
-    await chmod(path.dirname(path.dirname(path.dirname(copy.bin))), 0o755);
-    const home = await mkdtemp(path.join(os.tmpdir(), 'nano code-cache nobody-'));
-    cleanups.push(() => rm(home, { recursive: true, force: true }));
-    await chown(home, 65534, 65534);
-    const asNobody = (): string => {
-      const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, copy.bin, 'status'], { encoding: 'utf8', env: { ...process.env, C8CTL_NANO_HOME: home, NO_COLOR: '1' } });
-      expect(run.stderr).toBe('');
-      return run.stdout;
-    };
-    expect(asNobody()).toContain('No cluster is tracked');
-    expect(existsSync(copy.cacheDir), 'nobody cannot write the install').toBe(false);
+  it.skipIf(!IS_ROOT || !setpriv)(
+    'a global install by root, run by another user: no cache until root writes one, and then nothing else (root only: runs the bin as nobody)',
+    async () => {
+      const copy = await copyPackage();
+      // mkdtemp made the folder private; a global install is readable by all.
+      await chmod(path.dirname(path.dirname(path.dirname(copy.bin))), 0o755);
+      const home = await mkdtemp(path.join(os.tmpdir(), 'nano code-cache nobody-'));
+      cleanups.push(() => rm(home, { recursive: true, force: true }));
+      await chown(home, 65534, 65534);
+      const asNobody = (): string => {
+        const run = spawnSync(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, copy.bin, 'status'],
+          { encoding: 'utf8', env: { ...process.env, C8CTL_NANO_HOME: home, NO_COLOR: '1' } },
+        );
+        expect(run.stderr).toBe('');
+        return run.stdout;
+      };
+      expect(asNobody()).toContain('No cluster is tracked');
+      expect(existsSync(copy.cacheDir), 'nobody cannot write the install').toBe(false);
 
-    copy.run(['status']); // root, as after a global install, writes it
-    const cache = path.join(copy.cacheDir, 'status.bin');
-    const written = identity(cache);
-    expect(asNobody()).toContain('No cluster is tracked');
-    expect(identity(cache), 'root\'s cache stays as it was').toBe(written);
-    expect(await copy.entries()).toEqual(['status.bin']);
-  });
+      copy.run(['status']); // root, as after a global install, writes it
+      const cache = path.join(copy.cacheDir, 'status.bin');
+      const written = identity(cache);
+      expect(asNobody()).toContain('No cluster is tracked');
+      expect(identity(cache), "root's cache stays as it was").toBe(written);
+      expect(await copy.entries()).toEqual(['status.bin']);
+    },
+  );
 });

@@ -86,11 +86,20 @@ async function instanceState(url: string, key: string): Promise<string | undefin
 /** The work the issue asks of a cluster: a deployment reaching every node, an instance through another node completing. */
 async function realWork(urls: readonly string[]): Promise<void> {
   const { processDefinitionKey } = await deployOneTask(urls[0]!);
-  for (const url of urls) await waitUntil(async () => (await getDefinition(url, processDefinitionKey).catch(() => null)) !== null, 15_000, `the deployment on ${url}`);
+  for (const url of urls)
+    await waitUntil(
+      async () => (await getDefinition(url, processDefinitionKey).catch(() => null)) !== null,
+      15_000,
+      `the deployment on ${url}`,
+    );
   const last = urls[urls.length - 1]!;
   const key = await createInstance(last);
   await completeJobOf(last, key);
-  await waitUntil(async () => (await instanceState(urls[0]!, key)) === 'COMPLETED', 15_000, `instance ${key} completed`);
+  await waitUntil(
+    async () => (await instanceState(urls[0]!, key)) === 'COMPLETED',
+    15_000,
+    `instance ${key} completed`,
+  );
 }
 
 describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skipped: ${SKIP})` : ''}`, () => {
@@ -125,7 +134,19 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
     // The image every later test runs: Docker's classic builder, and podman (its own image store).
     await must(DOCKER, ['build', '-t', image, context], { ...docker.env, DOCKER_BUILDKIT: '0' });
     await must(PODMAN(), ['build', '-t', image, context], podman);
-    const compose = await s.run(['export', 'compose', String(NODES), '--rf', '3', '--port', String(basePort), '--image', image, '--out', composeFile]);
+    const compose = await s.run([
+      'export',
+      'compose',
+      String(NODES),
+      '--rf',
+      '3',
+      '--port',
+      String(basePort),
+      '--image',
+      image,
+      '--out',
+      composeFile,
+    ]);
     expect(compose.code, compose.stderr).toBe(0);
   }, 900_000);
 
@@ -153,30 +174,55 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
   it('the Dockerfile builds unchanged with the classic builder, BuildKit, podman and buildah, with no network at all', async () => {
     // --network none: the build reaches nothing, so nothing it needs may come from a network.
     const offline = `${image}-offline`;
-    await must(DOCKER, ['build', '--network', 'none', '--no-cache', '-t', offline, context], { ...docker!.env, DOCKER_BUILDKIT: '0' });
-    await must(DOCKER, ['build', '--network', 'none', '--no-cache', '-t', `${offline}-buildkit`, context], { ...docker!.env, DOCKER_BUILDKIT: '1' });
+    await must(DOCKER, ['build', '--network', 'none', '--no-cache', '-t', offline, context], {
+      ...docker!.env,
+      DOCKER_BUILDKIT: '0',
+    });
+    await must(DOCKER, ['build', '--network', 'none', '--no-cache', '-t', `${offline}-buildkit`, context], {
+      ...docker!.env,
+      DOCKER_BUILDKIT: '1',
+    });
     await must(PODMAN(), ['build', '--network', 'none', '--no-cache', '-t', offline, context], podman);
     await must(BUILDAH(), ['bud', '--network', 'none', '--no-cache', '-t', `${offline}-buildah`, context], podman);
     const user = await must(DOCKER, ['image', 'inspect', '--format', '{{.Config.User}}', offline], docker!.env);
     expect(user.stdout.trim()).toBe('10001:0');
   }, 300_000);
 
-  it('(--engine npm) without network, the build stops at once with npm\'s own error and the way out', async () => {
+  it("(--engine npm) without network, the build stops at once with npm's own error and the way out", async () => {
     // The npm variant's first stage is node:22-bookworm-slim, which no registry here can give. A
     // stand-in is made from this machine's own node and npm on the Debian base: the stage only needs
     // npm to try, and fail, to fetch.
     const stand = path.join(work, 'node-image');
     await mkdir(stand);
     await cp(process.execPath, path.join(stand, 'node'));
-    await cp(path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm'), path.join(stand, 'npm'), { recursive: true });
-    await writeFile(path.join(stand, 'Dockerfile'), 'FROM debian:bookworm-slim\nCOPY node /usr/local/bin/node\nCOPY npm /usr/local/lib/node_modules/npm\nRUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm\n');
+    await cp(
+      path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm'),
+      path.join(stand, 'npm'),
+      { recursive: true },
+    );
+    await writeFile(
+      path.join(stand, 'Dockerfile'),
+      'FROM debian:bookworm-slim\nCOPY node /usr/local/bin/node\nCOPY npm /usr/local/lib/node_modules/npm\nRUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm\n',
+    );
     await must(DOCKER, ['build', '-t', 'node:22-bookworm-slim', stand], { ...docker!.env, DOCKER_BUILDKIT: '0' });
     const npmContext = path.join(work, 'npm-image');
     await mkdir(npmContext);
-    const exported = await s.run(['export', 'dockerfile', '--engine', 'npm', '--out', path.join(npmContext, 'Dockerfile')]);
+    const exported = await s.run([
+      'export',
+      'dockerfile',
+      '--engine',
+      'npm',
+      '--out',
+      path.join(npmContext, 'Dockerfile'),
+    ]);
     expect(exported.code, exported.stderr).toBe(0);
     const began = Date.now();
-    const offline = await run(DOCKER, ['build', '--network', 'none', '-t', `${image}-npm`, npmContext], { ...docker!.env, DOCKER_BUILDKIT: '0' }, 300_000);
+    const offline = await run(
+      DOCKER,
+      ['build', '--network', 'none', '-t', `${image}-npm`, npmContext],
+      { ...docker!.env, DOCKER_BUILDKIT: '0' },
+      300_000,
+    );
     expect(offline.exitCode).not.toBe(0);
     const said = `${offline.stdout}\n${offline.stderr}`;
     // npm's own words for a network it cannot reach (not some other failure of the stage).
@@ -190,7 +236,8 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
   it('docker-compose v1 runs the Compose file unchanged: leaders, real work, a killed owner waits and comes back whole, down -v leaves nothing', async () => {
     const env = docker!.env;
     const project = `nano${id}`;
-    const compose = (...args: string[]) => must(DOCKER_COMPOSE(), ['-p', project, '-f', composeFile, ...args], env, 300_000);
+    const compose = (...args: string[]) =>
+      must(DOCKER_COMPOSE(), ['-p', project, '-f', composeFile, ...args], env, 300_000);
     const urls = Array.from({ length: NODES }, (_, i) => `http://127.0.0.1:${basePort + i}`);
     try {
       await compose('config', '--quiet');
@@ -238,8 +285,12 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
       await run(PODMAN(), ['network', 'rm', '-f', `${project}_default`], env, 60_000);
     }
     const names = (await must(PODMAN(), ['ps', '-a', '--format', '{{.Names}}'], env)).stdout.trim();
-    const networks = (await must(PODMAN(), ['network', 'ls', '--format', '{{.Name}}'], env)).stdout.split('\n').filter((n) => n.startsWith(project));
-    const volumes = (await must(PODMAN(), ['volume', 'ls', '--format', '{{.Name}}'], env)).stdout.split('\n').filter((n) => n.startsWith(project));
+    const networks = (await must(PODMAN(), ['network', 'ls', '--format', '{{.Name}}'], env)).stdout
+      .split('\n')
+      .filter((n) => n.startsWith(project));
+    const volumes = (await must(PODMAN(), ['volume', 'ls', '--format', '{{.Name}}'], env)).stdout
+      .split('\n')
+      .filter((n) => n.startsWith(project));
     expect([names, networks, volumes]).toEqual(['', [], []]);
   }, 600_000);
 
@@ -249,13 +300,43 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
     const volume = `nano-uid-${id}`;
     const name = `nano-uid-${id}`;
     try {
-      await must(DOCKER, ['run', '-d', '--name', name, '--user', '123456:0', '--read-only', '-v', `${volume}:/var/lib/nanobpmn`, '-e', 'NANOBPMN_DATA_DIR=/var/lib/nanobpmn/data', '-e', 'NANOBPMN_WORKSPACE_DIR=/var/lib/nanobpmn/workspace', '-p', `127.0.0.1:${port}:8080`, image], env);
+      await must(
+        DOCKER,
+        [
+          'run',
+          '-d',
+          '--name',
+          name,
+          '--user',
+          '123456:0',
+          '--read-only',
+          '-v',
+          `${volume}:/var/lib/nanobpmn`,
+          '-e',
+          'NANOBPMN_DATA_DIR=/var/lib/nanobpmn/data',
+          '-e',
+          'NANOBPMN_WORKSPACE_DIR=/var/lib/nanobpmn/workspace',
+          '-p',
+          `127.0.0.1:${port}:8080`,
+          image,
+        ],
+        env,
+      );
       const url = `http://127.0.0.1:${port}`;
       try {
         await waitWhole([url], 60_000);
       } catch (error) {
         const ps = await run(DOCKER, ['ps', '-a', '--format', '{{.Names}} {{.Status}} {{.Ports}}'], env);
-        const inspect = await run(DOCKER, ['inspect', '--format', '{{json .HostConfig.PortBindings}} {{json .NetworkSettings.Ports}} {{.HostConfig.NetworkMode}}', name], env);
+        const inspect = await run(
+          DOCKER,
+          [
+            'inspect',
+            '--format',
+            '{{json .HostConfig.PortBindings}} {{json .NetworkSettings.Ports}} {{.HostConfig.NetworkMode}}',
+            name,
+          ],
+          env,
+        );
         throw new Error(`${String(error)}\n${ps.stdout}\n${inspect.stdout}${inspect.stderr}`);
       }
       const { processDefinitionKey } = await deployOneTask(url);
@@ -264,7 +345,11 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
       await waitWhole([url], 60_000);
       // The deployment was written to the volume, so it survives the restart.
       expect(await getDefinition(url, processDefinitionKey)).toBeTruthy();
-      const listing = await must(DOCKER, ['run', '--rm', '-v', `${volume}:/d`, '--entrypoint', 'ls', image, '-A', '/d'], env);
+      const listing = await must(
+        DOCKER,
+        ['run', '--rm', '-v', `${volume}:/d`, '--entrypoint', 'ls', image, '-A', '/d'],
+        env,
+      );
       const entries = listing.stdout.split('\n').filter(Boolean);
       expect(entries).toContain('data');
       expect(entries.filter((e) => e.startsWith('.'))).toEqual([]);

@@ -58,9 +58,14 @@ function parseEnvFile(text: string): Record<string, string> {
  * precedence), each volume's container path moved to a directory of that host, plus PATH, HOME and
  * NO_COLOR, nothing from this process's environment.
  */
-async function hostEnvironment(composeFile: string, service: ComposeService, hostDir: string): Promise<Record<string, string>> {
+async function hostEnvironment(
+  composeFile: string,
+  service: ComposeService,
+  hostDir: string,
+): Promise<Record<string, string>> {
   const fromFiles: Record<string, string> = {};
-  for (const envFile of service.env_file ?? []) Object.assign(fromFiles, parseEnvFile(await readFile(path.resolve(path.dirname(composeFile), envFile), 'utf8')));
+  for (const envFile of service.env_file ?? [])
+    Object.assign(fromFiles, parseEnvFile(await readFile(path.resolve(path.dirname(composeFile), envFile), 'utf8')));
   const mounts = (service.volumes ?? []).map((volume) => {
     const [source, target] = volume.split(':') as [string, string];
     return { target, local: path.join(hostDir, source) };
@@ -75,7 +80,12 @@ async function hostEnvironment(composeFile: string, service: ComposeService, hos
 }
 
 /** Polls `probe` until `ok` holds; on timeout the error names the last answer (or failure) seen. */
-async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: string = 'nothing yet';
   for (;;) {
@@ -86,7 +96,8 @@ async function eventually<T>(what: string, timeoutMs: number, probe: () => Promi
     } catch (error) {
       last = `error: ${(error as Error).message}`;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last.slice(0, 1_500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${last.slice(0, 1_500)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -105,11 +116,13 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       ...(json ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
       timeoutMs,
     });
-    if (response.status < 200 || response.status > 299) throw new Error(`${method} ${urlPath} on nano-${host} → HTTP ${response.status}: ${response.text.slice(0, 300)}`);
+    if (response.status < 200 || response.status > 299)
+      throw new Error(`${method} ${urlPath} on nano-${host} → HTTP ${response.status}: ${response.text.slice(0, 300)}`);
     return response.text === '' ? null : response.json();
   }
 
-  const partitions = async (host: number): Promise<Partition[]> => (await call(host, 'GET', '/console/api/topology', undefined, 3_000)).partitions;
+  const partitions = async (host: number): Promise<Partition[]> =>
+    (await call(host, 'GET', '/console/api/topology', undefined, 3_000)).partitions;
   const views = (hosts: readonly number[]): Promise<Partition[][]> => Promise.all(hosts.map(partitions));
   const everyLed = (view: Partition[]): boolean => view.length === PARTITIONS && view.every((p) => p.leader !== null);
   const leaders = (view: Partition[]): Array<number | null> => view.map((p) => p.leader);
@@ -118,7 +131,10 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
   async function peerDials(host: number): Promise<Record<string, number>> {
     const response = await hostRequest(socket(host), 'GET', '/metrics', { timeoutMs: 3_000 });
     const dials: Record<string, number> = {};
-    for (const match of response.text.matchAll(/^nanobpm_peer_connect_attempts_total\{outcome="ok",target="(\d+)"\} (\d+)/gm)) dials[match[1]!] = Number(match[2]);
+    for (const match of response.text.matchAll(
+      /^nanobpm_peer_connect_attempts_total\{outcome="ok",target="(\d+)"\} (\d+)/gm,
+    ))
+      dials[match[1]!] = Number(match[2]);
     return dials;
   }
   const reachesEveryPeer = (host: number, dials: Record<string, number>): boolean =>
@@ -130,7 +146,10 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
   }
 
   async function deploy(host: number, processId: string): Promise<void> {
-    const xml = (await readFile(path.resolve('test/fixtures/one-task.bpmn'), 'utf8')).replace(`id="${PROCESS_ID}"`, `id="${processId}"`);
+    const xml = (await readFile(path.resolve('test/fixtures/one-task.bpmn'), 'utf8')).replace(
+      `id="${PROCESS_ID}"`,
+      `id="${processId}"`,
+    );
     const form = new FormData();
     form.append('resources', new Blob([xml], { type: 'application/xml' }), `${processId}.bpmn`);
     // Response encodes the multipart body and names its boundary; node:http sends the bytes.
@@ -149,7 +168,13 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       `a job of instance ${instanceKey} through nano-${host}`,
       15_000,
       async () => {
-        const activated = await call(host, 'POST', '/v2/jobs/activation', { type: JOB_TYPE, timeout: 30_000, maxJobsToActivate: 10, worker: 'cross-host', requestTimeout: 1_000 });
+        const activated = await call(host, 'POST', '/v2/jobs/activation', {
+          type: JOB_TYPE,
+          timeout: 30_000,
+          maxJobsToActivate: 10,
+          worker: 'cross-host',
+          requestTimeout: 1_000,
+        });
         const job = activated.jobs?.find((j: any) => String(j.processInstanceKey) === instanceKey);
         if (job) await call(host, 'POST', `/v2/jobs/${job.jobKey}/completion`, { variables: { done: true } });
         return job !== undefined;
@@ -165,7 +190,12 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
   async function expectCompleted(instanceKey: string): Promise<void> {
     const partition = Number(BigInt(instanceKey) >> 51n) + 1;
     const owner = (await partitions(0)).find((p) => p.partition_id === partition)!.owner;
-    await eventually(`instance ${instanceKey} completed, as nano-${owner} (owner of partition ${partition}) reads it`, 10_000, () => call(owner, 'GET', `/v2/process-instances/${instanceKey}`), (instance) => instance?.state === 'COMPLETED');
+    await eventually(
+      `instance ${instanceKey} completed, as nano-${owner} (owner of partition ${partition}) reads it`,
+      10_000,
+      () => call(owner, 'GET', `/v2/process-instances/${instanceKey}`),
+      (instance) => instance?.state === 'COMPLETED',
+    );
   }
 
   // The checks build on each other: once one fails, the later ones could only fail for the same reason
@@ -189,7 +219,19 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     const composeFile = path.join(dir, 'compose.json');
     const cli = await createSandbox();
     try {
-      const exported = await cli.runJson(['export', 'compose', String(NODES), '--rf', String(RF), '--partitions', String(PARTITIONS), '--replication', 'quorum', '--out', composeFile]);
+      const exported = await cli.runJson([
+        'export',
+        'compose',
+        String(NODES),
+        '--rf',
+        String(RF),
+        '--partitions',
+        String(PARTITIONS),
+        '--replication',
+        'quorum',
+        '--out',
+        composeFile,
+      ]);
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.json).toMatchObject({ ok: true, target: 'compose', services: ['nano-0', 'nano-1', 'nano-2'] });
     } finally {
@@ -201,12 +243,17 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     const services = Array.from({ length: NODES }, (_, id) => {
       // The project name is not in the file (docker-compose v1 rejects a top-level name): services are <--name>-<i>, nano by default.
       const service = compose.services[`nano-${id}`];
-      if (!service) throw new Error(`the export has no service nano-${id}: ${Object.keys(compose.services).join(', ')}`);
+      if (!service)
+        throw new Error(`the export has no service nano-${id}: ${Object.keys(compose.services).join(', ')}`);
       return service;
     });
     // Peers by host name, quorum tier (asked for: a pulled cable is a hang, which only quorum fails over).
     for (const service of services) {
-      expect(service.environment).toMatchObject({ NANOBPMN_NODES: services.map((s) => `http://${s.hostname}:${PORT}`).join(','), NANOBPMN_RF: String(RF), NANOBPMN_REPLICATION: 'quorum' });
+      expect(service.environment).toMatchObject({
+        NANOBPMN_NODES: services.map((s) => `http://${s.hostname}:${PORT}`).join(','),
+        NANOBPMN_RF: String(RF),
+        NANOBPMN_REPLICATION: 'quorum',
+      });
     }
     network = createHostNetwork({ hostnames: services.map((s) => s.hostname), dir, marker });
 
@@ -228,8 +275,17 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       await network.forward(id, PORT);
       // A node that cannot start says why in its log: fail with that at once, not after every deadline.
       let answered = false;
-      await waitUntil(async () => (answered = await hostRequest(socket(id), 'GET', '/v2/topology', { timeoutMs: 2_000 }).then((r) => r.status === 200, () => false)) || !isAlive(pid), 15_000, `${service.hostname} to answer`);
-      if (!answered) throw new Error(`${service.hostname} exited at start:\n${(await readFile(log, 'utf8')).slice(-2_000)}`);
+      await waitUntil(
+        async () =>
+          (answered = await hostRequest(socket(id), 'GET', '/v2/topology', { timeoutMs: 2_000 }).then(
+            (r) => r.status === 200,
+            () => false,
+          )) || !isAlive(pid),
+        15_000,
+        `${service.hostname} to answer`,
+      );
+      if (!answered)
+        throw new Error(`${service.hostname} exited at start:\n${(await readFile(log, 'utf8')).slice(-2_000)}`);
     }
     timings.spawnMs = performance.now() - began;
   });
@@ -244,32 +300,61 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     expect(listNamespaces().filter((ns) => ours.includes(ns))).toEqual([]);
     for (const ns of ours) expect(existsSync(path.join('/etc/netns', ns))).toBe(false);
     expect(processesWithMarker(marker)).toEqual([]);
-    if (Object.keys(timings).length > 0) console.info(`cross-host: ${Object.entries(timings).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')} (ms)`);
+    if (Object.keys(timings).length > 0)
+      console.info(
+        `cross-host: ${Object.entries(timings)
+          .map(([k, v]) => `${k} ${Math.round(v)}`)
+          .join(', ')} (ms)`,
+      );
   });
 
-  step('each host has only its own /24 (no way to any DNS server), resolves the peers through its hosts file, and every partition gets a leader', async () => {
-    for (const host of network!.hosts) {
-      // Routes: the host's /24 only, so a peer name can resolve through nothing but /etc/netns/<ns>/hosts.
-      expect(ip(['-4', 'route', 'show'], host.ns).trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${network!.subnet.replaceAll('.', '\\.')} dev eth0 `))]);
-      for (const peer of network!.hosts) expect(resolveIn(host.ns, peer.hostname), `${peer.hostname} in ${host.ns}`).toBe(peer.address);
-    }
-    const began = performance.now();
-    // The engine dialled every peer by name: its own resolver went through the hosts file too.
-    await eventually('every host to have dialled every peer', 30_000, () => Promise.all([0, 1, 2].map(peerDials)), (all) => all.every((dials, host) => reachesEveryPeer(host, dials)));
-    timings.peersMs = performance.now() - began;
-    const settled = await eventually('every partition led and not recovering, on every host', 30_000, () => views([0, 1, 2]), (all) => all.every((view) => everyLed(view) && view.every((p) => !p.recovering)));
-    timings.leadersMs = performance.now() - began;
-    // All three agree on who leads what.
-    expect(new Set(settled.map((view) => JSON.stringify(leaders(view)))).size).toBe(1);
-  });
+  step(
+    'each host has only its own /24 (no way to any DNS server), resolves the peers through its hosts file, and every partition gets a leader',
+    async () => {
+      for (const host of network!.hosts) {
+        // Routes: the host's /24 only, so a peer name can resolve through nothing but /etc/netns/<ns>/hosts.
+        expect(ip(['-4', 'route', 'show'], host.ns).trim().split('\n')).toEqual([
+          expect.stringMatching(new RegExp(`^${network!.subnet.replaceAll('.', '\\.')} dev eth0 `)),
+        ]);
+        for (const peer of network!.hosts)
+          expect(resolveIn(host.ns, peer.hostname), `${peer.hostname} in ${host.ns}`).toBe(peer.address);
+      }
+      const began = performance.now();
+      // The engine dialled every peer by name: its own resolver went through the hosts file too.
+      await eventually(
+        'every host to have dialled every peer',
+        30_000,
+        () => Promise.all([0, 1, 2].map(peerDials)),
+        (all) => all.every((dials, host) => reachesEveryPeer(host, dials)),
+      );
+      timings.peersMs = performance.now() - began;
+      const settled = await eventually(
+        'every partition led and not recovering, on every host',
+        30_000,
+        () => views([0, 1, 2]),
+        (all) => all.every((view) => everyLed(view) && view.every((p) => !p.recovering)),
+      );
+      timings.leadersMs = performance.now() - began;
+      // All three agree on who leads what.
+      expect(new Set(settled.map((view) => JSON.stringify(leaders(view)))).size).toBe(1);
+    },
+  );
 
   step('a BPMN deployed through nano-0 is on every host', async () => {
     await deploy(0, PROCESS_ID);
-    await eventually(`${PROCESS_ID} on every host`, 10_000, () => Promise.all([0, 1, 2].map(definitionIds)), (all) => all.every((ids) => ids.includes(PROCESS_ID)));
+    await eventually(
+      `${PROCESS_ID} on every host`,
+      10_000,
+      () => Promise.all([0, 1, 2].map(definitionIds)),
+      (all) => all.every((ids) => ids.includes(PROCESS_ID)),
+    );
   });
 
   step('an instance created through nano-2 completes', async () => {
-    const created = await call(2, 'POST', '/v2/process-instances', { processDefinitionId: PROCESS_ID, variables: { from: 'nano-2' } });
+    const created = await call(2, 'POST', '/v2/process-instances', {
+      processDefinitionId: PROCESS_ID,
+      variables: { from: 'nano-2' },
+    });
     const instanceKey = String(created.processInstanceKey);
     await completeJobOf(2, instanceKey);
     await expectCompleted(instanceKey);
@@ -287,7 +372,9 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
       `a live leader other than nano-${CUT} for every partition, as both survivors see it`,
       30_000,
       () => views(survivors),
-      (all) => all.every((view) => everyLed(view) && view.every((p) => p.leader !== CUT)) && new Set(all.map((view) => JSON.stringify(leaders(view)))).size === 1,
+      (all) =>
+        all.every((view) => everyLed(view) && view.every((p) => p.leader !== CUT)) &&
+        new Set(all.map((view) => JSON.stringify(leaders(view)))).size === 1,
     );
     timings.failoverMs = performance.now() - began;
     for (const id of ledByCut) expect(after[0]!.find((p) => p.partition_id === id)!.leader).not.toBe(CUT);
@@ -295,32 +382,44 @@ describe.skipIf(!asRoot)(`one Compose cluster on three hosts (${ROOT_ONLY})`, ()
     // away, and creates placed on it got no answer within 20 s while the cable was out.
   });
 
-  step(`plugging it back heals: nano-${CUT} agrees on every leader again, a new deployment reaches it and it serves work`, async () => {
-    network!.heal(CUT);
-    const began = performance.now();
-    await eventually(
-      `nano-${CUT} and the survivors to agree on a leader for every partition`,
-      30_000,
-      () => views([0, 1, 2]),
-      (all) => all.every(everyLed) && new Set(all.map((view) => JSON.stringify(leaders(view)))).size === 1,
-    );
-    timings.healMs = performance.now() - began;
-    // Not `recovering`: engine 0.0.22 leaves a failed-over partition recovering after the heal too. Nor
-    // the dial counter: the peer link is the same TCP connection, resumed, not re-dialled.
+  step(
+    `plugging it back heals: nano-${CUT} agrees on every leader again, a new deployment reaches it and it serves work`,
+    async () => {
+      network!.heal(CUT);
+      const began = performance.now();
+      await eventually(
+        `nano-${CUT} and the survivors to agree on a leader for every partition`,
+        30_000,
+        () => views([0, 1, 2]),
+        (all) => all.every(everyLed) && new Set(all.map((view) => JSON.stringify(leaders(view)))).size === 1,
+      );
+      timings.healMs = performance.now() - began;
+      // Not `recovering`: engine 0.0.22 leaves a failed-over partition recovering after the heal too. Nor
+      // the dial counter: the peer link is the same TCP connection, resumed, not re-dialled.
 
-    await deploy(0, AFTER_HEAL_ID);
-    await eventually(`${AFTER_HEAL_ID} on nano-${CUT}`, 10_000, () => definitionIds(CUT), (ids) => ids.includes(AFTER_HEAL_ID));
+      await deploy(0, AFTER_HEAL_ID);
+      await eventually(
+        `${AFTER_HEAL_ID} on nano-${CUT}`,
+        10_000,
+        () => definitionIds(CUT),
+        (ids) => ids.includes(AFTER_HEAL_ID),
+      );
 
-    // The healed host serves work again. Just after leaders move, any node may answer a create with
-    // "this node leads no partition; retry" (HTTP 500), so it is retried.
-    const created = await eventually(
-      `an instance created through nano-${CUT}`,
-      15_000,
-      () => call(CUT, 'POST', '/v2/process-instances', { processDefinitionId: AFTER_HEAL_ID, variables: { from: `nano-${CUT}` } }),
-      (answer) => answer?.processInstanceKey !== undefined,
-    );
-    const instanceKey = String(created.processInstanceKey);
-    await completeJobOf(CUT, instanceKey);
-    await expectCompleted(instanceKey);
-  });
+      // The healed host serves work again. Just after leaders move, any node may answer a create with
+      // "this node leads no partition; retry" (HTTP 500), so it is retried.
+      const created = await eventually(
+        `an instance created through nano-${CUT}`,
+        15_000,
+        () =>
+          call(CUT, 'POST', '/v2/process-instances', {
+            processDefinitionId: AFTER_HEAL_ID,
+            variables: { from: `nano-${CUT}` },
+          }),
+        (answer) => answer?.processInstanceKey !== undefined,
+      );
+      const instanceKey = String(created.processInstanceKey);
+      await completeJobOf(CUT, instanceKey);
+      await expectCompleted(instanceKey);
+    },
+  );
 });

@@ -15,7 +15,13 @@ let sandbox: Sandbox;
 
 async function lastClusterOn(s: Sandbox, port: number): Promise<void> {
   // Make doctor check these ports: they are where this home's cluster would start.
-  await writeFile(path.join(s.home, 'last-cluster.json'), JSON.stringify({ settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false }, binary: { path: '/x', source: 'platform-package' } }));
+  await writeFile(
+    path.join(s.home, 'last-cluster.json'),
+    JSON.stringify({
+      settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false },
+      binary: { path: '/x', source: 'platform-package' },
+    }),
+  );
 }
 
 describe('doctor', () => {
@@ -32,7 +38,9 @@ describe('doctor', () => {
     expect(text.stdout).not.toMatch(/^[⚠✗]/m);
     const json = await sandbox.runJson(['doctor']);
     expect(json.json.ok).toBe(true);
-    expect(json.json.checks.map((c: any) => c.id)).toEqual(expect.arrayContaining(['host', 'binary', 'runs', 'bundled', 'home', 'state', 'leftovers', 'ports']));
+    expect(json.json.checks.map((c: any) => c.id)).toEqual(
+      expect.arrayContaining(['host', 'binary', 'runs', 'bundled', 'home', 'state', 'leftovers', 'ports']),
+    );
   });
 
   it('names who holds a port, and what to do', async () => {
@@ -60,7 +68,9 @@ describe('doctor', () => {
     const result = await sandbox.run(['doctor'], { NANOBPMN_BINARY: oldEngineBinary() });
     expect(result.code).toBe(1);
     const hostGlibc = (process.report.getReport() as any).header.glibcVersionRuntime as string;
-    expect(result.stdout).toContain(`✗ The engine binary cannot run on this host: it needs GLIBC 2.39, but this system has glibc ${hostGlibc}`);
+    expect(result.stdout).toContain(
+      `✗ The engine binary cannot run on this host: it needs GLIBC 2.39, but this system has glibc ${hostGlibc}`,
+    );
   });
 });
 
@@ -76,11 +86,19 @@ describe('status --watch', () => {
     await waitUntil(() => /running — 2 of 2 node\(s\) healthy/.test(output), 10_000, 'a healthy frame');
 
     expect((await s.run(['pause', '1'])).code).toBe(0);
-    await waitUntil(() => /1\s+\d+\s+\d+\s+frozen\s+-\s+← was running\/answers/.test(output), 10_000, 'a frame marking node 1 frozen');
+    await waitUntil(
+      () => /1\s+\d+\s+\d+\s+frozen\s+-\s+← was running\/answers/.test(output),
+      10_000,
+      'a frame marking node 1 frozen',
+    );
     expect(output).toMatch(/degraded — 1 of 2 node\(s\) healthy\s+← was running/);
 
     expect((await s.run(['resume', '1'])).code).toBe(0);
-    await waitUntil(() => /1\s+\d+\s+\d+\s+running\s+answers\s+← was frozen\/-/.test(output), 10_000, 'a frame marking node 1 running again');
+    await waitUntil(
+      () => /1\s+\d+\s+\d+\s+running\s+answers\s+← was frozen\/-/.test(output),
+      10_000,
+      'a frame marking node 1 running again',
+    );
 
     watch.kill('SIGINT');
     const ended = await watch;
@@ -91,7 +109,9 @@ describe('status --watch', () => {
 
   it('refuses --json and a lone --interval, each in one line', async () => {
     sandbox = await tests.create();
-    expect((await sandbox.run(['status', '--watch', '--json'])).stderr).toContain('--watch cannot be combined with --json');
+    expect((await sandbox.run(['status', '--watch', '--json'])).stderr).toContain(
+      '--watch cannot be combined with --json',
+    );
     expect((await sandbox.run(['status', '--interval', '2'])).stderr).toContain('--interval goes with --watch');
   });
 });
@@ -114,7 +134,10 @@ describe('bundle', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.json).toMatchObject({ ok: true, file });
 
-    const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' }).split('\n').filter(Boolean).map((e) => e.replace(/\/$/, ''));
+    const listing = execFileSync('tar', ['-tzf', file], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((e) => e.replace(/\/$/, ''));
     for (const expected of [
       'state/cluster.json',
       'state/last-cluster.json',
@@ -135,10 +158,19 @@ describe('bundle', () => {
     execFileSync('mkdir', ['-p', unpacked]);
     execFileSync('tar', ['-xzf', file, '-C', unpacked]);
     const all = async (d: string): Promise<string[]> =>
-      (await Promise.all((await readdir(d, { withFileTypes: true })).map(async (e) => (e.isDirectory() ? all(path.join(d, e.name)) : [path.join(d, e.name)])))).flat();
+      (
+        await Promise.all(
+          (
+            await readdir(d, { withFileTypes: true })
+          ).map(async (e) => (e.isDirectory() ? all(path.join(d, e.name)) : [path.join(d, e.name)])),
+        )
+      ).flat();
     for (const f of await all(unpacked)) expect(await readFile(f, 'utf8'), f).not.toContain(secret);
     expect(await readFile(path.join(unpacked, 'logs', 'node-1.log'), 'utf8')).toContain('someone logged ‹redacted›');
-    expect(JSON.parse(await readFile(path.join(unpacked, 'versions.json'), 'utf8'))).toMatchObject({ engine: '0.0.22', node: process.version });
+    expect(JSON.parse(await readFile(path.join(unpacked, 'versions.json'), 'utf8'))).toMatchObject({
+      engine: '0.0.22',
+      node: process.version,
+    });
     expect((await sandbox.run(['stop'])).code).toBe(0);
   });
 
@@ -171,10 +203,17 @@ describe('bundle', () => {
     execFileSync('mkdir', ['-p', unpacked]);
     execFileSync('tar', ['-xzf', file, '-C', unpacked]);
     const archived = await readFile(path.join(unpacked, 'state', 'config.json'), 'utf8');
-    for (const [what, text] of Object.entries({ set: set.stdout + set.stderr, config: config.stdout, configJson: configJson.stdout, archived })) {
+    for (const [what, text] of Object.entries({
+      set: set.stdout + set.stderr,
+      config: config.stdout,
+      configJson: configJson.stdout,
+      archived,
+    })) {
       expect(text, what).not.toContain('hunter2');
       expect(text, what).not.toContain('s3cr3t-t0ken');
-      expect(text, what).toContain('https://‹redacted›@downloads.example.com/processos/manifest.json?token=‹redacted›&channel=stable');
+      expect(text, what).toContain(
+        'https://‹redacted›@downloads.example.com/processos/manifest.json?token=‹redacted›&channel=stable',
+      );
     }
     // The setting itself keeps the real URL: the download needs it.
     expect(await readFile(path.join(sandbox.home, 'config.json'), 'utf8')).toContain('hunter2');

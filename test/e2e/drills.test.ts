@@ -56,7 +56,11 @@ describe('pause and resume', () => {
 
     // A node someone else froze is frozen all the same: the OS is the source of truth.
     process.kill(pid, 'SIGSTOP');
-    await waitUntil(async () => (await sandbox!.runJson(['status'])).json.nodes[1].process === 'frozen', 5_000, 'status to see the frozen node');
+    await waitUntil(
+      async () => (await sandbox!.runJson(['status'])).json.nodes[1].process === 'frozen',
+      5_000,
+      'status to see the frozen node',
+    );
     // Stop resumes it first, so it still shuts down gracefully.
     const stopped = await sandbox.runJson(['stop']);
     expect(stopped.json.stopped.map((n: any) => n.outcome)).toEqual(['graceful', 'graceful']);
@@ -68,7 +72,7 @@ describe('pause and resume', () => {
 });
 
 describe('per-node crash and recovery on a Raft cluster', () => {
-  it('kill the leader of an instance\'s partition: it shows exited, another node takes over, it rejoins, the instance survives', async () => {
+  it("kill the leader of an instance's partition: it shows exited, another node takes over, it rejoins, the instance survives", async () => {
     sandbox = await tests.create();
     const port = await freePortRange(3);
     expect((await sandbox.run(['start', '3', '--rf', '3', '--port', String(port)])).code).toBe(0);
@@ -108,7 +112,9 @@ describe('per-node crash and recovery on a Raft cluster', () => {
     await waitUntil(async () => (await sandbox!.run(['status'])).code === 0, 30_000, 'the cluster to be healthy again');
 
     // The instance created before the crash is still there, and its job can still be completed.
-    const instance = await fetch(`${url(port + leader)}/v2/process-instances/${instanceKey}`, { signal: AbortSignal.timeout(5_000) });
+    const instance = await fetch(`${url(port + leader)}/v2/process-instances/${instanceKey}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(instance.status).toBe(200);
     expect(String(((await instance.json()) as any).processInstanceKey)).toBe(instanceKey);
     await completeJobOf(url(survivor), instanceKey);
@@ -130,7 +136,9 @@ describe('per-node crash and recovery on a Raft cluster', () => {
     expect(status.json.nodes.map((n: any) => n.process)).toEqual(['running', 'exited']);
 
     expect((await sandbox.run(['node', '1', 'kill'])).stderr).toContain('Node 1 is not running');
-    expect((await sandbox.run(['node', '1', 'explode'])).stderr).toContain('Unknown action "explode" for node 1; use one of: stop, kill, start, restart');
+    expect((await sandbox.run(['node', '1', 'explode'])).stderr).toContain(
+      'Unknown action "explode" for node 1; use one of: stop, kill, start, restart',
+    );
     expect((await sandbox.run(['node', '0', 'kill', '--signal', 'NOPE'])).stderr).toContain('--signal "NOPE"');
 
     const restarted = await sandbox.runJson(['node', '1', 'restart']);
@@ -156,7 +164,18 @@ describe('restart', () => {
 
     const restarted = await sandbox.runJson(['restart']);
     expect(restarted.code, restarted.stderr).toBe(0);
-    expect(restarted.json.settings).toEqual({ nodes: 3, basePort: port, partitions: 6, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio' });
+    expect(restarted.json.settings).toEqual({
+      nodes: 3,
+      basePort: port,
+      partitions: 6,
+      rf: 1,
+      raft: false,
+      capture: false,
+      replication: 'leader-durable',
+      storage: 'disk',
+      historyMax: null,
+      console: 'studio',
+    });
     expect(firstPids.some(isAlive)).toBe(false);
     expect((await getDefinition(url(port), processDefinitionKey)).processDefinitionId).toBe('e2e-one-task');
 
@@ -167,7 +186,9 @@ describe('restart', () => {
 
     const purged = await sandbox.runJson(['restart', '--purge']);
     expect(purged.code, purged.stderr).toBe(0);
-    const missing = await fetch(`${url(port)}/v2/process-definitions/${processDefinitionKey}`, { signal: AbortSignal.timeout(5_000) });
+    const missing = await fetch(`${url(port)}/v2/process-definitions/${processDefinitionKey}`, {
+      signal: AbortSignal.timeout(5_000),
+    });
     expect(missing.status).toBe(404);
 
     // The kept data belongs to 3 nodes: a resize keeps it only by refusing, so it needs --purge.
@@ -182,11 +203,16 @@ describe('restart', () => {
 
   it('explains a replication factor carried from a larger cluster instead of blaming a flag nobody typed', async () => {
     sandbox = await tests.create();
-    const last = { settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 3, raft: true, capture: false }, binary: { path: '/x', source: 'platform-package' } };
+    const last = {
+      settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 3, raft: true, capture: false },
+      binary: { path: '/x', source: 'platform-package' },
+    };
     await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
     const result = await sandbox.run(['restart', '2']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('The previous cluster had RF 3, more than the 2 node(s) asked for. Give --rf from 1 to 2');
+    expect(result.stderr).toContain(
+      'The previous cluster had RF 3, more than the 2 node(s) asked for. Give --rf from 1 to 2',
+    );
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
 
@@ -203,7 +229,9 @@ describe('restart', () => {
       const result = await sandbox.run(args);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr.trimEnd().split('\n')).toEqual([`✗ Nothing to restart: no cluster runs in ${sandbox.home} and none ran there before. Start one: "${start}".`]);
+      expect(result.stderr.trimEnd().split('\n')).toEqual([
+        `✗ Nothing to restart: no cluster runs in ${sandbox.home} and none ran there before. Start one: "${start}".`,
+      ]);
       expect(await readdir(sandbox.home)).toEqual([]);
       expect(processesWithMarker(sandbox.marker)).toEqual([]);
     }
@@ -244,14 +272,26 @@ describe('trace capture', () => {
     await completeJobOf(url(port), instanceKey);
 
     const partition = partitionOf(instanceKey);
-    const owner = (await consoleTopology(port)).partitions.find((p: any) => p.partition_id === partition).owner as number;
+    const owner = (await consoleTopology(port)).partitions.find((p: any) => p.partition_id === partition)
+      .owner as number;
     // The trace store is updated asynchronously after the job completes: wait for it to catch up.
     const traceAt = async (port: number): Promise<{ status: number; body: any }> => {
-      const response = await fetch(`${url(port)}/console/api/traces/${instanceKey}`, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${url(port)}/console/api/traces/${instanceKey}`, {
+        signal: AbortSignal.timeout(5_000),
+      });
       return { status: response.status, body: response.ok ? await response.json() : await response.text() };
     };
-    await waitUntil(async () => (await traceAt(port + owner)).body?.outcome === 'completed', 15_000, 'the owner node to trace the completed instance');
-    expect((await traceAt(port + owner)).body).toMatchObject({ instanceKey, processId: 'e2e-one-task', outcome: 'completed', path: ['start', 'work', 'end'] });
+    await waitUntil(
+      async () => (await traceAt(port + owner)).body?.outcome === 'completed',
+      15_000,
+      'the owner node to trace the completed instance',
+    );
+    expect((await traceAt(port + owner)).body).toMatchObject({
+      instanceKey,
+      processId: 'e2e-one-task',
+      outcome: 'completed',
+      path: ['start', 'work', 'end'],
+    });
     for (const id of [0, 1, 2].filter((i) => i !== owner)) expect((await traceAt(port + id)).status).toBe(404);
     expect((await sandbox.run(['stop'])).code).toBe(0);
 

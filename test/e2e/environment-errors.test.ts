@@ -57,8 +57,19 @@ describe('C8CTL_NANO_HOME names a regular file', () => {
     await writeFile(file, 'just a file\n');
     const before = await snapshot(dir);
     const home = { C8CTL_NANO_HOME: file };
-    for (const args of [await startArgs(), ['status'], ['stop'], ['logs'], ['set', 'bin', engineBinary()], ['clean', '--yes']]) {
-      const line = expectOneLine(await s.run(args, home), `The state home ${file} is not a directory`, 'Set C8CTL_NANO_HOME to a directory');
+    for (const args of [
+      await startArgs(),
+      ['status'],
+      ['stop'],
+      ['logs'],
+      ['set', 'bin', engineBinary()],
+      ['clean', '--yes'],
+    ]) {
+      const line = expectOneLine(
+        await s.run(args, home),
+        `The state home ${file} is not a directory`,
+        'Set C8CTL_NANO_HOME to a directory',
+      );
       expect(line, args.join(' ')).toContain(file);
     }
     expect(await snapshot(dir)).toEqual(before);
@@ -71,7 +82,10 @@ describe('C8CTL_NANO_HOME names a regular file', () => {
     await writeFile(path.join(dir, 'file'), 'x\n');
     const before = await snapshot(dir);
     const home = path.join(dir, 'file', 'home');
-    expectOneLine(await s.run(await startArgs(), { C8CTL_NANO_HOME: home }), `The state home ${home} is not a directory`);
+    expectOneLine(
+      await s.run(await startArgs(), { C8CTL_NANO_HOME: home }),
+      `The state home ${home} is not a directory`,
+    );
     expect(await snapshot(dir)).toEqual(before);
   });
 });
@@ -99,8 +113,16 @@ describe.skipIf(!IS_ROOT)('a read-only home (root only: needs a read-only mount)
     mount.remountReadOnly();
     const before = await snapshot(home);
     const env = { C8CTL_NANO_HOME: home };
-    expectOneLine(await s.run(await startArgs(), env), `The state home ${home} is on a read-only file system`, 'Set C8CTL_NANO_HOME to a writable directory');
-    expectOneLine(await s.run(['set', 'bin', engineBinary()], env), `The state home ${home} is on a read-only file system`, `${home}/config.json`);
+    expectOneLine(
+      await s.run(await startArgs(), env),
+      `The state home ${home} is on a read-only file system`,
+      'Set C8CTL_NANO_HOME to a writable directory',
+    );
+    expectOneLine(
+      await s.run(['set', 'bin', engineBinary()], env),
+      `The state home ${home} is on a read-only file system`,
+      `${home}/config.json`,
+    );
     expect(await snapshot(home)).toEqual(before);
     expect(processesWithMarker(s.marker)).toEqual([]);
   });
@@ -110,7 +132,10 @@ describe.skipIf(!IS_ROOT)('a read-only home (root only: needs a read-only mount)
     const mount = await mounted();
     mount.remountReadOnly();
     const home = path.join(mount.dir, 'new', 'home');
-    expectOneLine(await s.run(await startArgs(), { C8CTL_NANO_HOME: home }), `The state home ${home} is on a read-only file system`);
+    expectOneLine(
+      await s.run(await startArgs(), { C8CTL_NANO_HOME: home }),
+      `The state home ${home} is on a read-only file system`,
+    );
     expect(Object.keys(await snapshot(mount.dir))).toEqual(['.']);
   });
 });
@@ -124,8 +149,16 @@ describe.skipIf(!IS_ROOT)('an immutable home (root only: chattr +i on a tmpfs)',
     mount.makeImmutable(home);
     const before = await snapshot(home);
     const env = { C8CTL_NANO_HOME: home };
-    expectOneLine(await s.run(await startArgs(), env), `The state home ${home} cannot be changed: the operation is not permitted`, `chattr -i '${home}'`);
-    expectOneLine(await s.run(['set', 'bin', engineBinary()], env), `The state home ${home} cannot be changed`, 'set C8CTL_NANO_HOME to a writable directory');
+    expectOneLine(
+      await s.run(await startArgs(), env),
+      `The state home ${home} cannot be changed: the operation is not permitted`,
+      `chattr -i '${home}'`,
+    );
+    expectOneLine(
+      await s.run(['set', 'bin', engineBinary()], env),
+      `The state home ${home} cannot be changed`,
+      'set C8CTL_NANO_HOME to a writable directory',
+    );
     expect(await snapshot(home)).toEqual(before);
     expect(processesWithMarker(s.marker)).toEqual([]);
   });
@@ -140,7 +173,12 @@ describe.skipIf(!IS_ROOT)('a full disk (root only: a small tmpfs, filled up)', (
     await mount.fill(0);
     const before = await snapshot(home);
     const env = { C8CTL_NANO_HOME: home };
-    expectOneLine(await s.run(await startArgs(), env), `The state home ${home} is on a full disk`, `df -h '${home}'`, 'set C8CTL_NANO_HOME to a directory on another disk');
+    expectOneLine(
+      await s.run(await startArgs(), env),
+      `The state home ${home} is on a full disk`,
+      `df -h '${home}'`,
+      'set C8CTL_NANO_HOME to a directory on another disk',
+    );
     expectOneLine(await s.run(['set', 'bin', engineBinary()], env), `The state home ${home} is on a full disk`);
     expect(await snapshot(home)).toEqual(before);
     expect(processesWithMarker(s.marker)).toEqual([]);
@@ -152,24 +190,32 @@ describe.skipIf(!IS_ROOT)('a full disk (root only: a small tmpfs, filled up)', (
     await mount.fill(0);
     const before = await snapshot(mount.dir);
     const home = path.join(mount.dir, 'home');
-    expectOneLine(await s.run(['start', '--binary', engineBinary(), '--port', String(await freePortRange(1))], { C8CTL_NANO_HOME: home }), `The state home ${home} is on a full disk`);
+    expectOneLine(
+      await s.run(['start', '--binary', engineBinary(), '--port', String(await freePortRange(1))], {
+        C8CTL_NANO_HOME: home,
+      }),
+      `The state home ${home} is on a full disk`,
+    );
     expect(await snapshot(mount.dir)).toEqual(before);
   });
 
   // A little space left: the start gets further each time, and fails writing its state (one page) or
   // in the engine itself (which says "database or disk is full", or only "disk I/O error").
-  it.each([1, 2, 6, 20])('with %i page(s) left: start rolls back every node, file and directory it made', async (pages) => {
-    const s = await tests.create();
-    const mount = await mounted();
-    const home = path.join(mount.dir, 'home');
-    await fillHome(home);
-    await mount.fill(pages * 4096);
-    const before = await snapshot(home);
-    const result = await s.run(['start', '2', '--port', String(await freePortRange(2))], { C8CTL_NANO_HOME: home });
-    const line = expectOneLine(result, home, 'full', `df -h '${home}'`, 'C8CTL_NANO_HOME');
-    if (line.startsWith('✗ Node')) expect(line).toContain('everything this start wrote was removed');
-    expect(processesWithMarker(s.marker), 'nodes left running').toEqual([]);
-    expect(await snapshot(home), 'the home changed').toEqual(before);
-    expect(await readFile(path.join(home, 'logs', 'node-0.log'), 'utf8')).toBe('an earlier run\n');
-  });
+  it.each([1, 2, 6, 20])(
+    'with %i page(s) left: start rolls back every node, file and directory it made',
+    async (pages) => {
+      const s = await tests.create();
+      const mount = await mounted();
+      const home = path.join(mount.dir, 'home');
+      await fillHome(home);
+      await mount.fill(pages * 4096);
+      const before = await snapshot(home);
+      const result = await s.run(['start', '2', '--port', String(await freePortRange(2))], { C8CTL_NANO_HOME: home });
+      const line = expectOneLine(result, home, 'full', `df -h '${home}'`, 'C8CTL_NANO_HOME');
+      if (line.startsWith('✗ Node')) expect(line).toContain('everything this start wrote was removed');
+      expect(processesWithMarker(s.marker), 'nodes left running').toEqual([]);
+      expect(await snapshot(home), 'the home changed').toEqual(before);
+      expect(await readFile(path.join(home, 'logs', 'node-0.log'), 'utf8')).toBe('an earlier run\n');
+    },
+  );
 });

@@ -21,7 +21,9 @@ function kinds(objects: unknown[]): string[] {
 }
 
 function expectValidKubernetes(objects: unknown[]): void {
-  const problems = objects.flatMap((o, i) => validateKubernetesObject(o).map((p) => `object ${i + 1} (${kinds([o])[0]}): ${p}`));
+  const problems = objects.flatMap((o, i) =>
+    validateKubernetesObject(o).map((p) => `object ${i + 1} (${kinds([o])[0]}): ${p}`),
+  );
   expect(problems).toEqual([]);
 }
 
@@ -31,7 +33,13 @@ describe('export kubernetes output passes the Kubernetes schemas', () => {
     const out = path.join(s.home, 'k8s.yaml');
     await exported(s, ['kubernetes', '3', '--rf', '3', '--out', out]);
     const objects = parseYamlDocuments(await readFile(out, 'utf8'));
-    expect(kinds(objects)).toEqual(['Secret nano-cluster-secret', 'Service nano-peers', 'Service nano', 'StatefulSet nano', 'PodDisruptionBudget nano']);
+    expect(kinds(objects)).toEqual([
+      'Secret nano-cluster-secret',
+      'Service nano-peers',
+      'Service nano',
+      'StatefulSet nano',
+      'PodDisruptionBudget nano',
+    ]);
     expectValidKubernetes(objects);
   });
 
@@ -39,7 +47,9 @@ describe('export kubernetes output passes the Kubernetes schemas', () => {
     const s = await tests.create();
     const out = path.join(s.home, 'k8s.json');
     await exported(s, ['kubernetes', '3', '--rf', '3', '--json', '--out', out]);
-    const [list] = parseYamlDocuments(await readFile(out, 'utf8')) as [{ apiVersion: string; kind: string; items: unknown[] }];
+    const [list] = parseYamlDocuments(await readFile(out, 'utf8')) as [
+      { apiVersion: string; kind: string; items: unknown[] },
+    ];
     expect({ apiVersion: list.apiVersion, kind: list.kind }).toEqual({ apiVersion: 'v1', kind: 'List' });
     expect(list.items).toHaveLength(5);
     expectValidKubernetes(list.items);
@@ -47,7 +57,9 @@ describe('export kubernetes output passes the Kubernetes schemas', () => {
 
   it('1 node in memory, another name and namespace, on stdout: no Secret, no budget, an emptyDir', async () => {
     const s = await tests.create();
-    const objects = parseYamlDocuments(await exported(s, ['kubernetes', '1', '--in-memory', '--name', 'my-nano', '--namespace', 'team-a']));
+    const objects = parseYamlDocuments(
+      await exported(s, ['kubernetes', '1', '--in-memory', '--name', 'my-nano', '--namespace', 'team-a']),
+    );
     expect(kinds(objects)).toEqual(['Service my-nano-peers', 'Service my-nano', 'StatefulSet my-nano']);
     expectValidKubernetes(objects);
   });
@@ -63,9 +75,13 @@ describe('export kubernetes output passes the Kubernetes schemas', () => {
     const statefulSet = objects.find((o) => (o as { kind: string }).kind === 'StatefulSet') as {
       spec: { template: { spec: { containers: { env: { name: string; value?: unknown }[] }[] } } };
     };
-    expect(Object.fromEntries(statefulSet.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value]))).toMatchObject(tricky);
+    expect(
+      Object.fromEntries(statefulSet.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value])),
+    ).toMatchObject(tricky);
 
-    const [compose] = parseYamlDocuments(await exported(s, ['compose', '3'], tricky)) as [{ services: Record<string, { environment: object }> }];
+    const [compose] = parseYamlDocuments(await exported(s, ['compose', '3'], tricky)) as [
+      { services: Record<string, { environment: object }> },
+    ];
     expect(validateComposeDocument(compose)).toEqual([]);
     for (const service of Object.values(compose.services)) expect(service.environment).toMatchObject(tricky);
   });
@@ -82,7 +98,8 @@ describe('export compose output passes the Compose Specification schema', () => 
     expect(validateComposeDocument(doc)).toEqual([]);
     expect(Object.keys(doc.services)).toEqual(['nano-0', 'nano-1', 'nano-2']);
     // docker compose refuses to start a service whose env_file is missing; paths are relative to the file.
-    for (const service of Object.values(doc.services)) for (const file of service.env_file) expect(existsSync(path.resolve(s.home, file)), file).toBe(true);
+    for (const service of Object.values(doc.services))
+      for (const file of service.env_file) expect(existsSync(path.resolve(s.home, file)), file).toBe(true);
   });
 
   it('1 node in memory on stdout, and the JSON form', async () => {

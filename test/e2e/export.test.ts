@@ -29,10 +29,25 @@ const HEX_SECRET = /[0-9a-f]{64}/;
 describe('export kubernetes', () => {
   it('gives every pod the environment of a local cluster of that shape, with peers by stable DNS name', async () => {
     const s = await sandboxes.create();
-    const result = await s.runJson(['export', 'kubernetes', '3', '--rf', '3', '--name', 'orders', '--namespace', 'team-a']);
+    const result = await s.runJson([
+      'export',
+      'kubernetes',
+      '3',
+      '--rf',
+      '3',
+      '--name',
+      'orders',
+      '--namespace',
+      'team-a',
+    ]);
     expect(result.code).toBe(0);
     const items = result.json.items as any[];
-    expect(items.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/orders-peers', 'Service/orders', 'StatefulSet/orders', 'PodDisruptionBudget/orders']);
+    expect(items.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Service/orders-peers',
+      'Service/orders',
+      'StatefulSet/orders',
+      'PodDisruptionBudget/orders',
+    ]);
     for (const item of items) expect(item.metadata.namespace).toBe('team-a');
 
     const set = items.find((o) => o.kind === 'StatefulSet');
@@ -44,9 +59,20 @@ describe('export kubernetes', () => {
     expect(env.NANOBPMN_NODES).toBe(
       [0, 1, 2].map((i) => `http://orders-${i}.orders-peers.team-a.svc.cluster.local:8080`).join(','),
     );
-    expect(env).toMatchObject({ PORT: '8080', NANOBPMN_PARTITIONS: '3', NANOBPMN_RF: '3', NANOBPMN_RAFT: '1', NANOBPMN_REPLICATION: 'leader-durable', NANOBPMN_DATA_DIR: '/var/lib/nanobpmn/data' });
-    expect(env.NANOBPMN_NODE_ID).toEqual({ fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } });
-    expect(env.NANOBPMN_CLUSTER_SECRET).toEqual({ secretKeyRef: { name: 'orders-cluster-secret', key: 'NANOBPMN_CLUSTER_SECRET' } });
+    expect(env).toMatchObject({
+      PORT: '8080',
+      NANOBPMN_PARTITIONS: '3',
+      NANOBPMN_RF: '3',
+      NANOBPMN_RAFT: '1',
+      NANOBPMN_REPLICATION: 'leader-durable',
+      NANOBPMN_DATA_DIR: '/var/lib/nanobpmn/data',
+    });
+    expect(env.NANOBPMN_NODE_ID).toEqual({
+      fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" },
+    });
+    expect(env.NANOBPMN_CLUSTER_SECRET).toEqual({
+      secretKeyRef: { name: 'orders-cluster-secret', key: 'NANOBPMN_CLUSTER_SECRET' },
+    });
     // The local-only boot grace stays local; the correctness defaults travel.
     expect(env.NANOBPMN_RAFT_SETTLE_GRACE_MS).toBeUndefined();
     expect(env.NANOBPMN_DURABILITY).toBe('async');
@@ -63,7 +89,9 @@ describe('export kubernetes', () => {
 
   it('honours the same exports and flags as start: your NANOBPMN_DURABILITY, --in-memory, --console, no PDB below RF 3', async () => {
     const s = await sandboxes.create();
-    const result = await s.runJson(['export', 'kubernetes', '2', '--in-memory', '--console', 'observe'], { NANOBPMN_DURABILITY: 'sync' });
+    const result = await s.runJson(['export', 'kubernetes', '2', '--in-memory', '--console', 'observe'], {
+      NANOBPMN_DURABILITY: 'sync',
+    });
     expect(result.code).toBe(0);
     const items = result.json.items as any[];
     expect(items.map((o) => o.kind)).toEqual(['Service', 'Service', 'StatefulSet']);
@@ -124,7 +152,12 @@ describe('export compose', () => {
     const file = path.join(dir, 'compose.json');
     const result = await s.runJson(['export', 'compose', '3', '--rf', '3', '--port', '9000', '--out', file]);
     expect(result.code).toBe(0);
-    expect(result.json).toMatchObject({ ok: true, target: 'compose', secret: 'fresh', services: ['nano-0', 'nano-1', 'nano-2'] });
+    expect(result.json).toMatchObject({
+      ok: true,
+      target: 'compose',
+      secret: 'fresh',
+      services: ['nano-0', 'nano-1', 'nano-2'],
+    });
     const document = JSON.parse(await readFile(file, 'utf8'));
     // No top-level name: docker-compose v1 rejects it; the printed commands pass -p instead.
     expect(document.name).toBeUndefined();
@@ -132,7 +165,12 @@ describe('export compose', () => {
     for (const id of [0, 1, 2]) {
       const service = document.services[`nano-${id}`];
       expect(service.hostname).toBe(`nano-${id}`);
-      expect(service.environment).toMatchObject({ NANOBPMN_NODE_ID: String(id), NANOBPMN_NODES: 'http://nano-0:8080,http://nano-1:8080,http://nano-2:8080', NANOBPMN_RF: '3', NANOBPMN_REPLICATION: 'leader-durable' });
+      expect(service.environment).toMatchObject({
+        NANOBPMN_NODE_ID: String(id),
+        NANOBPMN_NODES: 'http://nano-0:8080,http://nano-1:8080,http://nano-2:8080',
+        NANOBPMN_RF: '3',
+        NANOBPMN_REPLICATION: 'leader-durable',
+      });
       expect(service.environment.NANOBPMN_CLUSTER_SECRET).toBeUndefined();
       expect(service.env_file).toEqual(['./nano-cluster-secret.env']);
       expect(service.ports).toEqual([`127.0.0.1:${9000 + id}:8080`]);
@@ -184,35 +222,47 @@ describe('export compose', () => {
     expect(await snapshot(dir)).toEqual(before);
   });
 
-  it.skipIf(!IS_ROOT)('a Compose file that cannot be written (full disk) takes back the secret file it had just made (needs root to mount a tmpfs)', async () => {
-    let mount: TestMount | undefined;
-    try {
-      mount = await tmpfsMount(64);
-      await mount.fill(4096); // room for the small env file, not for the Compose file
-      const before = await snapshot(mount.dir);
-      const s = await sandboxes.create();
-      const result = await s.run(['export', 'compose', '16', '--out', path.join(mount.dir, 'compose.yaml')]);
-      expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toContain('compose.yaml');
-      expect(result.stderr).not.toContain('Unexpected failure');
-      expect(await snapshot(mount.dir)).toEqual(before);
-    } finally {
-      await mount?.cleanup();
-    }
-  });
+  it.skipIf(!IS_ROOT)(
+    'a Compose file that cannot be written (full disk) takes back the secret file it had just made (needs root to mount a tmpfs)',
+    async () => {
+      let mount: TestMount | undefined;
+      try {
+        mount = await tmpfsMount(64);
+        await mount.fill(4096); // room for the small env file, not for the Compose file
+        const before = await snapshot(mount.dir);
+        const s = await sandboxes.create();
+        const result = await s.run(['export', 'compose', '16', '--out', path.join(mount.dir, 'compose.yaml')]);
+        expect(result.code).toBe(1);
+        expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        expect(result.stderr).toContain('compose.yaml');
+        expect(result.stderr).not.toContain('Unexpected failure');
+        expect(await snapshot(mount.dir)).toEqual(before);
+      } finally {
+        await mount?.cleanup();
+      }
+    },
+  );
 });
 
 describe('export: bad input', () => {
   it('gets the very message start gives for a bad shape, and touches nothing', async () => {
     const s = await sandboxes.create();
-    for (const args of [['3', '--rf', '4'], ['0'], ['3', '--partitions', '2'], ['3', '--replication', 'fast'], ['3', '--console', 'full'], ['3', '--history-max', '0']]) {
+    for (const args of [
+      ['3', '--rf', '4'],
+      ['0'],
+      ['3', '--partitions', '2'],
+      ['3', '--replication', 'fast'],
+      ['3', '--console', 'full'],
+      ['3', '--history-max', '0'],
+    ]) {
       const started = await s.run(['start', ...args]);
       const exported = await s.run(['export', 'compose', ...args]);
       expect(exported.code, args.join(' ')).toBe(1);
       expect(exported.stderr).toBe(started.stderr);
     }
-    expect((await s.run(['export', 'kubernetes', '3'], { NANOBPMN_REPLICATION: 'fastest' })).stderr).toContain('NANOBPMN_REPLICATION="fastest" in your environment');
+    expect((await s.run(['export', 'kubernetes', '3'], { NANOBPMN_REPLICATION: 'fastest' })).stderr).toContain(
+      'NANOBPMN_REPLICATION="fastest" in your environment',
+    );
   });
 
   it('names the wrong target, a flag the target has no use for, a bad name, namespace, image or --out', async () => {
@@ -231,7 +281,10 @@ describe('export: bad input', () => {
       [['export', 'compose', '--image', 'Nano Engine'], '--image "Nano Engine" is not an image reference'],
       [['export', 'compose', '--out', dir], `--out ${dir} is a folder`],
       [['export', 'compose', '--out', path.join(dir, 'missing', 'c.yaml')], 'does not exist'],
-      [['export', 'compose', '--out', path.join(dir, 'file', 'c.yaml')], 'a part of its path is a file, not a directory'],
+      [
+        ['export', 'compose', '--out', path.join(dir, 'file', 'c.yaml')],
+        'a part of its path is a file, not a directory',
+      ],
     ];
     const before = await snapshot(dir);
     for (const [args, message] of cases) {
@@ -255,7 +308,9 @@ describe('export --out over an existing file', () => {
       const refused = await s.run(['export', 'kubernetes', '5', '--out', out]);
       expect(refused.code, file).toBe(1);
       expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-      expect(refused.stderr).toContain(`--out ${out} holds a cluster of 3 node(s) and 3 partition(s); this export has 5 and 5.`);
+      expect(refused.stderr).toContain(
+        `--out ${out} holds a cluster of 3 node(s) and 3 partition(s); this export has 5 and 5.`,
+      );
       expect(await readFile(out, 'utf8')).toBe(before);
       // The same count with another shape flag is fine.
       expect((await s.run(['export', 'kubernetes', '3', '--rf', '1', '--out', out])).code).toBe(0);
@@ -286,10 +341,17 @@ describe('export --out over an existing file', () => {
     const forced = await s.run(['export', 'kubernetes', '3', '--out', notes, '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     const written = await readFile(notes, 'utf8');
-    expect(written.split('\n')[0]).toBe('# Written by c8ctl-plugin-nano: export kubernetes 3 --partitions 3 --rf 1 --console studio --name nano --namespace default');
+    expect(written.split('\n')[0]).toBe(
+      '# Written by c8ctl-plugin-nano: export kubernetes 3 --partitions 3 --rf 1 --console studio --name nano --namespace default',
+    );
 
     // Its own files, YAML or JSON, it replaces without asking.
-    for (const [target, file, json] of [['kubernetes', 'k.json', true], ['compose', 'c.yaml', false], ['compose', 'c.json', true], ['dockerfile', 'Dockerfile', false]] as const) {
+    for (const [target, file, json] of [
+      ['kubernetes', 'k.json', true],
+      ['compose', 'c.yaml', false],
+      ['compose', 'c.json', true],
+      ['dockerfile', 'Dockerfile', false],
+    ] as const) {
       const out = path.join(dir, file);
       const args = ['export', target, '--out', out, ...(json ? ['--json'] : [])];
       expect((await s.run(args)).code, `${target} ${file}`).toBe(0);
@@ -313,7 +375,10 @@ describe('export dockerfile', () => {
     const status = await s.runJson(['config']);
     const running = status.json.binary.path as string;
     // Compared by digest: a failing toEqual on two 90 MB buffers would diff them to exhaustion.
-    const digest = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+    const digest = async (f: string) =>
+      createHash('sha256')
+        .update(await readFile(f))
+        .digest('hex');
     expect(await digest(engine)).toBe(await digest(running));
     expect((await stat(engine)).mode & 0o777).toBe(0o755);
     const text = await readFile(file, 'utf8');

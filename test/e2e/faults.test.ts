@@ -57,9 +57,17 @@ describe('refusals before anything is spawned', () => {
   it('a port serving a Camunda gateway gets the Camunda refusal, and status names it', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(1);
-    const camunda = http.createServer((req, res) => {
+    const camunda = http.createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ brokers: [{ nodeId: 0, host: 'zeebe', port: 26501 }], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.6.0' }));
+      res.end(
+        JSON.stringify({
+          brokers: [{ nodeId: 0, host: 'zeebe', port: 26501 }],
+          clusterSize: 1,
+          partitionsCount: 1,
+          replicationFactor: 1,
+          gatewayVersion: '8.6.0',
+        }),
+      );
     });
     await listen(camunda, port);
     tests.defer(() => new Promise<void>((r) => camunda.close(() => r())));
@@ -117,7 +125,9 @@ describe('a start that fails after spawning', () => {
   it('fails fast when a node dies while starting: its log tail, the others stopped, state removed, logs kept', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(3);
-    const result = await sandbox.run(['start', '3', '--port', String(port), '--binary', FAKE_ENGINE], { FAKE_ENGINE_MODE: 'die:1' });
+    const result = await sandbox.run(['start', '3', '--port', String(port), '--binary', FAKE_ENGINE], {
+      FAKE_ENGINE_MODE: 'die:1',
+    });
     expect(result.code).toBe(1);
     expect(result.ms).toBeLessThan(5_000); // far below the 60 s readiness timeout
     expect(result.stderr).toContain(`Node 1 (port ${port + 1}) exited with code 7 while starting`);
@@ -130,7 +140,10 @@ describe('a start that fails after spawning', () => {
   it('gives up after --timeout and rolls back', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(2);
-    const result = await sandbox.run(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE, '--timeout', '1'], { FAKE_ENGINE_MODE: 'never-ready' });
+    const result = await sandbox.run(
+      ['start', '2', '--port', String(port), '--binary', FAKE_ENGINE, '--timeout', '1'],
+      { FAKE_ENGINE_MODE: 'never-ready' },
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('not ready after 1 s');
     expect(result.stderr).toContain('node(s) 0, 1 never answered');
@@ -141,7 +154,9 @@ describe('a start that fails after spawning', () => {
   it('Ctrl-C during start stops the nodes started so far and exits 130', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(2);
-    const cli = sandbox.spawn(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE], { FAKE_ENGINE_MODE: 'never-ready' });
+    const cli = sandbox.spawn(['start', '2', '--port', String(port), '--binary', FAKE_ENGINE], {
+      FAKE_ENGINE_MODE: 'never-ready',
+    });
     const s = sandbox;
     await waitUntil(async () => (await s.state()) !== null, 10_000, 'the state file');
     cli.kill('SIGINT');
@@ -186,7 +201,10 @@ describe('status and stop tell the truth', () => {
 
     const status = await sandbox.runJson(['status']);
     expect(status.code).toBe(2);
-    expect(status.json.nodes.map((n: any) => [n.process, n.http])).toEqual([['running', 'answers'], ['frozen', 'not-probed']]);
+    expect(status.json.nodes.map((n: any) => [n.process, n.http])).toEqual([
+      ['running', 'answers'],
+      ['frozen', 'not-probed'],
+    ]);
 
     const stopped = await sandbox.runJson(['stop']);
     expect(stopped.code).toBe(0);
@@ -244,7 +262,18 @@ describe('status and stop tell the truth', () => {
       settings: { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false },
       binary: { path: '/old/engine', source: 'flag', version: '0.0.22' },
       workspaceDir: path.join(sandbox.home, 'workspace'),
-      nodes: [{ id: 0, port: 8080, url: 'http://127.0.0.1:8080', pid, startTime: 'linux:1', log: path.join(sandbox.home, 'logs', 'node-0.log'), dataDir: path.join(sandbox.home, 'data', 'node-0'), env: {} }],
+      nodes: [
+        {
+          id: 0,
+          port: 8080,
+          url: 'http://127.0.0.1:8080',
+          pid,
+          startTime: 'linux:1',
+          log: path.join(sandbox.home, 'logs', 'node-0.log'),
+          dataDir: path.join(sandbox.home, 'data', 'node-0'),
+          env: {},
+        },
+      ],
     };
     await writeFile(path.join(sandbox.home, 'cluster.json'), JSON.stringify(state), { mode: 0o600 });
 
@@ -281,7 +310,10 @@ describe('status and stop tell the truth', () => {
     // The second either finds the first's cluster (already running as asked: 0) or its lock (1).
     expect([a.exitCode, b.exitCode]).toContain(0);
     const loser = a.exitCode === 1 ? a : b.exitCode === 1 ? b : undefined;
-    if (loser) expect(String(loser.stderr)).toMatch(/Another c8ctl nano command \(pid \d+, "start"|A cluster is already running/);
+    if (loser)
+      expect(String(loser.stderr)).toMatch(
+        /Another c8ctl nano command \(pid \d+, "start"|A cluster is already running/,
+      );
     const state = await sandbox.state();
     expect(state.nodes).toHaveLength(3);
     expect(processesWithMarker(sandbox.marker).sort()).toEqual(state.nodes.map((n: any) => n.pid).sort());
@@ -363,7 +395,11 @@ describe('status and stop tell the truth', () => {
 
     const external = await sandbox.runJson(['status', '--port', String(port)]);
     expect(external.code).toBe(0);
-    expect(external.json).toMatchObject({ managed: false, cluster: 'running', product: { kind: 'nano', version: '0.0.22' } });
+    expect(external.json).toMatchObject({
+      managed: false,
+      cluster: 'running',
+      product: { kind: 'nano', version: '0.0.22' },
+    });
     expect((await sandbox.run(['status', '--port', String(port)])).stdout).toContain('external — not started by c8ctl');
     // The other home's cluster is not ours to stop.
     expect((await sandbox.run(['stop'])).stdout).toContain('Nothing to stop');

@@ -52,7 +52,10 @@ describe('lost or corrupt state', () => {
     const fakeData = path.join(s.home, 'data', 'node-0');
     const bystanders: ChildProcess[] = [
       spawn('sleep', ['300'], { stdio: 'ignore', env: { ...process.env, NANOBPMN_DATA_DIR: fakeData } }),
-      spawn('sleep', ['300'], { stdio: 'ignore', env: { ...process.env, NANOBPMN_DATA_DIR: fakeData, C8CTL_NANO_MANAGED_BY: '/some/other/home' } }),
+      spawn('sleep', ['300'], {
+        stdio: 'ignore',
+        env: { ...process.env, NANOBPMN_DATA_DIR: fakeData, C8CTL_NANO_MANAGED_BY: '/some/other/home' },
+      }),
     ];
     tests.defer(() => bystanders.forEach((b) => b.kill('SIGKILL')));
 
@@ -166,7 +169,8 @@ describe('the cluster secret', () => {
     // A working cluster: deploy through one node, start an instance through another.
     await deployOneTask(url(port));
     await createInstance(url(port + 2));
-    for (const id of [0, 1, 2]) expect(await readFile(path.join(s.home, 'logs', `node-${id}.log`), 'utf8')).not.toContain('UNAUTHENTICATED');
+    for (const id of [0, 1, 2])
+      expect(await readFile(path.join(s.home, 'logs', `node-${id}.log`), 'utf8')).not.toContain('UNAUTHENTICATED');
 
     // Never printed: not by start, status, config, logs, in text or JSON.
     await writeFile(path.join(s.home, 'logs', 'node-0.log'), `a line that quotes ${secret}\n`, { flag: 'a' });
@@ -204,10 +208,21 @@ describe('the cluster secret', () => {
       tests.defer(() => {
         rogue.kill('SIGKILL');
       });
-      await waitUntil(async () => (await fetch(`${url(port + 2)}/v2/topology`).then((r) => r.ok).catch(() => false)), 10_000, 'the rogue node to answer');
+      await waitUntil(
+        async () =>
+          await fetch(`${url(port + 2)}/v2/topology`)
+            .then((r) => r.ok)
+            .catch(() => false),
+        10_000,
+        'the rogue node to answer',
+      );
 
       // Its deployment must reach its peers to succeed; they refuse it, so no peer learns the process.
-      const deployed = await fetch(`${url(port + 2)}/v2/deployments`, { method: 'POST', body: await bpmnForm(), signal: AbortSignal.timeout(10_000) });
+      const deployed = await fetch(`${url(port + 2)}/v2/deployments`, {
+        method: 'POST',
+        body: await bpmnForm(),
+        signal: AbortSignal.timeout(10_000),
+      });
       expect(deployed.ok).toBe(false);
       const created = await fetch(`${url(port)}/v2/process-instances`, {
         method: 'POST',
@@ -241,14 +256,27 @@ describe('private files', () => {
     expect((await s.run(['set', 'model-dir', path.join(s.home, 'my ws')])).code).toBe(0);
     expect((await s.run(['start', '--port', String(port)])).code).toBe(0);
     const mode = async (rel: string): Promise<number> => (await stat(path.join(s.home, rel))).mode & 0o777;
-    for (const dir of ['data', 'data/node-0', 'logs', 'my ws/models', 'my ws/workers']) expect(await mode(dir), dir).toBe(0o700);
-    for (const file of ['cluster.json', 'config.json', 'last-cluster.json', 'engine-version-cache.json', 'logs/node-0.log', 'data/.shape.json']) expect(await mode(file), file).toBe(0o600);
+    for (const dir of ['data', 'data/node-0', 'logs', 'my ws/models', 'my ws/workers'])
+      expect(await mode(dir), dir).toBe(0o700);
+    for (const file of [
+      'cluster.json',
+      'config.json',
+      'last-cluster.json',
+      'engine-version-cache.json',
+      'logs/node-0.log',
+      'data/.shape.json',
+    ])
+      expect(await mode(file), file).toBe(0o600);
     expect((await s.run(['stop'])).code).toBe(0);
   });
 });
 
 async function bpmnForm(): Promise<FormData> {
   const form = new FormData();
-  form.append('resources', new Blob([await readFile(path.resolve('test/fixtures/one-task.bpmn'))], { type: 'application/xml' }), 'one-task.bpmn');
+  form.append(
+    'resources',
+    new Blob([await readFile(path.resolve('test/fixtures/one-task.bpmn'))], { type: 'application/xml' }),
+    'one-task.bpmn',
+  );
   return form;
 }

@@ -13,7 +13,10 @@ import { perTestSandboxes, type Sandbox } from '../support/sandbox.js';
 const RECORDER = path.resolve('test/fixtures/record-builtins.cjs');
 const tests = perTestSandboxes();
 
-const recording = (file: string): Record<string, string> => ({ NODE_OPTIONS: `--require ${JSON.stringify(RECORDER)}`, NANO_TEST_BUILTINS_FILE: file });
+const recording = (file: string): Record<string, string> => ({
+  NODE_OPTIONS: `--require ${JSON.stringify(RECORDER)}`,
+  NANO_TEST_BUILTINS_FILE: file,
+});
 
 async function builtinsOf(s: Sandbox, args: readonly string[], expectedCode = 0): Promise<Set<string>> {
   const file = path.join(s.home, `builtins-${args[0]}.txt`);
@@ -41,11 +44,26 @@ describe('hot paths load only what they use', () => {
     const status = await builtinsOf(s, ['status']);
     expect(missing(status, ['net'])).toEqual([]);
     // fs/promises brings readline and the fs watchers (about 1.5 ms): status reads with node:fs only.
-    expect(present(status, ['crypto', 'tls', 'https', 'http', '_http_client', 'fs/promises', 'zlib', 'child_process', 'readline', 'tty'])).toEqual([]);
+    expect(
+      present(status, [
+        'crypto',
+        'tls',
+        'https',
+        'http',
+        '_http_client',
+        'fs/promises',
+        'zlib',
+        'child_process',
+        'readline',
+        'tty',
+      ]),
+    ).toEqual([]);
 
     const stop = await builtinsOf(s, ['stop']);
     // Nor Node's stdio streams, which would bring the stream and net stacks with them.
-    expect(present(stop, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'http', 'readline', 'tty', 'net', 'stream'])).toEqual([]);
+    expect(
+      present(stop, ['crypto', 'tls', 'https', 'zlib', 'child_process', 'http', 'readline', 'tty', 'net', 'stream']),
+    ).toEqual([]);
     if (process.platform === 'linux') {
       // No asynchronous fs call on stop: starting libuv's thread pool cost more than the work.
       const bareFile = path.join(s.home, 'builtins-bare.txt');

@@ -16,13 +16,21 @@ describe('a real cluster', () => {
     const port = await freePortRange(1);
     const started = await sandbox.runJson(['start', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
-    expect(started.json).toMatchObject({ ok: true, cluster: 'running', settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false } });
+    expect(started.json).toMatchObject({
+      ok: true,
+      cluster: 'running',
+      settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false },
+    });
     const pid = started.json.nodes[0].pid as number;
     expect(isAlive(pid)).toBe(true);
 
     const status = await sandbox.runJson(['status']);
     expect(status.code).toBe(0);
-    expect(status.json).toMatchObject({ managed: true, cluster: 'running', nodes: [{ id: 0, port, pid, process: 'running', http: 'answers' }] });
+    expect(status.json).toMatchObject({
+      managed: true,
+      cluster: 'running',
+      nodes: [{ id: 0, port, pid, process: 'running', http: 'answers' }],
+    });
 
     const stopped = await sandbox.runJson(['stop']);
     expect(stopped.code, stopped.stderr).toBe(0);

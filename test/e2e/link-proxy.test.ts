@@ -11,7 +11,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readApplied, readFailed, readReady, waitForApplied, writeFaultTable, type ReadyDocument } from '../../src/links/control-files.js';
+import {
+  readApplied,
+  readFailed,
+  readReady,
+  waitForApplied,
+  writeFaultTable,
+  type ReadyDocument,
+} from '../../src/links/control-files.js';
 import { cut, heal, NO_FAULTS, slow, type FaultTable } from '../../src/links/faults.js';
 import { waitUntil } from '../support/processes.js';
 
@@ -43,7 +50,9 @@ async function recorder(behaviour: { echo?: boolean; answer?: Buffer } = {}) {
     if (behaviour.answer) socket.end(behaviour.answer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
+  cleanups.push(
+    () => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
+  );
   const bytes = (i: number) => Buffer.concat(received[i] ?? []);
   return { port: (server.address() as net.AddressInfo).port, sockets, received, bytes };
 }
@@ -55,7 +64,9 @@ function dial(port: number) {
   const state = { error: '' as string, closed: false };
   socket.on('data', (c: Buffer) => chunks.push(c));
   socket.on('error', (e: NodeJS.ErrnoException) => (state.error = e.code ?? e.message));
-  const closed = new Promise<string>((resolve) => socket.on('close', () => ((state.closed = true), resolve(state.error))));
+  const closed = new Promise<string>((resolve) =>
+    socket.on('close', () => ((state.closed = true), resolve(state.error))),
+  );
   cleanups.push(() => void socket.destroy());
   return { socket, state, closed, bytes: () => Buffer.concat(chunks) };
 }
@@ -80,7 +91,10 @@ interface Proxy {
   exited: Promise<number | null>;
 }
 
-async function launch(links: Array<{ from: number; to: number; port: number; targetPort: number }>, dir?: string): Promise<Proxy> {
+async function launch(
+  links: Array<{ from: number; to: number; port: number; targetPort: number }>,
+  dir?: string,
+): Promise<Proxy> {
   dir ??= await controlDir();
   await writeFile(path.join(dir, 'plan.json'), JSON.stringify({ links, host: '127.0.0.1' }));
   const child = spawn(process.execPath, [PROXY, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -93,7 +107,11 @@ async function launch(links: Array<{ from: number; to: number; port: number; tar
 }
 
 async function ready(proxy: Proxy): Promise<ReadyDocument> {
-  await waitUntil(() => readReady(proxy.dir) !== null || proxy.child.exitCode !== null, 10_000, `ready.json (log: ${proxy.stdout()})`);
+  await waitUntil(
+    () => readReady(proxy.dir) !== null || proxy.child.exitCode !== null,
+    10_000,
+    `ready.json (log: ${proxy.stdout()})`,
+  );
   const doc = readReady(proxy.dir);
   expect(doc, proxy.stdout()).not.toBeNull();
   return doc!;
@@ -118,7 +136,8 @@ function listenersOn(port: number): string[] {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const portOf = (doc: ReadyDocument, from: number, to: number) => doc.links.find((l) => l.from === from && l.to === to)!.port;
+const portOf = (doc: ReadyDocument, from: number, to: number) =>
+  doc.links.find((l) => l.from === from && l.to === to)!.port;
 
 describe('link proxy', () => {
   it('binds every link on 127.0.0.1 only, says so in ready.json, and forwards each to its own target', async () => {
@@ -129,7 +148,10 @@ describe('link proxy', () => {
     ]);
     const doc = await ready(proxy);
     expect(doc.pid).toBe(proxy.child.pid);
-    expect(doc.links.map((l) => [l.from, l.to, l.targetPort])).toEqual([[0, 1, a.port], [1, 0, b.port]]);
+    expect(doc.links.map((l) => [l.from, l.to, l.targetPort])).toEqual([
+      [0, 1, a.port],
+      [1, 0, b.port],
+    ]);
     const [p01, p10] = [portOf(doc, 0, 1), portOf(doc, 1, 0)];
     expect(p01).toBeGreaterThan(0);
     expect(p10).not.toBe(p01);
@@ -152,8 +174,16 @@ describe('link proxy', () => {
     c.socket.write(payload);
     await waitUntil(() => c.bytes().length >= payload.length, 10_000, 'the echo');
     expect(c.bytes().equals(payload)).toBe(true);
-    await waitUntil(() => readApplied(proxy.dir)?.links[0]?.bytesDown === payload.length, 5_000, 'applied.json to count the bytes');
-    expect(readApplied(proxy.dir)!.links[0]).toMatchObject({ open: 1, bytesUp: payload.length, bytesDown: payload.length });
+    await waitUntil(
+      () => readApplied(proxy.dir)?.links[0]?.bytesDown === payload.length,
+      5_000,
+      'applied.json to count the bytes',
+    );
+    expect(readApplied(proxy.dir)!.links[0]).toMatchObject({
+      open: 1,
+      bytesUp: payload.length,
+      bytesDown: payload.length,
+    });
     expect(proxy.stdout()).toMatch(/connection 0→1#1 open/);
     expect(proxy.stdout()).not.toContain(secret);
   });
@@ -189,7 +219,11 @@ describe('link proxy', () => {
     const open = await client(port);
     await waitUntil(() => server.sockets.length === 1, 5_000, 'the target to be dialled');
     let table = await apply(proxy, cut(NO_FAULTS, 0, 1, 'reset'));
-    await waitUntil(() => open.state.closed && server.sockets[0]!.destroyed, 5_000, 'both sides of the open connection to be reset');
+    await waitUntil(
+      () => open.state.closed && server.sockets[0]!.destroyed,
+      5_000,
+      'both sides of the open connection to be reset',
+    );
     expect(open.state.error).toBe('ECONNRESET');
     expect(await dial(port).closed).toBe('ECONNRESET');
     // The flow back (1→0) refusing refuses connections 0 dialled too: they carry it.
@@ -223,7 +257,11 @@ describe('link proxy', () => {
     const c = dial(port);
     expect(await c.closed).toBe('');
     expect(c.bytes().equals(answer)).toBe(true);
-    await waitUntil(() => readApplied(proxy.dir)?.links[0]?.open === 0, 5_000, 'applied.json to count the connection closed');
+    await waitUntil(
+      () => readApplied(proxy.dir)?.links[0]?.open === 0,
+      5_000,
+      'applied.json to count the connection closed',
+    );
   });
 
   it('a port already taken: failed.json names it and the OS code, exit 3, no ready.json', async () => {
@@ -251,7 +289,11 @@ describe('link proxy', () => {
     proxy.child.kill('SIGTERM');
     expect(await proxy.exited).toBe(0);
     expect(listenersOn(port)).toEqual([]);
-    await waitUntil(() => c.state.closed && server.sockets[0]!.destroyed, 5_000, 'the connection to be closed on both sides');
+    await waitUntil(
+      () => c.state.closed && server.sockets[0]!.destroyed,
+      5_000,
+      'the connection to be closed on both sides',
+    );
     await expect(client(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 

@@ -77,7 +77,7 @@ async function stop(s: Sandbox): Promise<void> {
 }
 
 describe('logs of a running cluster', () => {
-  it('prints one node\'s last lines unprefixed, exactly as in its file', async () => {
+  it("prints one node's last lines unprefixed, exactly as in its file", async () => {
     sandbox = await tests.create();
     await startTwo(sandbox);
     const file = logFile(sandbox, 0);
@@ -128,7 +128,8 @@ describe('logs of a running cluster', () => {
     // And the timed lines are in time order (to 1 ms: the merge is known to lose sub-ms precision).
     const times = parsed.map((l) => micros(l.text)).filter((t): t is bigint => t !== undefined);
     expect(times.length).toBeGreaterThan(10);
-    for (let i = 1; i < times.length; i += 1) expect(times[i]! + 1000n >= times[i - 1]!, `line ${i} out of order`).toBe(true);
+    for (let i = 1; i < times.length; i += 1)
+      expect(times[i]! + 1000n >= times[i - 1]!, `line ${i} out of order`).toBe(true);
 
     const three = await sandbox.run(['logs', '-n', '3']);
     expect(three.code, three.stderr).toBe(0);
@@ -144,7 +145,10 @@ describe('logs of a running cluster', () => {
 
     const jsonOne = await sandbox.runJson(['logs', '1', '-n', '2']);
     expect(jsonOne.code).toBe(0);
-    expect(jsonOne.json).toEqual({ nodes: [1], lines: (await fileLines(logFile(sandbox, 1))).slice(-2).map((text) => ({ node: 1, text })) });
+    expect(jsonOne.json).toEqual({
+      nodes: [1],
+      lines: (await fileLines(logFile(sandbox, 1))).slice(-2).map((text) => ({ node: 1, text })),
+    });
 
     await stop(sandbox);
   });
@@ -220,9 +224,9 @@ describe('logs of a running cluster', () => {
     const one = `to node 1 ${randomUUID()}`;
     const zero = `to node 0 ${randomUUID()}`;
     await appendFile(logFile(sandbox, 1), `${one}\n`);
-    await waitUntil(() => f.stdout().includes(`node-1 │ ${one}\n`), 10_000, 'node 1\'s line');
+    await waitUntil(() => f.stdout().includes(`node-1 │ ${one}\n`), 10_000, "node 1's line");
     await appendFile(logFile(sandbox, 0), `${zero}\n`);
-    await waitUntil(() => f.stdout().includes(`node-0 │ ${zero}\n`), 10_000, 'node 0\'s line');
+    await waitUntil(() => f.stdout().includes(`node-0 │ ${zero}\n`), 10_000, "node 0's line");
     expect(streamed(f.stdout()).slice(1)).toEqual([`node-1 │ ${one}`, `node-0 │ ${zero}`]);
 
     expect((await f.interrupt()).exitCode).toBe(0);
@@ -252,7 +256,10 @@ async function follow(s: Sandbox, args: string[], tailLines: number) {
         return await Promise.race([
           cli,
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`"${args.join(' ')}" did not exit within 10 s of SIGINT`)), 10_000);
+            timer = setTimeout(
+              () => reject(new Error(`"${args.join(' ')}" did not exit within 10 s of SIGINT`)),
+              10_000,
+            );
           }),
         ]);
       } finally {
@@ -336,8 +343,14 @@ describe('logs without a running cluster', () => {
     sandbox = await tests.create();
     const logs = path.join(sandbox.home, 'logs');
     await mkdir(logs);
-    await writeFile(path.join(logs, 'node-0.log'), '2026-11-22T17:59:43.100Z node 0 early\n2026-11-22T17:59:43.200Z node 0 later\n');
-    await writeFile(path.join(logs, 'node-1.log'), '2026-11-22T17:59:43.300Z node 1 last timed\n  REST API  http://127.0.0.1:8081/v2\n');
+    await writeFile(
+      path.join(logs, 'node-0.log'),
+      '2026-11-22T17:59:43.100Z node 0 early\n2026-11-22T17:59:43.200Z node 0 later\n',
+    );
+    await writeFile(
+      path.join(logs, 'node-1.log'),
+      '2026-11-22T17:59:43.300Z node 1 last timed\n  REST API  http://127.0.0.1:8081/v2\n',
+    );
     const result = await sandbox.run(['logs', '-n', '1']);
     expect(result.code).toBe(0);
     expect(printed(result.stdout)).toEqual(['node-1 │   REST API  http://127.0.0.1:8081/v2']);

@@ -38,7 +38,9 @@ describe('a corrupt JSON file is named with its parse position, never its conten
     await writeFile(file, BROKEN, { mode: 0o600 });
     const result = args[0] === 'processos' ? await sandbox.runProcessos(args.slice(1)) : await sandbox.run(args);
     const line = oneErrorLine(result, `${args.join(' ')} with a corrupt ${name}`);
-    expect(line).toContain(`${says} ${file} cannot be read: it is not valid JSON at line 3, column 13 (unexpected character).`);
+    expect(line).toContain(
+      `${says} ${file} cannot be read: it is not valid JSON at line 3, column 13 (unexpected character).`,
+    );
     expect(result.stderr).not.toContain(SECRET.slice(0, 6));
     expect(result.stderr).not.toContain('"schema"');
     expect(await readFile(file, 'utf8')).toBe(BROKEN);
@@ -56,7 +58,9 @@ describe('bundle --out onto an existing file', () => {
 
     const refused = await sandbox.run(['bundle', '--out', file]);
     const line = oneErrorLine(refused, 'bundle --out <existing file>');
-    expect(line).toBe(`✗ --out ${file} already exists and bundle does not overwrite it silently. Add --force to replace it, or give another --out.`);
+    expect(line).toBe(
+      `✗ --out ${file} already exists and bundle does not overwrite it silently. Add --force to replace it, or give another --out.`,
+    );
     expect(await readFile(file, 'utf8')).toBe('an earlier report\n');
     expect(await readdir(sandbox.home)).toEqual(homeBefore);
     expect(await readdir(dir)).toEqual(['report.tar.gz']);
@@ -70,21 +74,43 @@ describe('bundle --out onto an existing file', () => {
 
 describe('a binary path that is a symlink loop is called one (ELOOP), not "no such file"', () => {
   it.each([
-    ['NANOBPMN_BINARY', (loop: string) => ({ args: ['start', '--port', '1'], env: { NANOBPMN_BINARY: loop } }), (loop: string) => `NANOBPMN_BINARY=${loop} cannot be used: it is a symlink loop (ELOOP)`],
-    ['the saved "set bin"', (_loop: string) => ({ args: ['start', '--port', '1'], env: {} }), (loop: string) => `The binary saved with "nano set bin" (${loop}) cannot be used: it is a symlink loop (ELOOP)`],
-    ['processos start --binary', (loop: string) => ({ args: ['processos', 'start', '--binary', loop], env: {} }), (loop: string) => `--binary (${loop}) cannot be used: it is a symlink loop (ELOOP)`],
-    ['PROCESSOS_BINARY', (loop: string) => ({ args: ['processos', 'start'], env: { PROCESSOS_BINARY: loop } }), (loop: string) => `PROCESSOS_BINARY (${loop}) cannot be used: it is a symlink loop (ELOOP)`],
-    ['processos set bin', (loop: string) => ({ args: ['processos', 'set', 'bin', loop], env: {} }), (loop: string) => `set bin ${loop}: it is a symlink loop (ELOOP)`],
+    [
+      'NANOBPMN_BINARY',
+      (loop: string) => ({ args: ['start', '--port', '1'], env: { NANOBPMN_BINARY: loop } }),
+      (loop: string) => `NANOBPMN_BINARY=${loop} cannot be used: it is a symlink loop (ELOOP)`,
+    ],
+    [
+      'the saved "set bin"',
+      (_loop: string) => ({ args: ['start', '--port', '1'], env: {} }),
+      (loop: string) => `The binary saved with "nano set bin" (${loop}) cannot be used: it is a symlink loop (ELOOP)`,
+    ],
+    [
+      'processos start --binary',
+      (loop: string) => ({ args: ['processos', 'start', '--binary', loop], env: {} }),
+      (loop: string) => `--binary (${loop}) cannot be used: it is a symlink loop (ELOOP)`,
+    ],
+    [
+      'PROCESSOS_BINARY',
+      (loop: string) => ({ args: ['processos', 'start'], env: { PROCESSOS_BINARY: loop } }),
+      (loop: string) => `PROCESSOS_BINARY (${loop}) cannot be used: it is a symlink loop (ELOOP)`,
+    ],
+    [
+      'processos set bin',
+      (loop: string) => ({ args: ['processos', 'set', 'bin', loop], env: {} }),
+      (loop: string) => `set bin ${loop}: it is a symlink loop (ELOOP)`,
+    ],
   ])('%s', async (label, call, says) => {
     const sandbox = await tests.create();
     const dir = await mkdtemp(path.join(os.tmpdir(), 'nano loop-'));
     tests.defer(() => rm(dir, { recursive: true, force: true }));
     const loop = path.join(dir, 'engine');
     await symlink(loop, loop);
-    if (label === 'the saved "set bin"') await writeFile(path.join(sandbox.home, 'config.json'), JSON.stringify({ binary: loop }), { mode: 0o600 });
+    if (label === 'the saved "set bin"')
+      await writeFile(path.join(sandbox.home, 'config.json'), JSON.stringify({ binary: loop }), { mode: 0o600 });
     const homeBefore = await readdir(sandbox.home);
     const { args, env } = call(loop);
-    const result = args[0] === 'processos' ? await sandbox.runProcessos(args.slice(1), env) : await sandbox.run(args, env);
+    const result =
+      args[0] === 'processos' ? await sandbox.runProcessos(args.slice(1), env) : await sandbox.run(args, env);
     const line = oneErrorLine(result, `${label}: ${args.join(' ')}`);
     expect(line).toContain(says(loop));
     expect(line).not.toContain('no such file');
@@ -95,7 +121,14 @@ describe('a binary path that is a symlink loop is called one (ELOOP), not "no su
 /** A plain TCP listener in its own process (not the test's), on a free loopback port. */
 async function listenerProcess(): Promise<{ port: number; pid: number }> {
   const port = await freePortRange(1);
-  const child = spawn(process.execPath, ['-e', `require('net').createServer((s) => s.destroy()).listen(${port}, '127.0.0.1', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('net').createServer((s) => s.destroy()).listen(${port}, '127.0.0.1', () => console.log('listening'))`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   tests.defer(() => {
     child.kill('SIGKILL');
   });
@@ -112,12 +145,26 @@ describe.runIf(process.platform === 'linux')('a port held by another program nam
   it.each([
     ['start', (port: number) => ['start', '--port', String(port)]],
     ['restart (the last cluster was on that port)', (_port: number) => ['restart']],
-    ['processos start', (port: number) => ['processos', 'start', '--binary', path.resolve('test/fixtures/fake-processos.mjs'), '--port', String(port), '--no-spawn-nano']],
+    [
+      'processos start',
+      (port: number) => [
+        'processos',
+        'start',
+        '--binary',
+        path.resolve('test/fixtures/fake-processos.mjs'),
+        '--port',
+        String(port),
+        '--no-spawn-nano',
+      ],
+    ],
   ])('%s refuses, naming the listener', async (label, argsFor) => {
     const sandbox = await tests.create();
     const { port, pid } = await listenerProcess();
     if (label.startsWith('restart')) {
-      const last = { settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false }, binary: { path: '/x', source: 'platform-package' } };
+      const last = {
+        settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false },
+        binary: { path: '/x', source: 'platform-package' },
+      };
       await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
     }
     const homeBefore = await readdir(sandbox.home);
@@ -133,7 +180,10 @@ describe.runIf(process.platform === 'linux')('a port held by another program nam
   it('doctor names it too', async () => {
     const sandbox = await tests.create();
     const { port, pid } = await listenerProcess();
-    const last = { settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false }, binary: { path: '/x', source: 'platform-package' } };
+    const last = {
+      settings: { nodes: 1, basePort: port, partitions: 1, rf: 1, raft: false, capture: false },
+      binary: { path: '/x', source: 'platform-package' },
+    };
     await writeFile(path.join(sandbox.home, 'last-cluster.json'), JSON.stringify(last));
     const result = await sandbox.run(['doctor']);
     expect(result.stdout).toContain(`⚠ port ${port} is held by another program: ${named(pid)}`);

@@ -33,13 +33,18 @@ describe('network faults on a real cluster', () => {
     const s = await tests.create();
     const port = await startWithLinks(s);
     const state = await s.state();
-    const proxyPort = (from: number, to: number): number => state.linkProxy.links.find((l: any) => l.from === from && l.to === to).port;
+    const proxyPort = (from: number, to: number): number =>
+      state.linkProxy.links.find((l: any) => l.from === from && l.to === to).port;
     // Node 0 was told to reach node 1 at the proxy's port, and says so itself.
     const topology = (await (await fetch(`${url(port)}/console/api/topology`)).json()) as any;
     expect(topology.nodes.find((n: any) => n.node_id === 1).address).toBe(`http://127.0.0.1:${proxyPort(0, 1)}`);
     const status = await s.runJson(['status']);
     expect(status.code).toBe(0);
-    expect(status.json.links).toMatchObject({ proxy: { pid: state.linkProxy.pid, process: 'running' }, faults: [], cut: false });
+    expect(status.json.links).toMatchObject({
+      proxy: { pid: state.linkProxy.pid, process: 'running' },
+      faults: [],
+      cut: false,
+    });
     expect((await s.run(['status'])).stdout).toContain(`node 0 → 1 at :${proxyPort(0, 1)}`);
     // Without the flag, nothing runs through a proxy and the commands say how to get one.
     const plain = await tests.create();
@@ -58,7 +63,11 @@ describe('network faults on a real cluster', () => {
     const s = await tests.create();
     const port = await startWithLinks(s);
     await deployOneTask(url(port));
-    const keys = [await createInstance(url(port)), await createInstance(url(port + 1)), await createInstance(url(port + 2))];
+    const keys = [
+      await createInstance(url(port)),
+      await createInstance(url(port + 1)),
+      await createInstance(url(port + 2)),
+    ];
     const isolated = await s.run(['isolate', '0', '--refuse']);
     expect(isolated.code, isolated.stderr).toBe(0);
     expect(isolated.stderr).toContain('"c8ctl-nano restart" repairs that');
@@ -86,7 +95,10 @@ describe('network faults on a real cluster', () => {
     }
     await waitUntil(async () => (await s.run(['status'])).code === 0, 15_000, 'every partition led by its owner again');
     for (const key of keys) {
-      for (const node of [0, 1, 2]) expect((await fetch(`${url(port + node)}/v2/process-instances/${key}`)).status, `${key} via node ${node}`).toBe(200);
+      for (const node of [0, 1, 2])
+        expect((await fetch(`${url(port + node)}/v2/process-instances/${key}`)).status, `${key} via node ${node}`).toBe(
+          200,
+        );
     }
     expect((await s.run(['stop'])).code).toBe(0);
     expect(processesWithMarker(s.marker)).toEqual([]);
@@ -112,11 +124,15 @@ describe('network faults on a real cluster', () => {
     // The other direction, and the other links, kept moving.
     expect(after.get('0>1')!.up).toBeGreaterThan(before.get('0>1')!.up);
     expect(after.get('1>2')!.up).toBeGreaterThan(before.get('1>2')!.up);
-    await waitUntil(async () => (await appliedBytes(s)).get('1>0')!.up > after.get('1>0')!.up, 10_000, 'flow 1→0 to move again after heal');
+    await waitUntil(
+      async () => (await appliedBytes(s)).get('1>0')!.up > after.get('1>0')!.up,
+      10_000,
+      'flow 1→0 to move again after heal',
+    );
     expect((await s.run(['stop'])).code).toBe(0);
   });
 
-  it('added delay on the owner\'s links shows at a client reading through another node', async () => {
+  it("added delay on the owner's links shows at a client reading through another node", async () => {
     const s = await tests.create();
     const port = await startWithLinks(s);
     await deployOneTask(url(port));
@@ -129,7 +145,11 @@ describe('network faults on a real cluster', () => {
       return performance.now() - began;
     };
     // A fresh instance reads as 404 through another node for a moment.
-    await waitUntil(async () => (await fetch(`${url(port + 1)}/v2/process-instances/${key}`)).status === 200, 10_000, 'the instance to be readable through node 1');
+    await waitUntil(
+      async () => (await fetch(`${url(port + 1)}/v2/process-instances/${key}`)).status === 200,
+      10_000,
+      'the instance to be readable through node 1',
+    );
     await readVia1();
     const slowed = await s.runJson(['slow', '0', '--delay', '300']);
     expect(slowed.code, slowed.stderr).toBe(0);
@@ -158,7 +178,11 @@ describe('network faults on a real cluster', () => {
     const again = await s.state();
     expect(again.linkProxy.pid).not.toBe(linkProxy.pid);
     expect(again.linkProxy.links).toEqual(linkProxy.links);
-    await waitUntil(async () => (await s.run(['status'])).code === 0, 15_000, 'the cluster to be healthy through the new proxy');
+    await waitUntil(
+      async () => (await s.run(['status'])).code === 0,
+      15_000,
+      'the cluster to be healthy through the new proxy',
+    );
 
     process.kill(again.linkProxy.pid, 'SIGKILL');
     const stopped = await s.run(['stop']);

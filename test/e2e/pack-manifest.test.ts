@@ -18,12 +18,27 @@ import { waitUntil } from '../support/processes.js';
 const SLOW = 300_000;
 const REPO = path.resolve('.');
 /** What a build and a pack need from a checkout (node_modules is linked entry by entry, below). */
-const CHECKOUT = ['package.json', 'package-lock.json', 'tsconfig.json', 'c8ctl-plugin.ts', 'platforms.ts', 'binary-manifest.json', 'README.md', 'LICENSE', 'scripts', 'src'];
+const CHECKOUT = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'c8ctl-plugin.ts',
+  'platforms.ts',
+  'binary-manifest.json',
+  'README.md',
+  'LICENSE',
+  'scripts',
+  'src',
+];
 
 const run = promisify(execFile);
 async function npm(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npm', args, { cwd, timeout: 180_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const { stdout, stderr } = await run('npm', args, {
+      cwd,
+      timeout: 180_000,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -44,7 +59,8 @@ beforeAll(async () => {
   for (const entry of CHECKOUT) await cp(path.join(REPO, entry), path.join(checkout, entry), { recursive: true });
   // The copy's own node_modules/.bin (the build writes links there); every package is the checkout's.
   for (const entry of await readdir(path.join(REPO, 'node_modules'))) {
-    if (entry !== '.bin' && !entry.startsWith('.')) await symlink(path.join(REPO, 'node_modules', entry), path.join(checkout, 'node_modules', entry));
+    if (entry !== '.bin' && !entry.startsWith('.'))
+      await symlink(path.join(REPO, 'node_modules', entry), path.join(checkout, 'node_modules', entry));
   }
   original = await readFile(path.join(checkout, 'package.json'), 'utf8');
   c8ctl = await ensureC8ctl();
@@ -62,56 +78,85 @@ describe('npm pack of a checkout', () => {
     expect(scripts.postpack).toContain('pack-manifest.js restore');
   });
 
-  it('packs a package.json without scripts and puts the checkout\'s back byte for byte', async () => {
-    const dest = path.join(tmp, 'packed');
-    await mkdir(dest);
-    const packed = await npm(['pack', '--json', '--pack-destination', dest], checkout);
-    expect(packed.code, packed.stderr).toBe(0);
-    tgz = path.join(dest, (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string }>)[0]!.filename);
-    const unpacked = path.join(tmp, 'unpacked');
-    await mkdir(unpacked);
-    await tar.x({ file: tgz, cwd: unpacked });
-    const manifest = JSON.parse(await readFile(path.join(unpacked, 'package', 'package.json'), 'utf8'));
-    for (const name of INSTALL_SCRIPTS) expect(manifest.scripts?.[name], name).toBeUndefined();
-    expect(manifest.scripts).toBeUndefined();
-    const { scripts: _dropped, ...rest } = JSON.parse(original);
-    expect(manifest).toEqual(rest);
-    expect(existsSync(path.join(unpacked, 'package', 'dist', 'c8ctl-plugin.js'))).toBe(true);
+  it(
+    "packs a package.json without scripts and puts the checkout's back byte for byte",
+    async () => {
+      const dest = path.join(tmp, 'packed');
+      await mkdir(dest);
+      const packed = await npm(['pack', '--json', '--pack-destination', dest], checkout);
+      expect(packed.code, packed.stderr).toBe(0);
+      tgz = path.join(
+        dest,
+        (JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string }>)[0]!.filename,
+      );
+      const unpacked = path.join(tmp, 'unpacked');
+      await mkdir(unpacked);
+      await tar.x({ file: tgz, cwd: unpacked });
+      const manifest = JSON.parse(await readFile(path.join(unpacked, 'package', 'package.json'), 'utf8'));
+      for (const name of INSTALL_SCRIPTS) expect(manifest.scripts?.[name], name).toBeUndefined();
+      expect(manifest.scripts).toBeUndefined();
+      const { scripts: _dropped, ...rest } = JSON.parse(original);
+      expect(manifest).toEqual(rest);
+      expect(existsSync(path.join(unpacked, 'package', 'dist', 'c8ctl-plugin.js'))).toBe(true);
 
-    expect(await readFile(path.join(checkout, 'package.json'), 'utf8')).toBe(original);
-    expect(existsSync(path.join(checkout, '.package.json.prepack'))).toBe(false);
-  }, SLOW);
+      expect(await readFile(path.join(checkout, 'package.json'), 'utf8')).toBe(original);
+      expect(existsSync(path.join(checkout, '.package.json.prepack'))).toBe(false);
+    },
+    SLOW,
+  );
 
-  it('when packing fails after prepack (npm skips postpack), the checkout\'s package.json still comes back', async () => {
-    const failed = await npm(['pack', '--pack-destination', path.join(tmp, 'no', 'such', 'dir')], checkout);
-    expect(failed.code).not.toBe(0);
-    await waitUntil(async () => (await readFile(path.join(checkout, 'package.json'), 'utf8')) === original, 10_000, 'package.json restored');
-    await waitUntil(() => !existsSync(path.join(checkout, '.package.json.prepack')), 10_000, 'the backup removed');
-  }, SLOW);
+  it(
+    "when packing fails after prepack (npm skips postpack), the checkout's package.json still comes back",
+    async () => {
+      const failed = await npm(['pack', '--pack-destination', path.join(tmp, 'no', 'such', 'dir')], checkout);
+      expect(failed.code).not.toBe(0);
+      await waitUntil(
+        async () => (await readFile(path.join(checkout, 'package.json'), 'utf8')) === original,
+        10_000,
+        'package.json restored',
+      );
+      await waitUntil(() => !existsSync(path.join(checkout, '.package.json.prepack')), 10_000, 'the backup removed');
+    },
+    SLOW,
+  );
 });
 
 describe('the packed plugin in the real c8ctl', () => {
-  it('loads from the tarball with no allowScripts (install scripts) warning, and runs', async () => {
-    expect(tgz, 'the pack test ran').not.toBe('');
-    const dataDir = await mkdtemp(path.join(tmp, 'c8ctl-data-'));
-    const loaded = await c8ctl.run(['load', 'plugin', '--from', pathToFileURL(tgz).href], { dataDir, timeoutMs: SLOW });
-    const output = `${loaded.stdout}\n${loaded.stderr}`;
-    expect(loaded.code, output).toBe(0);
-    expect(output).not.toMatch(/allowScripts|install-scripts|install scripts/i);
-    const ran = await c8ctl.run(['nano', '--version'], { dataDir });
-    expect(ran.stdout).toContain(`c8ctl-plugin-nano ${JSON.parse(original).version}`);
-  }, SLOW);
+  it(
+    'loads from the tarball with no allowScripts (install scripts) warning, and runs',
+    async () => {
+      expect(tgz, 'the pack test ran').not.toBe('');
+      const dataDir = await mkdtemp(path.join(tmp, 'c8ctl-data-'));
+      const loaded = await c8ctl.run(['load', 'plugin', '--from', pathToFileURL(tgz).href], {
+        dataDir,
+        timeoutMs: SLOW,
+      });
+      const output = `${loaded.stdout}\n${loaded.stderr}`;
+      expect(loaded.code, output).toBe(0);
+      expect(output).not.toMatch(/allowScripts|install-scripts|install scripts/i);
+      const ran = await c8ctl.run(['nano', '--version'], { dataDir });
+      expect(ran.stdout).toContain(`c8ctl-plugin-nano ${JSON.parse(original).version}`);
+    },
+    SLOW,
+  );
 
-  it('loads from the unpacked folder (--from file://<dir>) and its commands run', async () => {
-    const dir = path.join(tmp, 'unpacked', 'package');
-    expect(existsSync(dir), 'the pack test ran').toBe(true);
-    const dataDir = await mkdtemp(path.join(tmp, 'c8ctl-data-'));
-    const loaded = await c8ctl.run(['load', 'plugin', '--from', pathToFileURL(dir).href], { dataDir, timeoutMs: SLOW });
-    expect(loaded.code, `${loaded.stdout}\n${loaded.stderr}`).toBe(0);
-    expect(`${loaded.stdout}${loaded.stderr}`).not.toContain('scripts/build.mjs');
-    const home = path.join(tmp, 'nano-home');
-    const config = await c8ctl.run(['nano', 'config', '--json'], { dataDir, env: { C8CTL_NANO_HOME: home } });
-    expect(config.code, config.stderr).toBe(0);
-    expect(JSON.parse(config.stdout)).toMatchObject({ home });
-  }, SLOW);
+  it(
+    'loads from the unpacked folder (--from file://<dir>) and its commands run',
+    async () => {
+      const dir = path.join(tmp, 'unpacked', 'package');
+      expect(existsSync(dir), 'the pack test ran').toBe(true);
+      const dataDir = await mkdtemp(path.join(tmp, 'c8ctl-data-'));
+      const loaded = await c8ctl.run(['load', 'plugin', '--from', pathToFileURL(dir).href], {
+        dataDir,
+        timeoutMs: SLOW,
+      });
+      expect(loaded.code, `${loaded.stdout}\n${loaded.stderr}`).toBe(0);
+      expect(`${loaded.stdout}${loaded.stderr}`).not.toContain('scripts/build.mjs');
+      const home = path.join(tmp, 'nano-home');
+      const config = await c8ctl.run(['nano', 'config', '--json'], { dataDir, env: { C8CTL_NANO_HOME: home } });
+      expect(config.code, config.stderr).toBe(0);
+      expect(JSON.parse(config.stdout)).toMatchObject({ home });
+    },
+    SLOW,
+  );
 });

@@ -9,14 +9,36 @@ import { NANO_SUBCOMMANDS } from '../../src/cli/spec.js';
 
 describe('the published package', () => {
   it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {
-    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     const files: string[] = pack.files.map((f: { path: string }) => f.path);
-    for (const required of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js', 'dist/platforms.js', 'dist/src/bin.cjs', 'dist/src/bin-processos.cjs', 'dist/src/main-nano.cjs', 'dist/src/main-processos.cjs', 'dist/src/cli/main.js', 'binary-manifest.json', 'README.md', 'LICENSE', 'package.json']) {
+    for (const required of [
+      'c8ctl-plugin.js',
+      'dist/c8ctl-plugin.js',
+      'dist/platforms.js',
+      'dist/src/bin.cjs',
+      'dist/src/bin-processos.cjs',
+      'dist/src/main-nano.cjs',
+      'dist/src/main-processos.cjs',
+      'dist/src/cli/main.js',
+      'binary-manifest.json',
+      'README.md',
+      'LICENSE',
+      'package.json',
+    ]) {
       expect(files).toContain(required);
     }
-    const unexpected = files.filter((f) => !/^(c8ctl-plugin\.js|dist\/.+\.c?js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f));
+    const unexpected = files.filter(
+      (f) => !/^(c8ctl-plugin\.js|dist\/.+\.c?js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f),
+    );
     expect(unexpected).toEqual([]);
-    expect(files.some((f) => f.startsWith('test/') || f.endsWith('.ts') || f.endsWith('.map') || f.startsWith('.cache/'))).toBe(false);
+    expect(
+      files.some((f) => f.startsWith('test/') || f.endsWith('.ts') || f.endsWith('.map') || f.startsWith('.cache/')),
+    ).toBe(false);
   });
 });
 
@@ -56,8 +78,18 @@ describe('the bins', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'nano-default-home-'));
     try {
       const { C8CTL_NANO_HOME: _unset, ...inherited } = process.env;
-      const env = { ...inherited, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CACHE_HOME: path.join(dir, 'cache') };
-      const config = JSON.parse(execFileSync(process.execPath, [path.resolve('dist/src/bin.cjs'), 'config', '--json'], { encoding: 'utf8', env }));
+      const env = {
+        ...inherited,
+        HOME: dir,
+        XDG_DATA_HOME: path.join(dir, 'data'),
+        XDG_CACHE_HOME: path.join(dir, 'cache'),
+      };
+      const config = JSON.parse(
+        execFileSync(process.execPath, [path.resolve('dist/src/bin.cjs'), 'config', '--json'], {
+          encoding: 'utf8',
+          env,
+        }),
+      );
       expect(config.home).toBe(path.join(dir, 'data', 'c8ctl-nano'));
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -70,14 +102,23 @@ describe('the plugin entry', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'nano-entry-'));
     try {
       const record = path.join(dir, 'loaded.txt');
-      const output = execFileSync(process.execPath, ['test/fixtures/import-entry.mjs', path.resolve('c8ctl-plugin.js'), record], { encoding: 'utf8' });
+      const output = execFileSync(
+        process.execPath,
+        ['test/fixtures/import-entry.mjs', path.resolve('c8ctl-plugin.js'), record],
+        { encoding: 'utf8' },
+      );
       const report = JSON.parse(output);
       const loaded: string[] = report.loaded;
       // The recorder works: the entry was seen. It is one file (scripts/build.mjs): its metadata
       // modules are inside it, and the host module loads only when a command runs.
       expect(loaded.some((u) => u.endsWith('/c8ctl-plugin.js'))).toBe(true);
       expect(loaded.filter((u) => u.startsWith('file:') && !u.endsWith('/c8ctl-plugin.js'))).toEqual([]);
-      const heavy = loaded.filter((u) => /\/node_modules\/(tar|tree-kill|env-paths)\//.test(u) || /\/dist\/src\/(commands|host|os|cluster|state|binary)\//.test(u) || u.endsWith('/dist/src/cli/main.js'));
+      const heavy = loaded.filter(
+        (u) =>
+          /\/node_modules\/(tar|tree-kill|env-paths)\//.test(u) ||
+          /\/dist\/src\/(commands|host|os|cluster|state|binary)\//.test(u) ||
+          u.endsWith('/dist/src/cli/main.js'),
+      );
       expect(heavy).toEqual([]);
 
       expect(report.exports.sort()).toEqual(['commands', 'metadata']);

@@ -38,7 +38,13 @@ describe('processos download-url', () => {
     const set = await sandbox.runProcessos(['set', 'download-url', host.manifestUrl], env);
     expect(set.code, set.stderr).toBe(0);
     const before = json((await sandbox.runProcessos(['config', '--json'], env)).stdout);
-    expect(before.download).toMatchObject({ manifestUrl: host.manifestUrl, from: 'set download-url', installed: null, published: '1.0.0', fetchAtNextStart: true });
+    expect(before.download).toMatchObject({
+      manifestUrl: host.manifestUrl,
+      from: 'set download-url',
+      installed: null,
+      published: '1.0.0',
+      fetchAtNextStart: true,
+    });
     expect(host.downloads()).toBe(0); // config asks the manifest, downloads nothing
 
     const first = await start();
@@ -51,10 +57,20 @@ describe('processos download-url', () => {
     expect((await health(port)).status).toBe('UP');
 
     const status = await sandbox.runProcessos(['status', '--json'], env);
-    expect(json(status.stdout).binary).toEqual({ path: file, source: 'download', version: '1.0.0', downloadUrl: host.manifestUrl, fetched: true });
-    expect((await sandbox.runProcessos(['status'], env)).stdout).toContain(`binary ${file} (ProcessOS 1.0.0, downloaded from ${host.manifestUrl})`);
+    expect(json(status.stdout).binary).toEqual({
+      path: file,
+      source: 'download',
+      version: '1.0.0',
+      downloadUrl: host.manifestUrl,
+      fetched: true,
+    });
+    expect((await sandbox.runProcessos(['status'], env)).stdout).toContain(
+      `binary ${file} (ProcessOS 1.0.0, downloaded from ${host.manifestUrl})`,
+    );
     const config = await sandbox.runProcessos(['config'], env);
-    expect(config.stdout).toContain(`Download      ProcessOS 1.0.0 from ${host.manifestUrl} (set download-url); 1.0.0 is published; up to date`);
+    expect(config.stdout).toContain(
+      `Download      ProcessOS 1.0.0 from ${host.manifestUrl} (set download-url); 1.0.0 is published; up to date`,
+    );
     expect(config.stdout).toContain(`Binary        ${file} (from download)`);
     await stop();
 
@@ -65,7 +81,11 @@ describe('processos download-url', () => {
 
     // A new version is published: the next start fetches it and removes the old one.
     host.publish('1.1.0');
-    expect(json((await sandbox.runProcessos(['config', '--json'], env)).stdout).download).toMatchObject({ installed: { version: '1.0.0' }, published: '1.1.0', fetchAtNextStart: true });
+    expect(json((await sandbox.runProcessos(['config', '--json'], env)).stdout).download).toMatchObject({
+      installed: { version: '1.0.0' },
+      published: '1.1.0',
+      fetchAtNextStart: true,
+    });
     const second = await start();
     expect(second.code, second.stderr).toBe(0);
     expect(host.downloads()).toBe(2);
@@ -79,7 +99,9 @@ describe('processos download-url', () => {
     const bad = await start();
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toContain(`Refused the ProcessOS 1.2.0 download from ${host.manifestUrl.replace('manifest.json', 'bin/processos-1.2.0')}: expected sha256 ${'0'.repeat(64)}, got `);
+    expect(bad.stderr).toContain(
+      `Refused the ProcessOS 1.2.0 download from ${host.manifestUrl.replace('manifest.json', 'bin/processos-1.2.0')}: expected sha256 ${'0'.repeat(64)}, got `,
+    );
     expect(readdirSync(binDir(sandbox)).sort()).toEqual(['1.1.0', 'installed.json']);
     expect(readdirSync(path.join(binDir(sandbox), '1.1.0'))).toEqual(['processos']);
     expect(await readFile(path.join(binDir(sandbox), 'installed.json'), 'utf8')).toBe(recordBefore);
@@ -90,8 +112,13 @@ describe('processos download-url', () => {
     hostUp = false;
     const offline = await start();
     expect(offline.code, offline.stderr).toBe(0);
-    expect(offline.stderr).toContain(`Could not check ${host.manifestUrl} for a newer ProcessOS (the connection was refused (is the server down?)); using the installed 1.1.0.`);
-    expect(json((await sandbox.runProcessos(['status', '--json'], env)).stdout).binary).toMatchObject({ version: '1.1.0', fetched: false });
+    expect(offline.stderr).toContain(
+      `Could not check ${host.manifestUrl} for a newer ProcessOS (the connection was refused (is the server down?)); using the installed 1.1.0.`,
+    );
+    expect(json((await sandbox.runProcessos(['status', '--json'], env)).stdout).binary).toMatchObject({
+      version: '1.1.0',
+      fetched: false,
+    });
     await stop();
 
     // Another URL that cannot be reached: the copy that runs still came from the first one, and says so.
@@ -104,7 +131,10 @@ describe('processos download-url', () => {
     const shown = await sandbox.runProcessos(['status'], env);
     expect(shown.stdout).toContain(`downloaded from ${host.manifestUrl}`);
     expect(shown.stdout).not.toContain(elsewhere);
-    expect(json((await sandbox.runProcessos(['status', '--json'], env)).stdout).binary).toMatchObject({ version: '1.1.0', downloadUrl: host.manifestUrl });
+    expect(json((await sandbox.runProcessos(['status', '--json'], env)).stdout).binary).toMatchObject({
+      version: '1.1.0',
+      downloadUrl: host.manifestUrl,
+    });
     await stop();
   });
 
@@ -113,10 +143,15 @@ describe('processos download-url', () => {
     const host = await startReleaseServer();
     const url = host.manifestUrl;
     await host.close(); // nothing listens there any more
-    const failed = await sandbox.runProcessos(['start', '--no-spawn-nano'], { ...isolated(sandbox), PROCESSOS_DOWNLOAD_URL: url });
+    const failed = await sandbox.runProcessos(['start', '--no-spawn-nano'], {
+      ...isolated(sandbox),
+      PROCESSOS_DOWNLOAD_URL: url,
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr.trim().split('\n')).toHaveLength(1);
-    expect(failed.stderr).toContain(`Cannot download ProcessOS from ${url} (PROCESSOS_DOWNLOAD_URL): the connection was refused`);
+    expect(failed.stderr).toContain(
+      `Cannot download ProcessOS from ${url} (PROCESSOS_DOWNLOAD_URL): the connection was refused`,
+    );
     expect(failed.stderr).toContain('set bin <path>');
     expect(existsSync(binDir(sandbox))).toBe(false);
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
@@ -128,13 +163,21 @@ describe('processos download-url', () => {
     tests.defer(() => host.close());
     host.publish('3.0.0', { sha256: 'f'.repeat(64) });
     const fresh = path.join(sandbox.home, 'fresh home');
-    const failed = await sandbox.runProcessos(['start', '--no-spawn-nano'], { ...isolated(sandbox), C8CTL_NANO_HOME: fresh, PROCESSOS_DOWNLOAD_URL: host.manifestUrl });
+    const failed = await sandbox.runProcessos(['start', '--no-spawn-nano'], {
+      ...isolated(sandbox),
+      C8CTL_NANO_HOME: fresh,
+      PROCESSOS_DOWNLOAD_URL: host.manifestUrl,
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`expected sha256 ${'f'.repeat(64)}, got `);
     expect(existsSync(fresh)).toBe(false);
     // A body longer than the manifest's size: refused the same way.
     host.publish('3.0.0', { size: 10 });
-    const long = await sandbox.runProcessos(['start', '--no-spawn-nano'], { ...isolated(sandbox), C8CTL_NANO_HOME: fresh, PROCESSOS_DOWNLOAD_URL: host.manifestUrl });
+    const long = await sandbox.runProcessos(['start', '--no-spawn-nano'], {
+      ...isolated(sandbox),
+      C8CTL_NANO_HOME: fresh,
+      PROCESSOS_DOWNLOAD_URL: host.manifestUrl,
+    });
     expect(long.code).toBe(1);
     expect(long.stderr).toContain('expected 10 bytes, got more; nothing was installed.');
     expect(existsSync(fresh)).toBe(false);
@@ -167,7 +210,11 @@ describe('processos download-url', () => {
 
     // Only the env: it is used (and its redirect followed).
     let shown = json((await sandbox.runProcessos(['config', '--json'], envUrl)).stdout);
-    expect(shown.download).toMatchObject({ manifestUrl: viaRedirect, from: 'PROCESSOS_DOWNLOAD_URL', published: '2.0.0' });
+    expect(shown.download).toMatchObject({
+      manifestUrl: viaRedirect,
+      from: 'PROCESSOS_DOWNLOAD_URL',
+      published: '2.0.0',
+    });
     // The setting beats it.
     expect((await sandbox.runProcessos(['set', 'download-url', host.manifestUrl])).code).toBe(0);
     shown = json((await sandbox.runProcessos(['config', '--json'], envUrl)).stdout);

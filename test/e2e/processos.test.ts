@@ -30,7 +30,9 @@ describe('processos', () => {
     sandbox = await tests.create();
     const result = await sandbox.runProcessos(['start'], { NANOBPMN_REPO: path.join(sandbox.home, 'no-repo') });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand');
+    expect(result.stderr).toContain(
+      'No ProcessOS binary found. It is not distributed through npm: download the build for your platform by hand',
+    );
     expect(result.stderr).toContain('c8ctl-processos set bin <path-to-processos>');
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
   });
@@ -44,7 +46,9 @@ describe('processos', () => {
     const lines = started.stdout.split('\n');
     const at = (label: string): number => lines.findIndex((l) => l.trimStart().startsWith(label));
     expect(lines[at('Start here')]).toContain(`http://127.0.0.1:${port}/`);
-    expect([at('Start here'), at('Cockpit'), at('Health'), at('Target Nano')]).toEqual([...[at('Start here'), at('Cockpit'), at('Health'), at('Target Nano')]].sort((a, b) => a - b));
+    expect([at('Start here'), at('Cockpit'), at('Health'), at('Target Nano')]).toEqual(
+      [...[at('Start here'), at('Cockpit'), at('Health'), at('Target Nano')]].sort((a, b) => a - b),
+    );
     expect(lines[at('Target Nano')]).toContain('http://localhost:8080');
 
     const state = JSON.parse(await readFile(path.join(sandbox.home, 'processos.json'), 'utf8'));
@@ -54,12 +58,25 @@ describe('processos', () => {
     const pilotPid = h.pilot.pid as number;
     expect(isAlive(pilotPid)).toBe(true);
     // The pilot is the real engine: it answers as Nano.
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${h.pilot.port}/v2/topology`).then((r) => r.ok).catch(() => false)), 10_000, 'the pilot engine');
+    await waitUntil(
+      async () =>
+        await fetch(`http://127.0.0.1:${h.pilot.port}/v2/topology`)
+          .then((r) => r.ok)
+          .catch(() => false),
+      10_000,
+      'the pilot engine',
+    );
     expect((await seenEnv(sandbox)).PROCESSOS_NANO_BIN).toContain('@nanobpm/c8ctl-plugin-nano-linux-x64');
 
     const status = await sandbox.runProcessos(['status', '--json']);
     expect(status.code).toBe(0);
-    expect(json(status.stdout)).toMatchObject({ managed: true, state: 'running', pid: state.pid, http: 'answers', spawnNano: true });
+    expect(json(status.stdout)).toMatchObject({
+      managed: true,
+      state: 'running',
+      pid: state.pid,
+      http: 'answers',
+      spawnNano: true,
+    });
 
     const stopped = await sandbox.runProcessos(['stop']);
     expect(stopped.code, stopped.stderr).toBe(0);
@@ -90,7 +107,9 @@ describe('processos', () => {
   it('--no-spawn-nano runs without a pilot; no nano binary at all means no pilot and a warning', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(1);
-    expect((await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port), '--no-spawn-nano'])).code).toBe(0);
+    expect(
+      (await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port), '--no-spawn-nano'])).code,
+    ).toBe(0);
     expect((await health(port)).pilot).toBeNull();
     expect((await seenEnv(sandbox)).PROCESSOS_SPAWN_NANO).toBe('false');
     expect((await sandbox.runProcessos(['stop'])).code).toBe(0);
@@ -128,15 +147,28 @@ describe('processos', () => {
     }
     const config = JSON.parse(await readFile(path.join(sandbox.home, 'config.json'), 'utf8'));
     expect(config.workspaceDir).toBe(nanoBefore.workspaceDir);
-    expect(config.processos).toMatchObject({ port: a, nanoUrl: 'http://127.0.0.1:9999', env: { PROCESSOS_PORT: String(b), PROCESSOS_LLM_MODEL: 'small' } });
+    expect(config.processos).toMatchObject({
+      port: a,
+      nanoUrl: 'http://127.0.0.1:9999',
+      env: { PROCESSOS_PORT: String(b), PROCESSOS_LLM_MODEL: 'small' },
+    });
 
     const shown = await sandbox.runProcessos(['config', '--json']);
-    expect(json(shown.stdout)).toMatchObject({ port: a, nanoUrl: 'http://127.0.0.1:9999', binary: { path: STAND_IN, source: 'config' } });
+    expect(json(shown.stdout)).toMatchObject({
+      port: a,
+      nanoUrl: 'http://127.0.0.1:9999',
+      binary: { path: STAND_IN, source: 'config' },
+    });
     expect(shown.stdout).not.toContain('hush');
 
     expect((await sandbox.runProcessos(['start', '--no-spawn-nano'])).code).toBe(0);
     const seen = await seenEnv(sandbox, path.join(sandbox.home, 'pos data'));
-    expect(seen).toMatchObject({ PROCESSOS_PORT: String(a), NANO_BASE_URL: 'http://127.0.0.1:9999', PROCESSOS_LLM_MODEL: 'small', PROCESSOS_API_KEY: 'hush' });
+    expect(seen).toMatchObject({
+      PROCESSOS_PORT: String(a),
+      NANO_BASE_URL: 'http://127.0.0.1:9999',
+      PROCESSOS_LLM_MODEL: 'small',
+      PROCESSOS_API_KEY: 'hush',
+    });
     expect((await sandbox.runProcessos(['stop'])).code).toBe(0);
 
     // A flag beats the typed setting.
@@ -149,7 +181,9 @@ describe('processos', () => {
 
     // KEY= removes a passthrough variable; bad keys and values are refused.
     expect((await sandbox.runProcessos(['set', 'env', 'PROCESSOS_LLM_MODEL='])).code).toBe(0);
-    expect(JSON.parse(await readFile(path.join(sandbox.home, 'config.json'), 'utf8')).processos.env).not.toHaveProperty('PROCESSOS_LLM_MODEL');
+    expect(JSON.parse(await readFile(path.join(sandbox.home, 'config.json'), 'utf8')).processos.env).not.toHaveProperty(
+      'PROCESSOS_LLM_MODEL',
+    );
     for (const [args, named] of [
       [['set', 'env', 'BAD-NAME=1'], 'BAD-NAME=1'],
       [['set', 'port', '70000'], '70000'],
@@ -175,7 +209,10 @@ describe('processos', () => {
     expect(processesWithMarker(sandbox.marker)).toEqual([]);
 
     const other = await freePortRange(1);
-    const died = await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(other), '--no-spawn-nano'], { FAKE_PROCESSOS_MODE: 'die' });
+    const died = await sandbox.runProcessos(
+      ['start', '--binary', STAND_IN, '--port', String(other), '--no-spawn-nano'],
+      { FAKE_PROCESSOS_MODE: 'die' },
+    );
     expect(died.code).toBe(1);
     expect(died.stderr).toContain('ProcessOS exited with code 4 while starting');
     expect(died.stderr).toContain('cannot open the model store');
@@ -185,7 +222,9 @@ describe('processos', () => {
   it('status of a server killed from outside says stopped; logs are kept and readable', async () => {
     sandbox = await tests.create();
     const port = await freePortRange(1);
-    expect((await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port), '--no-spawn-nano'])).code).toBe(0);
+    expect(
+      (await sandbox.runProcessos(['start', '--binary', STAND_IN, '--port', String(port), '--no-spawn-nano'])).code,
+    ).toBe(0);
     const pid = JSON.parse(await readFile(path.join(sandbox.home, 'processos.json'), 'utf8')).pid as number;
     process.kill(pid, 'SIGKILL');
     await waitUntil(() => !isAlive(pid), 5_000, 'the server to die');

@@ -125,7 +125,10 @@ describe('set bin / unset bin', () => {
     expect(unset.code).toBe(0);
     expect(unset.json).toEqual({ ok: true, setting: 'bin', changed: true });
     expect(await configJson(sandbox)).toEqual({});
-    expect((await sandbox.runJson(['config'])).json.binary).toMatchObject({ source: 'platform-package', version: '0.0.22' });
+    expect((await sandbox.runJson(['config'])).json.binary).toMatchObject({
+      source: 'platform-package',
+      version: '0.0.22',
+    });
 
     const again = await sandbox.runJson(['unset', 'bin']);
     expect(again.code).toBe(0);
@@ -138,7 +141,13 @@ describe('set bin / unset bin', () => {
     expect(path.isAbsolute(relative)).toBe(false);
     const set = await sandbox.runJson(['set', 'bin', relative]);
     expect(set.code, set.stderr).toBe(0);
-    expect(set.json).toMatchObject({ ok: true, setting: 'bin', value: engineBinary(), version: '0.0.22', restartNeeded: false });
+    expect(set.json).toMatchObject({
+      ok: true,
+      setting: 'bin',
+      value: engineBinary(),
+      version: '0.0.22',
+      restartNeeded: false,
+    });
     expect(await configJson(sandbox)).toEqual({ binary: engineBinary() });
   });
 
@@ -183,7 +192,10 @@ describe('unknown settings', () => {
   it('are refused by set and unset, including names that exist on every object', async () => {
     sandbox = await tests.create();
     for (const key of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'binary', 'workspaceDir']) {
-      for (const args of [['set', key, '/tmp/x'], ['unset', key]]) {
+      for (const args of [
+        ['set', key, '/tmp/x'],
+        ['unset', key],
+      ]) {
         const result = await sandbox.run(args);
         expect(result.code, args.join(' ')).toBe(1);
         expect(result.stderr).toContain(`Unknown setting "${key}"`);
@@ -213,7 +225,8 @@ describe('set model-dir', () => {
     expect(started.code, started.stderr).toBe(0);
     const state = await sandbox.state();
     expect(state.workspaceDir).toBe(ws);
-    for (const node of state.nodes) expect(environOf(node.pid).get('NANOBPMN_WORKSPACE_DIR'), `node ${node.id}`).toBe(ws);
+    for (const node of state.nodes)
+      expect(environOf(node.pid).get('NANOBPMN_WORKSPACE_DIR'), `node ${node.id}`).toBe(ws);
 
     // Changing it while the cluster runs is saved, with a warning that a restart applies it.
     const ws2 = path.join(path.dirname(ws), 'ws2');
@@ -233,7 +246,10 @@ describe('set model-dir', () => {
 
     const unset = await sandbox.run(['unset', 'model-dir']);
     expect(unset.code).toBe(0);
-    expect((await sandbox.runJson(['config'])).json.workspace).toEqual({ path: path.join(sandbox.home, 'workspace'), configured: false });
+    expect((await sandbox.runJson(['config'])).json.workspace).toEqual({
+      path: path.join(sandbox.home, 'workspace'),
+      configured: false,
+    });
     // Unsetting forgets the path; it deletes nothing there.
     expect((await stat(path.join(ws, 'models'))).isDirectory()).toBe(true);
   });
@@ -249,7 +265,7 @@ describe('set model-dir', () => {
     expect(await readFile(file, 'utf8')).toBe('x');
   });
 
-  it('keeps an existing directory\'s mode and contents', async () => {
+  it("keeps an existing directory's mode and contents", async () => {
     sandbox = await tests.create();
     const ws = path.join(await tempDir(), 'shared');
     await mkdir(path.join(ws, 'models'), { recursive: true });
@@ -267,17 +283,34 @@ describe('config.json', () => {
     sandbox = await tests.create();
     const engine = engineBinary();
     const ws = path.join(await tempDir(), 'ws');
-    await writeFile(configFile(sandbox), JSON.stringify({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x' }), { mode: 0o644 });
+    await writeFile(
+      configFile(sandbox),
+      JSON.stringify({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x' }),
+      { mode: 0o644 },
+    );
 
     expect((await sandbox.run(['set', 'bin', engine])).code).toBe(0);
-    expect(await configJson(sandbox)).toEqual({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x', binary: engine });
+    expect(await configJson(sandbox)).toEqual({
+      processos: { port: 1, nested: [1, { a: null }] },
+      other: 'x',
+      binary: engine,
+    });
     expect((await stat(configFile(sandbox))).mode & 0o777).toBe(0o600);
 
     expect((await sandbox.run(['set', 'model-dir', ws])).code).toBe(0);
-    expect(await configJson(sandbox)).toEqual({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x', binary: engine, workspaceDir: ws });
+    expect(await configJson(sandbox)).toEqual({
+      processos: { port: 1, nested: [1, { a: null }] },
+      other: 'x',
+      binary: engine,
+      workspaceDir: ws,
+    });
 
     expect((await sandbox.run(['unset', 'bin'])).code).toBe(0);
-    expect(await configJson(sandbox)).toEqual({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x', workspaceDir: ws });
+    expect(await configJson(sandbox)).toEqual({
+      processos: { port: 1, nested: [1, { a: null }] },
+      other: 'x',
+      workspaceDir: ws,
+    });
 
     expect((await sandbox.run(['unset', 'model-dir'])).code).toBe(0);
     expect(await configJson(sandbox)).toEqual({ processos: { port: 1, nested: [1, { a: null }] }, other: 'x' });

@@ -60,31 +60,46 @@ describe('soak', () => {
         const cycleBegan = performance.now();
         const started = await s.runJson(['start', String(NODES), '--port', String(port)]);
         expect(started.code, `cycle ${cycle}: start\n${started.stderr}`).toBe(0);
-        expect(started.json, `cycle ${cycle}`).toMatchObject({ ok: true, cluster: 'running', settings: { nodes: NODES, basePort: port } });
+        expect(started.json, `cycle ${cycle}`).toMatchObject({
+          ok: true,
+          cluster: 'running',
+          settings: { nodes: NODES, basePort: port },
+        });
         const pids = (started.json.nodes as Array<{ pid: number }>).map((n) => n.pid);
         expect(pids, `cycle ${cycle}`).toHaveLength(NODES);
         for (const pid of pids) expect(isAlive(pid), `cycle ${cycle}: pid ${pid} alive after start`).toBe(true);
 
         const stopped = await s.runJson(['stop']);
         expect(stopped.code, `cycle ${cycle}: stop\n${stopped.stderr}`).toBe(0);
-        expect(stopped.json.stopped.map((r: { outcome: string }) => r.outcome), `cycle ${cycle}`).toEqual(Array(NODES).fill('graceful'));
+        expect(
+          stopped.json.stopped.map((r: { outcome: string }) => r.outcome),
+          `cycle ${cycle}`,
+        ).toEqual(Array(NODES).fill('graceful'));
         for (const pid of pids) expect(isAlive(pid), `cycle ${cycle}: pid ${pid} alive after stop`).toBe(false);
         expect(processesWithMarker(s.marker), `cycle ${cycle}: processes after stop`).toEqual([]);
 
         const ms = performance.now() - cycleBegan;
         durations.push(ms);
-        expect(ms, `cycle ${cycle} took ${Math.round(ms)} ms (start ${Math.round(started.ms)} ms, stop ${Math.round(stopped.ms)} ms)`).toBeLessThan(CYCLE_LIMIT_MS);
+        expect(
+          ms,
+          `cycle ${cycle} took ${Math.round(ms)} ms (start ${Math.round(started.ms)} ms, stop ${Math.round(stopped.ms)} ms)`,
+        ).toBeLessThan(CYCLE_LIMIT_MS);
       }
 
       const total = performance.now() - began;
       const slowest = Math.max(...durations);
-      console.info(`soak: ${CYCLES} cycles in ${(total / 1000).toFixed(1)} s (mean ${Math.round(total / CYCLES)} ms, slowest ${Math.round(slowest)} ms)`);
+      console.info(
+        `soak: ${CYCLES} cycles in ${(total / 1000).toFixed(1)} s (mean ${Math.round(total / CYCLES)} ms, slowest ${Math.round(slowest)} ms)`,
+      );
 
       expect(processesWithMarker(s.marker), 'engine processes left').toEqual([]);
       expect(existsSync(path.join(s.home, 'cluster.json')), 'cluster.json left').toBe(false);
       expect(existsSync(path.join(s.home, '.lock')), '.lock left').toBe(false);
       const files = await filesUnder(s.home);
-      expect(files.filter((f) => f.endsWith('.tmp') || path.basename(f).startsWith('.lock')), 'temp or lock files left').toEqual([]);
+      expect(
+        files.filter((f) => f.endsWith('.tmp') || path.basename(f).startsWith('.lock')),
+        'temp or lock files left',
+      ).toEqual([]);
       expect(descriptorsInto(s.home), 'open descriptors into the home').toEqual([]);
     },
     SOAK_TIMEOUT_MS,

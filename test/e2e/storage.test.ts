@@ -11,7 +11,12 @@ const tests = perTestSandboxes();
 const url = (port: number): string => `http://127.0.0.1:${port}`;
 
 const environOf = async (pid: number): Promise<Map<string, string>> =>
-  new Map((await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(Boolean).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]));
+  new Map(
+    (await readFile(`/proc/${pid}/environ`, 'utf8'))
+      .split('\0')
+      .filter(Boolean)
+      .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as [string, string]),
+  );
 
 describe('--in-memory', () => {
   it('keeps nothing on disk, says so everywhere, survives restart as memory, and leaves kept disk data alone', async () => {
@@ -34,21 +39,33 @@ describe('--in-memory', () => {
     expect(await readFile(path.join(s.home, 'logs', 'node-0.log'), 'utf8')).toContain('running in-memory');
     const { processDefinitionKey } = await deployOneTask(url(port));
     expect((await s.run(['status'])).stdout).toContain('storage memory');
-    expect((await s.runJson(['config'])).json.cluster).toMatchObject({ running: true, storage: 'memory', historyMax: 25 });
+    expect((await s.runJson(['config'])).json.cluster).toMatchObject({
+      running: true,
+      storage: 'memory',
+      historyMax: 25,
+    });
     await expect(stat(path.join(s.home, 'data', 'node-1'))).rejects.toThrow();
 
     const restarted = await s.runJson(['restart']);
     expect(restarted.code, restarted.stderr).toBe(0);
     expect(restarted.json.settings).toMatchObject({ storage: 'memory', historyMax: 25 });
     // Nothing survived: the deployment is gone after the restart.
-    expect((await fetch(`${url(port)}/v2/process-definitions/${processDefinitionKey}`, { signal: AbortSignal.timeout(5_000) })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${url(port)}/v2/process-definitions/${processDefinitionKey}`, {
+          signal: AbortSignal.timeout(5_000),
+        })
+      ).status,
+    ).toBe(404);
 
     // A crashed in-memory node comes back empty, and says so (not "on its previous data").
     expect((await s.run(['node', '1', 'kill'])).code).toBe(0);
     const back = await s.runJson(['node', '1', 'start']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.json.data).toBe('none');
-    expect((await s.run(['node', '1', 'restart'])).stdout).toContain('empty: the cluster runs in memory (--in-memory), so nothing it held before survived.');
+    expect((await s.run(['node', '1', 'restart'])).stdout).toContain(
+      'empty: the cluster runs in memory (--in-memory), so nothing it held before survived.',
+    );
 
     // Lost state: in-memory nodes are still found as this home's (they have no data dir to prove it).
     await unlink(path.join(s.home, 'cluster.json'));

@@ -22,7 +22,11 @@ async function create(base: string): Promise<{ status: number; key?: string; bod
     signal: AbortSignal.timeout(10_000),
   });
   const body = await response.text();
-  return { status: response.status, body, ...(response.ok ? { key: String(JSON.parse(body).processInstanceKey) } : {}) };
+  return {
+    status: response.status,
+    body,
+    ...(response.ok ? { key: String(JSON.parse(body).processInstanceKey) } : {}),
+  };
 }
 
 /** Nine instances, created round-robin through every node. */
@@ -37,17 +41,23 @@ async function createNine(port: number): Promise<string[]> {
 }
 
 /** What a client sees through each node: reads of every key, and three new creates. */
-async function clientView(port: number, keys: readonly string[]): Promise<{ unreadable: string[]; failedCreates: string[] }> {
+async function clientView(
+  port: number,
+  keys: readonly string[],
+): Promise<{ unreadable: string[]; failedCreates: string[] }> {
   const unreadable: string[] = [];
   const failedCreates: string[] = [];
   for (const id of NODES) {
     for (const key of keys) {
-      const response = await fetch(`${url(port + id)}/v2/process-instances/${key}`, { signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${url(port + id)}/v2/process-instances/${key}`, {
+        signal: AbortSignal.timeout(10_000),
+      });
       if (response.status !== 200) unreadable.push(`${key} via node ${id}: HTTP ${response.status}`);
     }
     for (let i = 0; i < 3; i++) {
       const created = await create(url(port + id));
-      if (created.status >= 300) failedCreates.push(`via node ${id}: HTTP ${created.status} ${created.body.slice(0, 120)}`);
+      if (created.status >= 300)
+        failedCreates.push(`via node ${id}: HTTP ${created.status} ${created.body.slice(0, 120)}`);
     }
   }
   return { unreadable, failedCreates };
@@ -76,7 +86,8 @@ async function startWithWork(s: Sandbox, extra: readonly string[] = []): Promise
   return { port, keys: await createNine(port) };
 }
 
-const leaderOf = async (s: Sandbox, partition: number): Promise<number> => (await s.runJson(['status'])).json.partitions.find((p: any) => p.partition === partition).leader;
+const leaderOf = async (s: Sandbox, partition: number): Promise<number> =>
+  (await s.runJson(['status'])).json.partitions.find((p: any) => p.partition === partition).leader;
 
 describe('drills under the default tier leave the cluster whole', () => {
   it('pause the leader, wait, resume: healthy again within seconds, and a later start on the kept data is ready and whole', async () => {
@@ -126,7 +137,10 @@ describe('network drills through the link proxy', () => {
     await new Promise((r) => setTimeout(r, 5_000));
     const during = await s.runJson(['status']);
     expect(during.code).toBe(2);
-    expect(during.json.partitions.find((p: any) => p.partition === 1)).toMatchObject({ live: false, leaderProblem: `node ${leader} is cut off from its peers` });
+    expect(during.json.partitions.find((p: any) => p.partition === 1)).toMatchObject({
+      live: false,
+      leaderProblem: `node ${leader} is cut off from its peers`,
+    });
     const healed = await s.runJson(['heal']);
     expect(healed.code, healed.stderr).toBe(0);
     expect(healed.json.settled).toBe('whole');
@@ -141,7 +155,12 @@ describe('network drills through the link proxy', () => {
     await startWithWork(s, ['--network-faults', '--replication', 'quorum']);
     const leader = await leaderOf(s, 1);
     expect((await s.run(['isolate', String(leader)])).stderr).toContain('never returns');
-    await waitUntil(async () => (await s.runJson(['status'])).json.partitions.find((p: any) => p.partition === 1)?.placement === 'failover', 15_000, 'another node to lead partition 1');
+    await waitUntil(
+      async () =>
+        (await s.runJson(['status'])).json.partitions.find((p: any) => p.partition === 1)?.placement === 'failover',
+      15_000,
+      'another node to lead partition 1',
+    );
     const healed = await s.run(['heal', '--json']);
     expect(healed.code, healed.stderr).toBe(0);
     expect(JSON.parse(healed.stdout).settled).toBe('displaced');
@@ -169,7 +188,11 @@ describe('the same drill under --replication quorum', () => {
     await waitUntil(
       async () => {
         status = await s.runJson(['status']);
-        return status.json.nodes.every((n: any) => n.http === 'answers') && status.json.displaced?.length > 0 && status.json.partitions.every((p: any) => p.live);
+        return (
+          status.json.nodes.every((n: any) => n.http === 'answers') &&
+          status.json.displaced?.length > 0 &&
+          status.json.partitions.every((p: any) => p.live)
+        );
       },
       15_000,
       'status to name the displaced partitions',
@@ -183,7 +206,9 @@ describe('the same drill under --replication quorum', () => {
     const text = await s.run(['status']);
     for (const d of status!.json.displaced) {
       expect(text.stdout).toContain(`partition ${d.partition}: node ${d.leader}`);
-      expect(text.stdout).toContain(`partition ${d.partition} is led by node ${d.leader}, its owner is node ${d.owner}`);
+      expect(text.stdout).toContain(
+        `partition ${d.partition} is led by node ${d.leader}, its owner is node ${d.owner}`,
+      );
     }
     expect(text.stdout).toContain('restart --replication leader-durable');
     // What a client sees is what status warned of.

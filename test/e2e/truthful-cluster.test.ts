@@ -39,7 +39,11 @@ describe('kept data of another shape', () => {
     expect(JSON.parse(shapeBefore)).toMatchObject({ nodes: 3, partitions: 3, rf: 1 });
 
     // The reported case: one node serving all three partitions from node 0's data alone.
-    for (const args of [['start', '1', '--partitions', '3'], ['start', '2', '--partitions', '3'], ['restart', '1', '--partitions', '3']]) {
+    for (const args of [
+      ['start', '1', '--partitions', '3'],
+      ['start', '2', '--partitions', '3'],
+      ['restart', '1', '--partitions', '3'],
+    ]) {
       const refused = await s.run([...args, '--port', String(port)]);
       expect(refused.code, args.join(' ')).toBe(1);
       expect(refused.stderr).toContain('was written by a 3-node cluster');
@@ -56,12 +60,15 @@ describe('kept data of another shape', () => {
     expect((await s.run(['stop'])).code).toBe(0);
   });
 
-  it('refuses a running cluster\'s replacement of another shape before stopping it (restart, start --force)', async () => {
+  it("refuses a running cluster's replacement of another shape before stopping it (restart, start --force)", async () => {
     const s = await tests.create();
     const port = await freePortRange(2);
     expect((await s.run(['start', '2', '--port', String(port)])).code).toBe(0);
     const pids = (await s.state()).nodes.map((n: any) => n.pid as number);
-    for (const args of [['restart', '3'], ['start', '3', '--force', '--port', String(port)]]) {
+    for (const args of [
+      ['restart', '3'],
+      ['start', '3', '--force', '--port', String(port)],
+    ]) {
       const refused = await s.run(args);
       expect(refused.code, args.join(' ')).toBe(1);
       expect(refused.stderr).toContain('was written by a 2-node cluster');
@@ -79,7 +86,9 @@ describe('kept data of another shape', () => {
     }
     const refused = await s.run(['start', '1', '--port', String(port)]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('holds data of node(s) 0, 1, 2, so it comes from a 3-node cluster; a 1-node cluster would split');
+    expect(refused.stderr).toContain(
+      'holds data of node(s) 0, 1, 2, so it comes from a 3-node cluster; a 1-node cluster would split',
+    );
     expect(processesWithMarker(s.marker)).toEqual([]);
     // Empty directories are no data: a start that made them and failed blocks nothing.
     await rm(path.join(s.home, 'data'), { recursive: true });
@@ -96,7 +105,9 @@ describe('a frozen leader', () => {
     const port = await freePortRange(3);
     const started = await s.runJson(['start', '3', '--rf', '3', '--replication', 'quorum', '--port', String(port)]);
     expect(started.code, started.stderr).toBe(0);
-    expect(started.stderr).toContain('"level":"warn","message":"Under --replication quorum another node takes over a frozen leader, but with this engine leadership never returns');
+    expect(started.stderr).toContain(
+      '"level":"warn","message":"Under --replication quorum another node takes over a frozen leader, but with this engine leadership never returns',
+    );
     expect(started.json.settings.replication).toBe('quorum');
     expect((await s.state()).nodes[0].env.NANOBPMN_REPLICATION).toBe('quorum');
     const leader = await leaderOfPartition1(port);
@@ -168,7 +179,9 @@ describe('a frozen leader', () => {
     expect(badDurability.stderr).toContain('NANOBPMN_DURABILITY="fsync"');
     expect(processesWithMarker(s.marker)).toEqual([]);
 
-    const exported = await s.runJson(['start', '2', '--rf', '2', '--port', String(port)], { NANOBPMN_REPLICATION: 'quorum' });
+    const exported = await s.runJson(['start', '2', '--rf', '2', '--port', String(port)], {
+      NANOBPMN_REPLICATION: 'quorum',
+    });
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.json.settings.replication).toBe('quorum');
     // restart keeps the tier it had.

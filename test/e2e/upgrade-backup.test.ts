@@ -14,10 +14,13 @@ async function readModel(dir: string): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(files.map(async (f) => [f, await sha(path.join(dir, f))] as const)));
 }
 
-const sha = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha = async (file: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('read-model backup before an engine upgrade', () => {
-  it('copies every node\'s read model when the recorded engine differs, says so, keeps the last 5, and not when it is the same', async () => {
+  it("copies every node's read model when the recorded engine differs, says so, keeps the last 5, and not when it is the same", async () => {
     const s = await tests.create();
     const port = await freePortRange(2);
     const shapeFile = path.join(s.home, 'data', '.shape.json');
@@ -36,7 +39,9 @@ describe('read-model backup before an engine upgrade', () => {
       const before = await Promise.all([0, 1].map((n) => readModel(path.join(s.home, 'data', `node-${n}`))));
       const started = await s.run(['start', '2', '--port', String(port)]);
       expect(started.code, started.stderr).toBe(0);
-      expect(started.stdout).toContain(`Engine 0.0.${i} wrote the kept data and 0.0.22 will open it: backed up 2 node(s)' read model`);
+      expect(started.stdout).toContain(
+        `Engine 0.0.${i} wrote the kept data and 0.0.22 will open it: backed up 2 node(s)' read model`,
+      );
       const newest = (await readdir(path.join(s.home, 'backups'))).sort().at(-1)!;
       expect(newest).toMatch(new RegExp(`^read-model-.*-0\\.0\\.${i}-to-0\\.0\\.22$`));
       for (const n of [0, 1]) {

@@ -75,7 +75,14 @@ export function ensureC8ctl(): Promise<C8ctlInstall> {
 async function prepare(): Promise<C8ctlInstall> {
   const nodePackage = nodeRuntimePackage();
   const standinHash = hashTree(STANDIN_SOURCE);
-  const manifest = { c8ctl: C8CTL_VERSION, nodePackage, nodeVersion: NODE_RUNTIME_VERSION, realSdk: REAL_SDK_VERSION, standin: STANDIN_VERSION, standinHash };
+  const manifest = {
+    c8ctl: C8CTL_VERSION,
+    nodePackage,
+    nodeVersion: NODE_RUNTIME_VERSION,
+    realSdk: REAL_SDK_VERSION,
+    standin: STANDIN_VERSION,
+    standinHash,
+  };
   const key = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 10);
   const dir = path.join(CACHE_ROOT, `c8ctl-${C8CTL_VERSION}-node-${NODE_RUNTIME_VERSION}-${key}`);
 
@@ -113,7 +120,10 @@ function completeInstall(dir: string, manifest: Manifest): C8ctlInstall | undefi
   } catch {
     return undefined;
   }
-  const same = typeof recorded === 'object' && recorded !== null && Object.entries(manifest).every(([k, v]) => (recorded as Manifest)[k] === v);
+  const same =
+    typeof recorded === 'object' &&
+    recorded !== null &&
+    Object.entries(manifest).every(([k, v]) => (recorded as Manifest)[k] === v);
   if (!same) return undefined;
   const install = describeInstall(dir, (recorded as Manifest).nodePackage ?? '');
   return existsSync(install.nodeBinary) && existsSync(install.c8ctlEntry) ? install : undefined;
@@ -139,7 +149,11 @@ async function installInto(dir: string, manifest: Manifest, nodePackage: string)
   await mkdir(path.join(work, 'standin'), { recursive: true });
   try {
     // 1. The SDK stand-in, packed: npm overrides accept a `file:` tarball, not a folder.
-    const packed = await npm(['pack', STANDIN_SOURCE, '--pack-destination', path.join(work, 'standin'), '--ignore-scripts', '--json'], work, 'pack the SDK stand-in');
+    const packed = await npm(
+      ['pack', STANDIN_SOURCE, '--pack-destination', path.join(work, 'standin'), '--ignore-scripts', '--json'],
+      work,
+      'pack the SDK stand-in',
+    );
     const standinFile = packedFilename(packed);
     const standinTgz = path.join('standin', standinFile);
 
@@ -155,12 +169,26 @@ async function installInto(dir: string, manifest: Manifest, nodePackage: string)
     };
     await writeFile(path.join(work, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
     // This npm runs under Node 20, so c8ctl's engines field (>=22.18) must not be enforced here.
-    await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--engine-strict=false', '--prefer-offline', '--loglevel=error'], work, `install @camunda8/cli@${C8CTL_VERSION} and ${nodePackage}@${NODE_RUNTIME_VERSION}`);
+    await npm(
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--engine-strict=false',
+        '--prefer-offline',
+        '--loglevel=error',
+      ],
+      work,
+      `install @camunda8/cli@${C8CTL_VERSION} and ${nodePackage}@${NODE_RUNTIME_VERSION}`,
+    );
 
     // 3. Check what got installed before calling it complete.
     const expectVersion = (pkgDir: string, want: string) => {
       const file = path.join(work, 'node_modules', pkgDir, 'package.json');
-      const got = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version : undefined;
+      const got = existsSync(file)
+        ? (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version
+        : undefined;
       if (got !== want) throw new Error(`expected ${pkgDir}@${want} in ${work}, found ${got ?? 'nothing'}`);
     };
     expectVersion('@camunda8/cli', C8CTL_VERSION);
@@ -169,24 +197,32 @@ async function installInto(dir: string, manifest: Manifest, nodePackage: string)
     expectVersion('real-ocapi', REAL_SDK_VERSION);
     const draft = describeInstall(work, nodePackage);
     const nodeVersion = (await runProcess(draft.nodeBinary, ['--version'])).stdout.trim();
-    if (nodeVersion !== `v${NODE_RUNTIME_VERSION}`) throw new Error(`${draft.nodeBinary} --version printed "${nodeVersion}", expected v${NODE_RUNTIME_VERSION}`);
+    if (nodeVersion !== `v${NODE_RUNTIME_VERSION}`)
+      throw new Error(`${draft.nodeBinary} --version printed "${nodeVersion}", expected v${NODE_RUNTIME_VERSION}`);
     const probeData = await mkdtemp(path.join(os.tmpdir(), 'c8ctl-host-probe-'));
     try {
       const probe = await draft.run(['--version'], { dataDir: probeData, timeoutMs: 60_000 });
       if (probe.code !== 0 || !probe.stdout.includes(C8CTL_VERSION)) {
-        throw new Error(`c8ctl --version failed (exit ${probe.code}); does the SDK stand-in still cover what c8ctl imports? Run with C8CTL_DEBUG=1.\nstdout:\n${probe.stdout}\nstderr:\n${probe.stderr}`);
+        throw new Error(
+          `c8ctl --version failed (exit ${probe.code}); does the SDK stand-in still cover what c8ctl imports? Run with C8CTL_DEBUG=1.\nstdout:\n${probe.stdout}\nstderr:\n${probe.stderr}`,
+        );
       }
     } finally {
       await rm(probeData, { recursive: true, force: true });
     }
 
     // 4. Marker last, then the atomic rename: a folder under the final name is always complete.
-    await writeFile(path.join(work, MARKER_FILE), `${JSON.stringify({ ...manifest, installedAt: new Date().toISOString() }, null, 2)}\n`);
+    await writeFile(
+      path.join(work, MARKER_FILE),
+      `${JSON.stringify({ ...manifest, installedAt: new Date().toISOString() }, null, 2)}\n`,
+    );
     await rm(dir, { recursive: true, force: true });
     await rename(work, dir);
   } catch (error) {
     await rm(work, { recursive: true, force: true });
-    throw new Error(`Could not set up the real c8ctl ${C8CTL_VERSION} for the end-to-end tests (into ${dir}): ${(error as Error).message}`);
+    throw new Error(
+      `Could not set up the real c8ctl ${C8CTL_VERSION} for the end-to-end tests (into ${dir}): ${(error as Error).message}`,
+    );
   }
   const install = completeInstall(dir, manifest);
   if (!install) throw new Error(`The c8ctl install in ${dir} is incomplete right after installing it.`);
@@ -195,9 +231,19 @@ async function installInto(dir: string, manifest: Manifest, nodePackage: string)
 
 /** Runs npm (the one on PATH, under the current Node) and returns stdout; throws with its output. */
 async function npm(args: string[], cwd: string, what: string): Promise<string> {
-  const result = await runProcess('npm', args, { cwd, timeoutMs: 600_000, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const result = await runProcess('npm', args, {
+    cwd,
+    timeoutMs: 600_000,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   if (result.exitCode !== 0 || result.timedOut) {
-    const why = result.timedOut ? 'timed out' : result.spawnError ? result.spawnError.message : result.exitCode === undefined ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+    const why = result.timedOut
+      ? 'timed out'
+      : result.spawnError
+        ? result.spawnError.message
+        : result.exitCode === undefined
+          ? `killed by ${result.signal}`
+          : `exit ${result.exitCode}`;
     throw new Error(`npm ${args[0]} (to ${what}) failed: ${why}\n${result.stderr.slice(-4000)}`);
   }
   return result.stdout;
@@ -231,7 +277,8 @@ async function lock(lockDir: string): Promise<() => Promise<void>> {
       await rm(lockDir, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for another process's c8ctl install (lock ${lockDir}).`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for another process's c8ctl install (lock ${lockDir}).`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -273,7 +320,8 @@ async function pruneOthers(keep: string): Promise<void> {
   for (const name of entries) {
     if (name === keep) continue;
     if (name.endsWith('.lock')) {
-      if (lockIsStale(path.join(CACHE_ROOT, name))) await rm(path.join(CACHE_ROOT, name), { recursive: true, force: true }).catch(() => undefined);
+      if (lockIsStale(path.join(CACHE_ROOT, name)))
+        await rm(path.join(CACHE_ROOT, name), { recursive: true, force: true }).catch(() => undefined);
       continue;
     }
     // A temporary folder may belong to a live install in another process: only those whose
@@ -286,26 +334,40 @@ async function pruneOthers(keep: string): Promise<void> {
 
 /** A stable hash of a folder's files (names and contents). */
 function hashTree(root: string): string {
-  if (!existsSync(path.join(root, 'package.json'))) throw new Error(`The SDK stand-in sources are missing: ${root}/package.json`);
+  if (!existsSync(path.join(root, 'package.json')))
+    throw new Error(`The SDK stand-in sources are missing: ${root}/package.json`);
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) hash.update(path.relative(root, full)).update('\0').update(readFileSync(full)).update('\0');
+      else if (entry.isFile())
+        hash.update(path.relative(root, full)).update('\0').update(readFileSync(full)).update('\0');
     }
   };
   walk(root);
   return hash.digest('hex').slice(0, 16);
 }
 
-async function runC8ctl(nodeBinary: string, c8ctlEntry: string, args: string[], opts: C8ctlRunOptions): Promise<C8ctlResult> {
+async function runC8ctl(
+  nodeBinary: string,
+  c8ctlEntry: string,
+  args: string[],
+  opts: C8ctlRunOptions,
+): Promise<C8ctlResult> {
   const env: Record<string, string> = {};
   // The caller's environment, minus settings that would make c8ctl (or our plugin) read or write
   // outside the test's data dir or talk to a real cluster.
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
-    if (k.startsWith('C8CTL_') || k.startsWith('CAMUNDA_') || k.startsWith('ZEEBE_') || k.startsWith('VITEST') || k.startsWith('NANOBPMN_')) continue;
+    if (
+      k.startsWith('C8CTL_') ||
+      k.startsWith('CAMUNDA_') ||
+      k.startsWith('ZEEBE_') ||
+      k.startsWith('VITEST') ||
+      k.startsWith('NANOBPMN_')
+    )
+      continue;
     env[k] = v;
   }
   Object.assign(env, { CI: '1', C8CTL_DATA_DIR: opts.dataDir, NO_COLOR: '1' }, opts.env ?? {});
@@ -313,10 +375,17 @@ async function runC8ctl(nodeBinary: string, c8ctlEntry: string, args: string[], 
   env.PATH = [path.dirname(nodeBinary), env.PATH ?? ''].filter(Boolean).join(path.delimiter);
 
   const timeout = opts.timeoutMs ?? 60_000;
-  const result = await runProcess(nodeBinary, [c8ctlEntry, ...args], { env, cwd: opts.cwd ?? PROJECT_ROOT, timeoutMs: timeout, stripFinalNewline: false });
+  const result = await runProcess(nodeBinary, [c8ctlEntry, ...args], {
+    env,
+    cwd: opts.cwd ?? PROJECT_ROOT,
+    timeoutMs: timeout,
+    stripFinalNewline: false,
+  });
   const { stdout, stderr } = result;
   if (result.timedOut) {
-    throw new Error(`c8ctl ${args.join(' ')} did not finish within ${timeout} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    throw new Error(
+      `c8ctl ${args.join(' ')} did not finish within ${timeout} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+    );
   }
   if (result.exitCode === undefined && result.signal === undefined) {
     throw new Error(`c8ctl ${args.join(' ')} could not be started: ${result.spawnError?.message ?? 'no exit code'}`);
@@ -332,17 +401,23 @@ async function runC8ctl(nodeBinary: string, c8ctlEntry: string, args: string[], 
  */
 export async function packPlugin(): Promise<string> {
   for (const file of ['c8ctl-plugin.js', 'dist/c8ctl-plugin.js']) {
-    if (!existsSync(path.join(PROJECT_ROOT, file))) throw new Error(`${file} is missing: run "npm run build" before packing the plugin.`);
+    if (!existsSync(path.join(PROJECT_ROOT, file)))
+      throw new Error(`${file} is missing: run "npm run build" before packing the plugin.`);
   }
   const dest = await mkdtemp(path.join(os.tmpdir(), 'c8ctl-nano-pack-'));
   try {
-    const stdout = await npm(['pack', '--pack-destination', dest, '--ignore-scripts', '--json'], PROJECT_ROOT, 'pack the plugin');
+    const stdout = await npm(
+      ['pack', '--pack-destination', dest, '--ignore-scripts', '--json'],
+      PROJECT_ROOT,
+      'pack the plugin',
+    );
     const tgz = path.join(dest, packedFilename(stdout));
     if (!existsSync(tgz)) throw new Error(`npm pack reported ${tgz}, which does not exist`);
     const listing = await runProcess('tar', ['-tzf', tgz]);
     const files = listing.stdout.split('\n');
     for (const needed of ['package/package.json', 'package/c8ctl-plugin.js', 'package/dist/c8ctl-plugin.js']) {
-      if (!files.includes(needed)) throw new Error(`the packed plugin lacks ${needed.slice('package/'.length)} (check "files" in package.json)`);
+      if (!files.includes(needed))
+        throw new Error(`the packed plugin lacks ${needed.slice('package/'.length)} (check "files" in package.json)`);
     }
     return tgz;
   } catch (error) {
@@ -367,6 +442,7 @@ export async function loadPackedPlugin(install: C8ctlInstall, dataDir: string, t
   if (!existsSync(path.join(pluginDir, 'c8ctl-plugin.js'))) {
     throw new Error(`c8ctl load plugin exited 0 but ${pluginDir}/c8ctl-plugin.js is missing.\n${output}`);
   }
-  if (lstatSync(pluginDir).isSymbolicLink()) throw new Error(`${pluginDir} is a symlink; expected the extracted package.`);
+  if (lstatSync(pluginDir).isSymbolicLink())
+    throw new Error(`${pluginDir} is a symlink; expected the extracted package.`);
   return pluginDir;
 }

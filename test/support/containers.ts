@@ -10,7 +10,15 @@ import path from 'node:path';
 import { isAlive, waitUntil } from './processes.js';
 import { runProcess, type RunResult } from './run-process.js';
 
-const TOOLS = ['dockerd', 'docker-proxy', 'docker-compose', 'podman', 'podman-compose', 'buildah', 'debootstrap'] as const;
+const TOOLS = [
+  'dockerd',
+  'docker-proxy',
+  'docker-compose',
+  'podman',
+  'podman-compose',
+  'buildah',
+  'debootstrap',
+] as const;
 
 function onPath(tool: string): string | null {
   for (const dir of ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':')]) {
@@ -22,25 +30,44 @@ function onPath(tool: string): string | null {
 
 /** Why the container tests cannot run here, or null when they can. */
 export function containerSkipReason(): string | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return 'needs root on Linux to run dockerd and rootful podman (CI runs as root)';
+  if (process.platform !== 'linux' || process.getuid?.() !== 0)
+    return 'needs root on Linux to run dockerd and rootful podman (CI runs as root)';
   const missing = TOOLS.filter((t) => onPath(t) === null);
-  return missing.length > 0 ? `needs ${missing.join(', ')} (Debian: docker.io docker-compose podman podman-compose buildah debootstrap; .ci/run installs them)` : null;
+  return missing.length > 0
+    ? `needs ${missing.join(', ')} (Debian: docker.io docker-compose podman podman-compose buildah debootstrap; .ci/run installs them)`
+    : null;
 }
 
 /** The Debian 12 client that talks to the daemon we start (a newer client elsewhere on PATH may not). */
 export const DOCKER = '/usr/bin/docker';
 
-export async function run(file: string, args: readonly string[], env: Record<string, string | undefined>, timeoutMs = 180_000, cwd?: string): Promise<RunResult> {
+export async function run(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 180_000,
+  cwd?: string,
+): Promise<RunResult> {
   return runProcess(file, args, { env: { ...process.env, ...env }, timeoutMs, ...(cwd ? { cwd } : {}) });
 }
 
-export async function must(file: string, args: readonly string[], env: Record<string, string | undefined>, timeoutMs = 180_000, cwd?: string): Promise<RunResult> {
+export async function must(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 180_000,
+  cwd?: string,
+): Promise<RunResult> {
   const result = await run(file, args, env, timeoutMs, cwd);
-  if (result.exitCode !== 0) throw new Error(`${path.basename(file)} ${args.join(' ')} → exit ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}: ${`${result.stderr}\n${result.stdout}`.trim().slice(-1500)}`);
+  if (result.exitCode !== 0)
+    throw new Error(
+      `${path.basename(file)} ${args.join(' ')} → exit ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}: ${`${result.stderr}\n${result.stdout}`.trim().slice(-1500)}`,
+    );
   return result;
 }
 
-const cacheDir = (): string => path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'c8ctl-nano-tests');
+const cacheDir = (): string =>
+  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'c8ctl-nano-tests');
 
 /**
  * A root file system of Debian 12 (minbase) as a tarball, made once with debootstrap (≈40 s, ≈200 MB)
@@ -52,7 +79,12 @@ export async function debianRootfsTar(): Promise<string> {
   mkdirSync(cacheDir(), { recursive: true });
   const root = await mkdtemp(path.join(os.tmpdir(), 'nano-debootstrap-'));
   try {
-    await must(onPath('debootstrap')!, ['--variant=minbase', 'bookworm', root, 'http://deb.debian.org/debian'], {}, 600_000);
+    await must(
+      onPath('debootstrap')!,
+      ['--variant=minbase', 'bookworm', root, 'http://deb.debian.org/debian'],
+      {},
+      600_000,
+    );
     await must('/usr/bin/tar', ['-C', root, '-cf', `${tar}.partial`, '.'], {}, 300_000);
     await rename(`${tar}.partial`, tar);
   } finally {
@@ -79,7 +111,10 @@ export interface PrivateDocker {
 export async function startDocker(dir: string): Promise<PrivateDocker> {
   mkdirSync(dir, { recursive: true });
   const socket = path.join(dir, 'docker.sock');
-  const tag = path.basename(dir).replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const tag = path
+    .basename(dir)
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase();
   const daemon = runProcess(
     onPath('dockerd')!,
     [
@@ -111,7 +146,11 @@ export async function startDocker(dir: string): Promise<PrivateDocker> {
     await daemon;
   };
   try {
-    await waitUntil(async () => (await run(DOCKER, ['info', '--format', '{{.ServerVersion}}'], env, 10_000)).exitCode === 0, 30_000, 'dockerd answers');
+    await waitUntil(
+      async () => (await run(DOCKER, ['info', '--format', '{{.ServerVersion}}'], env, 10_000)).exitCode === 0,
+      30_000,
+      'dockerd answers',
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -128,9 +167,15 @@ export async function startDocker(dir: string): Promise<PrivateDocker> {
 export function podmanEnv(dir: string): Record<string, string> {
   mkdirSync(path.join(dir, 'networks'), { recursive: true });
   const storage = path.join(dir, 'storage.conf');
-  writeFileSync(storage, `[storage]\ndriver = "overlay"\ngraphroot = "${path.join(dir, 'graph')}"\nrunroot = "${path.join(dir, 'run')}"\n`);
+  writeFileSync(
+    storage,
+    `[storage]\ndriver = "overlay"\ngraphroot = "${path.join(dir, 'graph')}"\nrunroot = "${path.join(dir, 'run')}"\n`,
+  );
   const containers = path.join(dir, 'containers.conf');
-  writeFileSync(containers, `[containers]\ndefault_ulimits = ["nofile=8192:8192", "nproc=8192:8192"]\n[network]\nnetwork_config_dir = "${path.join(dir, 'networks')}"\n`);
+  writeFileSync(
+    containers,
+    `[containers]\ndefault_ulimits = ["nofile=8192:8192", "nproc=8192:8192"]\n[network]\nnetwork_config_dir = "${path.join(dir, 'networks')}"\n`,
+  );
   return { CONTAINERS_STORAGE_CONF: storage, CONTAINERS_CONF: containers };
 }
 
@@ -151,7 +196,15 @@ function tablesOf(saved: string): Map<string, string> {
   const tables = new Map<string, string>();
   for (const block of saved.split(/^(?=\*)/m)) {
     const name = /^\*(\w+)/.exec(block)?.[1];
-    if (name) tables.set(name, block.split('\n').filter((l) => !l.startsWith('#')).join('\n').trim());
+    if (name)
+      tables.set(
+        name,
+        block
+          .split('\n')
+          .filter((l) => !l.startsWith('#'))
+          .join('\n')
+          .trim(),
+      );
   }
   return tables;
 }
@@ -175,11 +228,18 @@ export async function firewallRestorer(): Promise<() => Promise<void>> {
       const now = tablesOf((await must(onPath(save!)!, [], {}, 10_000)).stdout);
       const changed = [...now.keys()].filter((table) => now.get(table) !== was.get(table));
       if (changed.length === 0) continue;
-      const text = changed.map((table) => was.get(table) ?? [`*${table}`, ...(BUILTIN_CHAINS[table] ?? []).map((c) => `:${c} ACCEPT [0:0]`), 'COMMIT'].join('\n')).join('\n');
+      const text = changed
+        .map(
+          (table) =>
+            was.get(table) ??
+            [`*${table}`, ...(BUILTIN_CHAINS[table] ?? []).map((c) => `:${c} ACCEPT [0:0]`), 'COMMIT'].join('\n'),
+        )
+        .join('\n');
       const result = spawnSync(onPath(restore!)!, [], { input: `${text}\n`, encoding: 'utf8', timeout: 10_000 });
       if (result.status !== 0) throw new Error(`${restore} failed: ${result.stderr}`);
     }
     // dockerd makes docker0 for its default network and leaves it when it exits.
-    if (!docker0 && existsSync('/sys/class/net/docker0')) await run('/usr/sbin/ip', ['link', 'delete', 'docker0'], {}, 10_000);
+    if (!docker0 && existsSync('/sys/class/net/docker0'))
+      await run('/usr/sbin/ip', ['link', 'delete', 'docker0'], {}, 10_000);
   };
 }

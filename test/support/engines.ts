@@ -13,10 +13,13 @@ export function engineBinary(): string {
   try {
     dir = path.dirname(require.resolve('@nanobpm/c8ctl-plugin-nano-linux-x64/package.json'));
   } catch {
-    throw new Error('The real engine package @nanobpm/c8ctl-plugin-nano-linux-x64 is not installed; run "npm ci" (without --omit=optional) on linux-x64.');
+    throw new Error(
+      'The real engine package @nanobpm/c8ctl-plugin-nano-linux-x64 is not installed; run "npm ci" (without --omit=optional) on linux-x64.',
+    );
   }
   const binary = path.join(dir, ENGINE_FILE);
-  if (!existsSync(binary)) throw new Error(`The engine package is installed but ${binary} is missing; reinstall with "npm ci".`);
+  if (!existsSync(binary))
+    throw new Error(`The engine package is installed but ${binary} is missing; reinstall with "npm ci".`);
   return binary;
 }
 
@@ -37,12 +40,16 @@ export async function ensureOldEngine(): Promise<string> {
   rmSync(OLD_DIR, { recursive: true, force: true });
   mkdirSync(OLD_DIR, { recursive: true });
   try {
-    execFileSync('npm', ['pack', OLD_PACKAGE, '--pack-destination', OLD_DIR, '--silent'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('npm', ['pack', OLD_PACKAGE, '--pack-destination', OLD_DIR, '--silent'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const tarball = readdirSync(OLD_DIR).find((f) => f.endsWith('.tgz'));
     if (!tarball) throw new Error('npm pack produced no tarball');
     execFileSync('tar', ['-xzf', path.join(OLD_DIR, tarball), '-C', OLD_DIR]);
   } catch (error) {
-    throw new Error(`Could not fetch ${OLD_PACKAGE} for the "binary cannot run here" test: ${(error as Error).message}`);
+    throw new Error(
+      `Could not fetch ${OLD_PACKAGE} for the "binary cannot run here" test: ${(error as Error).message}`,
+    );
   }
   if (!existsSync(binary)) throw new Error(`${OLD_PACKAGE} did not contain ${ENGINE_FILE}`);
   return binary;

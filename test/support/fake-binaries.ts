@@ -107,7 +107,11 @@ export interface EngineMarker {
   updated?: string;
 }
 
-export const DEFAULT_MARKER: Required<EngineMarker> = { version: 'v0.0.22', commit: 'abc1234', updated: '2025-06-01T12:00:00Z' };
+export const DEFAULT_MARKER: Required<EngineMarker> = {
+  version: 'v0.0.22',
+  commit: 'abc1234',
+  updated: '2025-06-01T12:00:00Z',
+};
 
 export interface ReleaseAssetOptions {
   /** Per platform id: other bytes for its asset, or null to leave the asset out. */
@@ -132,7 +136,8 @@ export async function writeReleaseAssets(dir: string, overrides: ReleaseAssetOpt
   await mkdir(dir, { recursive: true });
   const files: Record<string, string> = {};
   for (const platform of PLATFORMS) {
-    const override = overrides.assets && Object.hasOwn(overrides.assets, platform.id) ? overrides.assets[platform.id] : undefined;
+    const override =
+      overrides.assets && Object.hasOwn(overrides.assets, platform.id) ? overrides.assets[platform.id] : undefined;
     if (override === null) continue;
     const file = path.join(dir, platform.asset);
     await writeFile(file, override ?? fakeBinaryFor(platform.id));

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { engineBinary, ensureOldEngine } from './engines.js';
 
 export default async function setup(): Promise<void> {
-  if (!existsSync('dist/src/bin.cjs')) throw new Error('dist/ is missing: run "npm test" (it builds first) or "npm run build".');
+  if (!existsSync('dist/src/bin.cjs'))
+    throw new Error('dist/ is missing: run "npm test" (it builds first) or "npm run build".');
   engineBinary();
   await ensureOldEngine();
 }

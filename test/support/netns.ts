@@ -61,7 +61,13 @@ export interface HostNetwork {
    * Starts `file args` inside host i's namespace with exactly `env` (plus the owner marker), detached,
    * stdout and stderr to `log`. `ip netns exec` execs in place, so the PID is the program's own.
    */
-  spawnIn(index: number, file: string, args: readonly string[], env: Readonly<Record<string, string>>, log: string): number;
+  spawnIn(
+    index: number,
+    file: string,
+    args: readonly string[],
+    env: Readonly<Record<string, string>>,
+    log: string,
+  ): number;
   /** Starts the UNIX socket forwarder to 127.0.0.1:`port` inside host i and waits until it listens. */
   forward(index: number, port: number): Promise<void>;
   /** Every PID spawned so far. */
@@ -96,7 +102,8 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
     socketPath: path.join(dir, `h${index}.sock`),
   }));
 
-  for (const name of [bridge, ...hosts.map((h) => h.switchPort)]) if (name.length > 15) throw new Error(`interface name ${name} is longer than Linux allows (15)`);
+  for (const name of [bridge, ...hosts.map((h) => h.switchPort)])
+    if (name.length > 15) throw new Error(`interface name ${name} is longer than Linux allows (15)`);
 
   const created: string[] = [];
   const hostsDirs: string[] = [];
@@ -133,9 +140,20 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
     },
     async forward(index, port) {
       const { socketPath } = host(index);
-      const pid = network.spawnIn(index, process.execPath, [FORWARDER, socketPath, String(port)], { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' }, path.join(dir, `h${index}-forwarder.log`));
-      await waitUntil(() => existsSync(socketPath) || !isAlive(pid), 10_000, `the forwarder of ${host(index).hostname} to listen`);
-      if (!isAlive(pid)) throw new Error(`the forwarder of ${host(index).hostname} exited; see ${dir}/h${index}-forwarder.log`);
+      const pid = network.spawnIn(
+        index,
+        process.execPath,
+        [FORWARDER, socketPath, String(port)],
+        { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' },
+        path.join(dir, `h${index}-forwarder.log`),
+      );
+      await waitUntil(
+        () => existsSync(socketPath) || !isAlive(pid),
+        10_000,
+        `the forwarder of ${host(index).hostname} to listen`,
+      );
+      if (!isAlive(pid))
+        throw new Error(`the forwarder of ${host(index).hostname} exited; see ${dir}/h${index}-forwarder.log`);
     },
     async destroy() {
       if (destroyed) return;
@@ -152,7 +170,11 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
       }
       killMarked(marker);
       try {
-        await waitUntil(() => pids.every((pid) => !isAlive(pid)), 10_000, 'every process of the cross-host network to exit');
+        await waitUntil(
+          () => pids.every((pid) => !isAlive(pid)),
+          10_000,
+          'every process of the cross-host network to exit',
+        );
       } catch (error) {
         problems.push((error as Error).message);
       }
@@ -196,7 +218,12 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
     ip(['link', 'set', 'lo', 'up'], ns);
   }
 
-  const hostsFile = ['127.0.0.1 localhost', '::1 localhost', ...hosts.map((h) => `${h.address} ${h.hostname}`), ''].join('\n');
+  const hostsFile = [
+    '127.0.0.1 localhost',
+    '::1 localhost',
+    ...hosts.map((h) => `${h.address} ${h.hostname}`),
+    '',
+  ].join('\n');
   try {
     addNamespace(switchNs);
     ip(['link', 'add', bridge, 'type', 'bridge'], switchNs);
@@ -225,7 +252,9 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
 /** What `name` resolves to inside `ns`, by the C library (so through the namespace's /etc/hosts). */
 export function resolveIn(ns: string, name: string): string | null {
   try {
-    return execFileSync(IP, ['netns', 'exec', ns, 'getent', 'ahostsv4', name], { encoding: 'utf8' }).split(/\s+/)[0] ?? null;
+    return (
+      execFileSync(IP, ['netns', 'exec', ns, 'getent', 'ahostsv4', name], { encoding: 'utf8' }).split(/\s+/)[0] ?? null
+    );
   } catch {
     return null;
   }
@@ -265,7 +294,11 @@ export function hostRequest(
         });
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`${method} ${urlPath} via ${socketPath}: no answer within ${options.timeoutMs ?? 5_000} ms`)));
+    request.on('timeout', () =>
+      request.destroy(
+        new Error(`${method} ${urlPath} via ${socketPath}: no answer within ${options.timeoutMs ?? 5_000} ms`),
+      ),
+    );
     request.on('error', reject);
     request.end(body);
   });

@@ -75,7 +75,8 @@ export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (/^npm_/i.test(key) || key.startsWith('NANOBPMN_') || key === 'C8CTL_NANO_HOME' || key.startsWith('VITEST')) continue;
+    if (/^npm_/i.test(key) || key.startsWith('NANOBPMN_') || key === 'C8CTL_NANO_HOME' || key.startsWith('VITEST'))
+      continue;
     env[key] = value;
   }
   return env;
@@ -139,7 +140,11 @@ export async function startRegistry(): Promise<Registry> {
       port = await freePortRange(1);
       url = `http://127.0.0.1:${port}`;
       output = '';
-      const started = runProcess(process.execPath, [VERDACCIO, '--config', configFile, '--listen', `127.0.0.1:${port}`], { cwd: dir, env: cleanEnv(), buffer: false });
+      const started = runProcess(
+        process.execPath,
+        [VERDACCIO, '--config', configFile, '--listen', `127.0.0.1:${port}`],
+        { cwd: dir, env: cleanEnv(), buffer: false },
+      );
       child = started;
       // Both streams into one rolling log, for the error message if verdaccio never answers.
       for (const stream of [started.stdout, started.stderr]) {
@@ -164,7 +169,8 @@ export async function startRegistry(): Promise<Registry> {
       body: JSON.stringify({ name: 'tester', password }),
     });
     const body = (await response.json()) as { token?: string };
-    if (!response.ok || !body.token) throw new Error(`Could not create a registry user (HTTP ${response.status}): ${JSON.stringify(body)}`);
+    if (!response.ok || !body.token)
+      throw new Error(`Could not create a registry user (HTTP ${response.status}): ${JSON.stringify(body)}`);
     const authNpmrc = path.join(dir, 'auth.npmrc');
     await writeFile(authNpmrc, `//127.0.0.1:${port}/:_authToken=${body.token}\n`, { mode: 0o600 });
     const anonymousNpmrc = path.join(dir, 'anonymous.npmrc');
@@ -193,8 +199,17 @@ export async function startRegistry(): Promise<Registry> {
       npmEnv,
       async npm(args, options = {}) {
         const began = performance.now();
-        const result = await runProcess('npm', [...args], { cwd: options.cwd ?? REPO, env: npmEnv(options.userconfig), timeoutMs: options.timeoutMs ?? 240_000 });
-        return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - began };
+        const result = await runProcess('npm', [...args], {
+          cwd: options.cwd ?? REPO,
+          env: npmEnv(options.userconfig),
+          timeoutMs: options.timeoutMs ?? 240_000,
+        });
+        return {
+          code: result.exitCode ?? -1,
+          stdout: result.stdout,
+          stderr: result.stderr,
+          ms: performance.now() - began,
+        };
       },
       log: () => output,
       async stop() {

@@ -47,7 +47,12 @@ export async function startReleaseServer(): Promise<ReleaseServer> {
       binary = Buffer.from(`${STAND_IN}\n// release ${version}\n`);
       const sha256 = options.sha256 ?? createHash('sha256').update(binary).digest('hex');
       // A relative url, resolved against the manifest's.
-      manifest = JSON.stringify({ version, platforms: { [platformIdOf(process)]: { url: `bin/processos-${version}`, sha256, size: options.size ?? binary.length } } });
+      manifest = JSON.stringify({
+        version,
+        platforms: {
+          [platformIdOf(process)]: { url: `bin/processos-${version}`, sha256, size: options.size ?? binary.length },
+        },
+      });
     },
     downloads: () => downloads,
     close: () =>

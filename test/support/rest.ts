@@ -12,20 +12,29 @@ async function call(url: string, init: RequestInit = {}): Promise<any> {
   return text === '' ? null : JSON.parse(text);
 }
 
-const jsonPost = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const jsonPost = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 export async function deployOneTask(baseUrl: string): Promise<{ processDefinitionKey: string }> {
   const xml = await readFile(path.resolve('test/fixtures/one-task.bpmn'));
   const form = new FormData();
   form.append('resources', new Blob([xml], { type: 'application/xml' }), 'one-task.bpmn');
   const deployment = await call(`${baseUrl}/v2/deployments`, { method: 'POST', body: form });
-  const definition = deployment.deployments?.find((d: any) => d.processDefinition?.processDefinitionId === PROCESS_ID)?.processDefinition;
+  const definition = deployment.deployments?.find(
+    (d: any) => d.processDefinition?.processDefinitionId === PROCESS_ID,
+  )?.processDefinition;
   if (!definition) throw new Error(`deployment did not return ${PROCESS_ID}: ${JSON.stringify(deployment)}`);
   return { processDefinitionKey: String(definition.processDefinitionKey) };
 }
 
 export async function createInstance(baseUrl: string, variables: Record<string, unknown> = {}): Promise<string> {
-  const created = await call(`${baseUrl}/v2/process-instances`, jsonPost({ processDefinitionId: PROCESS_ID, variables }));
+  const created = await call(
+    `${baseUrl}/v2/process-instances`,
+    jsonPost({ processDefinitionId: PROCESS_ID, variables }),
+  );
   return String(created.processInstanceKey);
 }
 
@@ -33,7 +42,10 @@ export async function createInstance(baseUrl: string, variables: Record<string, 
 export async function completeJobOf(baseUrl: string, instanceKey: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    const activated = await call(`${baseUrl}/v2/jobs/activation`, jsonPost({ type: JOB_TYPE, timeout: 30_000, maxJobsToActivate: 10, worker: 'e2e', requestTimeout: 1_000 }));
+    const activated = await call(
+      `${baseUrl}/v2/jobs/activation`,
+      jsonPost({ type: JOB_TYPE, timeout: 30_000, maxJobsToActivate: 10, worker: 'e2e', requestTimeout: 1_000 }),
+    );
     const job = activated.jobs?.find((j: any) => String(j.processInstanceKey) === instanceKey);
     if (job) {
       await call(`${baseUrl}/v2/jobs/${job.jobKey}/completion`, jsonPost({ variables: { done: true } }));

@@ -74,7 +74,14 @@ export function runProcess(file: string, args: readonly string[], options: RunOp
     }
     const done = (code: number | null, signal: NodeJS.Signals | null): void => {
       for (const t of timers) clearTimeout(t);
-      resolve({ exitCode: code ?? undefined, signal: signal ?? undefined, stdout: text(out), stderr: text(err), timedOut, spawnError });
+      resolve({
+        exitCode: code ?? undefined,
+        signal: signal ?? undefined,
+        stdout: text(out),
+        stderr: text(err),
+        timedOut,
+        spawnError,
+      });
     };
     child.on('error', (error) => {
       spawnError = error;

@@ -46,12 +46,20 @@ export async function createSandbox(): Promise<Sandbox> {
   // cache). Off unless a test turns it on; the notice's own tests do, each with a cache of its own.
   Object.assign(env, { C8CTL_NANO_HOME: home, [MARKER]: marker, NO_COLOR: '1', C8CTL_NANO_NO_UPDATE_NOTIFIER: '1' });
 
-  const runBin = async (bin: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
+  const runBin = async (
+    bin: string,
+    args: readonly string[],
+    extraEnv: Record<string, string> = {},
+  ): Promise<CliResult> => {
     const began = performance.now();
-    const result = await runProcess(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, timeoutMs: 120_000 });
+    const result = await runProcess(process.execPath, [bin, ...args], {
+      env: { ...env, ...extraEnv },
+      timeoutMs: 120_000,
+    });
     return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - began };
   };
-  const run = (args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => runBin(BIN, args, extraEnv);
+  const run = (args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
+    runBin(BIN, args, extraEnv);
 
   return {
     home,
@@ -65,7 +73,9 @@ export async function createSandbox(): Promise<Sandbox> {
       try {
         json = JSON.parse(result.stdout);
       } catch {
-        throw new Error(`stdout of "${args.join(' ')} --json" is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`);
+        throw new Error(
+          `stdout of "${args.join(' ')} --json" is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`,
+        );
       }
       return { ...result, json };
     },
@@ -89,7 +99,10 @@ export async function createSandbox(): Promise<Sandbox> {
  * Per-test bookkeeping for an e2e file: deferred closers run after each test, then every sandbox made
  * with `create` is cleaned up, and the test fails if that cleanup had to kill anything it left running.
  */
-export function perTestSandboxes(): { create: () => Promise<Sandbox>; defer: (close: () => void | Promise<void>) => void } {
+export function perTestSandboxes(): {
+  create: () => Promise<Sandbox>;
+  defer: (close: () => void | Promise<void>) => void;
+} {
   const made: Sandbox[] = [];
   const closers: Array<() => void | Promise<void>> = [];
   afterEach(async () => {

@@ -51,7 +51,13 @@ export function parseYamlDocuments(text: string): unknown[] {
 
 function firstDifference(a: unknown, b: unknown, at: string): string | undefined {
   if (isDeepStrictEqual(a, b)) return undefined;
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b)) {
+  if (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null &&
+    Array.isArray(a) === Array.isArray(b)
+  ) {
     const x = a as Record<string, unknown>;
     const y = b as Record<string, unknown>;
     for (const key of new Set([...Object.keys(x), ...Object.keys(y)])) {
@@ -65,7 +71,10 @@ function firstDifference(a: unknown, b: unknown, at: string): string | undefined
 function pick(value: unknown, pointer: string): unknown {
   let here = value;
   for (const part of pointer.split('/').slice(1)) {
-    here = typeof here === 'object' && here !== null ? (here as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
+    here =
+      typeof here === 'object' && here !== null
+        ? (here as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')]
+        : undefined;
   }
   return here instanceof Date ? `a date (${here.toISOString()})` : here;
 }
@@ -89,7 +98,10 @@ export function validateKubernetesObject(obj: unknown): string[] {
   const { apiVersion, kind } = obj;
   const name = `${String(apiVersion)} ${String(kind)}`;
   const model = KUBERNETES_MODELS[name];
-  if (!model) return [`${name}: not a kind these tests know (${Object.keys(KUBERNETES_MODELS).join(', ')}); add its model to test/support/schemas.ts`];
+  if (!model)
+    return [
+      `${name}: not a kind these tests know (${Object.keys(KUBERNETES_MODELS).join(', ')}); add its model to test/support/schemas.ts`,
+    ];
 
   const watched = watchReads(obj);
   let errors: ErrorObject[] = [];
@@ -104,12 +116,15 @@ export function validateKubernetesObject(obj: unknown): string[] {
   }
   const problems = errors.map(describeAjvError);
   // Where a value has the wrong shape the validator does not look inside it, so its keys were not read.
-  const misshapen = new Set(errors.filter((e) => ['type', 'oneOf', 'anyOf'].includes(e.keyword)).map((e) => e.instancePath));
+  const misshapen = new Set(
+    errors.filter((e) => ['type', 'oneOf', 'anyOf'].includes(e.keyword)).map((e) => e.instancePath),
+  );
   problems.push(...unknownFields(obj, '', watched.reads, misshapen).map((p) => `${p} is not a field of ${name}`));
 
   // The schema leaves the name optional (generateName exists for create); apply refuses an object without one.
   const metadata = obj.metadata;
-  if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') problems.push('/metadata/name is required');
+  if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '')
+    problems.push('/metadata/name is required');
   return problems;
 }
 
@@ -139,7 +154,12 @@ function watchReads(root: object): { proxy: object; reads: WeakMap<object, Set<s
   return { proxy: watch(root) as object, reads };
 }
 
-function unknownFields(value: unknown, at: string, reads: WeakMap<object, Set<string>>, misshapen: Set<string>): string[] {
+function unknownFields(
+  value: unknown,
+  at: string,
+  reads: WeakMap<object, Set<string>>,
+  misshapen: Set<string>,
+): string[] {
   if (value === null || typeof value !== 'object') return [];
   const seen = reads.get(value);
   if (!seen || misshapen.has(at)) return [];
@@ -187,13 +207,22 @@ export function validateComposeDocument(doc: unknown): string[] {
   for (const [name, service] of Object.entries(services)) {
     if (!isRecord(service)) continue;
     const at = `/services/${pointerEscape(name)}`;
-    if (service.image === undefined && service.build === undefined) problems.push(`${at} has neither an image nor a build context`);
-    if (typeof service.restart === 'string' && !RESTART.test(service.restart)) problems.push(`${at}/restart "${service.restart}" is not a restart policy`);
-    const dependsOn = Array.isArray(service.depends_on) ? service.depends_on : isRecord(service.depends_on) ? Object.keys(service.depends_on) : [];
-    for (const other of dependsOn) if (typeof other === 'string' && !(other in services)) problems.push(`${at}/depends_on names undefined service "${other}"`);
+    if (service.image === undefined && service.build === undefined)
+      problems.push(`${at} has neither an image nor a build context`);
+    if (typeof service.restart === 'string' && !RESTART.test(service.restart))
+      problems.push(`${at}/restart "${service.restart}" is not a restart policy`);
+    const dependsOn = Array.isArray(service.depends_on)
+      ? service.depends_on
+      : isRecord(service.depends_on)
+        ? Object.keys(service.depends_on)
+        : [];
+    for (const other of dependsOn)
+      if (typeof other === 'string' && !(other in services))
+        problems.push(`${at}/depends_on names undefined service "${other}"`);
     for (const [i, mount] of (Array.isArray(service.volumes) ? service.volumes : []).entries()) {
       const source = namedVolume(mount);
-      if (source !== undefined && !(source in volumes)) problems.push(`${at}/volumes/${i} refers to undefined volume "${source}"`);
+      if (source !== undefined && !(source in volumes))
+        problems.push(`${at}/volumes/${i} refers to undefined volume "${source}"`);
     }
   }
   return problems;
@@ -207,7 +236,8 @@ function namedVolume(mount: unknown): string | undefined {
     const source = parts[0] ?? '';
     return /^[./~]/.test(source) || source.includes('/') ? undefined : source;
   }
-  if (isRecord(mount) && (mount.type === 'volume' || mount.type === undefined) && typeof mount.source === 'string') return mount.source;
+  if (isRecord(mount) && (mount.type === 'volume' || mount.type === undefined) && typeof mount.source === 'string')
+    return mount.source;
   return undefined;
 }
 

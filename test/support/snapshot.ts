@@ -13,7 +13,10 @@ export async function snapshot(root: string): Promise<Snapshot> {
     const stats = await lstat(full);
     const base = `uid ${stats.uid} mode ${(stats.mode & 0o7777).toString(8)}`;
     if (stats.isSymbolicLink()) out[rel] = `symlink ${base} -> ${await readlink(full)}`;
-    else if (stats.isFile()) out[rel] = `file ${base} ${stats.size} ${createHash('sha256').update(await readFile(full)).digest('hex')}`;
+    else if (stats.isFile())
+      out[rel] = `file ${base} ${stats.size} ${createHash('sha256')
+        .update(await readFile(full))
+        .digest('hex')}`;
     else if (stats.isDirectory()) {
       out[rel] = `dir ${base}`;
       for (const name of (await readdir(full)).sort()) await visit(rel === '.' ? name : path.join(rel, name));

@@ -38,11 +38,18 @@ describe('parseSubcommandArgs accepts', () => {
   });
 
   it('a positional with flags around it', () => {
-    expect(parse('start', ['--rf', '3', '3', '--raft'])).toEqual({ positionals: ['3'], flags: { rf: '3', raft: true } });
+    expect(parse('start', ['--rf', '3', '3', '--raft'])).toEqual({
+      positionals: ['3'],
+      flags: { rf: '3', raft: true },
+    });
   });
 
   it('booleans', () => {
-    expect(parse('start', ['--raft', '--capture', '--force']).flags).toEqual({ raft: true, capture: true, force: true });
+    expect(parse('start', ['--raft', '--capture', '--force']).flags).toEqual({
+      raft: true,
+      capture: true,
+      force: true,
+    });
     expect(parse('stop', ['--purge']).flags).toEqual({ purge: true });
   });
 

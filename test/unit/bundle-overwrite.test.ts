@@ -17,7 +17,16 @@ afterEach(async () => {
 });
 
 function context(asked: string[], answer: boolean): CommandContext {
-  const out: Output = { mode: 'text', info: () => undefined, success: () => undefined, warn: () => undefined, error: () => undefined, progress: () => undefined, result: () => undefined, frame: () => undefined };
+  const out: Output = {
+    mode: 'text',
+    info: () => undefined,
+    success: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    progress: () => undefined,
+    result: () => undefined,
+    frame: () => undefined,
+  };
   const effects = {
     confirm: async (question: string) => {
       asked.push(question);
@@ -25,7 +34,18 @@ function context(asked: string[], answer: boolean): CommandContext {
     },
   } as unknown as Effects;
   const home = path.join(dir, 'home');
-  return { out, prog: 'c8ctl nano', env: {}, cwd: dir, layout: layoutFor(home), platform: 'linux', interactive: true, effects, interrupt: new AbortController().signal, assumeYes: false };
+  return {
+    out,
+    prog: 'c8ctl nano',
+    env: {},
+    cwd: dir,
+    layout: layoutFor(home),
+    platform: 'linux',
+    interactive: true,
+    effects,
+    interrupt: new AbortController().signal,
+    assumeYes: false,
+  };
 }
 
 describe('bundle --out <existing file> on a terminal', () => {
@@ -43,7 +63,9 @@ describe('bundle --out <existing file> on a terminal', () => {
   it('does not ask when nothing is there yet', async () => {
     const asked: string[] = [];
     // Gets past the question and fails later for want of real effects: enough to show it never asked.
-    await bundleCommand(context(asked, false), { positionals: [], flags: { out: path.join(dir, 'new.tar.gz') } }).catch(() => undefined);
+    await bundleCommand(context(asked, false), { positionals: [], flags: { out: path.join(dir, 'new.tar.gz') } }).catch(
+      () => undefined,
+    );
     expect(asked).toEqual([]);
   });
 });

@@ -83,7 +83,13 @@ describe('inspectExecutable and executableProblem', () => {
 describe('npm/ templates', () => {
   it.each(PLATFORMS.map((p) => [p.id, p] as const))('%s agrees with platforms.ts', (id, p) => {
     const manifest = JSON.parse(readFileSync(path.join('npm', id, 'package.json'), 'utf8'));
-    expect(manifest).toMatchObject({ name: p.packageName, os: [p.os], cpu: [p.cpu], files: [p.binaryName], preferUnplugged: true });
+    expect(manifest).toMatchObject({
+      name: p.packageName,
+      os: [p.os],
+      cpu: [p.cpu],
+      files: [p.binaryName],
+      preferUnplugged: true,
+    });
     if (p.libc) expect(manifest.libc).toEqual([p.libc]);
     else expect(manifest).not.toHaveProperty('libc');
     expect(readFileSync(path.join('npm', id, 'README.md'), 'utf8')).toContain(p.packageName);
@@ -98,14 +104,20 @@ describe('explainMissingPackage', () => {
     readText: (file: string) => files[file],
   });
 
-  it('says node_modules came from another machine when another platform\'s package is there', () => {
-    const lines = explainMissingPackage(wanted, facts({ '/p/node_modules/@nanobpm': ['c8ctl-plugin-nano-darwin-arm64'] }));
+  it("says node_modules came from another machine when another platform's package is there", () => {
+    const lines = explainMissingPackage(
+      wanted,
+      facts({ '/p/node_modules/@nanobpm': ['c8ctl-plugin-nano-darwin-arm64'] }),
+    );
     expect(lines[0]).toContain('@nanobpm/c8ctl-plugin-nano-darwin-arm64 (in /p/node_modules)');
     expect(lines[0]).toContain('installed elsewhere');
   });
 
   it('says optional dependencies were left out when the lockfile lists the package', () => {
-    const lines = explainMissingPackage(wanted, facts({}, { '/p/package-lock.json': `{"packages":{"node_modules/${wanted}":{"optional":true}}}` }));
+    const lines = explainMissingPackage(
+      wanted,
+      facts({}, { '/p/package-lock.json': `{"packages":{"node_modules/${wanted}":{"optional":true}}}` }),
+    );
     expect(lines[0]).toContain('/p/package-lock.json lists @nanobpm/c8ctl-plugin-nano-linux-x64');
     expect(lines[0]).toContain('--omit=optional');
     expect(lines[0]).toContain('npm install --include=optional');
@@ -114,14 +126,18 @@ describe('explainMissingPackage', () => {
   it('falls back to the usual cause, and always lists where it looked', () => {
     const lines = explainMissingPackage(wanted, facts({ '/p/node_modules/@nanobpm': ['something-else'] }));
     expect(lines[0]).toContain('npm did not install');
-    expect(lines.at(-1)).toBe(`Searched: /p/node_modules/c8ctl-plugin-nano/node_modules/${wanted}, /p/node_modules/${wanted}, /node_modules/${wanted}`);
+    expect(lines.at(-1)).toBe(
+      `Searched: /p/node_modules/c8ctl-plugin-nano/node_modules/${wanted}, /p/node_modules/${wanted}, /node_modules/${wanted}`,
+    );
   });
 });
 
 describe('versionMismatch', () => {
   const manifest = (version: string): BinaryManifest => ({ version, commit: null, date: null, platforms: {} });
   it('warns when the platform package runs another engine than the release promised', () => {
-    expect(versionMismatch(manifest('v0.0.23'), 'platform-package', '0.0.22')).toContain('installed engine is 0.0.22, but this plugin was released with 0.0.23');
+    expect(versionMismatch(manifest('v0.0.23'), 'platform-package', '0.0.22')).toContain(
+      'installed engine is 0.0.22, but this plugin was released with 0.0.23',
+    );
   });
   it('is quiet for a match, a dev checkout, a binary the user chose, or an unknown version', () => {
     expect(versionMismatch(manifest('0.0.22'), 'platform-package', '0.0.22')).toBeNull();

@@ -3,9 +3,23 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedVersion, EMPTY_VERSION_CACHE, readVersionCache, sameBinary, withVersion, writeVersionCache, type BinaryIdentity } from '../../src/state/engine-version-cache.js';
+import {
+  cachedVersion,
+  EMPTY_VERSION_CACHE,
+  readVersionCache,
+  sameBinary,
+  withVersion,
+  writeVersionCache,
+  type BinaryIdentity,
+} from '../../src/state/engine-version-cache.js';
 
-const engine: BinaryIdentity = { realPath: '/pkg/nanobpm-gateway-rest-server', size: 93_977_360, mtimeMs: 1_700_000_000_123.5, ctimeMs: 1_700_000_000_456.25, ino: 4242 };
+const engine: BinaryIdentity = {
+  realPath: '/pkg/nanobpm-gateway-rest-server',
+  size: 93_977_360,
+  mtimeMs: 1_700_000_000_123.5,
+  ctimeMs: 1_700_000_000_456.25,
+  ino: 4242,
+};
 
 describe('sameBinary / cachedVersion', () => {
   it('uses the answer for the same path, size, mtime, ctime and inode', () => {
@@ -44,7 +58,12 @@ describe('readVersionCache', () => {
       expect(await readVersionCache(file)).toEqual(EMPTY_VERSION_CACHE);
       await writeVersionCache(file, withVersion(EMPTY_VERSION_CACHE, engine, '0.0.22'));
       expect(cachedVersion(await readVersionCache(file), engine)).toBe('0.0.22');
-      for (const text of ['{ trunc', '[]', '{"schema":2,"entries":[]}', '{"schema":1,"entries":[{"binary":{"realPath":"/x"},"version":"1"}]}']) {
+      for (const text of [
+        '{ trunc',
+        '[]',
+        '{"schema":2,"entries":[]}',
+        '{"schema":1,"entries":[{"binary":{"realPath":"/x"},"version":"1"}]}',
+      ]) {
         await writeFile(file, text);
         expect(await readVersionCache(file), text).toEqual(EMPTY_VERSION_CACHE);
       }

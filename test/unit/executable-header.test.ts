@@ -17,20 +17,44 @@ describe('cannotRunHere', () => {
     ['an x64 Mach-O on arm64 macOS (Rosetta 2)', macho64('x64'), MAC_ARM],
     ['a universal Mach-O on x64 macOS', universalMacho(['x64', 'arm64']), MAC_X64],
     ['an x64 PE on x64 Windows', pe('x64'), WIN_X64],
-    ['a #! script anywhere (the test stand-ins are these)', Buffer.from('#!/usr/bin/env node\nconsole.log(1)\n'), LINUX_X64],
+    [
+      'a #! script anywhere (the test stand-ins are these)',
+      Buffer.from('#!/usr/bin/env node\nconsole.log(1)\n'),
+      LINUX_X64,
+    ],
   ])('lets %s run', (_label, head, host) => {
     expect(cannotRunHere(head, host)).toBeNull();
   });
 
   it.each([
-    ['an arm64 ELF on x64 Linux', elf64('arm64'), LINUX_X64, 'is built for arm64 Linux (ELF), but this host is x64 Linux'],
+    [
+      'an arm64 ELF on x64 Linux',
+      elf64('arm64'),
+      LINUX_X64,
+      'is built for arm64 Linux (ELF), but this host is x64 Linux',
+    ],
     ['an ELF header alone (64 bytes)', elf64('arm64').subarray(0, 64), LINUX_X64, 'is built for arm64 Linux (ELF)'],
     ['an x64 ELF on arm64 macOS', elf64('x64'), MAC_ARM, 'is built for x64 Linux (ELF), but this host is arm64 macOS'],
     ['a Mach-O on Linux', macho64('x64'), LINUX_X64, 'is built for x64 macOS (Mach-O), but this host is x64 Linux'],
-    ['a universal Mach-O on Linux', universalMacho(['x64', 'arm64']), LINUX_X64, 'is built for x64 + arm64 macOS (Mach-O universal), but this host is x64 Linux'],
+    [
+      'a universal Mach-O on Linux',
+      universalMacho(['x64', 'arm64']),
+      LINUX_X64,
+      'is built for x64 + arm64 macOS (Mach-O universal), but this host is x64 Linux',
+    ],
     ['a PE on Linux', pe('x64'), LINUX_X64, 'is built for x64 Windows (PE), but this host is x64 Linux'],
-    ['an arm64 PE on x64 Windows', pe('arm64'), WIN_X64, 'is built for arm64 Windows (PE), but this host is x64 Windows'],
-    ['an arm64 Mach-O on x64 macOS (no Rosetta backwards)', macho64('arm64'), MAC_X64, 'is built for arm64 macOS (Mach-O), but this host is x64 macOS'],
+    [
+      'an arm64 PE on x64 Windows',
+      pe('arm64'),
+      WIN_X64,
+      'is built for arm64 Windows (PE), but this host is x64 Windows',
+    ],
+    [
+      'an arm64 Mach-O on x64 macOS (no Rosetta backwards)',
+      macho64('arm64'),
+      MAC_X64,
+      'is built for arm64 macOS (Mach-O), but this host is x64 macOS',
+    ],
     ['an HTML page', textFile(), LINUX_X64, 'is not an executable: it has no ELF, Mach-O or PE header and no #! line'],
     ['an empty file', Buffer.alloc(0), LINUX_X64, 'is not an executable'],
   ])('refuses %s', (_label, head, host, why) => {

@@ -24,10 +24,17 @@ const macho = (): Buffer => {
   return head;
 };
 
-const npm = { kind: 'npm', packages: { amd64: '@nanobpm/c8ctl-plugin-nano-linux-x64', arm64: '@nanobpm/c8ctl-plugin-nano-linux-arm64' }, binaryName: 'nanobpm-gateway-rest-server' } as const;
+const npm = {
+  kind: 'npm',
+  packages: { amd64: '@nanobpm/c8ctl-plugin-nano-linux-x64', arm64: '@nanobpm/c8ctl-plugin-nano-linux-arm64' },
+  binaryName: 'nanobpm-gateway-rest-server',
+} as const;
 
 describe('the Dockerfile', () => {
-  for (const engine of [npm, { kind: 'local', file: 'nanobpmn-linux-amd64', arch: 'amd64', origin: 'the platform package' } as const]) {
+  for (const engine of [
+    npm,
+    { kind: 'local', file: 'nanobpmn-linux-amd64', arch: 'amd64', origin: 'the platform package' } as const,
+  ]) {
     it(`(${engine.kind}) pulls nothing it does not name, falls back when TARGETARCH is unset, and gives group 0 the data folder`, () => {
       const text = dockerfile({ engine, version: '0.0.22', generator: 'test' });
       // A syntax line makes BuildKit pull a frontend image before the first step.
@@ -51,10 +58,16 @@ describe('the Dockerfile', () => {
   });
 
   it('(local) copies the engine from the context and refuses, in one line, a platform it does not hold', () => {
-    const text = dockerfile({ engine: { kind: 'local', file: 'nanobpmn-linux-arm64', arch: 'arm64', origin: '/opt/nano' }, version: '1.2.3', generator: 'test' });
+    const text = dockerfile({
+      engine: { kind: 'local', file: 'nanobpmn-linux-arm64', arch: 'arm64', origin: '/opt/nano' },
+      version: '1.2.3',
+      generator: 'test',
+    });
     expect(text).toMatch(/^COPY nanobpmn-linux-arm64 \/usr\/local\/bin\/nanobpmn$/m);
     expect(text).not.toContain('node:22');
-    expect(text).toContain('[ "$arch" = "arm64" ] || { echo "This Dockerfile packages the linux/arm64 engine beside it and cannot build for linux/$arch;');
+    expect(text).toContain(
+      '[ "$arch" = "arm64" ] || { echo "This Dockerfile packages the linux/arm64 engine beside it and cannot build for linux/$arch;',
+    );
   });
 });
 
@@ -67,25 +80,51 @@ describe('which engine goes into the image', () => {
   it('npm when asked, or (saying why) when the engine here is a Mac one or missing; --engine local then refuses', () => {
     expect(chooseEngine('npm', at(elf(0x3e)))).toEqual({ kind: 'npm', why: null });
     const fallback = chooseEngine(undefined, at(macho()));
-    expect(fallback).toEqual({ kind: 'npm', why: expect.stringContaining('is built for darwin arm64, and an image needs a Linux amd64 or arm64 engine') });
-    expect(chooseEngine('local', at(macho()))).toEqual({ kind: 'refused', message: expect.stringMatching(/^--engine local: .*built for darwin arm64.*Use --engine npm/) });
+    expect(fallback).toEqual({
+      kind: 'npm',
+      why: expect.stringContaining('is built for darwin arm64, and an image needs a Linux amd64 or arm64 engine'),
+    });
+    expect(chooseEngine('local', at(macho()))).toEqual({
+      kind: 'refused',
+      message: expect.stringMatching(/^--engine local: .*built for darwin arm64.*Use --engine npm/),
+    });
     expect(chooseEngine('local', at(elf(0x28)))).toMatchObject({ kind: 'refused' }); // armv7: no image platform of ours
-    expect(chooseEngine(undefined, { problem: 'no engine to copy (missing)' })).toEqual({ kind: 'npm', why: 'no engine to copy (missing), so the build fetches it from npm' });
-    expect(chooseEngine('docker', at(elf(0x3e)))).toMatchObject({ kind: 'refused', message: expect.stringContaining('--engine docker is not a choice') });
+    expect(chooseEngine(undefined, { problem: 'no engine to copy (missing)' })).toEqual({
+      kind: 'npm',
+      why: 'no engine to copy (missing), so the build fetches it from npm',
+    });
+    expect(chooseEngine('docker', at(elf(0x3e)))).toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('--engine docker is not a choice'),
+    });
   });
 });
 
 const request = (target: 'compose' | 'kubernetes', extra: Record<string, string> = {}) =>
-  validateExport({ target, count: '3', rf: '3', env: {}, given: ['rf', ...Object.keys(extra)], ...extra }, 'c8ctl-nano');
+  validateExport(
+    { target, count: '3', rf: '3', env: {}, given: ['rf', ...Object.keys(extra)], ...extra },
+    'c8ctl-nano',
+  );
 
 describe('Compose for v1, v2 and podman-compose', () => {
   it('has no top-level name (v1 rejects it), binds loopback unless asked, and gives a clean stop time', () => {
-    const local = composeDocument({ request: request('compose'), image: 'i', userEnv: {}, allInterfaces: false }) as { services: Record<string, { ports: string[]; stop_grace_period: string }> };
+    const local = composeDocument({ request: request('compose'), image: 'i', userEnv: {}, allInterfaces: false }) as {
+      services: Record<string, { ports: string[]; stop_grace_period: string }>;
+    };
     expect(Object.keys(local)).not.toContain('name');
-    expect(Object.keys(local).filter((k) => k !== 'services' && k !== 'volumes').every((k) => k.startsWith('x-'))).toBe(true);
+    expect(
+      Object.keys(local)
+        .filter((k) => k !== 'services' && k !== 'volumes')
+        .every((k) => k.startsWith('x-')),
+    ).toBe(true);
     expect(local.services['nano-1']!.ports).toEqual(['127.0.0.1:8081:8080']);
     expect(local.services['nano-1']!.stop_grace_period).toBe('30s');
-    const open = composeDocument({ request: request('compose'), image: 'i', userEnv: {}, allInterfaces: true }) as typeof local;
+    const open = composeDocument({
+      request: request('compose'),
+      image: 'i',
+      userEnv: {},
+      allInterfaces: true,
+    }) as typeof local;
     expect(open.services['nano-2']!.ports).toEqual(['8082:8080']);
   });
 });

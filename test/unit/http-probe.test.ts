@@ -34,16 +34,33 @@ describe('readResponse', () => {
   });
 
   it('skips an interim 1xx answer and reads the real one', () => {
-    const done = readResponse(bytes('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno'), false);
+    const done = readResponse(
+      bytes('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno'),
+      false,
+    );
     expect(done).toMatchObject({ kind: 'complete', status: 404 });
   });
 
   it('names what is wrong with an answer that is not HTTP, or not one we can read', () => {
-    expect(readResponse(bytes('SSH-2.0-OpenSSH_9.2\r\n\r\n'), false)).toEqual({ kind: 'malformed', reason: 'not an HTTP/1.x response' });
-    expect(readResponse(bytes('HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n'), false)).toEqual({ kind: 'malformed', reason: 'bad Content-Length "-3"' });
-    expect(readResponse(bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), false)).toMatchObject({ kind: 'malformed' });
-    expect(readResponse(bytes(`HTTP/1.1 200 OK\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`), false)).toEqual({ kind: 'malformed', reason: 'response body too large' });
-    expect(readResponse(Buffer.alloc(70 * 1024, 'a'), false)).toEqual({ kind: 'malformed', reason: 'response headers too large' });
+    expect(readResponse(bytes('SSH-2.0-OpenSSH_9.2\r\n\r\n'), false)).toEqual({
+      kind: 'malformed',
+      reason: 'not an HTTP/1.x response',
+    });
+    expect(readResponse(bytes('HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\n'), false)).toEqual({
+      kind: 'malformed',
+      reason: 'bad Content-Length "-3"',
+    });
+    expect(readResponse(bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), false)).toMatchObject({
+      kind: 'malformed',
+    });
+    expect(readResponse(bytes(`HTTP/1.1 200 OK\r\nContent-Length: ${MAX_BODY_BYTES + 1}\r\n\r\n`), false)).toEqual({
+      kind: 'malformed',
+      reason: 'response body too large',
+    });
+    expect(readResponse(Buffer.alloc(70 * 1024, 'a'), false)).toEqual({
+      kind: 'malformed',
+      reason: 'response headers too large',
+    });
   });
 });
 
@@ -73,8 +90,16 @@ describe('createHttpProbe against real sockets', () => {
       }),
     );
     const probe = createHttpProbe();
-    expect(await probe.getJson(`http://127.0.0.1:${port}/v2/topology?x=1`, 1_000)).toEqual({ kind: 'answers', status: 201, body: { ok: true } });
-    expect(await probe.getJson(`http://127.0.0.1:${port}/chunked`, 1_000)).toEqual({ kind: 'answers', status: 200, body: { part: 'two' } });
+    expect(await probe.getJson(`http://127.0.0.1:${port}/v2/topology?x=1`, 1_000)).toEqual({
+      kind: 'answers',
+      status: 201,
+      body: { ok: true },
+    });
+    expect(await probe.getJson(`http://127.0.0.1:${port}/chunked`, 1_000)).toEqual({
+      kind: 'answers',
+      status: 200,
+      body: { part: 'two' },
+    });
     expect(seen).toEqual(['/v2/topology?x=1 application/json', '/chunked application/json']);
     await probe.close();
   });
@@ -101,13 +126,19 @@ describe('createHttpProbe against real sockets', () => {
       }),
     );
     const probe = createHttpProbe();
-    expect(await probe.getJson(`http://127.0.0.1:${port}/`, 2_000)).toEqual({ kind: 'answers', status: 200, body: true });
+    expect(await probe.getJson(`http://127.0.0.1:${port}/`, 2_000)).toEqual({
+      kind: 'answers',
+      status: 200,
+      body: true,
+    });
     expect(connections).toBe(2);
     await probe.close();
   });
 
   it('an answer cut off before its length is not taken as an answer', async () => {
-    const port = await listen(net.createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"half":')));
+    const port = await listen(
+      net.createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"half":')),
+    );
     expect(await createHttpProbe().getJson(`http://127.0.0.1:${port}/`, 200)).toEqual({ kind: 'timeout' });
   });
 
@@ -115,8 +146,15 @@ describe('createHttpProbe against real sockets', () => {
     const ssh = await listen(net.createServer((socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n\r\n')));
     const plain = await listen(net.createServer((socket) => socket.end('HTTP/1.0 500 Oops\r\n\r\nnot json')));
     const probe = createHttpProbe();
-    expect(await probe.getJson(`http://127.0.0.1:${ssh}/`, 1_000)).toEqual({ kind: 'error', message: 'not an HTTP/1.x response' });
-    expect(await probe.getJson(`http://127.0.0.1:${plain}/`, 1_000)).toEqual({ kind: 'answers', status: 500, body: 'not json' });
+    expect(await probe.getJson(`http://127.0.0.1:${ssh}/`, 1_000)).toEqual({
+      kind: 'error',
+      message: 'not an HTTP/1.x response',
+    });
+    expect(await probe.getJson(`http://127.0.0.1:${plain}/`, 1_000)).toEqual({
+      kind: 'answers',
+      status: 500,
+      body: 'not json',
+    });
   });
 
   it('a large answer in many pieces arrives whole', async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { classifyProcess, isOurs, type ProcessStatus } from '../../src/os/process-identity.js';
-import { clusterWord, exitCodeFor, isHealthy, shouldProbe, type HttpStatus, type NodeObservation } from '../../src/cluster/status-model.js';
+import {
+  clusterWord,
+  exitCodeFor,
+  isHealthy,
+  shouldProbe,
+  type HttpStatus,
+  type NodeObservation,
+} from '../../src/cluster/status-model.js';
 import { parseProcStat, runStateFromCode } from '../../src/os/process-info.js';
 
 describe('classifyProcess', () => {
@@ -73,7 +80,13 @@ describe('parseProcStat', () => {
     ['empty', ''],
     ['no parentheses', 'garbage text'],
     ['truncated', '4243 (n) S 1 2 3'],
-    ['non-numeric start time', `4243 (n) S ${tail.split(' ').map((f, i) => (i === 18 ? 'abc' : f)).join(' ')}`],
+    [
+      'non-numeric start time',
+      `4243 (n) S ${tail
+        .split(' ')
+        .map((f, i) => (i === 18 ? 'abc' : f))
+        .join(' ')}`,
+    ],
   ])('returns null for %s', (_name, text) => {
     expect(parseProcStat(text)).toBeNull();
   });
@@ -92,7 +105,9 @@ const node = (process: ProcessStatus, http: HttpStatus): NodeObservation => ({ p
 
 describe('clusterWord', () => {
   it('is running when every node runs and answers', () => {
-    expect(clusterWord([node('running', 'answers'), node('running', 'answers'), node('running', 'answers')])).toBe('running');
+    expect(clusterWord([node('running', 'answers'), node('running', 'answers'), node('running', 'answers')])).toBe(
+      'running',
+    );
   });
 
   it('is stopped when every node exited or is stale', () => {

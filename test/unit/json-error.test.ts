@@ -16,7 +16,7 @@ describe('describeJsonError', () => {
   it.each([
     // V8 reports a position for these
     ['{\n  "a": 1,\n  "b" 2\n}', 'not valid JSON at line 3, column 7 (unexpected number)'],
-    ['{"a" 1}', 'not valid JSON at line 1, column 6 (expected \':\' after property name)'],
+    ['{"a" 1}', "not valid JSON at line 1, column 6 (expected ':' after property name)"],
     ['{"a":1}}', 'not valid JSON at line 1, column 8 (unexpected non-whitespace character after JSON)'],
     ['{"a":', 'not valid JSON at line 1, column 6 (the file ends before the JSON is complete)'],
     ['{"a":"x', 'not valid JSON at line 1, column 8 (the file ends before the JSON is complete)'],
@@ -33,7 +33,13 @@ describe('describeJsonError', () => {
 
   it('never repeats the text, and stays on one line', () => {
     const secret = 'c0ffee-secret-9f1e';
-    for (const text of [`{"secret": ${secret}}`, `{"secret": "${secret}"\n"x": 1}`, `{"secret":"${secret}",}`, `["${secret}" "${secret}"]`, `${secret}`]) {
+    for (const text of [
+      `{"secret": ${secret}}`,
+      `{"secret": "${secret}"\n"x": 1}`,
+      `{"secret":"${secret}",}`,
+      `["${secret}" "${secret}"]`,
+      `${secret}`,
+    ]) {
       const line = describe1(text);
       expect(line).not.toContain(secret.slice(0, 4));
       expect(line).not.toContain('\n');
@@ -44,13 +50,25 @@ describe('describeJsonError', () => {
 
 describe('firstJsonErrorOffset', () => {
   it('is null for valid JSON', () => {
-    for (const text of ['{}', '[]', ' {"a": [1, -2.5e+3, true, false, null, "\\u00e9\\n"]} ', '0', '"x"', '-0.0E-0']) expect(firstJsonErrorOffset(text), text).toBeNull();
+    for (const text of ['{}', '[]', ' {"a": [1, -2.5e+3, true, false, null, "\\u00e9\\n"]} ', '0', '"x"', '-0.0E-0'])
+      expect(firstJsonErrorOffset(text), text).toBeNull();
   });
 
   // Wherever V8 does report a position, ours must be the same one: checked on every single-character
   // mutation of a realistic state file.
   it('agrees with the position JSON.parse reports, on every one-character mutation of a state file', () => {
-    const base = JSON.stringify({ schema: 1, nodes: [{ id: 0, port: 8080, pid: 123, env: { NANOBPMN_CLUSTER_SECRET: 'abc\u00e9' } }], rf: -1.5e3, raft: true, capture: false, x: null }, null, 2);
+    const base = JSON.stringify(
+      {
+        schema: 1,
+        nodes: [{ id: 0, port: 8080, pid: 123, env: { NANOBPMN_CLUSTER_SECRET: 'abc\u00e9' } }],
+        rf: -1.5e3,
+        raft: true,
+        capture: false,
+        x: null,
+      },
+      null,
+      2,
+    );
     let compared = 0;
     for (let at = 0; at < base.length; at += 1) {
       for (const ch of ['x', ',', '"', '}', ']', ':', ' ', '0', '-', '.', 'e', '\\', '\u0001', '']) {

@@ -3,9 +3,27 @@ import { installMethodOf, nodeForWorkers } from '../../src/binary/install-method
 import { planNodes, type ClusterShape } from '../../src/cluster/plan.js';
 import { layoutFor } from '../../src/state/layout.js';
 
-const shape: ClusterShape = { nodes: 2, basePort: 8080, partitions: 2, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio' };
+const shape: ClusterShape = {
+  nodes: 2,
+  basePort: 8080,
+  partitions: 2,
+  rf: 1,
+  raft: false,
+  capture: false,
+  replication: 'leader-durable',
+  storage: 'disk',
+  historyMax: null,
+  console: 'studio',
+};
 const plan = (userEnv: Record<string, string> = {}, nodeBin: string | null = '/usr/bin/node22') =>
-  planNodes({ shape, layout: layoutFor('/h'), workspaceDir: '/ws', userEnv, clusterSecret: 's', launcher: { version: '1.2.3', installMethod: 'managed-npm', nodeBin } });
+  planNodes({
+    shape,
+    layout: layoutFor('/h'),
+    workspaceDir: '/ws',
+    userEnv,
+    clusterSecret: 's',
+    launcher: { version: '1.2.3', installMethod: 'managed-npm', nodeBin },
+  });
 
 describe('telling the engine who launched it', () => {
   it('names us, our version, the install method, the npm channel and package, and the Node for workers', () => {
@@ -23,7 +41,7 @@ describe('telling the engine who launched it', () => {
   it('leaves NANOBPMN_NODE_BIN out for a Node too old for the engine', () => {
     expect(plan({}, null)[0]!.env.NANOBPMN_NODE_BIN).toBeUndefined();
   });
-  it('lets the user\'s own values win, like the other overridable defaults', () => {
+  it("lets the user's own values win, like the other overridable defaults", () => {
     const env = plan({ NANOBPMN_LAUNCHER: 'my-script', NANOBPMN_NODE_BIN: '/opt/node' })[0]!.env;
     expect(env.NANOBPMN_LAUNCHER).toBe('my-script');
     expect(env.NANOBPMN_NODE_BIN).toBe('/opt/node');
@@ -37,7 +55,7 @@ describe('telling the engine who launched it', () => {
     ['repo-release', 'repo-release'],
     ['repo-debug', 'repo-debug'],
     ['something-else', 'unknown'],
-  ])('names the source %s as the engine\'s install method %s', (source, method) => {
+  ])("names the source %s as the engine's install method %s", (source, method) => {
     expect(installMethodOf(source)).toBe(method);
   });
   it.each([

@@ -14,7 +14,14 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const ENTRIES = new Set(['c8ctl-plugin.ts', 'src/bin.ts', 'src/bin-processos.ts', 'src/main-nano.ts', 'src/main-processos.ts', 'src/standalone.ts']);
+const ENTRIES = new Set([
+  'c8ctl-plugin.ts',
+  'src/bin.ts',
+  'src/bin-processos.ts',
+  'src/main-nano.ts',
+  'src/main-processos.ts',
+  'src/standalone.ts',
+]);
 const DOMAIN = /^src\/(cluster|export|links|logs|binary|update|code-cache|state)\//;
 
 interface Layer {
@@ -38,12 +45,15 @@ function layerViolation(from: string, to: string): string | null {
   const a = layerOf(from);
   const b = layerOf(to);
   if (b.rank < a.rank) return `${from} (${a.name}) imports ${to} (${b.name}), a layer above it`;
-  if (a.rank === 2 && b.rank === 2 && a.name !== b.name) return `${from} (${a.name}) imports ${to} (${b.name}): the two families of verbs do not borrow from each other`;
+  if (a.rank === 2 && b.rank === 2 && a.name !== b.name)
+    return `${from} (${a.name}) imports ${to} (${b.name}): the two families of verbs do not borrow from each other`;
   return null;
 }
 
 function sources(): string[] {
-  const src = readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const src = readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.ts'),
+  );
   return ['c8ctl-plugin.ts', 'platforms.ts', ...src.map((f) => `src/${f.split(path.sep).join('/')}`)];
 }
 

@@ -30,7 +30,12 @@ describe('peer lists through the link proxy', () => {
     expect(fresh.links).toHaveLength(6);
     expect(fresh.links.every((l) => l.port === 0)).toBe(true);
     expect(fresh.links.find((l) => l.from === 2 && l.to === 0)).toEqual({ from: 2, to: 0, targetPort: 8080, port: 0 });
-    expect(linkPlan([8080, 8081, 8082], links).links.find((l) => l.from === 1 && l.to === 2)).toEqual({ from: 1, to: 2, targetPort: 8082, port: 40012 });
+    expect(linkPlan([8080, 8081, 8082], links).links.find((l) => l.from === 1 && l.to === 2)).toEqual({
+      from: 1,
+      to: 2,
+      targetPort: 8082,
+      port: 40012,
+    });
   });
 });
 
@@ -40,13 +45,20 @@ describe('what status says of the links', () => {
     expect(view.isolated).toEqual([0]);
     expect(linksDegrade(view)).toBe(true);
     const lines = linkLines(view, 3, 'nano');
-    expect(lines[0]).toBe('Peer links through the link proxy (pid 4242, running): node 0 → 1 at :40001, 2 at :40002; node 1 → 0 at :40010, 2 at :40012; node 2 → 0 at :40020, 1 at :40021');
+    expect(lines[0]).toBe(
+      'Peer links through the link proxy (pid 4242, running): node 0 → 1 at :40001, 2 at :40002; node 1 → 0 at :40010, 2 at :40012; node 2 → 0 at :40020, 1 at :40021',
+    );
     expect(lines[1]).toContain('node 0 isolated');
   });
   it('a one-way cut degrades but isolates nobody; slowing alone does not degrade', () => {
     const oneWay = linkView(record, 'running', cut(NO_FAULTS, 1, 0, 'stall'), 3);
     expect([oneWay.isolated, linksDegrade(oneWay)]).toEqual([[], true]);
-    const slowed = linkView(record, 'running', slow(NO_FAULTS, 2, 3, { delayMs: 200, jitterMs: 0, rateBytesPerSec: null }), 3);
+    const slowed = linkView(
+      record,
+      'running',
+      slow(NO_FAULTS, 2, 3, { delayMs: 200, jitterMs: 0, rateBytesPerSec: null }),
+      3,
+    );
     expect(linksDegrade(slowed)).toBe(false);
   });
   it('a dead proxy degrades and says how to bring it back', () => {
@@ -54,8 +66,17 @@ describe('what status says of the links', () => {
     expect(linksDegrade(view)).toBe(true);
     expect(linkLines(view, 3, 'nano').join('\n')).toContain('"nano heal" brings it back on the same ports');
   });
-  it('an isolated node is nobody\'s live leader, and its partitions are a failover, not a hand-back', () => {
-    const p = { partition: 1, leader: 0, term: 1, recovering: false, replicas: [0, 1, 2], owner: 0, seenBy: [0, 1, 2], dissent: [] };
+  it("an isolated node is nobody's live leader, and its partitions are a failover, not a hand-back", () => {
+    const p = {
+      partition: 1,
+      leader: 0,
+      term: 1,
+      recovering: false,
+      replicas: [0, 1, 2],
+      owner: 0,
+      seenBy: [0, 1, 2],
+      dissent: [],
+    };
     const nodes = [0, 1, 2].map((id) => ({ id, process: 'running' as const, http: 'answers' as const }));
     const [stuck] = partitionStatuses([p], nodes, 'leader-durable', [0]);
     expect(stuck).toMatchObject({ live: false, leaderProblem: 'node 0 is cut off from its peers' });
@@ -67,13 +88,23 @@ describe('what status says of the links', () => {
 describe('the note a fault prints first', () => {
   const tier = (replication: 'quorum' | 'leader-durable') => ({ rf: 3, raft: true, replication });
   it('says a silent isolation under leader-durable is waited for, and a refused one fails over but often does not heal', () => {
-    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'stall' }, tier('leader-durable'))).toContain('is waited for');
-    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'reset' }, tier('leader-durable'))).toContain('often does not heal');
+    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'stall' }, tier('leader-durable'))).toContain(
+      'is waited for',
+    );
+    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'reset' }, tier('leader-durable'))).toContain(
+      'often does not heal',
+    );
   });
   it('warns of the lasting displacement under quorum, and says nothing for slow or RF 1', () => {
     expect(linkFaultNote('nano', { kind: 'cut', node: 0, mode: 'stall' }, tier('quorum'))).toContain('never returns');
     expect(linkFaultNote('nano', { kind: 'slow', node: 0, mode: 'stall' }, tier('quorum'))).toBeNull();
-    expect(linkFaultNote('nano', { kind: 'isolate', node: 0, mode: 'stall' }, { rf: 1, raft: false, replication: 'leader-durable' })).toBeNull();
+    expect(
+      linkFaultNote(
+        'nano',
+        { kind: 'isolate', node: 0, mode: 'stall' },
+        { rf: 1, raft: false, replication: 'leader-durable' },
+      ),
+    ).toBeNull();
   });
 });
 
@@ -91,7 +122,9 @@ describe('the link proxy in cluster.json', () => {
     expect(stateProblem(state(undefined))).toBeNull();
     expect(stateProblem(state(record))).toBeNull();
     expect(stateProblem(state({ ...record, pid: 'x' }))).toBe('"linkProxy" is malformed');
-    expect(stateProblem(state({ ...record, links: [{ from: 0, to: 1, port: 70000 }] }))).toBe('"linkProxy" is malformed');
+    expect(stateProblem(state({ ...record, links: [{ from: 0, to: 1, port: 70000 }] }))).toBe(
+      '"linkProxy" is malformed',
+    );
   });
   it('records the console the nodes serve, checked when present', () => {
     expect(stateProblem({ ...state(undefined), consoleServed: 'observe' })).toBeNull();

@@ -3,7 +3,19 @@
 // get, what a table read from disk may be, and when each chunk may go under delay, jitter and rate.
 import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../src/links/control-files.js';
-import { connectionDirectionSetting, cut, describeFaults, faultTableProblem, heal, isolate, NO_FAULTS, PASS, slow, type FaultTable, type FlowSetting } from '../../src/links/faults.js';
+import {
+  connectionDirectionSetting,
+  cut,
+  describeFaults,
+  faultTableProblem,
+  heal,
+  isolate,
+  NO_FAULTS,
+  PASS,
+  slow,
+  type FaultTable,
+  type FlowSetting,
+} from '../../src/links/faults.js';
 import { FRESH_SCHEDULE, planDelivery, Valve, type ValveClock } from '../../src/links/valve.js';
 
 const pairs = (t: FaultTable) => t.flows.map((f) => `${f.from}>${f.to}:${f.mode}`);
@@ -27,7 +39,14 @@ describe('fault edits', () => {
   it('slow shapes every flow of the node and keeps each flow its mode', () => {
     const t = slow(cut(NO_FAULTS, 0, 1, 'stall'), 0, 3, { delayMs: 200, jitterMs: 50, rateBytesPerSec: 100_000 });
     expect(t.flows).toHaveLength(4);
-    expect(t.flows.find((f) => f.from === 0 && f.to === 1)).toEqual({ from: 0, to: 1, mode: 'stall', delayMs: 200, jitterMs: 50, rateBytesPerSec: 100_000 });
+    expect(t.flows.find((f) => f.from === 0 && f.to === 1)).toEqual({
+      from: 0,
+      to: 1,
+      mode: 'stall',
+      delayMs: 200,
+      jitterMs: 50,
+      rateBytesPerSec: 100_000,
+    });
     expect(t.flows.find((f) => f.from === 2 && f.to === 0)?.mode).toBe('pass');
     expect(t.flows.some((f) => f.from !== 0 && f.to !== 0)).toBe(false);
   });
@@ -37,7 +56,13 @@ describe('fault edits', () => {
     expect(pairs(heal(t, 0))).toEqual(['1>2:stall']);
     expect(heal(t).flows).toEqual([]);
     expect(heal(t).generation).toBe(t.generation + 1);
-    expect(slow(slow(NO_FAULTS, 0, 2, { delayMs: 5, jitterMs: 0, rateBytesPerSec: null }), 0, 2, { delayMs: 0, jitterMs: 0, rateBytesPerSec: null }).flows).toEqual([]);
+    expect(
+      slow(slow(NO_FAULTS, 0, 2, { delayMs: 5, jitterMs: 0, rateBytesPerSec: null }), 0, 2, {
+        delayMs: 0,
+        jitterMs: 0,
+        rateBytesPerSec: null,
+      }).flows,
+    ).toEqual([]);
   });
 
   it('refuses nodes outside the cluster and a link from a node to itself', () => {
@@ -65,7 +90,11 @@ describe('describeFaults', () => {
     let t = isolate(NO_FAULTS, 0, 3, 'stall');
     t = cut(t, 1, 2, 'reset');
     t = slow(t, 2, 3, { delayMs: 200, jitterMs: 50, rateBytesPerSec: 100_000 });
-    expect(describeFaults(t, 3)).toEqual(['node 0 isolated (silent)', '1→2 cut (refused)', 'node 2 slowed: +200 ms ±50 ms, 100 KB/s']);
+    expect(describeFaults(t, 3)).toEqual([
+      'node 0 isolated (silent)',
+      '1→2 cut (refused)',
+      'node 2 slowed: +200 ms ±50 ms, 100 KB/s',
+    ]);
   });
 
   it('isolating two of three nodes tells two isolations, not a third for the node left alone', () => {
@@ -87,14 +116,17 @@ describe('describeFaults', () => {
   });
 
   it('formats rates and shaping parts that are present only', () => {
-    const one = (s: { delayMs: number; jitterMs: number; rateBytesPerSec: number | null }) => describeFaults(slow(NO_FAULTS, 0, 2, s), 2);
+    const one = (s: { delayMs: number; jitterMs: number; rateBytesPerSec: number | null }) =>
+      describeFaults(slow(NO_FAULTS, 0, 2, s), 2);
     expect(one({ delayMs: 0, jitterMs: 0, rateBytesPerSec: 1_500_000 })).toEqual(['node 0 slowed: 1.5 MB/s']);
     expect(one({ delayMs: 0, jitterMs: 30, rateBytesPerSec: 512 })).toEqual(['node 0 slowed: ±30 ms, 512 B/s']);
   });
 });
 
 describe('faultTableProblem', () => {
-  const good = JSON.parse(JSON.stringify(slow(isolate(NO_FAULTS, 0, 3, 'stall'), 1, 3, { delayMs: 10, jitterMs: 0, rateBytesPerSec: null })));
+  const good = JSON.parse(
+    JSON.stringify(slow(isolate(NO_FAULTS, 0, 3, 'stall'), 1, 3, { delayMs: 10, jitterMs: 0, rateBytesPerSec: null })),
+  );
 
   it('accepts what the edits write, read back as JSON', () => {
     expect(faultTableProblem(good, 3)).toBeNull();
@@ -106,12 +138,30 @@ describe('faultTableProblem', () => {
     [null, 'the fault table is null'],
     [{ generation: -1, flows: [] }, 'generation is -1'],
     [{ generation: 1 }, 'flows is missing'],
-    [{ generation: 1, flows: [{ from: 0, to: 3, mode: 'stall', delayMs: 0, jitterMs: 0, rateBytesPerSec: null }] }, 'flows[0]: to is 3: expected a node id from 0 to 2'],
-    [{ generation: 1, flows: [{ from: 1, to: 1, mode: 'stall', delayMs: 0, jitterMs: 0, rateBytesPerSec: null }] }, 'two different nodes'],
-    [{ generation: 1, flows: [{ from: 0, to: 1, mode: 'drop', delayMs: 0, jitterMs: 0, rateBytesPerSec: null }] }, 'mode is "drop": expected pass, stall or reset'],
-    [{ generation: 1, flows: [{ from: 0, to: 1, mode: 'pass', delayMs: '5', jitterMs: 0, rateBytesPerSec: null }] }, 'delayMs is "5"'],
-    [{ generation: 1, flows: [{ from: 0, to: 1, mode: 'pass', delayMs: 0, jitterMs: 0, rateBytesPerSec: 0 }] }, 'rateBytesPerSec is 0'],
-    [{ generation: 1, flows: [{ from: 0, to: 1, mode: 'pass', delayMs: 0, jitterMs: 0 }] }, 'rateBytesPerSec is missing'],
+    [
+      { generation: 1, flows: [{ from: 0, to: 3, mode: 'stall', delayMs: 0, jitterMs: 0, rateBytesPerSec: null }] },
+      'flows[0]: to is 3: expected a node id from 0 to 2',
+    ],
+    [
+      { generation: 1, flows: [{ from: 1, to: 1, mode: 'stall', delayMs: 0, jitterMs: 0, rateBytesPerSec: null }] },
+      'two different nodes',
+    ],
+    [
+      { generation: 1, flows: [{ from: 0, to: 1, mode: 'drop', delayMs: 0, jitterMs: 0, rateBytesPerSec: null }] },
+      'mode is "drop": expected pass, stall or reset',
+    ],
+    [
+      { generation: 1, flows: [{ from: 0, to: 1, mode: 'pass', delayMs: '5', jitterMs: 0, rateBytesPerSec: null }] },
+      'delayMs is "5"',
+    ],
+    [
+      { generation: 1, flows: [{ from: 0, to: 1, mode: 'pass', delayMs: 0, jitterMs: 0, rateBytesPerSec: 0 }] },
+      'rateBytesPerSec is 0',
+    ],
+    [
+      { generation: 1, flows: [{ from: 0, to: 1, mode: 'pass', delayMs: 0, jitterMs: 0 }] },
+      'rateBytesPerSec is missing',
+    ],
   ])('names what is wrong with %j', (value, expected) => {
     expect(faultTableProblem(value, 3)).toContain(expected);
   });
@@ -187,7 +237,12 @@ describe('Valve', () => {
     const events: string[] = [];
     let accept = true;
     const valve = new Valve(
-      { pause: () => events.push('pause'), resume: () => events.push('resume'), write: (c) => (out.push(c.toString()), accept), end: () => events.push('end') },
+      {
+        pause: () => events.push('pause'),
+        resume: () => events.push('resume'),
+        write: (c) => (out.push(c.toString()), accept),
+        end: () => events.push('end'),
+      },
       () => events.push('ended'),
       clock,
     );

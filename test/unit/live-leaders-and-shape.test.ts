@@ -3,10 +3,20 @@ import { failoverNote } from '../../src/cluster/failover.js';
 import { leaderProblem, type NodeFacts } from '../../src/cluster/status-model.js';
 import { dataShapeConflict } from '../../src/state/data-shape.js';
 
-const node = (id: number, process: NodeFacts['process'], http: NodeFacts['http'] = process === 'running' ? 'answers' : 'not-probed'): NodeFacts => ({ id, process, http });
+const node = (
+  id: number,
+  process: NodeFacts['process'],
+  http: NodeFacts['http'] = process === 'running' ? 'answers' : 'not-probed',
+): NodeFacts => ({ id, process, http });
 
 describe('a reported leader is live only when its process runs and answers', () => {
-  const nodes = [node(0, 'frozen'), node(1, 'running'), node(2, 'exited'), node(3, 'stale'), node(4, 'running', 'timeout')];
+  const nodes = [
+    node(0, 'frozen'),
+    node(1, 'running'),
+    node(2, 'exited'),
+    node(3, 'stale'),
+    node(4, 'running', 'timeout'),
+  ];
   it.each([
     [0, 'node 0 is frozen'],
     [1, null],
@@ -37,9 +47,15 @@ describe('kept data and the shape asked for', () => {
 
   it('without a record, reads the node count from the directories that hold data', () => {
     expect(dataShapeConflict({ shape: null, nodesWithData: [] }, { nodes: 5, partitions: 5 }, '/d', 'nano')).toBeNull();
-    expect(dataShapeConflict({ shape: null, nodesWithData: [0, 1, 2] }, { nodes: 3, partitions: 3 }, '/d', 'nano')).toBeNull();
-    expect(dataShapeConflict({ shape: null, nodesWithData: [0, 1, 2] }, { nodes: 1, partitions: 1 }, '/d', 'nano')?.message).toContain('from a 3-node cluster');
-    expect(dataShapeConflict({ shape: null, nodesWithData: [0] }, { nodes: 3, partitions: 3 }, '/d', 'nano')?.message).toContain('from a 1-node cluster');
+    expect(
+      dataShapeConflict({ shape: null, nodesWithData: [0, 1, 2] }, { nodes: 3, partitions: 3 }, '/d', 'nano'),
+    ).toBeNull();
+    expect(
+      dataShapeConflict({ shape: null, nodesWithData: [0, 1, 2] }, { nodes: 1, partitions: 1 }, '/d', 'nano')?.message,
+    ).toContain('from a 3-node cluster');
+    expect(
+      dataShapeConflict({ shape: null, nodesWithData: [0] }, { nodes: 3, partitions: 3 }, '/d', 'nano')?.message,
+    ).toContain('from a 1-node cluster');
   });
 });
 
@@ -85,7 +101,9 @@ describe('read-model backups', () => {
     expect(needsBackup('0.0.22', '0.0.22')).toBe(false);
     expect(needsBackup(undefined, '0.0.22')).toBe(false);
     expect(needsBackup('0.0.21', null)).toBe(false);
-    expect(backupName(new Date('2026-12-01T10:00:00.000Z'), '0.0.21', '0.0.22/x')).toBe('read-model-2026-12-01T10-00-00-000Z-0.0.21-to-0.0.22_x');
+    expect(backupName(new Date('2026-12-01T10:00:00.000Z'), '0.0.21', '0.0.22/x')).toBe(
+      'read-model-2026-12-01T10-00-00-000Z-0.0.21-to-0.0.22_x',
+    );
     const names = ['read-model-3', 'read-model-1', 'other', 'read-model-2'];
     expect(backupsToPrune(names, 2)).toEqual(['read-model-1']);
     expect(backupsToPrune(names, 5)).toEqual([]);

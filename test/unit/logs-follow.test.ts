@@ -14,7 +14,11 @@ afterEach(async () => {
 });
 
 /** Runs followFiles; before poll n+1, steps[n] runs; after the last step it stops. */
-async function follow(file: string, from: number, steps: Array<() => Promise<void>>): Promise<{ lines: string[]; notices: string[] }> {
+async function follow(
+  file: string,
+  from: number,
+  steps: Array<() => Promise<void>>,
+): Promise<{ lines: string[]; notices: string[] }> {
   const lines: string[] = [];
   const notices: string[] = [];
   const stop = new AbortController();
@@ -25,7 +29,13 @@ async function follow(file: string, from: number, steps: Array<() => Promise<voi
     if (step) await step();
     else stop.abort();
   };
-  await followFiles([{ node: 0, file, from }], stop.signal, sleep, { line: (_n, t) => lines.push(t), notice: (_n, t) => notices.push(t) }, 0);
+  await followFiles(
+    [{ node: 0, file, from }],
+    stop.signal,
+    sleep,
+    { line: (_n, t) => lines.push(t), notice: (_n, t) => notices.push(t) },
+    0,
+  );
   return { lines, notices };
 }
 
@@ -49,7 +59,10 @@ describe('followFiles', () => {
   it('holds a line until its newline arrives', async () => {
     const file = path.join(dir, 'node-0.log');
     await writeFile(file, '');
-    const { lines } = await follow(file, 0, [async () => appendFile(file, 'half'), async () => appendFile(file, ' and whole\n')]);
+    const { lines } = await follow(file, 0, [
+      async () => appendFile(file, 'half'),
+      async () => appendFile(file, ' and whole\n'),
+    ]);
     expect(lines).toEqual(['half and whole']);
   });
 

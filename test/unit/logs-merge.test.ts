@@ -43,7 +43,10 @@ describe('interleave', () => {
     const merged = interleave([
       { node: 0, lines: ['2026-11-22T17:59:43.81Z a', '2026-11-22T17:59:43.9Z c', '2026-11-22T17:59:44Z e'] },
       // As strings, "43.812345Z" sorts before "43.81Z" and "43Z" after "43.9Z"; as times they do not.
-      { node: 1, lines: ['2026-11-22T17:59:43.812345Z b', '2026-11-22T17:59:43.95Z d', '2026-11-22T17:59:44.000001Z f'] },
+      {
+        node: 1,
+        lines: ['2026-11-22T17:59:43.812345Z b', '2026-11-22T17:59:43.95Z d', '2026-11-22T17:59:44.000001Z f'],
+      },
     ]);
     expect(texts(merged).map((t) => t.slice(-1))).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(merged.map((l) => l.node)).toEqual([0, 1, 0, 1, 0, 1]);
@@ -54,12 +57,25 @@ describe('interleave', () => {
       { node: 0, lines: ['2026-11-22T17:59:43Z whole'] },
       { node: 1, lines: ['2026-11-22T17:59:42.999999Z before', '2026-11-22T17:59:43.001Z after'] },
     ]);
-    expect(texts(merged)).toEqual(['2026-11-22T17:59:42.999999Z before', '2026-11-22T17:59:43Z whole', '2026-11-22T17:59:43.001Z after']);
+    expect(texts(merged)).toEqual([
+      '2026-11-22T17:59:42.999999Z before',
+      '2026-11-22T17:59:43Z whole',
+      '2026-11-22T17:59:43.001Z after',
+    ]);
   });
 
   it('keeps a line without a timestamp right after the line before it', () => {
     const merged = interleave([
-      { node: 0, lines: ['2026-11-22T17:59:43.100Z first', 'LISTENING_PORT=8080', '', '  REST API  http://127.0.0.1:8080/v2', '2026-11-22T17:59:43.400Z last'] },
+      {
+        node: 0,
+        lines: [
+          '2026-11-22T17:59:43.100Z first',
+          'LISTENING_PORT=8080',
+          '',
+          '  REST API  http://127.0.0.1:8080/v2',
+          '2026-11-22T17:59:43.400Z last',
+        ],
+      },
       { node: 1, lines: ['2026-11-22T17:59:43.200Z other', '2026-11-22T17:59:43.300Z other again'] },
     ]);
     expect(merged).toEqual([
@@ -78,10 +94,15 @@ describe('interleave', () => {
       { node: 0, lines: [BANNER, '2026-11-22T17:59:43.813Z node 0 engine'] },
       { node: 1, lines: ['2026-11-22T17:59:43.8115Z node 1 before', '2026-11-22T17:59:43.8125Z node 1 between'] },
     ]);
-    expect(texts(merged)).toEqual(['2026-11-22T17:59:43.8115Z node 1 before', BANNER, '2026-11-22T17:59:43.8125Z node 1 between', '2026-11-22T17:59:43.813Z node 0 engine']);
+    expect(texts(merged)).toEqual([
+      '2026-11-22T17:59:43.8115Z node 1 before',
+      BANNER,
+      '2026-11-22T17:59:43.8125Z node 1 between',
+      '2026-11-22T17:59:43.813Z node 0 engine',
+    ]);
   });
 
-  it('breaks ties by node id, then keeps each node\'s own order', () => {
+  it("breaks ties by node id, then keeps each node's own order", () => {
     const t = '2026-11-22T17:59:43.500Z';
     const merged = interleave([
       { node: 2, lines: [`${t} c1`, `${t} c2`] },
@@ -90,9 +111,12 @@ describe('interleave', () => {
     expect(texts(merged)).toEqual([`${t} a1`, `${t} a2`, `${t} c1`, `${t} c2`]);
   });
 
-  it('keeps untimed lines attached to their predecessor even when a node\'s clock goes backwards', () => {
+  it("keeps untimed lines attached to their predecessor even when a node's clock goes backwards", () => {
     const perNode = [
-      { node: 0, lines: ['2026-11-22T17:59:43.500Z a', 'untimed a', '2026-11-22T17:59:43.100Z clock went back', 'untimed b'] },
+      {
+        node: 0,
+        lines: ['2026-11-22T17:59:43.500Z a', 'untimed a', '2026-11-22T17:59:43.100Z clock went back', 'untimed b'],
+      },
       { node: 1, lines: ['2026-11-22T17:59:43.300Z x', '2026-11-22T17:59:43.700Z y'] },
     ];
     expect(texts(interleave(perNode))).toEqual([
@@ -105,14 +129,19 @@ describe('interleave', () => {
     ]);
   });
 
-  it('puts a node\'s leading untimed lines before its first timed line', () => {
+  it("puts a node's leading untimed lines before its first timed line", () => {
     const merged = interleave([{ node: 0, lines: ['untimed 1', 'untimed 2', '2026-11-22T17:59:43.100Z t'] }]);
     expect(texts(merged)).toEqual(['untimed 1', 'untimed 2', '2026-11-22T17:59:43.100Z t']);
   });
 
   it('returns nothing for no nodes or empty logs, and does not touch its input', () => {
     expect(interleave([])).toEqual([]);
-    expect(interleave([{ node: 0, lines: [] }, { node: 1, lines: [] }])).toEqual([]);
+    expect(
+      interleave([
+        { node: 0, lines: [] },
+        { node: 1, lines: [] },
+      ]),
+    ).toEqual([]);
     const lines = ['2026-11-22T17:59:43.200Z b', '2026-11-22T17:59:43.100Z a'];
     interleave([{ node: 0, lines }]);
     expect(lines).toEqual(['2026-11-22T17:59:43.200Z b', '2026-11-22T17:59:43.100Z a']);

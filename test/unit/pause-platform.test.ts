@@ -18,12 +18,35 @@ afterEach(async () => {
 });
 
 function context(platform: NodeJS.Platform, signalled: string[]): CommandContext {
-  const out: Output = { mode: 'text', info: () => undefined, success: () => undefined, warn: () => undefined, error: () => undefined, progress: () => undefined, result: () => undefined, frame: () => undefined };
+  const out: Output = {
+    mode: 'text',
+    info: () => undefined,
+    success: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    progress: () => undefined,
+    result: () => undefined,
+    frame: () => undefined,
+  };
   const effects = {
     readProcess: async () => ({ state: 'running', startTime: 's' }),
-    signals: { signal: (pid: number, signal: string) => signalled.push(`${pid}:${signal}`), signalTree: async () => undefined },
+    signals: {
+      signal: (pid: number, signal: string) => signalled.push(`${pid}:${signal}`),
+      signalTree: async () => undefined,
+    },
   } as unknown as Effects;
-  return { out, prog: 'c8ctl nano', env: {}, cwd: home, layout: layoutFor(home), platform, interactive: false, effects, interrupt: new AbortController().signal, assumeYes: false };
+  return {
+    out,
+    prog: 'c8ctl nano',
+    env: {},
+    cwd: home,
+    layout: layoutFor(home),
+    platform,
+    interactive: false,
+    effects,
+    interrupt: new AbortController().signal,
+    assumeYes: false,
+  };
 }
 
 describe('pause and resume where signals do not exist', () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { connectedPeers, unreachedPeers } from '../../src/cluster/peers.js';
 
-const HELP = '# HELP nanobpm_peer_connect_attempts_total Peer uplink dial (redial) attempts\n# TYPE nanobpm_peer_connect_attempts_total counter\n';
+const HELP =
+  '# HELP nanobpm_peer_connect_attempts_total Peer uplink dial (redial) attempts\n# TYPE nanobpm_peer_connect_attempts_total counter\n';
 
 describe('connectedPeers / unreachedPeers', () => {
   it('counts a peer as reached once an ok dial is recorded, whatever the label order', () => {
@@ -18,7 +19,9 @@ describe('connectedPeers / unreachedPeers', () => {
 
   it('a node never waits for itself, and a single node has no peers', () => {
     expect(unreachedPeers(HELP, 0, [0])).toEqual([]);
-    expect(unreachedPeers(`${HELP}nanobpm_peer_connect_attempts_total{outcome="ok",target="0"} 1\n`, 1, [0, 1])).toEqual([]);
+    expect(
+      unreachedPeers(`${HELP}nanobpm_peer_connect_attempts_total{outcome="ok",target="0"} 1\n`, 1, [0, 1]),
+    ).toEqual([]);
   });
 
   it('an engine that does not report the metric is not waited for', () => {

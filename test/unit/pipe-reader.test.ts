@@ -31,7 +31,10 @@ describe('readers of a pipe', () => {
   it('finds another process reading the pipe, and none once only writers are left', () => {
     const dir = fakeProc({
       10: [{ fd: 1, link: 'pipe:[77]', flags: '01' }],
-      11: [{ fd: 0, link: 'pipe:[77]', flags: '00' }, { fd: 1, link: '/dev/pts/0', flags: '02' }],
+      11: [
+        { fd: 0, link: 'pipe:[77]', flags: '00' },
+        { fd: 1, link: '/dev/pts/0', flags: '02' },
+      ],
       12: [{ fd: 0, link: 'pipe:[78]', flags: '00' }],
     });
     expect(pipeReader(77, 10, dir)).toBe(11);

@@ -6,7 +6,19 @@ const layout = layoutFor('/h');
 const WORKSPACE = '/ws';
 
 function shape(overrides: Partial<ClusterShape> = {}): ClusterShape {
-  return { nodes: 1, basePort: 8080, partitions: 1, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio', ...overrides };
+  return {
+    nodes: 1,
+    basePort: 8080,
+    partitions: 1,
+    rf: 1,
+    raft: false,
+    capture: false,
+    replication: 'leader-durable',
+    storage: 'disk',
+    historyMax: null,
+    console: 'studio',
+    ...overrides,
+  };
 }
 
 const SECRET = 'cluster-secret-for-tests';
@@ -135,8 +147,15 @@ describe('planNodes overridable defaults', () => {
 
 describe('planNodes replication tier', () => {
   it('gives every node the tier of the shape, never an exported value the shape did not choose', () => {
-    for (const n of plan({ nodes: 3, partitions: 3, rf: 3, replication: 'quorum' }, { NANOBPMN_REPLICATION: 'leader-durable' })) expect(n.env.NANOBPMN_REPLICATION).toBe('quorum');
-    const env = processEnv({ NANOBPMN_REPLICATION: 'leader-durable' }, plan({ nodes: 1, partitions: 1, replication: 'quorum' })[0]!.env);
+    for (const n of plan(
+      { nodes: 3, partitions: 3, rf: 3, replication: 'quorum' },
+      { NANOBPMN_REPLICATION: 'leader-durable' },
+    ))
+      expect(n.env.NANOBPMN_REPLICATION).toBe('quorum');
+    const env = processEnv(
+      { NANOBPMN_REPLICATION: 'leader-durable' },
+      plan({ nodes: 1, partitions: 1, replication: 'quorum' })[0]!.env,
+    );
     expect(env.NANOBPMN_REPLICATION).toBe('quorum');
   });
 });
@@ -148,7 +167,9 @@ describe('planNodes storage and history', () => {
       expect(n.env.C8CTL_NANO_IN_MEMORY).toBe('1');
     }
     // An exported data dir must not sneak back in.
-    expect(processEnv({ NANOBPMN_DATA_DIR: '/elsewhere' }, plan({ storage: 'memory' })[0]!.env).NANOBPMN_DATA_DIR).toBeUndefined();
+    expect(
+      processEnv({ NANOBPMN_DATA_DIR: '/elsewhere' }, plan({ storage: 'memory' })[0]!.env).NANOBPMN_DATA_DIR,
+    ).toBeUndefined();
     for (const n of plan({ nodes: 2, partitions: 2 })) expect(n.env.C8CTL_NANO_IN_MEMORY).toBeUndefined();
   });
   it('passes the history cap only when asked', () => {
@@ -160,7 +181,8 @@ describe('planNodes storage and history', () => {
 describe('planNodes trace capture', () => {
   it('sets NANOBPMN_TRACE_STIMULI=1 on every node only with capture', () => {
     for (const n of plan({ nodes: 2, partitions: 2, capture: true })) expect(n.env.NANOBPMN_TRACE_STIMULI).toBe('1');
-    for (const n of plan({ nodes: 2, partitions: 2, capture: false })) expect(n.env).not.toHaveProperty('NANOBPMN_TRACE_STIMULI');
+    for (const n of plan({ nodes: 2, partitions: 2, capture: false }))
+      expect(n.env).not.toHaveProperty('NANOBPMN_TRACE_STIMULI');
   });
 });
 

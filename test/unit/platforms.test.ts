@@ -56,7 +56,11 @@ describe('platformForHost', () => {
     ['linux x64 musl', { platform: 'linux', arch: 'x64', libc: 'musl' }, 'linux-x64 (musl)'],
     ['freebsd x64', { platform: 'freebsd', arch: 'x64' }, 'freebsd-x64'],
     ['linux ia32', { platform: 'linux', arch: 'ia32', libc: 'glibc' }, 'linux-ia32 (glibc)'],
-    ['an armv6 board (npm would install the arm package there)', { platform: 'linux', arch: 'arm', libc: 'glibc', armVersion: '6' }, 'linux-arm armv6 (glibc)'],
+    [
+      'an armv6 board (npm would install the arm package there)',
+      { platform: 'linux', arch: 'arm', libc: 'glibc', armVersion: '6' },
+      'linux-arm armv6 (glibc)',
+    ],
   ])('rejects %s, naming the host and the supported ids', (_name, host, described) => {
     const r = platformForHost(host);
     expect(r.ok).toBe(false);

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPortsFree } from '../../src/cluster/preflight.js';
-import { UserError } from '../../src/errors.js';
+import type { UserError } from '../../src/errors.js';
 import type { BindResult } from '../../src/os/bind-test.js';
 import type { HttpProbe } from '../../src/os/http-probe.js';
 import { findPortHolder, listeningInodes, oneLineCommand, type PortHolder } from '../../src/os/port-holder.js';
@@ -37,7 +37,11 @@ describe('oneLineCommand', () => {
 
 const refusal = async (holder: PortHolder | null): Promise<UserError> => {
   const probe: HttpProbe = { getJson: async () => ({ kind: 'refused' }) as never, close: async () => undefined };
-  const deps = { tryBind: async (port: number): Promise<BindResult> => (port === 8081 ? 'in-use' : 'free'), probe, findPortHolder: async () => holder };
+  const deps = {
+    tryBind: async (port: number): Promise<BindResult> => (port === 8081 ? 'in-use' : 'free'),
+    probe,
+    findPortHolder: async () => holder,
+  };
   return checkPortsFree([8080, 8081], deps, 'c8ctl-nano').then(
     () => {
       throw new Error('not refused');
@@ -48,7 +52,9 @@ const refusal = async (holder: PortHolder | null): Promise<UserError> => {
 
 describe('checkPortsFree names the program when the OS shows it', () => {
   it('with a holder: its pid and command', async () => {
-    expect((await refusal({ pid: 4242, command: 'python3 -m http.server 8081' })).message).toBe('Port 8081 is in use by another program: pid 4242 (python3 -m http.server 8081).');
+    expect((await refusal({ pid: 4242, command: 'python3 -m http.server 8081' })).message).toBe(
+      'Port 8081 is in use by another program: pid 4242 (python3 -m http.server 8081).',
+    );
   });
   it('without one: the port only, as before', async () => {
     expect((await refusal(null)).message).toBe('Port 8081 is in use by another program.');
@@ -60,7 +66,11 @@ describe.runIf(process.platform === 'linux')('findPortHolder on this machine', (
   let port: number;
   beforeAll(async () => {
     port = await freePortRange(1);
-    child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, '127.0.0.1', () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(
+      process.execPath,
+      ['-e', `require('net').createServer().listen(${port}, '127.0.0.1', () => console.log('listening'))`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stdout!.once('data', () => resolve());
       child.once('exit', (code) => reject(new Error(`listener exited ${code}`)));

@@ -19,7 +19,9 @@ describe('randomHex', () => {
   it('reads the device it is given', () => {
     const device = path.join(dir, 'fixed-bytes');
     writeFileSync(device, Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x01]));
-    expect(randomHex(4, device)).toBe(process.platform === 'win32' ? expect.stringMatching(/^[0-9a-f]{8}$/) : 'deadbeef');
+    expect(randomHex(4, device)).toBe(
+      process.platform === 'win32' ? expect.stringMatching(/^[0-9a-f]{8}$/) : 'deadbeef',
+    );
   });
 
   it('falls back to crypto when the device is missing or gives too few bytes', () => {

@@ -9,7 +9,14 @@ const metric = (targets: number[]): string =>
   `# TYPE nanobpm_peer_connect_attempts_total counter\n${targets.map((t) => `nanobpm_peer_connect_attempts_total{outcome="ok",target="${t}"} 1`).join('\n')}\n`;
 
 const consoleTopology = {
-  partitions: [0, 1, 2].map((owner) => ({ partition_id: owner + 1, owner, leader: owner, replicas: [owner], raft_term: null, recovering: false })),
+  partitions: [0, 1, 2].map((owner) => ({
+    partition_id: owner + 1,
+    owner,
+    leader: owner,
+    replicas: [owner],
+    raft_term: null,
+    recovering: false,
+  })),
 };
 
 /** Three fake nodes: node 0 has not reached node 2 until it is kicked towards it; the others are complete. */
@@ -21,9 +28,15 @@ function fakeCluster(kickLands = true): { probe: HttpProbe; requests: string[] }
       requests.push(url);
       const { port, pathname } = new URL(url);
       const id = Number(port) - 9000;
-      if (pathname === '/v2/topology') return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn', version: '0.0.22' }, brokers: [] } };
+      if (pathname === '/v2/topology')
+        return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn', version: '0.0.22' }, brokers: [] } };
       if (pathname === '/console/api/topology') return { kind: 'answers', status: 200, body: consoleTopology };
-      if (pathname === '/metrics') return { kind: 'answers', status: 200, body: metric(id === 0 && !node0Kicked ? [1] : [0, 1, 2].filter((t) => t !== id)) };
+      if (pathname === '/metrics')
+        return {
+          kind: 'answers',
+          status: 200,
+          body: metric(id === 0 && !node0Kicked ? [1] : [0, 1, 2].filter((t) => t !== id)),
+        };
       if (pathname.startsWith('/v2/process-instances/')) {
         if (kickLands && id === 0 && pathname.endsWith(unusedKeyOf(3))) node0Kicked = true;
         return { kind: 'answers', status: 404, body: { title: 'not found' } };
@@ -35,7 +48,11 @@ function fakeCluster(kickLands = true): { probe: HttpProbe; requests: string[] }
   return { probe, requests };
 }
 
-const nodes: WaitingNode[] = [0, 1, 2].map((id) => ({ id, url: `http://127.0.0.1:${9000 + id}`, exit: new Promise(() => undefined) }));
+const nodes: WaitingNode[] = [0, 1, 2].map((id) => ({
+  id,
+  url: `http://127.0.0.1:${9000 + id}`,
+  exit: new Promise(() => undefined),
+}));
 
 describe('the boot kick', () => {
   it('kicks only the node that is missing a peer, towards a partition that peer owns, and then it is ready', async () => {
@@ -50,7 +67,10 @@ describe('the boot kick', () => {
   it('asks nothing but the read-only endpoints it knows (the probe can only GET)', async () => {
     const { probe, requests } = fakeCluster();
     await waitForCluster(nodes, 5_000, { probe, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
-    for (const url of requests) expect(new URL(url).pathname).toMatch(/^\/(v2\/topology|console\/api\/topology|metrics|v2\/process-instances\/\d+)$/);
+    for (const url of requests)
+      expect(new URL(url).pathname).toMatch(
+        /^\/(v2\/topology|console\/api\/topology|metrics|v2\/process-instances\/\d+)$/,
+      );
   });
 
   it('paces the kicks to one per node per interval while a peer stays missing', async () => {
@@ -73,7 +93,10 @@ describe('unused keys and kick paths', () => {
     expect(Number(BigInt(unusedKeyOf(4)) >> 51n) + 1).toBe(4);
   });
   it('picks a partition each missing peer owns, else one it replicates', () => {
-    const partitions = [{ partition: 1, owner: 0, replicas: [0, 1] }, { partition: 2, owner: 1, replicas: [1, 2] }];
+    const partitions = [
+      { partition: 1, owner: 0, replicas: [0, 1] },
+      { partition: 2, owner: 1, replicas: [1, 2] },
+    ];
     expect(kickPaths([1], partitions)).toEqual([`/v2/process-instances/${unusedKeyOf(2)}`]);
     expect(kickPaths([2], partitions)).toEqual([`/v2/process-instances/${unusedKeyOf(2)}`]);
     expect(kickPaths([5], partitions)).toEqual([]);

@@ -24,12 +24,16 @@ describe('the wait, on a clock that moves only when it sleeps', () => {
     let t = 0;
     const slept: Array<{ at: number; ms: number }> = [];
     // A node that never answers: the wait polls until its timeout.
-    const probe: HttpProbe = { getJson: async (): Promise<ProbeResult> => ({ kind: 'refused' }), close: async () => undefined };
+    const probe: HttpProbe = {
+      getJson: async (): Promise<ProbeResult> => ({ kind: 'refused' }),
+      close: async () => undefined,
+    };
     const nodes: WaitingNode[] = [{ id: 0, url: 'http://127.0.0.1:9000', exit: new Promise(() => undefined) }];
     const sleep = async (ms: number): Promise<void> => {
       slept.push({ at: t, ms });
       t += ms;
-      if (t > 400) await new Promise((r) => setTimeout(r, 5)); // let the real timeout end it
+      if (t > 400)
+        await new Promise((r) => setTimeout(r, 5)); // let the real timeout end it
       else await Promise.resolve();
     };
     const outcome = await waitForCluster(nodes, 50, { probe, sleep, now: () => t });

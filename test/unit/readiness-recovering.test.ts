@@ -16,10 +16,13 @@ const probe: HttpProbe = {
   async getJson(url: string): Promise<ProbeResult> {
     const { port, pathname } = new URL(url);
     const id = Number(port) - 9100;
-    if (pathname === '/v2/topology') return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn', version: '0.0.22' }, brokers: [] } };
+    if (pathname === '/v2/topology')
+      return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn', version: '0.0.22' }, brokers: [] } };
     if (pathname === '/console/api/topology') return { kind: 'answers', status: 200, body: { partitions } };
     if (pathname === '/metrics') {
-      const peers = [0, 1, 2].filter((t) => t !== id).map((t) => `nanobpm_peer_connect_attempts_total{outcome="ok",target="${t}"} 1`);
+      const peers = [0, 1, 2]
+        .filter((t) => t !== id)
+        .map((t) => `nanobpm_peer_connect_attempts_total{outcome="ok",target="${t}"} 1`);
       return { kind: 'answers', status: 200, body: `${peers.join('\n')}\n` };
     }
     return { kind: 'answers', status: 404, body: null };
@@ -27,7 +30,11 @@ const probe: HttpProbe = {
   close: async () => undefined,
 };
 
-const nodes: WaitingNode[] = [0, 1, 2].map((id) => ({ id, url: `http://127.0.0.1:${9100 + id}`, exit: new Promise(() => undefined) }));
+const nodes: WaitingNode[] = [0, 1, 2].map((id) => ({
+  id,
+  url: `http://127.0.0.1:${9100 + id}`,
+  exit: new Promise(() => undefined),
+}));
 
 describe('readiness with partitions still recovering', () => {
   it('times out, naming the partition without a leader and the one led but still recovering, apart', async () => {
@@ -43,6 +50,8 @@ describe('readiness with partitions still recovering', () => {
 
   it('words each case alone too', () => {
     expect(unsettledPartitions([1, 3], [])).toBe('partition(s) 1, 3 had no leader yet');
-    expect(unsettledPartitions([], [{ partition: 2, leader: 0 }])).toBe('partition(s) 2 (led by node 0) still reported recovering');
+    expect(unsettledPartitions([], [{ partition: 2, leader: 0 }])).toBe(
+      'partition(s) 2 (led by node 0) still reported recovering',
+    );
   });
 });

@@ -64,7 +64,9 @@ const EVERYTHING: World = {
 
 describe('resolveBinary order', () => {
   it('takes --binary over everything', () => {
-    const r = ok(resolve(EVERYTHING, { flag: '/flag/bin', configured: '/config/bin', env: { NANOBPMN_BINARY: '/env/bin' } }));
+    const r = ok(
+      resolve(EVERYTHING, { flag: '/flag/bin', configured: '/config/bin', env: { NANOBPMN_BINARY: '/env/bin' } }),
+    );
     expect(r.path).toBe('/flag/bin');
     expect(r.source).toBe('flag');
     expect(r.sourceLabel).toBe('--binary');
@@ -108,13 +110,17 @@ describe('resolveBinary order', () => {
   });
 
   it('skips a platform package whose binary is unusable', () => {
-    const r = ok(resolve({ files: { [PKG_BIN]: 'not-executable', [RELEASE]: 'executable' }, packages: { [PKG]: PKG_DIR } }));
+    const r = ok(
+      resolve({ files: { [PKG_BIN]: 'not-executable', [RELEASE]: 'executable' }, packages: { [PKG]: PKG_DIR } }),
+    );
     expect(r.source).toBe('repo-release');
   });
 
   it('uses $NANOBPMN_REPO instead of the default repo', () => {
     const release = path.join('/src/nano', 'server', 'target', 'release', 'nanobpm-gateway-rest-server');
-    const r = ok(resolve({ files: { [release]: 'executable', [RELEASE]: 'executable' } }, { env: { NANOBPMN_REPO: '/src/nano' } }));
+    const r = ok(
+      resolve({ files: { [release]: 'executable', [RELEASE]: 'executable' } }, { env: { NANOBPMN_REPO: '/src/nano' } }),
+    );
     expect(r.path).toBe(release);
   });
 
@@ -133,7 +139,9 @@ describe('resolveBinary order', () => {
     const host: HostDescription = { platform: 'win32', arch: 'x64' };
     const winPkg = '@nanobpm/c8ctl-plugin-nano-win32-x64';
     const pkgBin = path.join('/nm/win', 'nanobpm-gateway-rest-server.exe');
-    expect(ok(resolve({ files: { [pkgBin]: 'executable' }, packages: { [winPkg]: '/nm/win' } }, { host })).path).toBe(pkgBin);
+    expect(ok(resolve({ files: { [pkgBin]: 'executable' }, packages: { [winPkg]: '/nm/win' } }, { host })).path).toBe(
+      pkgBin,
+    );
     const release = `${RELEASE}.exe`;
     expect(ok(resolve({ files: { [release]: 'executable', [RELEASE]: 'executable' } }, { host })).path).toBe(release);
   });
@@ -159,7 +167,11 @@ describe('resolveBinary explicit choices that cannot be used', () => {
     it.each(kinds)(`${name} that is %s fails, naming the source and path`, (kind, why) => {
       const world: World = { ...EVERYTHING, files: { ...EVERYTHING.files, '/bad/bin': kind } };
       const later: Partial<ResolverInputs> =
-        name === '--binary' ? { configured: '/config/bin', env: { NANOBPMN_BINARY: '/env/bin' } } : name === 'config' ? { env: { NANOBPMN_BINARY: '/env/bin' } } : {};
+        name === '--binary'
+          ? { configured: '/config/bin', env: { NANOBPMN_BINARY: '/env/bin' } }
+          : name === 'config'
+            ? { env: { NANOBPMN_BINARY: '/env/bin' } }
+            : {};
       const r = fail(resolve(world, { ...later, ...inputs, env: { ...later.env, ...inputs.env } }));
       expect(r.message).toContain(label);
       expect(r.message).toContain('/bad/bin');
@@ -221,27 +233,56 @@ describe('resolveBinary and the executable header', () => {
 
   it.each([
     [{ flag: 'eng' }, '/cwd/eng', 'pass its path with --binary, or leave --binary out'],
-    [{ configured: '/config/bin' }, '/config/bin', '"c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"'],
+    [
+      { configured: '/config/bin' },
+      '/config/bin',
+      '"c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"',
+    ],
     [{ env: { NANOBPMN_BINARY: '/env/bin' } }, '/env/bin', 'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY'],
   ])('refuses an explicit choice built for another CPU: %j', (choice, file, fix) => {
-    const r = fail(resolve({ files: { ...EVERYTHING.files, [file]: 'executable' }, packages: EVERYTHING.packages }, { ...choice, ...heads({ [file]: arm }) }));
-    expect(r.message.startsWith(`${file} is built for arm64 Linux (ELF), but this host is x64 Linux. Use the linux-x64 engine: `), r.message).toBe(true);
+    const r = fail(
+      resolve(
+        { files: { ...EVERYTHING.files, [file]: 'executable' }, packages: EVERYTHING.packages },
+        { ...choice, ...heads({ [file]: arm }) },
+      ),
+    );
+    expect(
+      r.message.startsWith(
+        `${file} is built for arm64 Linux (ELF), but this host is x64 Linux. Use the linux-x64 engine: `,
+      ),
+      r.message,
+    ).toBe(true);
     expect(r.message).toContain(fix);
     expect(r.details).toEqual([]);
   });
 
   it('refuses a file with no executable header and no #! line', () => {
-    expect(fail(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': Buffer.from('<html>404</html>') }) })).message).toContain('/flag/bin is not an executable');
+    expect(
+      fail(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': Buffer.from('<html>404</html>') }) }))
+        .message,
+    ).toContain('/flag/bin is not an executable');
   });
 
   it('accepts a #! script and a native binary', () => {
-    expect(ok(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': Buffer.from('#!/usr/bin/env node\n') }) })).path).toBe('/flag/bin');
-    expect(ok(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': elf64('x64') }) })).path).toBe('/flag/bin');
+    expect(
+      ok(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': Buffer.from('#!/usr/bin/env node\n') }) }))
+        .path,
+    ).toBe('/flag/bin');
+    expect(ok(resolve(EVERYTHING, { flag: '/flag/bin', ...heads({ '/flag/bin': elf64('x64') }) })).path).toBe(
+      '/flag/bin',
+    );
   });
 
   it('passes over a platform package of another CPU to the next source, and says why', () => {
     expect(ok(resolve(EVERYTHING, heads({ [PKG_BIN]: arm }))).source).toBe('repo-release');
-    const none = fail(resolve({ files: { [PKG_BIN]: 'executable' }, packages: EVERYTHING.packages }, heads({ [PKG_BIN]: macho64('arm64') })));
-    expect(none.details.join('\n')).toContain(`${PKG_BIN} (it is built for arm64 macOS (Mach-O), but this host is x64 Linux)`);
+    const none = fail(
+      resolve(
+        { files: { [PKG_BIN]: 'executable' }, packages: EVERYTHING.packages },
+        heads({ [PKG_BIN]: macho64('arm64') }),
+      ),
+    );
+    expect(none.details.join('\n')).toContain(
+      `${PKG_BIN} (it is built for arm64 macOS (Mach-O), but this host is x64 Linux)`,
+    );
   });
 });

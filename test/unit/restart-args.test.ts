@@ -14,7 +14,19 @@ function args(positionals: string[] = [], flags: Record<string, string | boolean
 
 function previous(settings: Partial<ClusterSettings> = {}, binary: Partial<Previous['binary']> = {}): Previous {
   return {
-    settings: { nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false, replication: 'leader-durable', storage: 'disk', historyMax: null, console: 'studio', ...settings },
+    settings: {
+      nodes: 3,
+      basePort: 9000,
+      partitions: 3,
+      rf: 1,
+      raft: false,
+      capture: false,
+      replication: 'leader-durable',
+      storage: 'disk',
+      historyMax: null,
+      console: 'studio',
+      ...settings,
+    },
     binary: { path: '/opt/nano/engine', source: 'platform-package', ...binary },
   };
 }
@@ -39,8 +51,38 @@ describe('restartArgs with no previous cluster', () => {
   });
 
   it('passes every flag given', () => {
-    const raw = restartArgs(args(['4'], { port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', purge: true, replication: 'quorum', 'in-memory': true, 'history-max': '9', console: 'off' }), null);
-    expect(raw).toEqual({ count: '4', port: '9100', partitions: '8', rf: '2', raft: true, capture: true, binary: '/x/engine', timeout: '5', replication: 'quorum', inMemory: true, historyMax: '9', console: 'off', networkFaults: false });
+    const raw = restartArgs(
+      args(['4'], {
+        port: '9100',
+        partitions: '8',
+        rf: '2',
+        raft: true,
+        capture: true,
+        binary: '/x/engine',
+        timeout: '5',
+        purge: true,
+        replication: 'quorum',
+        'in-memory': true,
+        'history-max': '9',
+        console: 'off',
+      }),
+      null,
+    );
+    expect(raw).toEqual({
+      count: '4',
+      port: '9100',
+      partitions: '8',
+      rf: '2',
+      raft: true,
+      capture: true,
+      binary: '/x/engine',
+      timeout: '5',
+      replication: 'quorum',
+      inMemory: true,
+      historyMax: '9',
+      console: 'off',
+      networkFaults: false,
+    });
   });
 });
 
@@ -63,19 +105,53 @@ describe('restartArgs with a previous cluster', () => {
       console: undefined,
       previousConsole: 'studio',
     });
-    expect(validateStart(restartArgs(args(), previous()))).toMatchObject({ nodes: 3, basePort: 9000, partitions: 3, rf: 1, raft: false, capture: false });
+    expect(validateStart(restartArgs(args(), previous()))).toMatchObject({
+      nodes: 3,
+      basePort: 9000,
+      partitions: 3,
+      rf: 1,
+      raft: false,
+      capture: false,
+    });
   });
 
   it('lets every flag win over the previous value', () => {
     const raw = restartArgs(
-      args(['3'], { port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7' }),
+      args(['3'], {
+        port: '9500',
+        partitions: '6',
+        rf: '3',
+        raft: true,
+        capture: true,
+        binary: '/flag/engine',
+        timeout: '7',
+      }),
       previous({ rf: 2, partitions: 4, capture: false }, { source: 'flag', path: '/old/engine' }),
     );
-    expect(raw).toEqual({ count: '3', port: '9500', partitions: '6', rf: '3', raft: true, capture: true, binary: '/flag/engine', timeout: '7', replication: undefined, previousReplication: undefined, inMemory: false, historyMax: undefined, console: undefined, previousConsole: 'studio', networkFaults: false });
+    expect(raw).toEqual({
+      count: '3',
+      port: '9500',
+      partitions: '6',
+      rf: '3',
+      raft: true,
+      capture: true,
+      binary: '/flag/engine',
+      timeout: '7',
+      replication: undefined,
+      previousReplication: undefined,
+      inMemory: false,
+      historyMax: undefined,
+      console: undefined,
+      previousConsole: 'studio',
+      networkFaults: false,
+    });
   });
 
   it('carries the tier of a Raft cluster, in-memory storage and the history cap', () => {
-    const raw = restartArgs(args(), previous({ rf: 3, raft: true, replication: 'leader-durable', storage: 'memory', historyMax: 50 }));
+    const raw = restartArgs(
+      args(),
+      previous({ rf: 3, raft: true, replication: 'leader-durable', storage: 'memory', historyMax: 50 }),
+    );
     expect(raw).toMatchObject({ previousReplication: 'leader-durable', inMemory: true, historyMax: '50' });
     expect(validateStart(raw)).toMatchObject({ replication: 'leader-durable', storage: 'memory', historyMax: 50 });
     expect(restartArgs(args([], { 'history-max': '7' }), previous({ historyMax: 50 })).historyMax).toBe('7');
@@ -121,7 +197,10 @@ describe('restartArgs with a previous cluster', () => {
     expect(restartArgs(args(), previous({ rf: 3, raft: true })).raft).toBe(false);
     expect(restartArgs(args(), previous({ rf: 1, raft: false })).raft).toBe(false);
     // Lowering rf to 1 on a replicated cluster therefore turns Raft off...
-    expect(validateStart(restartArgs(args([], { rf: '1' }), previous({ rf: 3, raft: true })))).toMatchObject({ rf: 1, raft: false });
+    expect(validateStart(restartArgs(args([], { rf: '1' }), previous({ rf: 3, raft: true })))).toMatchObject({
+      rf: 1,
+      raft: false,
+    });
     // ...while the rf > 1 cluster restarted as it was is still replicated.
     expect(validateStart(restartArgs(args(), previous({ rf: 3, raft: true })))).toMatchObject({ rf: 3, raft: false });
     expect(restartArgs(args([], { raft: true }), previous({ rf: 1, raft: false })).raft).toBe(true);
@@ -137,7 +216,9 @@ describe('restartArgs with a previous cluster', () => {
     for (const source of ['config', 'env', 'platform-package', 'repo-release', 'repo-debug']) {
       expect(restartArgs(args(), previous({}, { source, path: '/found/engine' })).binary, source).toBeUndefined();
     }
-    expect(restartArgs(args([], { binary: '/new/engine' }), previous({}, { source: 'config' })).binary).toBe('/new/engine');
+    expect(restartArgs(args([], { binary: '/new/engine' }), previous({}, { source: 'config' })).binary).toBe(
+      '/new/engine',
+    );
   });
 
   it('ignores a boolean where a string flag is expected', () => {
@@ -149,7 +230,11 @@ describe('restartArgs with a previous cluster', () => {
 describe('equivalentStart (what a restart with nothing to restart suggests instead)', () => {
   it('is start with the same count and shape flags, quoted for a shell where needed', () => {
     expect(equivalentStart('c8ctl nano', args())).toBe('c8ctl nano start');
-    expect(equivalentStart('c8ctl-nano', args(['3'], { port: '9000', rf: '3', raft: true, capture: true, purge: true }))).toBe('c8ctl-nano start 3 --port 9000 --rf 3 --raft --capture');
-    expect(equivalentStart('c8ctl-nano', args([], { binary: "/my engines/it's" }))).toBe(`c8ctl-nano start --binary '/my engines/it'\\''s'`);
+    expect(
+      equivalentStart('c8ctl-nano', args(['3'], { port: '9000', rf: '3', raft: true, capture: true, purge: true })),
+    ).toBe('c8ctl-nano start 3 --port 9000 --rf 3 --raft --capture');
+    expect(equivalentStart('c8ctl-nano', args([], { binary: "/my engines/it's" }))).toBe(
+      `c8ctl-nano start --binary '/my engines/it'\\''s'`,
+    );
   });
 });

@@ -57,7 +57,7 @@ describe('shipped sources', () => {
       "import type { Document } from 'yaml';",
       "const m = await import('kubernetes-models/v1');",
       "export { a } from '@scope/pkg/sub';",
-      "const text = \"nothing to import from 'here'\";",
+      'const text = "nothing to import from \'here\'";',
     ].join('\n');
     expect(bareSpecifiers(sample).map(packageOf)).toEqual(['yaml', 'kubernetes-models', '@scope/pkg']);
   });

@@ -24,7 +24,10 @@ describe('terminal controls from outside text', () => {
 describe('credentials in URLs', () => {
   it.each([
     ['https://u:pw@host/m.json?token=abc', 'https://‹redacted›@host/m.json?token=‹redacted›'],
-    ['https://host/m.json?X-Amz-Signature=f00&X-Amz-Credential=AK%2F1&v=2', 'https://host/m.json?X-Amz-Signature=‹redacted›&X-Amz-Credential=‹redacted›&v=2'],
+    [
+      'https://host/m.json?X-Amz-Signature=f00&X-Amz-Credential=AK%2F1&v=2',
+      'https://host/m.json?X-Amz-Signature=‹redacted›&X-Amz-Credential=‹redacted›&v=2',
+    ],
     ['http://host/p?api_key=k&sig=s&page=3#frag', 'http://host/p?api_key=‹redacted›&sig=‹redacted›&page=3#frag'],
     ['https://host/releases/manifest.json?version=1.2', 'https://host/releases/manifest.json?version=1.2'],
     ['http://127.0.0.1:8080/v2', 'http://127.0.0.1:8080/v2'],
@@ -32,8 +35,12 @@ describe('credentials in URLs', () => {
     expect(redactUrl(url)).toBe(expected);
   });
   it('finds URLs inside a sentence and JSON', () => {
-    expect(redactUrls('Downloading from https://me:secret@cdn.example.com/x… done')).toBe('Downloading from https://‹redacted›@cdn.example.com/x… done');
-    expect(redactUrls('{"downloadUrl": "https://h/m?access_token=zz"}')).toBe('{"downloadUrl": "https://h/m?access_token=‹redacted›"}');
+    expect(redactUrls('Downloading from https://me:secret@cdn.example.com/x… done')).toBe(
+      'Downloading from https://‹redacted›@cdn.example.com/x… done',
+    );
+    expect(redactUrls('{"downloadUrl": "https://h/m?access_token=zz"}')).toBe(
+      '{"downloadUrl": "https://h/m?access_token=‹redacted›"}',
+    );
     expect(safeJson({ a: ['https://u:p@h/'], n: 3, b: null })).toEqual({ a: ['https://‹redacted›@h/'], n: 3, b: null });
   });
 });
@@ -47,7 +54,10 @@ describe('the output every command prints through', () => {
     text.error('bad \x1b]0;t\x07', ['detail \x1b[31m']);
     expect(written.join('')).toBe('notes: hi from https://‹redacted›@h/x\n✗ bad \ndetail \n');
     written.length = 0;
-    safeOutput(createStreamOutput({ mode: 'json', stdout: sink(false), stderr: sink(false) })).result({ url: 'https://h/?token=t', notes: '\x1b[2J' });
+    safeOutput(createStreamOutput({ mode: 'json', stdout: sink(false), stderr: sink(false) })).result({
+      url: 'https://h/?token=t',
+      notes: '\x1b[2J',
+    });
     expect(JSON.parse(written.join(''))).toEqual({ url: 'https://h/?token=‹redacted›', notes: '' });
   });
 });

@@ -32,11 +32,18 @@ function statefulSet() {
                 { name: 'cluster', containerPort: 26502, protocol: 'TCP' },
               ],
               env: [
-                { name: 'NANO_NODE_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } },
+                {
+                  name: 'NANO_NODE_ID',
+                  valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+                },
                 { name: 'NANO_CLUSTER_SIZE', value: '3' },
                 { name: 'NANO_CLUSTER_SECRET', valueFrom: { secretKeyRef: { name: 'nano-cluster', key: 'secret' } } },
               ],
-              readinessProbe: { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+              readinessProbe: {
+                httpGet: { path: '/v2/topology', port: 'http' },
+                periodSeconds: 5,
+                failureThreshold: 3,
+              },
               resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
               volumeMounts: [{ name: 'data', mountPath: '/data' }],
             },
@@ -123,18 +130,41 @@ describe('validateKubernetesObject accepts', () => {
     });
     Object.assign(s.spec.template.spec, {
       serviceAccountName: 'nano',
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        fsGroup: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
       affinity: {
         podAntiAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [
-            { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['nano'] }] } } },
+            {
+              weight: 100,
+              podAffinityTerm: {
+                topologyKey: 'kubernetes.io/hostname',
+                labelSelector: {
+                  matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['nano'] }],
+                },
+              },
+            },
           ],
         },
       },
-      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: LABELS } }],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: LABELS },
+        },
+      ],
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'nano', effect: 'NoSchedule' }],
       volumes: [
-        { name: 'config', configMap: { name: 'nano', defaultMode: 0o440, items: [{ key: 'nano.env', path: 'nano.env' }] } },
+        {
+          name: 'config',
+          configMap: { name: 'nano', defaultMode: 0o440, items: [{ key: 'nano.env', path: 'nano.env' }] },
+        },
         { name: 'scratch', emptyDir: { sizeLimit: '100Mi' } },
       ],
     });
@@ -142,13 +172,31 @@ describe('validateKubernetesObject accepts', () => {
       imagePullPolicy: 'IfNotPresent',
       command: ['/nano'],
       envFrom: [{ configMapRef: { name: 'nano' } }, { secretRef: { name: 'nano-cluster', optional: false } }],
-      startupProbe: { httpGet: { path: '/v2/topology', port: 8080, scheme: 'HTTP', httpHeaders: [{ name: 'Accept', value: 'application/json' }] }, failureThreshold: 30 },
+      startupProbe: {
+        httpGet: {
+          path: '/v2/topology',
+          port: 8080,
+          scheme: 'HTTP',
+          httpHeaders: [{ name: 'Accept', value: 'application/json' }],
+        },
+        failureThreshold: 30,
+      },
       livenessProbe: { tcpSocket: { port: 'cluster' }, initialDelaySeconds: 10, timeoutSeconds: 2 },
       lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      },
     });
     const svc = headlessService();
-    Object.assign(svc.spec, { type: 'ClusterIP', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'], sessionAffinity: 'None', internalTrafficPolicy: 'Cluster' });
+    Object.assign(svc.spec, {
+      type: 'ClusterIP',
+      ipFamilyPolicy: 'SingleStack',
+      ipFamilies: ['IPv4'],
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Cluster',
+    });
     Object.assign(svc.spec.ports[0]!, { protocol: 'TCP', appProtocol: 'http' });
     expect(validateKubernetesObject(s)).toEqual([]);
     expect(validateKubernetesObject(svc)).toEqual([]);
@@ -156,7 +204,14 @@ describe('validateKubernetesObject accepts', () => {
 
   it('a Secret with base64 data and a ConfigMap', () => {
     expect(validateKubernetesObject({ ...secret(), stringData: undefined, data: { secret: 'c2VjcmV0' } })).toEqual([]);
-    expect(validateKubernetesObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nano' }, data: { 'nano.env': 'A=1\n' } })).toEqual([]);
+    expect(
+      validateKubernetesObject({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'nano' },
+        data: { 'nano.env': 'A=1\n' },
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -167,29 +222,41 @@ describe('validateKubernetesObject rejects', () => {
   });
 
   it('a value outside an enum: podManagementPolicy "parallel"', () => {
-    const problems = validateKubernetesObject(broken(statefulSet, (s) => Object.assign(s.spec, { podManagementPolicy: 'parallel' })));
+    const problems = validateKubernetesObject(
+      broken(statefulSet, (s) => Object.assign(s.spec, { podManagementPolicy: 'parallel' })),
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^\/spec\/podManagementPolicy must be equal to one of the allowed values/);
   });
 
   it('a missing required field: a pod template without containers', () => {
-    const problems = validateKubernetesObject(broken(statefulSet, (s) => Reflect.deleteProperty(s.spec.template.spec, 'containers')));
+    const problems = validateKubernetesObject(
+      broken(statefulSet, (s) => Reflect.deleteProperty(s.spec.template.spec, 'containers')),
+    );
     expect(problems).toEqual(['/spec/template/spec must have required property containers']);
   });
 
   it('a missing required field: a Service port without its port', () => {
-    const problems = validateKubernetesObject(broken(headlessService, (s) => Reflect.deleteProperty(s.spec.ports[1]!, 'port')));
+    const problems = validateKubernetesObject(
+      broken(headlessService, (s) => Reflect.deleteProperty(s.spec.ports[1]!, 'port')),
+    );
     expect(problems).toEqual(['/spec/ports/1 must have required property port']);
   });
 
   it('wrong types in a Service, a PodDisruptionBudget and a Secret', () => {
-    expect(validateKubernetesObject(broken(headlessService, (s) => Object.assign(s.spec, { publishNotReadyAddresses: 'true' })))).toEqual([
-      '/spec/publishNotReadyAddresses must be boolean',
+    expect(
+      validateKubernetesObject(
+        broken(headlessService, (s) => Object.assign(s.spec, { publishNotReadyAddresses: 'true' })),
+      ),
+    ).toEqual(['/spec/publishNotReadyAddresses must be boolean']);
+    expect(
+      validateKubernetesObject(
+        broken(disruptionBudget, (s) => Object.assign(s.spec.selector, { matchLabels: ['app=nano'] })),
+      ),
+    ).toEqual(['/spec/selector/matchLabels must be object']);
+    expect(validateKubernetesObject(broken(secret, (s) => Object.assign(s.stringData, { port: 8080 })))).toEqual([
+      '/stringData/port must be string',
     ]);
-    expect(validateKubernetesObject(broken(disruptionBudget, (s) => Object.assign(s.spec.selector, { matchLabels: ['app=nano'] })))).toEqual([
-      '/spec/selector/matchLabels must be object',
-    ]);
-    expect(validateKubernetesObject(broken(secret, (s) => Object.assign(s.stringData, { port: 8080 })))).toEqual(['/stringData/port must be string']);
   });
 
   it('Secret data that is not base64', () => {
@@ -202,7 +269,9 @@ describe('validateKubernetesObject rejects', () => {
   it('an unknown field, which the library model alone would let through', () => {
     const misspelt = broken(statefulSet, (s) => Object.assign(s.spec, { podManagmentPolicy: 'Parallel' }));
     expect(() => new StatefulSet(misspelt as never).validate()).not.toThrow();
-    expect(validateKubernetesObject(misspelt)).toEqual(['/spec/podManagmentPolicy is not a field of apps/v1 StatefulSet']);
+    expect(validateKubernetesObject(misspelt)).toEqual([
+      '/spec/podManagmentPolicy is not a field of apps/v1 StatefulSet',
+    ]);
   });
 
   it('unknown fields at every depth: top level, container, probe, env source, claim template', () => {
@@ -225,15 +294,24 @@ describe('validateKubernetesObject rejects', () => {
 
   it('an unknown field next to a schema error in the same object', () => {
     const s = broken(statefulSet, (s) => Object.assign(s.spec, { replicas: '3', podManagmentPolicy: 'Parallel' }));
-    expect(validateKubernetesObject(s).sort()).toEqual(['/spec/podManagmentPolicy is not a field of apps/v1 StatefulSet', '/spec/replicas must be integer']);
+    expect(validateKubernetesObject(s).sort()).toEqual([
+      '/spec/podManagmentPolicy is not a field of apps/v1 StatefulSet',
+      '/spec/replicas must be integer',
+    ]);
   });
 
   it('an object without metadata.name', () => {
-    expect(validateKubernetesObject(broken(secret, (s) => Reflect.deleteProperty(s.metadata, 'name')))).toEqual(['/metadata/name is required']);
+    expect(validateKubernetesObject(broken(secret, (s) => Reflect.deleteProperty(s.metadata, 'name')))).toEqual([
+      '/metadata/name is required',
+    ]);
   });
 
   it('a kind it does not know, and an apiVersion that does not go with the kind', () => {
-    const [unknownKind] = validateKubernetesObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'nano' } });
+    const [unknownKind] = validateKubernetesObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'nano' },
+    });
     expect(unknownKind).toMatch(/^apps\/v1 Deployment: not a kind these tests know/);
     const [oldPdb] = validateKubernetesObject({ ...disruptionBudget(), apiVersion: 'policy/v1beta1' });
     expect(oldPdb).toMatch(/^policy\/v1beta1 PodDisruptionBudget: not a kind/);
@@ -281,20 +359,30 @@ describe('validateComposeDocument', () => {
 
   it('rejects a service with an unknown key', () => {
     const doc = broken(compose, (d) => Object.assign(d.services['nano-0'], { enviroment: {} }));
-    expect(validateComposeDocument(doc)).toEqual(['/services/nano-0 must NOT have additional properties ("enviroment")']);
+    expect(validateComposeDocument(doc)).toEqual([
+      '/services/nano-0 must NOT have additional properties ("enviroment")',
+    ]);
   });
 
   it('rejects ports of the wrong type', () => {
     const asString = broken(compose, (d) => Object.assign(d.services['nano-1'], { ports: '8081:8080' }));
     expect(validateComposeDocument(asString)).toEqual(['/services/nano-1/ports must be array']);
     const asBoolean = broken(compose, (d) => Object.assign(d.services['nano-1'], { ports: [true] }));
-    expect(validateComposeDocument(asBoolean)).toContain('/services/nano-1/ports/0 must match exactly one schema in oneOf');
+    expect(validateComposeDocument(asBoolean)).toContain(
+      '/services/nano-1/ports/0 must match exactly one schema in oneOf',
+    );
   });
 
   it('rejects an environment value that is a mapping, and an unknown top-level key', () => {
-    const nested = broken(compose, (d) => Object.assign(d.services['nano-0'].environment, { NANO_NODE_ID: { value: '0' } }));
-    expect(validateComposeDocument(nested)).toContain('/services/nano-0/environment must match exactly one schema in oneOf');
-    expect(validateComposeDocument({ ...compose(), volume: {} })).toEqual(['/ must NOT have additional properties ("volume")']);
+    const nested = broken(compose, (d) =>
+      Object.assign(d.services['nano-0'].environment, { NANO_NODE_ID: { value: '0' } }),
+    );
+    expect(validateComposeDocument(nested)).toContain(
+      '/services/nano-0/environment must match exactly one schema in oneOf',
+    );
+    expect(validateComposeDocument({ ...compose(), volume: {} })).toEqual([
+      '/ must NOT have additional properties ("volume")',
+    ]);
   });
 
   it('rejects what docker compose refuses after the schema: no image, undefined volume or service, a bad restart policy', () => {
@@ -318,8 +406,13 @@ describe('validateComposeDocument', () => {
 
 describe('parseYamlDocuments', () => {
   it('returns every document of a --- separated stream, with a leading --- and JSON documents too', () => {
-    const text = '---\napiVersion: v1\nkind: Secret\n---\n# a comment\nkind: Service\n---\n{"kind": "ConfigMap", "data": {"a": "1"}}\n';
-    expect(parseYamlDocuments(text)).toEqual([{ apiVersion: 'v1', kind: 'Secret' }, { kind: 'Service' }, { kind: 'ConfigMap', data: { a: '1' } }]);
+    const text =
+      '---\napiVersion: v1\nkind: Secret\n---\n# a comment\nkind: Service\n---\n{"kind": "ConfigMap", "data": {"a": "1"}}\n';
+    expect(parseYamlDocuments(text)).toEqual([
+      { apiVersion: 'v1', kind: 'Secret' },
+      { kind: 'Service' },
+      { kind: 'ConfigMap', data: { a: '1' } },
+    ]);
   });
 
   it('keeps an empty document as null, and reads a stream of comments only as no documents', () => {
@@ -329,18 +422,28 @@ describe('parseYamlDocuments', () => {
 
   it('throws on a syntax error and on a duplicate key, naming the document', () => {
     expect(() => parseYamlDocuments('a: 1\n---\nb: [1, 2\n')).toThrow(/^YAML document 2 of 2: /);
-    expect(() => parseYamlDocuments('kind: Secret\nkind: Service\n')).toThrow(/^YAML document 1 of 1: Map keys must be unique/);
+    expect(() => parseYamlDocuments('kind: Secret\nkind: Service\n')).toThrow(
+      /^YAML document 1 of 1: Map keys must be unique/,
+    );
   });
 
   it('throws on a scalar that YAML 1.1 (kubectl) reads differently, and accepts it quoted', () => {
-    expect(() => parseYamlDocuments('env:\n  FOLLOW: yes\n')).toThrow('YAML document 1 of 1: /env/FOLLOW reads as "yes" in YAML 1.2 but true in YAML 1.1');
+    expect(() => parseYamlDocuments('env:\n  FOLLOW: yes\n')).toThrow(
+      'YAML document 1 of 1: /env/FOLLOW reads as "yes" in YAML 1.2 but true in YAML 1.1',
+    );
     expect(() => parseYamlDocuments('mode: 0640\n')).toThrow('/mode reads as 640 in YAML 1.2 but 416 in YAML 1.1');
-    expect(() => parseYamlDocuments('ports:\n  - 22:22\n')).toThrow('/ports/0 reads as "22:22" in YAML 1.2 but 1342 in YAML 1.1');
-    expect(parseYamlDocuments('env:\n  FOLLOW: "yes"\nmode: "0640"\nports: ["22:22"]\n')).toEqual([{ env: { FOLLOW: 'yes' }, mode: '0640', ports: ['22:22'] }]);
+    expect(() => parseYamlDocuments('ports:\n  - 22:22\n')).toThrow(
+      '/ports/0 reads as "22:22" in YAML 1.2 but 1342 in YAML 1.1',
+    );
+    expect(parseYamlDocuments('env:\n  FOLLOW: "yes"\nmode: "0640"\nports: ["22:22"]\n')).toEqual([
+      { env: { FOLLOW: 'yes' }, mode: '0640', ports: ['22:22'] },
+    ]);
   });
 
   it('feeds the validators: a whole Kubernetes stream passes object by object', () => {
-    const stream = [statefulSet(), headlessService(), disruptionBudget(), secret()].map((o) => JSON.stringify(o)).join('\n---\n');
+    const stream = [statefulSet(), headlessService(), disruptionBudget(), secret()]
+      .map((o) => JSON.stringify(o))
+      .join('\n---\n');
     const docs = parseYamlDocuments(stream);
     expect(docs).toHaveLength(4);
     expect(docs.flatMap(validateKubernetesObject)).toEqual([]);

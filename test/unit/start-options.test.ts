@@ -3,7 +3,6 @@ import { validateStart, type RawStartArgs } from '../../src/cluster/start-option
 import { parsePort, parseSeconds, parseWholeNumber } from '../../src/values.js';
 import { expectInvalid } from '../support/expect-invalid.js';
 
-
 describe('validateStart defaults', () => {
   it('is one node on port 8080, one partition, rf 1, 60 s', () => {
     expect(validateStart({})).toEqual({
@@ -25,7 +24,10 @@ describe('validateStart defaults', () => {
   });
 
   it('refuses --replication without Raft, where no tier applies', () => {
-    expectInvalid(() => validateStart({ count: '3', replication: 'leader-durable' }), '--replication leader-durable needs Raft');
+    expectInvalid(
+      () => validateStart({ count: '3', replication: 'leader-durable' }),
+      '--replication leader-durable needs Raft',
+    );
     expect(validateStart({ count: '3', raft: true, replication: 'quorum' }).replication).toBe('quorum');
   });
 
@@ -128,12 +130,23 @@ describe('parseSeconds', () => {
     expect(parseSeconds('--timeout', '0086400.000', 60)).toBe(86_400_000);
   });
 
-  it.each(['0.0', '.5', '1.', '1.2345', '+3', ' 1', '1e9', '0x10', '-1', 'abc', ''])('rejects %j, naming the allowed range', (text) => {
-    expectInvalid(() => parseSeconds('--timeout', text, 60), `--timeout "${text}"`, 'seconds from 0.001 to 86400 (a day)', 'Example: --timeout 120');
-  });
+  it.each(['0.0', '.5', '1.', '1.2345', '+3', ' 1', '1e9', '0x10', '-1', 'abc', ''])(
+    'rejects %j, naming the allowed range',
+    (text) => {
+      expectInvalid(
+        () => parseSeconds('--timeout', text, 60),
+        `--timeout "${text}"`,
+        'seconds from 0.001 to 86400 (a day)',
+        'Example: --timeout 120',
+      );
+    },
+  );
 
   it.each(['86400.001', '100000', '999999999999'])('rejects %j as out of range', (text) => {
-    expectInvalid(() => parseSeconds('--interval', text, 1), `--interval "${text}" is out of range: give seconds from 0.001 to 86400 (a day).`);
+    expectInvalid(
+      () => parseSeconds('--interval', text, 1),
+      `--interval "${text}" is out of range: give seconds from 0.001 to 86400 (a day).`,
+    );
   });
 });
 
@@ -157,10 +170,15 @@ describe('validateStart replication tier', () => {
     expect(validateStart({ count: '3', rf: '3', replication: 'quorum' }).replication).toBe('quorum');
   });
 
-  it('takes the flag first, then the export, then the previous cluster\'s tier', () => {
+  it("takes the flag first, then the export, then the previous cluster's tier", () => {
     const raw = { count: '3', rf: '3' };
-    expect(validateStart({ ...raw, replication: 'leader-durable', env: { NANOBPMN_REPLICATION: 'quorum' } }).replication).toBe('leader-durable');
-    expect(validateStart({ ...raw, env: { NANOBPMN_REPLICATION: 'leader-durable' }, previousReplication: 'quorum' }).replication).toBe('leader-durable');
+    expect(
+      validateStart({ ...raw, replication: 'leader-durable', env: { NANOBPMN_REPLICATION: 'quorum' } }).replication,
+    ).toBe('leader-durable');
+    expect(
+      validateStart({ ...raw, env: { NANOBPMN_REPLICATION: 'leader-durable' }, previousReplication: 'quorum' })
+        .replication,
+    ).toBe('leader-durable');
     expect(validateStart({ ...raw, previousReplication: 'leader-durable' }).replication).toBe('leader-durable');
     // A previous RF 1 tier means nothing for a new Raft cluster.
     expect(validateStart({ count: '3', previousReplication: 'leader-durable' }).replication).toBe('leader-durable');
@@ -190,7 +208,7 @@ describe('validateStart storage and history', () => {
 });
 
 describe('validateStart console mode', () => {
-  it('takes the flag, then the export, then the previous cluster\'s, else studio (the engine default)', () => {
+  it("takes the flag, then the export, then the previous cluster's, else studio (the engine default)", () => {
     expect(validateStart({}).console).toBe('studio');
     expect(validateStart({ console: 'off', env: { NANOBPMN_CONSOLE: 'observe' } }).console).toBe('off');
     expect(validateStart({ env: { NANOBPMN_CONSOLE: 'observe' }, previousConsole: 'off' }).console).toBe('observe');

@@ -88,7 +88,8 @@ describe('readJsonFile', () => {
     await writeFile(file, '{"a":');
     const read = await readJsonFile(file);
     expect(read.kind).toBe('corrupt');
-    if (read.kind === 'corrupt') expect(read.reason).toBe('not valid JSON at line 1, column 6 (the file ends before the JSON is complete)');
+    if (read.kind === 'corrupt')
+      expect(read.reason).toBe('not valid JSON at line 1, column 6 (the file ends before the JSON is complete)');
   });
 
   it('reports an empty file as empty', async () => {
@@ -106,7 +107,18 @@ function sampleState(): ClusterState {
   return {
     schema: 1,
     createdAt: '2025-01-01T00:00:00.000Z',
-    settings: { nodes: 2, basePort: 8080, partitions: 2, rf: 1, raft: false, capture: false, replication: 'quorum', storage: 'disk', historyMax: null, console: 'studio' },
+    settings: {
+      nodes: 2,
+      basePort: 8080,
+      partitions: 2,
+      rf: 1,
+      raft: false,
+      capture: false,
+      replication: 'quorum',
+      storage: 'disk',
+      historyMax: null,
+      console: 'studio',
+    },
     binary: { path: '/bin/engine', source: 'flag', version: '0.0.22' },
     workspaceDir: '/ws',
     nodes: [0, 1].map((id) => ({
@@ -136,7 +148,13 @@ describe('readClusterState', () => {
 
   it('reads a state written before the tier was recorded: the tier its nodes got, else leader-durable', async () => {
     const file = path.join(dir, 'cluster.json');
-    const { replication: _tier, storage: _storage, historyMax: _history, console: _console, ...oldSettings } = sampleState().settings;
+    const {
+      replication: _tier,
+      storage: _storage,
+      historyMax: _history,
+      console: _console,
+      ...oldSettings
+    } = sampleState().settings;
     await writeFile(file, JSON.stringify({ ...sampleState(), settings: oldSettings }));
     expect((await readClusterState(file))!.settings.replication).toBe('leader-durable');
     const withEnv = sampleState().nodes.map((n) => ({ ...n, env: { ...n.env, NANOBPMN_REPLICATION: 'quorum' } }));
@@ -150,8 +168,16 @@ describe('readClusterState', () => {
     ['a JSON array', (f) => writeFile(f, '[]'), 'not a JSON object'],
     ['another schema', (f) => writeFile(f, JSON.stringify({ ...sampleState(), schema: 2 })), 'schema'],
     ['no nodes', (f) => writeFile(f, JSON.stringify({ ...sampleState(), nodes: [] })), '"nodes"'],
-    ['bad settings', (f) => writeFile(f, JSON.stringify({ ...sampleState(), settings: { ...sampleState().settings, nodes: 0 } })), '"settings"'],
-    ['bad binary', (f) => writeFile(f, JSON.stringify({ ...sampleState(), binary: { path: '/b', source: 'flag' } })), '"binary"'],
+    [
+      'bad settings',
+      (f) => writeFile(f, JSON.stringify({ ...sampleState(), settings: { ...sampleState().settings, nodes: 0 } })),
+      '"settings"',
+    ],
+    [
+      'bad binary',
+      (f) => writeFile(f, JSON.stringify({ ...sampleState(), binary: { path: '/b', source: 'flag' } })),
+      '"binary"',
+    ],
     [
       'a node with pid "x"',
       (f) => {
@@ -222,7 +248,11 @@ describe('acquireLock', () => {
     const lockFile = path.join(dir, '.lock');
     const release = await acquireLock(lockFile, 'start', deps(100));
     expect(await readdir(dir)).toEqual(['.lock']);
-    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({ pid: 100, startTime: 's100', command: 'start' });
+    expect(JSON.parse(await readFile(lockFile, 'utf8'))).toMatchObject({
+      pid: 100,
+      startTime: 's100',
+      command: 'start',
+    });
     await release();
   });
 
@@ -304,11 +334,15 @@ describe('resolveHome', () => {
   const platformDataDir = () => '/platform/data';
 
   it('uses C8CTL_NANO_HOME when set', () => {
-    expect(resolveHome({ env: { C8CTL_NANO_HOME: '/custom' }, cwd: '/cwd', platformDataDir })).toBe(path.resolve('/custom'));
+    expect(resolveHome({ env: { C8CTL_NANO_HOME: '/custom' }, cwd: '/cwd', platformDataDir })).toBe(
+      path.resolve('/custom'),
+    );
   });
 
   it('resolves a relative C8CTL_NANO_HOME against cwd', () => {
-    expect(resolveHome({ env: { C8CTL_NANO_HOME: 'rel/home' }, cwd: '/cwd', platformDataDir })).toBe(path.resolve('/cwd', 'rel/home'));
+    expect(resolveHome({ env: { C8CTL_NANO_HOME: 'rel/home' }, cwd: '/cwd', platformDataDir })).toBe(
+      path.resolve('/cwd', 'rel/home'),
+    );
   });
 
   it.each([

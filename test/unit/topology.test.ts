@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions, knownCauses, lastLines } from '../../src/binary/engine-output.js';
-import { describeProduct, identifyProduct, leadershipSettled, readLeadership, type PartitionLeadership } from '../../src/cluster/topology.js';
+import {
+  describeProduct,
+  identifyProduct,
+  leadershipSettled,
+  readLeadership,
+  type PartitionLeadership,
+} from '../../src/cluster/topology.js';
 
 describe('identifyProduct', () => {
   it('recognises Nano and its version', () => {
@@ -11,7 +17,10 @@ describe('identifyProduct', () => {
   });
 
   it('falls back to gatewayVersion for a Nano without its own version', () => {
-    expect(identifyProduct({ gatewayVersion: '8.8.0', nano: { engine: 'nanobpmn' } })).toEqual({ kind: 'nano', version: '8.8.0' });
+    expect(identifyProduct({ gatewayVersion: '8.8.0', nano: { engine: 'nanobpmn' } })).toEqual({
+      kind: 'nano',
+      version: '8.8.0',
+    });
   });
 
   it('recognises Camunda', () => {
@@ -52,7 +61,9 @@ describe('readLeadership', () => {
   });
 
   it('defaults missing fields', () => {
-    expect(readLeadership({ partitions: [{ partition_id: 3 }] })).toEqual([{ partition: 3, leader: null, term: null, recovering: false, replicas: [], owner: null }]);
+    expect(readLeadership({ partitions: [{ partition_id: 3 }] })).toEqual([
+      { partition: 3, leader: null, term: null, recovering: false, replicas: [], owner: null },
+    ]);
   });
 
   it.each([
@@ -67,7 +78,14 @@ describe('readLeadership', () => {
 });
 
 describe('leadershipSettled', () => {
-  const p = (leader: number | null, recovering: boolean): PartitionLeadership => ({ partition: 1, leader, term: 1, recovering, replicas: [0], owner: 0 });
+  const p = (leader: number | null, recovering: boolean): PartitionLeadership => ({
+    partition: 1,
+    leader,
+    term: 1,
+    recovering,
+    replicas: [0],
+    owner: 0,
+  });
 
   it('is settled when every partition has a leader and none recovers', () => {
     expect(leadershipSettled([p(0, false), p(1, false)])).toBe(true);
@@ -86,7 +104,12 @@ describe('leadershipSettled', () => {
   });
 
   it('works on readLeadership output', () => {
-    const read = readLeadership({ partitions: [{ partition_id: 1, leader: 0, recovering: false }, { partition_id: 2, leader: null, recovering: true }] })!;
+    const read = readLeadership({
+      partitions: [
+        { partition_id: 1, leader: 0, recovering: false },
+        { partition_id: 2, leader: null, recovering: true },
+      ],
+    })!;
     expect(leadershipSettled(read)).toBe(false);
     expect(leadershipSettled(read.slice(0, 1))).toBe(true);
   });
@@ -116,7 +139,8 @@ describe('knownCauses', () => {
   });
 
   it('names the port from the bind panic', () => {
-    const output = "thread 'main' panicked at server/src/main.rs:10:5:\nfailed to bind 0.0.0.0:8080: Address already in use (os error 98)";
+    const output =
+      "thread 'main' panicked at server/src/main.rs:10:5:\nfailed to bind 0.0.0.0:8080: Address already in use (os error 98)";
     const causes = knownCauses(output, { port: 9999, binary: '/x/bin' });
     expect(causes).toHaveLength(1);
     expect(causes[0]).toContain('Port 8080');
@@ -124,7 +148,9 @@ describe('knownCauses', () => {
   });
 
   it('falls back to the node port when the message has none', () => {
-    expect(knownCauses('Error: Address already in use (os error 98)', { port: 8082, binary: '/x/bin' })[0]).toContain('Port 8082');
+    expect(knownCauses('Error: Address already in use (os error 98)', { port: 8082, binary: '/x/bin' })[0]).toContain(
+      'Port 8082',
+    );
   });
 
   it('finds nothing in ordinary output', () => {

@@ -5,7 +5,8 @@ const ME = 1000;
 const OTHER = 65534;
 const file = (uid: number, mode: number): PathFacts => ({ uid, mode, isDir: false });
 const dir = (uid: number, mode: number): PathFacts => ({ uid, mode, isDir: true });
-const judge = (facts: PathFacts, role: 'content' | 'above' = 'content', me = ME) => pathProblem('/h/config.json', facts, role, me, me === 0 ? 'root' : 'alice');
+const judge = (facts: PathFacts, role: 'content' | 'above' = 'content', me = ME) =>
+  pathProblem('/h/config.json', facts, role, me, me === 0 ? 'root' : 'alice');
 
 describe('pathProblem', () => {
   it('trusts what we own and only we can write', () => {
@@ -22,15 +23,24 @@ describe('pathProblem', () => {
   });
 
   it("refuses another user's file and says how to take it back", () => {
-    expect(judge(file(OTHER, 0o600))).toEqual({ problem: 'is owned by uid 65534, not you (uid 1000) or root', fix: "sudo chown alice '/h/config.json'" });
+    expect(judge(file(OTHER, 0o600))).toEqual({
+      problem: 'is owned by uid 65534, not you (uid 1000) or root',
+      fix: "sudo chown alice '/h/config.json'",
+    });
   });
 
   it("refuses another user's file even for root, which needs no sudo", () => {
-    expect(judge(file(OTHER, 0o600), 'content', 0)).toEqual({ problem: 'is owned by uid 65534, not you (uid 0) or root', fix: "chown root '/h/config.json'" });
+    expect(judge(file(OTHER, 0o600), 'content', 0)).toEqual({
+      problem: 'is owned by uid 65534, not you (uid 0) or root',
+      fix: "chown root '/h/config.json'",
+    });
   });
 
   it('refuses group and other write bits, naming who can write', () => {
-    expect(judge(file(ME, 0o620))).toEqual({ problem: 'is writable by group (mode 0620)', fix: "chmod go-w '/h/config.json'" });
+    expect(judge(file(ME, 0o620))).toEqual({
+      problem: 'is writable by group (mode 0620)',
+      fix: "chmod go-w '/h/config.json'",
+    });
     expect(judge(file(ME, 0o602))?.problem).toBe('is writable by others (mode 0602)');
     expect(judge(file(0, 0o666))?.problem).toBe('is writable by group and others (mode 0666)');
     expect(judge(dir(ME, 0o777))?.problem).toBe('is writable by group and others (mode 0777)');
@@ -51,7 +61,10 @@ describe('pathProblem', () => {
   });
 
   it('refuses a writable directory above without the sticky bit: others could rename it', () => {
-    expect(judge(dir(ME, 0o777), 'above')).toEqual({ problem: 'is writable by group and others without the sticky bit (mode 0777)', fix: "chmod go-w '/h/config.json'" });
+    expect(judge(dir(ME, 0o777), 'above')).toEqual({
+      problem: 'is writable by group and others without the sticky bit (mode 0777)',
+      fix: "chmod go-w '/h/config.json'",
+    });
     expect(judge(dir(0, 0o775), 'above')?.problem).toBe('is writable by group without the sticky bit (mode 0775)');
   });
 

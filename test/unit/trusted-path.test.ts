@@ -27,7 +27,11 @@ describe.skipIf(process.platform === 'win32')('untrustedPath', () => {
     const file = path.join(dir, 'cluster.json');
     await writeFile(file, '{}');
     await chmod(file, 0o646);
-    expect(untrustedPath(file, 'state')).toMatchObject({ path: file, summary: `${file} is writable by others (mode 0646)`, fix: `chmod go-w '${file}'` });
+    expect(untrustedPath(file, 'state')).toMatchObject({
+      path: file,
+      summary: `${file} is writable by others (mode 0646)`,
+      fix: `chmod go-w '${file}'`,
+    });
   });
 
   it('refuses a sticky home (others could plant a missing file) but runs a program from a sticky folder', async () => {
@@ -78,7 +82,12 @@ describe.skipIf(process.platform === 'win32')('untrustedPath', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(UnsafePermissionsError);
-    expect(caught).toMatchObject({ code: 'unsafe-permissions', exitCode: 1, use: 'state', unsafe: { fix: `chmod go-w '${dir}'` } });
+    expect(caught).toMatchObject({
+      code: 'unsafe-permissions',
+      exitCode: 1,
+      use: 'state',
+      unsafe: { fix: `chmod go-w '${dir}'` },
+    });
     expect((caught as Error).message).not.toContain('\n');
   });
 });

@@ -41,11 +41,31 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 'none', label: 'no fault (baseline)', fault: () => null, undo: () => null },
   { id: 'pause', label: '`pause` / `resume`', fault: (l) => ['pause', String(l)], undo: (l) => ['resume', String(l)] },
   // The timeout only bounds a start that cannot get ready; a healthy one returns in about 1-2 s.
-  { id: 'kill', label: '`node kill` / `node start`', fault: (l) => ['node', String(l), 'kill'], undo: (l) => ['node', String(l), 'start', '--timeout', '30'] },
+  {
+    id: 'kill',
+    label: '`node kill` / `node start`',
+    fault: (l) => ['node', String(l), 'kill'],
+    undo: (l) => ['node', String(l), 'start', '--timeout', '30'],
+  },
   { id: 'isolate', label: '`isolate` / `heal`', fault: (l) => ['isolate', String(l)], undo: () => ['heal'] },
-  { id: 'isolate-refuse', label: '`isolate --refuse` / `heal`', fault: (l) => ['isolate', String(l), '--refuse'], undo: () => ['heal'] },
-  { id: 'cut', label: '`cut <leader> <next>` / `heal`', fault: (l, o) => ['cut', String(l), String(o)], undo: () => ['heal'] },
-  { id: 'slow', label: '`slow --delay 200` / `heal`', fault: (l) => ['slow', String(l), '--delay', '200'], undo: () => ['heal'] },
+  {
+    id: 'isolate-refuse',
+    label: '`isolate --refuse` / `heal`',
+    fault: (l) => ['isolate', String(l), '--refuse'],
+    undo: () => ['heal'],
+  },
+  {
+    id: 'cut',
+    label: '`cut <leader> <next>` / `heal`',
+    fault: (l, o) => ['cut', String(l), String(o)],
+    undo: () => ['heal'],
+  },
+  {
+    id: 'slow',
+    label: '`slow --delay 200` / `heal`',
+    fault: (l) => ['slow', String(l), '--delay', '200'],
+    undo: () => ['heal'],
+  },
 ];
 
 export interface PartitionView {
@@ -108,7 +128,11 @@ export interface DrillResult {
 /** Keys carry their partition in the bits above 51. */
 export const partitionOf = (key: string): number => Number(BigInt(key) >> 51n) + 1;
 
-async function call(url: string, init: RequestInit, deadlineMs: number): Promise<{ outcome: string; ms: number; body: string }> {
+async function call(
+  url: string,
+  init: RequestInit,
+  deadlineMs: number,
+): Promise<{ outcome: string; ms: number; body: string }> {
   const began = performance.now();
   try {
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(deadlineMs) });
@@ -117,22 +141,39 @@ async function call(url: string, init: RequestInit, deadlineMs: number): Promise
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     const code = (error as { cause?: { code?: string } }).cause?.code;
-    const outcome = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : code === 'ECONNREFUSED' ? 'refused' : code === 'ECONNRESET' ? 'reset' : (code ?? 'error');
+    const outcome =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? 'timeout'
+        : code === 'ECONNREFUSED'
+          ? 'refused'
+          : code === 'ECONNRESET'
+            ? 'reset'
+            : (code ?? 'error');
     return { outcome, ms: performance.now() - began, body: '' };
   }
 }
 
-const jsonPost = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const create = (url: string, deadlineMs: number) => call(`${url}/v2/process-instances`, jsonPost({ processDefinitionId: PROCESS_ID, variables: {} }), deadlineMs);
-const read = (url: string, key: string, deadlineMs: number) => call(`${url}/v2/process-instances/${key}`, {}, deadlineMs);
+const jsonPost = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const create = (url: string, deadlineMs: number) =>
+  call(`${url}/v2/process-instances`, jsonPost({ processDefinitionId: PROCESS_ID, variables: {} }), deadlineMs);
+const read = (url: string, key: string, deadlineMs: number) =>
+  call(`${url}/v2/process-instances/${key}`, {}, deadlineMs);
 
 async function viewOf(url: string): Promise<PartitionView[] | null> {
   const answer = await call(`${url}/console/api/topology`, {}, VIEW_DEADLINE_MS);
   if (answer.outcome !== 'ok') return null;
   try {
-    const body = JSON.parse(answer.body) as { partitions: Array<{ partition_id: number; leader?: unknown; raft_term?: unknown; owner?: unknown }> };
+    const body = JSON.parse(answer.body) as {
+      partitions: Array<{ partition_id: number; leader?: unknown; raft_term?: unknown; owner?: unknown }>;
+    };
     const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-    return [...body.partitions].sort((a, b) => a.partition_id - b.partition_id).map((p) => ({ leader: num(p.leader), term: num(p.raft_term), owner: num(p.owner) }));
+    return [...body.partitions]
+      .sort((a, b) => a.partition_id - b.partition_id)
+      .map((p) => ({ leader: num(p.leader), term: num(p.raft_term), owner: num(p.owner) }));
   } catch {
     return null;
   }
@@ -141,13 +182,19 @@ async function viewOf(url: string): Promise<PartitionView[] | null> {
 /** Deploys through node 0, then 9 creates round-robin through nodes 0, 1, 2: their keys. */
 async function createWork(urls: readonly string[]): Promise<string[]> {
   const form = new FormData();
-  form.append('resources', new Blob([readFileSync(path.join(ROOT, 'test', 'fixtures', 'one-task.bpmn'))], { type: 'application/xml' }), 'one-task.bpmn');
+  form.append(
+    'resources',
+    new Blob([readFileSync(path.join(ROOT, 'test', 'fixtures', 'one-task.bpmn'))], { type: 'application/xml' }),
+    'one-task.bpmn',
+  );
   const deployed = await call(`${urls[0]}/v2/deployments`, { method: 'POST', body: form }, SETUP_DEADLINE_MS);
-  if (deployed.outcome !== 'ok') throw new Error(`deploy through node 0: ${deployed.outcome} ${deployed.body.slice(0, 200)}`);
+  if (deployed.outcome !== 'ok')
+    throw new Error(`deploy through node 0: ${deployed.outcome} ${deployed.body.slice(0, 200)}`);
   const keys: string[] = [];
   for (let i = 0; i < 9; i += 1) {
     const created = await create(urls[i % 3]!, SETUP_DEADLINE_MS);
-    if (created.outcome !== 'ok') throw new Error(`create ${i + 1} of 9 through node ${i % 3}: ${created.outcome} ${created.body.slice(0, 200)}`);
+    if (created.outcome !== 'ok')
+      throw new Error(`create ${i + 1} of 9 through node ${i % 3}: ${created.outcome} ${created.body.slice(0, 200)}`);
     keys.push(String((JSON.parse(created.body) as { processInstanceKey: string | number }).processInstanceKey));
   }
   return keys;
@@ -158,12 +205,18 @@ async function leaderOfPartition1(urls: readonly string[]): Promise<number> {
   const views = await Promise.all(urls.map(viewOf));
   const named = views.map((v) => v?.[0]?.leader ?? null).filter((l): l is number => l !== null);
   const leader = named.find((l) => named.filter((m) => m === l).length * 2 > urls.length);
-  if (leader === undefined) throw new Error(`no agreed leader of partition 1 before the fault (views: ${JSON.stringify(named)})`);
+  if (leader === undefined)
+    throw new Error(`no agreed leader of partition 1 before the fault (views: ${JSON.stringify(named)})`);
   return leader;
 }
 
 /** Views every VIEW_EVERY_MS and probes every PROBE_EVERY_MS through each node, until stop(). */
-function observe(urls: readonly string[], readKey: string, clock: () => number, into: DrillResult): () => Promise<void> {
+function observe(
+  urls: readonly string[],
+  readKey: string,
+  clock: () => number,
+  into: DrillResult,
+): () => Promise<void> {
   let watching = true;
   const inFlight: Promise<void>[] = [];
   const viewLoop = async (node: number): Promise<void> => {
@@ -177,7 +230,10 @@ function observe(urls: readonly string[], readKey: string, clock: () => number, 
   };
   const probe = async (node: number, kind: Probe['kind']): Promise<void> => {
     const t = clock();
-    const answer = kind === 'create' ? await create(urls[node]!, PROBE_DEADLINE_MS) : await read(urls[node]!, readKey, PROBE_DEADLINE_MS);
+    const answer =
+      kind === 'create'
+        ? await create(urls[node]!, PROBE_DEADLINE_MS)
+        : await read(urls[node]!, readKey, PROBE_DEADLINE_MS);
     into.probes.push({ t, node, ms: answer.ms, ...answerOf(kind, answer) });
   };
   // Probes are sent on the clock, not after the previous answer: a hung node costs no samples.
@@ -200,14 +256,21 @@ function observe(urls: readonly string[], readKey: string, clock: () => number, 
 function briefly(body: string): string {
   try {
     const problem = JSON.parse(body) as { title?: unknown; status?: unknown; detail?: unknown };
-    const detail = typeof problem.detail === 'string' ? `: ${problem.detail.slice(0, 60)}${problem.detail.length > 60 ? '…' : ''}` : '';
+    const detail =
+      typeof problem.detail === 'string'
+        ? `: ${problem.detail.slice(0, 60)}${problem.detail.length > 60 ? '…' : ''}`
+        : '';
     return `${String(problem.title ?? '')}${typeof problem.status === 'number' ? ` (${problem.status})` : ''}${detail}`;
   } catch {
     return body.slice(0, 80).replace(/\s+/g, ' ');
   }
 }
 
-const answerOf = (kind: Answer['kind'], answer: { outcome: string; body: string }): Answer => ({ kind, outcome: answer.outcome, ...(answer.outcome.startsWith('HTTP') ? { detail: briefly(answer.body) } : {}) });
+const answerOf = (kind: Answer['kind'], answer: { outcome: string; body: string }): Answer => ({
+  kind,
+  outcome: answer.outcome,
+  ...(answer.outcome.startsWith('HTTP') ? { detail: briefly(answer.body) } : {}),
+});
 
 /**
  * The engine's admission control refusing a create (HTTP 503 RESOURCE_EXHAUSTED, or a 500 "Peer error"
@@ -242,7 +305,14 @@ async function fullCheck(urls: readonly string[], keys: readonly string[]): Prom
   }
   const ok = (answers: readonly Answer[]): number => answers.filter((a) => a.outcome === 'ok').length;
   const failed = [...reads, ...creates].filter((a) => a.outcome !== 'ok');
-  return { reads: reads.length, readsOk: ok(reads), creates: creates.length, createsOk: ok(creates), throttled, failed };
+  return {
+    reads: reads.length,
+    readsOk: ok(reads),
+    creates: creates.length,
+    createsOk: ok(creates),
+    throttled,
+    failed,
+  };
 }
 
 /** The cluster of the drill under way, for stopCurrentClusterSync. */
@@ -251,7 +321,10 @@ const current: { home: string | null; pids: Set<number> } = { home: null, pids: 
 /** Node and link proxy PIDs from `<home>/cluster.json`, kept (a restarted node gets a new one) and registered for cleanup. */
 function rememberPids(home: string): void {
   try {
-    const state = JSON.parse(readFileSync(path.join(home, 'cluster.json'), 'utf8')) as { nodes?: Array<{ pid?: number }>; linkProxy?: { pid?: number } };
+    const state = JSON.parse(readFileSync(path.join(home, 'cluster.json'), 'utf8')) as {
+      nodes?: Array<{ pid?: number }>;
+      linkProxy?: { pid?: number };
+    };
     for (const pid of [...(state.nodes ?? []).map((n) => n.pid), state.linkProxy?.pid]) {
       if (typeof pid !== 'number') continue;
       current.pids.add(pid);
@@ -266,7 +339,12 @@ function rememberPids(home: string): void {
 export function stopCurrentClusterSync(): void {
   if (current.home === null) return;
   rememberPids(current.home);
-  spawnSync(process.execPath, [runFrom.bin, 'stop', '--purge', '--timeout', '5'], { cwd: runFrom.root, env: envFor(current.home), stdio: 'ignore', timeout: 15_000 });
+  spawnSync(process.execPath, [runFrom.bin, 'stop', '--purge', '--timeout', '5'], {
+    cwd: runFrom.root,
+    env: envFor(current.home),
+    stdio: 'ignore',
+    timeout: 15_000,
+  });
   for (const pid of current.pids) if (hasMarker(pid)) killHard(pid);
 }
 
@@ -277,7 +355,22 @@ const commandRun = async (args: readonly string[] | null, home: string): Promise
 };
 
 export async function runDrill(scenario: Scenario, tier: Tier, runNumber: number): Promise<DrillResult> {
-  const result: DrillResult = { scenario, tier, run: runNumber, version: null, leader: null, fault: null, undo: null, undoAt: 0, end: 0, views: [], probes: [], fullCheck: null, error: null, leftovers: [] };
+  const result: DrillResult = {
+    scenario,
+    tier,
+    run: runNumber,
+    version: null,
+    leader: null,
+    fault: null,
+    undo: null,
+    undoAt: 0,
+    end: 0,
+    views: [],
+    probes: [],
+    fullCheck: null,
+    error: null,
+    leftovers: [],
+  };
   await ensureQuiet(`${scenario.id} ${tier} run ${runNumber}`);
   const home = newHome();
   current.home = home;
@@ -286,7 +379,10 @@ export async function runDrill(scenario: Scenario, tier: Tier, runNumber: number
   try {
     const base = await freeBase(NODES.length);
     const urls = NODES.map((i) => `http://127.0.0.1:${base + i}`);
-    const started = await cli(['start', '3', '--rf', '3', '--port', String(base), '--replication', tier, '--network-faults', '--json'], home);
+    const started = await cli(
+      ['start', '3', '--rf', '3', '--port', String(base), '--replication', tier, '--network-faults', '--json'],
+      home,
+    );
     rememberPids(home);
     if (started.code !== 0) throw new Error(`start: ${describeRun(started)}`);
     result.version = (JSON.parse(started.stdout) as { binary?: { version?: string } }).binary?.version ?? null;
@@ -316,7 +412,10 @@ export async function runDrill(scenario: Scenario, tier: Tier, runNumber: number
     rememberPids(home);
     const stopped = await cli(['stop', '--purge'], home);
     result.leftovers = await waitGone([...current.pids], 5_000);
-    if (stopped.code !== 0 || result.leftovers.length > 0) process.stderr.write(`drills: stop --purge: ${describeRun(stopped)}; killing ${result.leftovers.length} process(es) left\n`);
+    if (stopped.code !== 0 || result.leftovers.length > 0)
+      process.stderr.write(
+        `drills: stop --purge: ${describeRun(stopped)}; killing ${result.leftovers.length} process(es) left\n`,
+      );
     // Only ours (the env marker): a PID freed and reused since is left alone.
     for (const pid of result.leftovers) if (hasMarker(pid)) killHard(pid);
     for (const pid of current.pids) registry.pids.delete(pid);

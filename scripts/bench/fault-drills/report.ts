@@ -1,7 +1,23 @@
 // From the samples of each fault drill (drill.ts) to the report fault-drills.ts writes: when a new
 // leader came, what clients saw through each node during the fault, how the leaders stood after the
 // undo, and whether every instance could still be read and created through every node. Pure: no I/O.
-import { AFTER_MS, FAULT_MS, isThrottled, NODES, PROBE_DEADLINE_MS, PROBE_EVERY_MS, SCENARIOS, VIEW_DEADLINE_MS, VIEW_EVERY_MS, type Answer, type CommandRun, type DrillResult, type Probe, type Tier, type View } from './drill.js';
+import {
+  AFTER_MS,
+  FAULT_MS,
+  isThrottled,
+  NODES,
+  PROBE_DEADLINE_MS,
+  PROBE_EVERY_MS,
+  SCENARIOS,
+  VIEW_DEADLINE_MS,
+  VIEW_EVERY_MS,
+  type Answer,
+  type CommandRun,
+  type DrillResult,
+  type Probe,
+  type Tier,
+  type View,
+} from './drill.js';
 
 /** Worst first: a run's verdict is its worst partition's. */
 const VERDICTS = ['failed', 'no answer', 'contested', 'disagree', 'no leader', 'displaced', 'whole'] as const;
@@ -22,7 +38,8 @@ interface Figures {
 }
 
 /** "node 0 names 0", "nodes 1 and 2 name none". */
-const naming = (nodes: readonly number[], leader: number | null): string => `${nodes.length === 1 ? `node ${nodes[0]} names` : `nodes ${nodes.join(' and ')} name`} ${leader ?? 'none'}`;
+const naming = (nodes: readonly number[], leader: number | null): string =>
+  `${nodes.length === 1 ? `node ${nodes[0]} names` : `nodes ${nodes.join(' and ')} name`} ${leader ?? 'none'}`;
 
 /** How the leaders stand, from each node's latest view. */
 function stateOf(latest: ReadonlyMap<number, View>): { verdict: Verdict; text: string } {
@@ -35,10 +52,26 @@ function stateOf(latest: ReadonlyMap<number, View>): { verdict: Verdict; text: s
     const claimants = NODES.filter((n) => named[n]!.leader === n);
     const leaders = new Set(named.map((v) => v.leader));
     const first = named[0]!;
-    if (claimants.length > 1) problems.push({ verdict: 'contested', text: `p${p + 1} claimed by ${claimants.map((n) => `node ${n} (term ${named[n]!.term})`).join(' and ')}` });
-    else if (leaders.size > 1) problems.push({ verdict: 'disagree', text: `p${p + 1}: ${[...leaders].map((l) => naming(NODES.filter((n) => named[n]!.leader === l), l)).join(', ')}` });
+    if (claimants.length > 1)
+      problems.push({
+        verdict: 'contested',
+        text: `p${p + 1} claimed by ${claimants.map((n) => `node ${n} (term ${named[n]!.term})`).join(' and ')}`,
+      });
+    else if (leaders.size > 1)
+      problems.push({
+        verdict: 'disagree',
+        text: `p${p + 1}: ${[...leaders]
+          .map((l) =>
+            naming(
+              NODES.filter((n) => named[n]!.leader === l),
+              l,
+            ),
+          )
+          .join(', ')}`,
+      });
     else if (first.leader === null) problems.push({ verdict: 'no leader', text: `p${p + 1} has no leader` });
-    else if (first.leader !== first.owner) problems.push({ verdict: 'displaced', text: `p${p + 1}→node ${first.leader}` });
+    else if (first.leader !== first.owner)
+      problems.push({ verdict: 'displaced', text: `p${p + 1}→node ${first.leader}` });
   }
   if (problems.length === 0) return { verdict: 'whole', text: 'whole' };
   const worst = VERDICTS.find((v) => problems.some((p) => p.verdict === v))!;
@@ -46,7 +79,15 @@ function stateOf(latest: ReadonlyMap<number, View>): { verdict: Verdict; text: s
 }
 
 function figures(r: DrillResult): Figures {
-  if (r.error !== null) return { newLeaderMs: null, newLeader: null, verdict: 'failed', finalState: `failed: ${r.error}`, wholeAfterMs: null, termRise: 0 };
+  if (r.error !== null)
+    return {
+      newLeaderMs: null,
+      newLeader: null,
+      verdict: 'failed',
+      finalState: `failed: ${r.error}`,
+      wholeAfterMs: null,
+      termRise: 0,
+    };
   const views = [...r.views].sort((a, b) => a.t - b.t);
   // A new leader counts once a majority of the nodes not faulted name the same other node.
   const others = NODES.filter((n) => n !== r.leader);
@@ -56,7 +97,9 @@ function figures(r: DrillResult): Figures {
   for (const v of views) {
     if (v.t >= r.undoAt) break;
     seen.set(v.node, v);
-    const named = others.map((n) => seen.get(n)?.partitions?.[0]?.leader ?? null).filter((l): l is number => l !== null && l !== r.leader);
+    const named = others
+      .map((n) => seen.get(n)?.partitions?.[0]?.leader ?? null)
+      .filter((l): l is number => l !== null && l !== r.leader);
     const agreed = named.find((l) => named.filter((m) => m === l).length >= Math.floor(others.length / 2) + 1);
     if (agreed !== undefined) {
       newLeaderMs = v.t;
@@ -75,9 +118,20 @@ function figures(r: DrillResult): Figures {
     else wholeSince ??= v.t;
   }
   const final = stateOf(latest);
-  const maxTerm = (from: number, to: number): number => Math.max(0, ...views.filter((v) => v.t >= from && v.t < to).flatMap((v) => (v.partitions ?? []).map((p) => p.term ?? 0)));
+  const maxTerm = (from: number, to: number): number =>
+    Math.max(
+      0,
+      ...views.filter((v) => v.t >= from && v.t < to).flatMap((v) => (v.partitions ?? []).map((p) => p.term ?? 0)),
+    );
   const termRise = Math.max(0, maxTerm(r.end - CLIMB_WINDOW_MS, Infinity) - maxTerm(r.undoAt, r.end - CLIMB_WINDOW_MS));
-  return { newLeaderMs, newLeader, verdict: final.verdict, finalState: final.text, wholeAfterMs: wholeSince === null ? null : wholeSince - r.undoAt, termRise };
+  return {
+    newLeaderMs,
+    newLeader,
+    verdict: final.verdict,
+    finalState: final.text,
+    wholeAfterMs: wholeSince === null ? null : wholeSince - r.undoAt,
+    termRise,
+  };
 }
 
 interface Tally {
@@ -93,7 +147,8 @@ interface Tally {
  * with its whole deadline before the undo, so a call that waited out the fault and was answered after
  * the undo does not count as served during it.
  */
-const duringFault = (r: DrillResult, p: Probe): boolean => p.t >= (r.fault?.ms ?? 0) && p.t + PROBE_DEADLINE_MS <= r.undoAt;
+const duringFault = (r: DrillResult, p: Probe): boolean =>
+  p.t >= (r.fault?.ms ?? 0) && p.t + PROBE_DEADLINE_MS <= r.undoAt;
 
 /** What clients saw through `node` while the fault was on, over runs. */
 function during(runs: readonly DrillResult[], node: number): Tally {
@@ -131,7 +186,11 @@ function medianRange(ms: readonly number[]): string {
 const percent = (part: number, whole: number): string => (whole === 0 ? '—' : `${Math.round((100 * part) / whole)} %`);
 /** Each distinct value with how many runs had it, most first: "whole 2/3, contested 1/3". */
 function counts(values: readonly string[], order: readonly string[] = []): string {
-  const distinct = [...new Set(values)].sort((a, b) => (order.indexOf(a) - order.indexOf(b)) || values.filter((v) => v === b).length - values.filter((v) => v === a).length);
+  const distinct = [...new Set(values)].sort(
+    (a, b) =>
+      order.indexOf(a) - order.indexOf(b) ||
+      values.filter((v) => v === b).length - values.filter((v) => v === a).length,
+  );
   return distinct.map((v) => `${v} ${values.filter((w) => w === v).length}/${values.length}`).join(', ');
 }
 
@@ -145,7 +204,11 @@ function row(label: string, runs: readonly DrillResult[]): string[] {
   const newLeaderTimes = measured.flatMap((f) => (f.newLeaderMs === null ? [] : [f.newLeaderMs]));
   const noNewLeader = measured.length - newLeaderTimes.length;
   const newLeader =
-    measured.length === 0 ? '—' : newLeaderTimes.length === 0 ? `none (${noNewLeader}/${measured.length})` : `${medianRange(newLeaderTimes)}${noNewLeader > 0 ? `; none in ${noNewLeader}/${measured.length}` : ''}`;
+    measured.length === 0
+      ? '—'
+      : newLeaderTimes.length === 0
+        ? `none (${noNewLeader}/${measured.length})`
+        : `${medianRange(newLeaderTimes)}${noNewLeader > 0 ? `; none in ${noNewLeader}/${measured.length}` : ''}`;
   const climbing = figs.some((f) => f.termRise >= CLIMBING_TERMS) ? ' (terms still climbing)' : '';
   const wholeTimes = figs.flatMap((f) => (f.verdict === 'whole' && f.wholeAfterMs !== null ? [f.wholeAfterMs] : []));
   const checks = runs.flatMap((r) => (r.fullCheck === null ? [] : [r.fullCheck]));
@@ -160,16 +223,28 @@ function row(label: string, runs: readonly DrillResult[]): string[] {
   // The calls of the watch after the undo, every node and run together: what the verdict meant to clients.
   const measuredRuns = runs.filter((r) => r.error === null);
   const after = measuredRuns.flatMap((r) => r.probes.filter((p) => p.t >= r.undoAt));
-  const okShare = (kind: Answer['kind']): string => percent(after.filter((p) => p.kind === kind && p.outcome === 'ok').length, after.filter((p) => p.kind === kind).length);
+  const okShare = (kind: Answer['kind']): string =>
+    percent(
+      after.filter((p) => p.kind === kind && p.outcome === 'ok').length,
+      after.filter((p) => p.kind === kind).length,
+    );
   // Admission control is load, not the fault (it trips in the baseline too): shown apart so it can be told from it.
-  const throttledShare = (creates: readonly Probe[]): string => percent(creates.filter(isThrottled).length, creates.length);
+  const throttledShare = (creates: readonly Probe[]): string =>
+    percent(creates.filter(isThrottled).length, creates.length);
   const createsDuring = measuredRuns.flatMap((r) => r.probes.filter((p) => p.kind === 'create' && duringFault(r, p)));
   return [
     label,
-    runs.every((r) => r.fault === null) ? '—' : new Set(runs.map((r) => r.leader)).size === 1 ? String(runs[0]!.leader ?? '?') : counts(runs.map((r) => (r.leader === null ? '?' : String(r.leader)))),
+    runs.every((r) => r.fault === null)
+      ? '—'
+      : new Set(runs.map((r) => r.leader)).size === 1
+        ? String(runs[0]!.leader ?? '?')
+        : counts(runs.map((r) => (r.leader === null ? '?' : String(r.leader)))),
     newLeader,
     ...NODES.map((n) => clientCell(during(runs, n))),
-    `${counts(figs.map((f) => f.verdict), VERDICTS)}${climbing}`,
+    `${counts(
+      figs.map((f) => f.verdict),
+      VERDICTS,
+    )}${climbing}`,
     wholeTimes.length === 0 ? '—' : medianRange(wholeTimes),
     `${okShare('create')} / ${okShare('read')}`,
     `${throttledShare(createsDuring)} / ${throttledShare(after.filter((p) => p.kind === 'create'))}`,
@@ -189,7 +264,9 @@ function reasonOf(a: Answer): string {
 /** "create HTTP 503 admission control ×5, read timeout ×2", most first. */
 function reasons(failed: readonly Answer[]): string {
   const texts = failed.map((a) => `${a.kind} ${reasonOf(a)}`);
-  const distinct = [...new Set(texts)].map((t) => ({ t, n: texts.filter((u) => u === t).length })).sort((a, b) => b.n - a.n);
+  const distinct = [...new Set(texts)]
+    .map((t) => ({ t, n: texts.filter((u) => u === t).length }))
+    .sort((a, b) => b.n - a.n);
   return distinct.map(({ t, n }) => `${t} ×${n}`).join(', ');
 }
 
@@ -202,7 +279,8 @@ function failedCalls(r: DrillResult, inWindow: (p: Probe) => boolean): string {
   return perNode.length === 0 ? 'none' : perNode.join('; ');
 }
 
-const commandText = (c: CommandRun | null): string => (c === null ? 'none' : `\`${c.args.join(' ')}\` ${seconds(c.ms)} s${c.code === 0 ? '' : ` (${c.tail})`}`);
+const commandText = (c: CommandRun | null): string =>
+  c === null ? 'none' : `\`${c.args.join(' ')}\` ${seconds(c.ms)} s${c.code === 0 ? '' : ` (${c.tail})`}`;
 
 function runLine(r: DrillResult): string {
   const f = figures(r);
@@ -227,7 +305,12 @@ function runLine(r: DrillResult): string {
 function baselineThrottling(results: readonly DrillResult[]): string {
   const baseline = results.filter((r) => r.scenario.fault(0, 1) === null && r.error === null);
   if (baseline.length === 0) return '';
-  const tripped = baseline.filter((r) => r.probes.some(isThrottled) || (r.fullCheck?.failed.some(isThrottled) ?? false) || (r.fullCheck?.throttled ?? 0) > 0).length;
+  const tripped = baseline.filter(
+    (r) =>
+      r.probes.some(isThrottled) ||
+      (r.fullCheck?.failed.some(isThrottled) ?? false) ||
+      (r.fullCheck?.throttled ?? 0) > 0,
+  ).length;
   return `Each run leaves about ${Math.round((AFTER_MS + FAULT_MS) / PROBE_EVERY_MS) * NODES.length + 9} instances open (the process waits at a service task); without any fault, admission control tripped in ${tripped} of ${baseline.length} baseline runs here${tripped > 0 ? ', so it is partly the load of the probes, not the fault alone' : ''}.`;
 }
 
@@ -245,7 +328,19 @@ export interface ReportFacts {
 const TIER_TITLES: Record<Tier, string> = { 'leader-durable': '`leader-durable` (the default)', quorum: '`quorum`' };
 
 export function renderReport(facts: ReportFacts, results: readonly DrillResult[]): string {
-  const header = ['Fault on the leader of partition 1', 'Faulted node', 'New leader after', 'Through node 0', 'Through node 1', 'Through node 2', 'After undo', 'Time to whole', 'Calls after undo', 'Creates throttled', 'Full check'];
+  const header = [
+    'Fault on the leader of partition 1',
+    'Faulted node',
+    'New leader after',
+    'Through node 0',
+    'Through node 1',
+    'Through node 2',
+    'After undo',
+    'Time to whole',
+    'Calls after undo',
+    'Creates throttled',
+    'Full check',
+  ];
   const lines = [
     '# Fault drills, measured',
     '',
@@ -266,7 +361,13 @@ export function renderReport(facts: ReportFacts, results: readonly DrillResult[]
   ];
   const tiers = [...new Set(results.map((r) => r.tier))];
   for (const tier of tiers) {
-    lines.push('', `## ${TIER_TITLES[tier]}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+    lines.push(
+      '',
+      `## ${TIER_TITLES[tier]}`,
+      '',
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+    );
     for (const scenario of SCENARIOS) {
       const runs = results.filter((r) => r.tier === tier && r.scenario.id === scenario.id);
       if (runs.length > 0) lines.push(`| ${row(scenario.label, runs).join(' | ')} |`);
