@@ -2,7 +2,7 @@
 // folder belongs, …) as one line naming the path, what is wrong with it, and the fix, instead of
 // "Unexpected failure … please report it". Pure: the error and the state home are all it looks at.
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { UserError, type UserErrorOptions } from './errors.js';
 
 export interface FsErrorContext {
   /** The state home: a problem of the home as a whole is told as such, with C8CTL_NANO_HOME as the way out. */
@@ -143,7 +143,7 @@ export function fsUserError(error: unknown, context: FsErrorContext = {}): UserE
   if (!isFsError(error)) return undefined;
   const { code, path: file } = error;
   const verb = verbOf(error.syscall);
-  const options = { code: `fs-${code.toLowerCase()}` };
+  const options: UserErrorOptions = { code: `fs-${code.toLowerCase()}` };
   const home = context.home;
   // A file under the home, the home itself, or a folder on the way to it (creating the home).
   const homeWide = HOME_WIDE[code];

@@ -8,19 +8,69 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/**
+ * Every machine-readable reason an error can carry in --json output (`{ "error": { "code" } }`), so
+ * scripts can match on them: one list, and a typo in a `code:` is a compile error. `fs-<errno>` (from
+ * errors-fs.ts) names the system call's error, e.g. `fs-eacces`.
+ */
+export const ERROR_CODES = [
+  'already-running',
+  'bad-registry',
+  'binary-cannot-run',
+  'binary-not-found',
+  'binary-wrong-platform',
+  'checksum-mismatch',
+  'cluster-running',
+  'confirmation-required',
+  'corrupt-config',
+  'corrupt-state',
+  'data-shape-mismatch',
+  'disk-full',
+  'displaced',
+  'download-failed',
+  'error',
+  'file-exists',
+  'internal',
+  'interrupted',
+  'invalid-argument',
+  'link-proxy-down',
+  'link-proxy-failed',
+  'link-proxy-missing',
+  'link-proxy-unresponsive',
+  'locked',
+  'no-cluster',
+  'no-link-proxy',
+  'no-logs',
+  'node-exited',
+  'node-not-running',
+  'port-in-use',
+  'port-unavailable',
+  'server-exited',
+  'signal-failed',
+  'spawn-failed',
+  'start-timeout',
+  'stop-failed',
+  'unsafe-permissions',
+  'unsupported',
+  'untracked-engines',
+  'update-failed',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number] | `fs-${string}`;
+
 export interface UserErrorOptions {
   /** Process exit code; 1 unless stated. */
   readonly exitCode?: number;
   /** Extra lines printed after the message (e.g. the tail of a node's log). */
   readonly details?: readonly string[];
   /** Machine-readable reason for --json output, e.g. `invalid-argument`. */
-  readonly code?: string;
+  readonly code?: ErrorCode;
 }
 
 export class UserError extends Error {
   readonly exitCode: number;
   readonly details: readonly string[];
-  readonly code: string;
+  readonly code: ErrorCode;
 
   constructor(message: string, options: UserErrorOptions = {}) {
     super(message);

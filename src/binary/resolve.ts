@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { platformForHost, type HostDescription } from '../../platforms.js';
 import { cannotRunHere, platformIdOf } from './executable-format.js';
+import type { ErrorCode } from '../errors.js';
 
 export type BinarySource = 'flag' | 'config' | 'env' | 'platform-package' | 'repo-release' | 'repo-debug';
 
@@ -43,7 +44,7 @@ export interface ResolvedBinary {
 
 export type Resolution =
   | ({ readonly ok: true } & ResolvedBinary)
-  | { readonly ok: false; readonly message: string; readonly details: readonly string[]; readonly code?: string };
+  | { readonly ok: false; readonly message: string; readonly details: readonly string[]; readonly code?: ErrorCode };
 
 const ENGINE_FILE = 'nanobpm-gateway-rest-server';
 
