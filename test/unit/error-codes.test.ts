@@ -7,7 +7,8 @@ import { ERROR_CODES } from '../../src/errors.js';
 describe('the error codes scripts match on', () => {
   it('are the ones the README lists, every one of them', () => {
     const readme = readFileSync('README.md', 'utf8');
-    const listed = /Scripts may match on `code`, one of \([^)]*\): ([\s\S]*?), and `fs-<errno>`/.exec(readme)?.[1] ?? '';
+    const listed =
+      /Scripts may match on `code`, one of \([^)]*\): ([\s\S]*?), and `fs-<errno>`/.exec(readme)?.[1] ?? '';
     const names = [...listed.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(10);
     expect(names.sort()).toEqual([...ERROR_CODES].sort());
