@@ -17,7 +17,7 @@ import { readConfig } from '../state/config.js';
 import { readTrustedJsonFile } from '../state/files.js';
 import { pluginVersion } from '../version.js';
 import type { CommandContext } from '../kit/context.js';
-import { runDoctor, formatCheck } from './doctor.js';
+import { runDoctor, formatCheck } from '../ops/doctor-checks.js';
 
 const DEFAULT_LOG_MB = 5;
 const LIVE_ENDPOINTS = [

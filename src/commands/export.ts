@@ -20,7 +20,7 @@ import { readPackageJson } from '../package-files.js';
 import { writeFileAtomic } from '../state/files.js';
 import { pluginVersion } from '../version.js';
 import type { CommandContext } from '../kit/context.js';
-import { shapeFlags } from './shape-flags.js';
+import { shapeFlags } from '../kit/shape-flags.js';
 
 /** Named in everything export writes, so a later export knows the file is its own to replace. */
 const GENERATOR = 'c8ctl-plugin-nano';

@@ -16,7 +16,7 @@ import {
 } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
-import { reportSettling } from './heal-settle.js';
+import { reportSettling } from '../ops/heal-settle.js';
 
 const ids = (state: ClusterState): number[] => state.nodes.map((n) => n.id);
 

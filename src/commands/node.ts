@@ -18,7 +18,7 @@ import { assertTrusted } from '../os/trusted-path.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
-import { describeStartFailure, rollBack, spawnNodes } from './spawning.js';
+import { describeStartFailure, rollBack, spawnNodes } from '../ops/spawning.js';
 
 const ACTIONS = ['stop', 'kill', 'start', 'restart'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -14,9 +14,9 @@ import { readConfig } from '../state/config.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
-import { shapeFlags } from './shape-flags.js';
-import { checkKeptData, launch, prepareLaunch } from './start.js';
-import { purgeData, stopTrackedCluster } from './stop.js';
+import { shapeFlags } from '../kit/shape-flags.js';
+import { checkKeptData, launch, prepareLaunch } from '../ops/launch.js';
+import { purgeData, stopTrackedCluster } from '../ops/stop-cluster.js';
 
 interface Previous {
   readonly settings: ClusterSettings;

@@ -1,24 +1,13 @@
-// `nano stop [--purge] [--force] [--timeout <s>]`: stop every node we can prove is ours, then forget the
-// cluster. --force also stops this home's engines that the state does not track (or when it is lost).
-import { rename, rm } from 'node:fs/promises';
 import type { ParsedArgs } from '../kit/args.js';
-import {
-  describeEngines,
-  describeStop,
-  stopNodes,
-  untracked,
-  untrackedError,
-  type NodeStopResult,
-} from '../cluster/lifecycle.js';
-import type { FoundEngine } from '../os/find-engines.js';
+import { describeEngines, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
 import { parseSeconds } from '../values.js';
 import { EXIT, UserError } from '../errors.js';
-import { readClusterState, removeClusterState, type ClusterState } from '../state/cluster-state.js';
+import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
-import { stopLinkProxy } from '../links/supervise.js';
 import { LINK_PROXY_MARK, MANAGED_BY } from '../markers.js';
 import type { CommandContext } from '../kit/context.js';
+import { purgeData, setCorruptStateAside, stopStrays, stopTrackedCluster } from '../ops/stop-cluster.js';
 
 export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const { out, layout, effects } = ctx;
@@ -102,70 +91,4 @@ export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promis
   } finally {
     await releaseLock();
   }
-}
-
-/** Stops engines found by evidence; like tracked nodes, each is identity-checked before every signal. */
-export async function stopStrays(
-  ctx: CommandContext,
-  strays: readonly FoundEngine[],
-  graceMs: number,
-): Promise<NodeStopResult[]> {
-  const results = await stopNodes(
-    strays.map((e) => ({ id: e.nodeId ?? -1, pid: e.pid, startTime: e.startTime })),
-    graceMs,
-    ctx.effects,
-  );
-  for (const r of results) {
-    const line = `untracked engine pid ${r.pid}: ${r.outcome === 'graceful' ? 'stopped gracefully' : r.outcome === 'forced' ? 'killed after the grace period' : r.outcome}`;
-    if (r.outcome === 'failed') ctx.out.error(line);
-    else ctx.out.success(line);
-  }
-  if (results.some((r) => r.outcome === 'failed'))
-    throw new UserError('Some untracked engine processes could not be stopped.', { code: 'stop-failed' });
-  return results;
-}
-
-/** A corrupt state file is kept, renamed, for whoever wants to look at it; it is never just deleted. */
-async function setCorruptStateAside(ctx: CommandContext): Promise<void> {
-  const aside = `${ctx.layout.stateFile}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  await rename(ctx.layout.stateFile, aside);
-  ctx.out.warn(`The unreadable state file was moved to ${aside}.`);
-}
-
-/**
- * Stops every tracked node (the caller holds the lock), reports each, and forgets the cluster. If a
- * node survives SIGKILL the state is kept, since that process is still ours and still needs stopping.
- */
-export async function stopTrackedCluster(
-  ctx: CommandContext,
-  state: ClusterState,
-  graceMs: number,
-): Promise<NodeStopResult[]> {
-  const { out } = ctx;
-  const results = await stopNodes(state.nodes, graceMs, ctx.effects);
-  for (const r of results) {
-    const line = describeStop(r);
-    if (r.outcome === 'graceful') out.success(line);
-    else if (r.outcome === 'failed') out.error(line);
-    else out.warn(line);
-  }
-  // After the nodes: while they shut down they may still talk to each other through it.
-  const proxy = state.linkProxy ? await stopLinkProxy(state.linkProxy, graceMs, ctx.effects) : undefined;
-  if (proxy === 'failed') out.error(`the link proxy (pid ${state.linkProxy!.pid}) is still alive after SIGKILL`);
-  else if (proxy === 'forced')
-    out.warn(`the link proxy (pid ${state.linkProxy!.pid}) did not stop in time and was killed (SIGKILL)`);
-  const failed = [...results.filter((r) => r.outcome === 'failed'), ...(proxy === 'failed' ? [proxy] : [])];
-  if (failed.length > 0) {
-    throw new UserError(
-      `${failed.length} process(es) could not be stopped; the state file is kept so you can retry "${ctx.prog} stop".`,
-      { code: 'stop-failed' },
-    );
-  }
-  await removeClusterState(ctx.layout.stateFile);
-  return results;
-}
-
-/** Deletes the engine data we own: our data/ folder only, never a recorded path from elsewhere. */
-export async function purgeData(ctx: CommandContext): Promise<void> {
-  await rm(ctx.layout.dataDir, { recursive: true, force: true });
 }

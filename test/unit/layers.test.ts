@@ -3,7 +3,9 @@
 // each other. Top to bottom:
 //   entry   the bins, mains and host adapters (src/*.ts entries, src/host/, c8ctl-plugin.ts)
 //   cli     the grammar, parsing, help and dispatch (src/cli/)
-//   verbs   src/commands/ and src/processos/, apart from each other
+//   verbs   src/commands/ and src/processos/, apart from each other; a nano verb imports no other verb,
+//           only its own parts (`export.ts` → `export-dockerfile.ts`)
+//   ops     operations verbs compose: launch, stop, spawn, converge, doctor's checks (src/ops/)
 //   kit     what every verb is handed: parsed args, the command context and its effects (src/kit/)
 //   domain  planning, state, the engine binary, export, links, logs, updates, the code cache
 //   os      processes, sockets, files, terminals (src/os/)
@@ -34,10 +36,11 @@ function layerOf(file: string): Layer {
   if (file.startsWith('src/cli/')) return { rank: 1, name: 'cli' };
   if (file.startsWith('src/commands/')) return { rank: 2, name: 'commands' };
   if (file.startsWith('src/processos/')) return { rank: 2, name: 'processos' };
-  if (file.startsWith('src/kit/')) return { rank: 3, name: 'kit' };
-  if (DOMAIN.test(file)) return { rank: 4, name: 'domain' };
-  if (file.startsWith('src/os/')) return { rank: 5, name: 'os' };
-  return { rank: 6, name: 'base' };
+  if (file.startsWith('src/ops/')) return { rank: 3, name: 'ops' };
+  if (file.startsWith('src/kit/')) return { rank: 4, name: 'kit' };
+  if (DOMAIN.test(file)) return { rank: 5, name: 'domain' };
+  if (file.startsWith('src/os/')) return { rank: 6, name: 'os' };
+  return { rank: 7, name: 'base' };
 }
 
 /** Why `from` may not import `to`, or null when it may. */
@@ -47,6 +50,10 @@ function layerViolation(from: string, to: string): string | null {
   if (b.rank < a.rank) return `${from} (${a.name}) imports ${to} (${b.name}), a layer above it`;
   if (a.rank === 2 && b.rank === 2 && a.name !== b.name)
     return `${from} (${a.name}) imports ${to} (${b.name}): the two families of verbs do not borrow from each other`;
+  const verb = path.posix.basename(from, '.ts');
+  if (a.name === 'commands' && b.name === 'commands' && !path.posix.basename(to).startsWith(`${verb}-`)) {
+    return `${from} imports ${to}: a verb imports no other verb (what both need belongs in src/ops/)`;
+  }
   return null;
 }
 
@@ -88,5 +95,9 @@ describe('the layer order of src/', () => {
     expect(layerViolation('src/commands/stop.ts', 'src/cli/args.ts')).toMatch(/a layer above it/);
     expect(layerViolation('src/cli/main.ts', 'src/kit/context.ts')).toBeNull();
     expect(layerViolation('src/commands/status.ts', 'src/values.ts')).toBeNull();
+    expect(layerViolation('src/commands/restart.ts', 'src/commands/start.ts')).toMatch(/imports no other verb/);
+    expect(layerViolation('src/commands/export.ts', 'src/commands/export-dockerfile.ts')).toBeNull();
+    expect(layerViolation('src/ops/launch.ts', 'src/commands/stop.ts')).toMatch(/a layer above it/);
+    expect(layerViolation('src/commands/restart.ts', 'src/ops/launch.ts')).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitForCluster, type WaitingNode } from '../../src/cluster/readiness.js';
 import type { HttpProbe, ProbeResult } from '../../src/os/http-probe.js';
-import { unsettledPartitions } from '../../src/commands/spawning.js';
+import { unsettledPartitions } from '../../src/ops/spawning.js';
 
 const partitions = [
   { partition_id: 1, owner: 0, leader: 2, replicas: [0, 1, 2], raft_term: 2, recovering: true },
