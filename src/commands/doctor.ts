@@ -1,3 +1,5 @@
+// `nano doctor`: every preflight check, one line each, with the exact fix for each failure. The
+// checks themselves are in ops/doctor-checks.ts (`bundle` archives them too).
 import { EXIT } from '../errors.js';
 import type { CommandContext } from '../kit/context.js';
 import { formatCheck, runDoctor } from '../ops/doctor-checks.js';

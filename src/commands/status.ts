@@ -1,47 +1,19 @@
 // `nano status [--port P]`: the truth about the managed cluster (OS first, then HTTP, never hanging),
 // or, with no managed cluster, what answers on a port.
 import type { ParsedArgs } from '../kit/args.js';
-import { observeProcesses } from '../cluster/lifecycle.js';
 import type { FoundEngine } from '../os/find-engines.js';
-import { redact, secretsOf } from '../cluster/redact.js';
-import { readLastLines } from '../logs/tail.js';
 import { DEFAULT_BASE_PORT } from '../cluster/start-options.js';
 import { parsePort, parseSeconds } from '../values.js';
-import { clusterWord, exitCodeFor, shouldProbe, type HttpStatus } from '../cluster/status-model.js';
-import { reconcileLeadership, type ObservedLeadership } from '../cluster/leader-views.js';
-import { fetchLeadership, observeLeadership } from '../cluster/observe-leaders.js';
-import {
-  contestedPartitions,
-  contestLines,
-  displacementLines,
-  lastingDisplacement,
-  partitionStatuses,
-  partitionText,
-  type PartitionStatus,
-} from '../cluster/partition-status.js';
-import {
-  describeProduct,
-  identifyProduct,
-  readLeadership,
-  readTopology,
-  type PartitionLeadership,
-} from '../cluster/topology.js';
+import { exitCodeFor } from '../cluster/status-model.js';
+import { fetchLeadership } from '../cluster/observe-leaders.js';
+import { lastingDisplacement } from '../cluster/partition-status.js';
+import { describeProduct, identifyProduct, readTopology } from '../cluster/topology.js';
 import { nodeUrl } from '../cluster/plan.js';
-import { askConsoleMode, consoleLine } from '../cluster/console-served.js';
-import type { ConsoleMode } from '../shape.js';
 import { EXIT, invalidArgument } from '../errors.js';
-import type { ProbeResult } from '../os/http-probe.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
-import { linkLines, linksDegrade, linkView, type LinkView } from '../links/link-status.js';
-import { readFaults } from '../links/supervise.js';
-import { statusOf } from '../os/process-identity.js';
 import { untilStopped, type CommandContext } from '../kit/context.js';
-
-const PROBE_TIMEOUT_MS = 800;
-const EXITED_LOG_LINES = 3;
-
-const httpStatusOf = (r: ProbeResult): HttpStatus =>
-  r.kind === 'answers' ? (r.status < 300 ? 'answers' : 'error') : r.kind;
+import { collectManaged, PROBE_TIMEOUT_MS, type ManagedView } from '../ops/status-view.js';
+import { renderManaged } from './status-render.js';
 
 export async function statusCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
   const portFlag = typeof args.flags.port === 'string' ? parsePort('--port', args.flags.port) : undefined;
@@ -57,207 +29,6 @@ export async function statusCommand(ctx: CommandContext, args: ParsedArgs): Prom
   if (state && (portFlag === undefined || state.nodes.some((n) => n.port === portFlag)))
     return managedStatus(ctx, state);
   return externalStatus(ctx, portFlag ?? DEFAULT_BASE_PORT);
-}
-
-interface NodeView {
-  readonly id: number;
-  readonly port: number;
-  readonly url: string;
-  readonly pid: number;
-  readonly process: string;
-  readonly http: HttpStatus;
-  readonly log: string;
-  readonly exitCode?: null;
-  readonly lastLog?: string[];
-}
-
-interface ManagedView {
-  readonly word: ReturnType<typeof clusterWord>;
-  readonly nodes: readonly NodeView[];
-  readonly partitions: PartitionStatus[] | null;
-  readonly seenBy: number | null;
-  readonly consoleServed: ConsoleMode | null;
-  readonly links: LinkView | null;
-}
-
-/**
- * Who leads what, and which console is served: from the answers already in hand when start recorded
- * the console, else asked (a state written before it was recorded).
- */
-async function leadersAndConsole(
-  ctx: CommandContext,
-  recorded: ConsoleMode | null | undefined,
-  views: ObservedLeadership[],
-  nodes: readonly NodeView[],
-): Promise<{ leaderViews: ObservedLeadership[]; consoleServed: ConsoleMode | null }> {
-  if (recorded === 'off') return { leaderViews: [], consoleServed: 'off' };
-  if (recorded !== undefined && recorded !== null) return { leaderViews: views, consoleServed: recorded };
-  const answering = nodes.filter((n) => n.http === 'answers');
-  if (answering.length === 0) return { leaderViews: [], consoleServed: null };
-  const [leaderViews, consoleServed] = await Promise.all([
-    observeLeadership(ctx.effects.probe, answering),
-    askConsoleMode(ctx.effects.probe, answering[0]!.url),
-  ]);
-  return { leaderViews, consoleServed };
-}
-
-/** What the OS and the nodes say right now. */
-async function collectManaged(ctx: CommandContext, state: ClusterState): Promise<ManagedView> {
-  const { effects } = ctx;
-  const observed = await observeProcesses(state.nodes, effects.readProcess);
-  const secrets = secretsOf(state);
-  // What start saw the nodes serve cannot change while they run (it is fixed at their spawn): asked
-  // only for a state written before it was recorded.
-  const recordedConsole = state.consoleServed;
-  const asksLeaders = recordedConsole !== undefined && recordedConsole !== null && recordedConsole !== 'off';
-  // Only running processes are asked over HTTP, all at once; the OS already told us about the rest.
-  // With a console, one question per node does both jobs: it answers, and it says who leads what.
-  const nodes = await Promise.all(
-    observed.map(async ({ record, process }) => {
-      let http: HttpStatus = 'not-probed';
-      let view: PartitionLeadership[] | null = null;
-      if (shouldProbe(process)) {
-        const answer = await effects.probe.getJson(
-          `${record.url}${asksLeaders ? '/console/api/topology' : '/v2/topology'}`,
-          PROBE_TIMEOUT_MS,
-        );
-        http = httpStatusOf(answer);
-        view = asksLeaders && answer.kind === 'answers' && answer.status < 300 ? readLeadership(answer.body) : null;
-      }
-      // A node that died from outside: we were not its parent, so its exit code is unknowable; its log tells.
-      const lastLog =
-        process === 'exited'
-          ? (await readLastLines(record.log, EXITED_LOG_LINES)).map((line) => redact(line, secrets))
-          : undefined;
-      return {
-        node: {
-          id: record.id,
-          port: record.port,
-          url: record.url,
-          pid: record.pid,
-          process,
-          http,
-          log: record.log,
-          ...(lastLog ? { exitCode: null, lastLog } : {}),
-        },
-        view,
-      };
-    }),
-  );
-  const views: ObservedLeadership[] = nodes.flatMap(({ node, view }) =>
-    view === null ? [] : [{ observer: node.id, partitions: view }],
-  );
-  const nodeViews = nodes.map((n) => n.node);
-  const source = nodeViews.find((n) => n.http === 'answers');
-  const { leaderViews, consoleServed } = await leadersAndConsole(ctx, recordedConsole, views, nodeViews);
-  const links = state.linkProxy
-    ? linkView(
-        state.linkProxy,
-        await statusOf(effects.readProcess, state.linkProxy.pid, state.linkProxy.startTime),
-        readFaults(state.linkProxy, state.nodes.length),
-        state.nodes.length,
-      )
-    : null;
-  const agreed = reconcileLeadership(leaderViews);
-  const partitions = agreed
-    ? partitionStatuses(agreed, nodeViews, state.settings.replication, links?.isolated ?? [])
-    : null;
-  // Every process answering is not enough: a partition without a live leader, or led away from its
-  // owner, fails some of the requests sent to it, and so does a cut link.
-  const impaired = partitions?.some((p) => p.placement !== 'owner') || (links !== null && linksDegrade(links));
-  const word = clusterWord(nodeViews) === 'running' && impaired ? 'degraded' : clusterWord(nodeViews);
-  return { word, nodes: nodeViews, partitions, seenBy: source?.id ?? null, consoleServed, links };
-}
-
-/** A partition's leadership in a few words, to mark a change between two watch frames. */
-function leaderSummary(p: PartitionStatus): string {
-  if (!p.live) return p.leader === null ? 'no leader' : `no live leader (${p.leaderProblem})`;
-  return `node ${p.leader}${p.term !== null ? `, term ${p.term}` : ''}`;
-}
-
-/** The text view. Pure. With a previous frame, what changed since is marked "← was …". */
-function renderManaged(
-  ctx: Pick<CommandContext, 'prog' | 'layout'>,
-  state: ClusterState,
-  view: ManagedView,
-  previous?: ManagedView,
-): string[] {
-  const lines: string[] = [];
-  const s = state.settings;
-  const healthy = view.nodes.filter((n) => n.process === 'running' && n.http === 'answers').length;
-  const was = (now: string, before: string | undefined): string =>
-    previous !== undefined && before !== undefined && before !== now ? `  ← was ${before}` : '';
-  lines.push(
-    `Nano cluster (managed): ${view.word} — ${healthy} of ${view.nodes.length} node(s) healthy${was(view.word, previous?.word)}`,
-  );
-  lines.push(
-    `  ${s.nodes} node(s) · ${s.partitions} partition(s) · RF ${s.rf} · Raft ${s.raft ? 'on' : 'off'}${s.raft ? ` · replication ${s.replication}` : ''} · trace capture ${s.capture ? 'on' : 'off'} · storage ${s.storage === 'memory' ? 'memory' : ctx.layout.dataDir}`,
-  );
-  lines.push(
-    `  engine ${state.binary.version ?? 'unknown version'} · started ${state.createdAt} · home ${ctx.layout.home}`,
-  );
-  lines.push('');
-  const httpText = (h: HttpStatus): string => (h === 'not-probed' ? '-' : h);
-  const rows = [
-    ['NODE', 'PORT', 'PID', 'PROCESS', 'HTTP'],
-    ...view.nodes.map((n) => [String(n.id), String(n.port), String(n.pid), n.process, httpText(n.http)]),
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  rows.forEach((row, i) => {
-    const node = i === 0 ? undefined : view.nodes[i - 1];
-    const before = node && previous?.nodes.find((p) => p.id === node.id);
-    const change =
-      node && before && (before.process !== node.process || before.http !== node.http)
-        ? `  ← was ${before.process}/${httpText(before.http)}`
-        : '';
-    lines.push(
-      `  ${row
-        .map((cell, c) => cell.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd()}${change}`,
-    );
-  });
-  if (view.seenBy !== null)
-    lines.push(`  console: ${consoleLine(view.nodes.find((n) => n.id === view.seenBy)!.url, view.consoleServed)}`);
-  if (view.links) lines.push('', ...linkLines(view.links, view.nodes.length, ctx.prog));
-  if (view.consoleServed === 'off')
-    lines.push('  Live partition leaders are not known: the console, which reports them, is off (--console off).');
-  if (view.partitions) {
-    lines.push('');
-    const observers = [
-      ...new Set(view.partitions.flatMap((p) => [...p.seenBy, ...p.dissent.map((d) => d.observer)])),
-    ].sort((a, b) => a - b);
-    lines.push(
-      `Partition leaders (live, as node${observers.length > 1 ? 's' : ''} ${observers.join(', ')} see${observers.length > 1 ? '' : 's'} them):`,
-    );
-    for (const p of view.partitions) {
-      const text = partitionText(p);
-      const old = previous?.partitions?.find((q) => q.partition === p.partition);
-      const oldText = old ? leaderSummary(old) : undefined;
-      lines.push(
-        `  partition ${p.partition}: ${text}${oldText !== undefined && oldText !== leaderSummary(p) ? `  ← was ${oldText}` : ''}`,
-      );
-    }
-  }
-  for (const node of view.nodes) {
-    if (!node.lastLog || node.lastLog.length === 0) continue;
-    lines.push('');
-    lines.push(
-      `Node ${node.id} exited (exit code unknown: it was not started by this command). Last lines of ${node.log}:`,
-    );
-    for (const line of node.lastLog) lines.push(`  ${line}`);
-  }
-  const warnings = view.partitions
-    ? [
-        displacementLines(lastingDisplacement(view.partitions), ctx.prog),
-        contestLines(contestedPartitions(view.partitions), ctx.prog),
-      ]
-    : [];
-  for (const group of warnings.filter((g) => g.length > 0))
-    lines.push('', ...group.map((line, i) => (i === 0 ? `⚠ ${line}` : `  ${line}`)));
-  if (view.word === 'stopped')
-    lines.push(`No node is running. "${ctx.prog} stop" clears the state; "${ctx.prog} start" starts again.`);
-  return lines;
 }
 
 async function managedStatus(ctx: CommandContext, state: ClusterState): Promise<number> {

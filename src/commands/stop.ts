@@ -1,3 +1,5 @@
+// `nano stop [--purge] [--force] [--timeout <s>]`: stop every node we can prove is ours, then forget the
+// cluster. --force also stops this home's engines that the state does not track (or when it is lost).
 import type { ParsedArgs } from '../kit/args.js';
 import { describeEngines, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';

@@ -301,7 +301,9 @@ describe('link proxy', () => {
     const server = await recorder();
     const proxy = await launch([{ from: 0, to: 1, port: 0, targetPort: server.port }]);
     const port = portOf(await ready(proxy), 0, 1);
-    await rm(proxy.dir, { recursive: true, force: true });
+    // The proxy may write a control file into the folder while it is being removed (ENOTEMPTY): rm
+    // reads the folder again, as a user's `rm -rf` would have to.
+    await rm(proxy.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
     expect(await proxy.exited).toBe(0);
     expect(proxy.stdout()).toMatch(/stopping: control directory .* is gone/);
     expect(listenersOn(port)).toEqual([]);
