@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bundleCommand } from '../../src/commands/bundle.js';
-import type { CommandContext, Effects } from '../../src/kit/context.js';
-import type { Output } from '../../src/output.js';
-import { layoutFor } from '../../src/state/layout.js';
+import type { CommandContext } from '../../src/kit/context.js';
+import { fakeContext } from '../support/fake-context.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -17,35 +16,17 @@ afterEach(async () => {
 });
 
 function context(asked: string[], answer: boolean): CommandContext {
-  const out: Output = {
-    mode: 'text',
-    info: () => undefined,
-    success: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    progress: () => undefined,
-    result: () => undefined,
-    frame: () => undefined,
-  };
-  const effects = {
-    confirm: async (question: string) => {
-      asked.push(question);
-      return answer;
-    },
-  } as unknown as Effects;
-  const home = path.join(dir, 'home');
-  return {
-    out,
-    prog: 'c8ctl nano',
-    env: {},
+  const { ctx } = fakeContext(path.join(dir, 'home'), {
     cwd: dir,
-    layout: layoutFor(home),
-    platform: 'linux',
     interactive: true,
-    effects,
-    interrupt: new AbortController().signal,
-    assumeYes: false,
-  };
+    effects: {
+      confirm: async (question: string) => {
+        asked.push(question);
+        return answer;
+      },
+    },
+  });
+  return ctx;
 }
 
 describe('bundle --out <existing file> on a terminal', () => {

@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandContext, Effects } from '../../src/kit/context.js';
 import { pauseCommand, resumeCommand } from '../../src/commands/pause.js';
 import { UserError } from '../../src/errors.js';
-import type { Output } from '../../src/output.js';
-import { layoutFor } from '../../src/state/layout.js';
+import { fakeContext } from '../support/fake-context.js';
 
 let home: string;
 beforeEach(async () => {
@@ -18,35 +17,18 @@ afterEach(async () => {
 });
 
 function context(platform: NodeJS.Platform, signalled: string[]): CommandContext {
-  const out: Output = {
-    mode: 'text',
-    info: () => undefined,
-    success: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    progress: () => undefined,
-    result: () => undefined,
-    frame: () => undefined,
-  };
-  const effects = {
-    readProcess: async () => ({ state: 'running', startTime: 's' }),
-    signals: {
-      signal: (pid: number, signal: string) => signalled.push(`${pid}:${signal}`),
-      signalTree: async () => undefined,
-    },
-  } as unknown as Effects;
-  return {
-    out,
-    prog: 'c8ctl nano',
-    env: {},
-    cwd: home,
-    layout: layoutFor(home),
+  return fakeContext(home, {
     platform,
-    interactive: false,
-    effects,
-    interrupt: new AbortController().signal,
-    assumeYes: false,
-  };
+    effects: {
+      readProcess: async () => ({ state: 'running', startTime: 's' }),
+      signals: {
+        signal: (pid: number, signal: string) => {
+          signalled.push(`${pid}:${signal}`);
+        },
+        signalTree: async () => undefined,
+      } as unknown as Effects['signals'],
+    },
+  }).ctx;
 }
 
 describe('pause and resume where signals do not exist', () => {
