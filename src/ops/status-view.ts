@@ -1,6 +1,7 @@
 // What status reports about a managed cluster, collected: the OS about each process first, then one
 // question per running node (in parallel, with a deadline), every node's view of the leaders
 // reconciled, and the link proxy's faults. An operation: status and status --watch render it.
+import type { ProcessStatus } from '../os/process-identity.js';
 import { observeProcesses } from '../cluster/lifecycle.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readLastLines } from '../logs/tail.js';
@@ -29,7 +30,7 @@ export interface NodeView {
   readonly port: number;
   readonly url: string;
   readonly pid: number;
-  readonly process: string;
+  readonly process: ProcessStatus;
   readonly http: HttpStatus;
   readonly log: string;
   readonly exitCode?: null;
