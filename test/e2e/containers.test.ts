@@ -7,7 +7,6 @@
 // registry is reachable) and cached; dockerd is our own, on its own socket, with no iptables rules,
 // and whatever podman's network adds to the host's firewall is put back as it was.
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +28,7 @@ import {
 } from '../support/containers.js';
 import { readinessProbe } from '../../src/export/kubernetes.js';
 import { freePortRange } from '../support/ports.js';
-import { waitUntil } from '../support/processes.js';
+import { killMarked, MARKER, waitUntil } from '../support/processes.js';
 import { completeJobOf, createInstance, deployOneTask, getDefinition } from '../support/rest.js';
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 
@@ -64,20 +63,6 @@ async function waitWhole(urls: readonly string[], timeoutMs: number): Promise<vo
   );
 }
 
-/** Live processes whose command line names `text`. */
-function processesMentioning(text: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes(text) && Number(pid) !== process.pid) found.push(`${pid} ${cmdline.slice(0, 120)}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
-
 async function instanceState(url: string, key: string): Promise<string | undefined> {
   const response = await fetch(`${url}/v2/process-instances/${key}`, { signal: AbortSignal.timeout(5_000) });
   return response.ok ? ((await response.json()) as { state?: string }).state : undefined;
@@ -105,6 +90,7 @@ async function realWork(urls: readonly string[]): Promise<void> {
 describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skipped: ${SKIP})` : ''}`, () => {
   const id = randomUUID().slice(0, 8);
   const image = `nanobpmn:e2e-${id}`;
+  const processMark = `containers-${id}`;
   let work: string;
   let docker: PrivateDocker | undefined;
   let podman: Record<string, string>;
@@ -118,8 +104,8 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
     work = await mkdtemp(path.join(os.tmpdir(), 'nano-containers-'));
     restoreFirewall = await firewallRestorer();
     const tar = await debianRootfsTar();
-    docker = await startDocker(path.join(work, 'docker'));
-    podman = podmanEnv(path.join(work, 'podman'));
+    docker = await startDocker(path.join(work, 'docker'), { [MARKER]: processMark });
+    podman = { ...podmanEnv(path.join(work, 'podman')), [MARKER]: processMark };
     await must(DOCKER, ['import', tar, 'debian:bookworm-slim'], docker.env);
     await must(PODMAN(), ['import', tar, 'debian:bookworm-slim'], podman);
     s = await createSandbox();
@@ -167,8 +153,9 @@ describe.skipIf(SKIP !== null)(`export on real container engines${SKIP ? ` (skip
         }
       }
     }
-    // dockerd, its containerd and every shim ran with a path under `work`: none may outlive the suite.
-    expect(processesMentioning(work)).toEqual([]);
+    // dockerd, its containerd, every shim and podman's conmons carry the marker: none may outlive the
+    // suite (any that did is killed here, and fails it).
+    expect(killMarked(processMark)).toEqual([]);
   }, 300_000);
 
   it('the Dockerfile builds unchanged with the classic builder, BuildKit, podman and buildah, with no network at all', async () => {

@@ -46,9 +46,8 @@ export async function run(
   args: readonly string[],
   env: Record<string, string | undefined>,
   timeoutMs = 180_000,
-  cwd?: string,
 ): Promise<RunResult> {
-  return runProcess(file, args, { env: { ...process.env, ...env }, timeoutMs, ...(cwd ? { cwd } : {}) });
+  return runProcess(file, args, { env: { ...process.env, ...env }, timeoutMs });
 }
 
 export async function must(
@@ -56,9 +55,8 @@ export async function must(
   args: readonly string[],
   env: Record<string, string | undefined>,
   timeoutMs = 180_000,
-  cwd?: string,
 ): Promise<RunResult> {
-  const result = await run(file, args, env, timeoutMs, cwd);
+  const result = await run(file, args, env, timeoutMs);
   if (result.exitCode !== 0)
     throw new Error(
       `${path.basename(file)} ${args.join(' ')} → exit ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}: ${`${result.stderr}\n${result.stdout}`.trim().slice(-1500)}`,
@@ -108,7 +106,8 @@ export interface PrivateDocker {
  * docker-proxy. Its default bridge (BuildKit and `docker run` need one) is docker0, which dockerd
  * leaves behind: firewallRestorer removes it.
  */
-export async function startDocker(dir: string): Promise<PrivateDocker> {
+/** `marker`: variables for dockerd's environment, which containerd and every shim inherit (support/processes.ts finds them by it). */
+export async function startDocker(dir: string, marker: Record<string, string>): Promise<PrivateDocker> {
   mkdirSync(dir, { recursive: true });
   const socket = path.join(dir, 'docker.sock');
   const tag = path
@@ -130,7 +129,10 @@ export async function startDocker(dir: string): Promise<PrivateDocker> {
       // without /usr/sbin cannot silently leave every port unpublished.
       `--userland-proxy-path=${onPath('docker-proxy')}`,
     ],
-    { buffer: false, env: { ...process.env, PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}` } },
+    {
+      buffer: false,
+      env: { ...process.env, ...marker, PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}` },
+    },
   );
   // Its log, for a failure to quote.
   const log = createWriteStream(path.join(dir, 'dockerd.log'));
