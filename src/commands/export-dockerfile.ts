@@ -53,61 +53,65 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
   const found = x.engineFlag === 'npm' ? { problem: 'not asked' } : await localEngine(ctx);
   const choice = chooseEngine(x.engineFlag, found);
   if (choice.kind === 'refused') throw invalidArgument(choice.message);
+  // The engine copied beside the Dockerfile (--engine local), if that is the choice.
+  const copy =
+    choice.kind === 'local' && 'path' in found
+      ? { source: found.path, origin: found.origin, arch: choice.arch, file: localEngineFile(choice.arch) }
+      : null;
   let version = x.facts.version;
   let engine: EngineSource = { kind: 'npm', packages: x.facts.packages, binaryName: x.facts.binaryName };
-  const usable = choice.kind === 'local' && 'path' in found ? found : null;
-  if (choice.kind === 'local' && usable) {
+  if (copy) {
     // The image is tagged with the version of the binary it really holds (an override may differ from the package).
-    const check = await checkEngineVersion(usable.path, hostGlibcVersion);
+    const check = await checkEngineVersion(copy.source, hostGlibcVersion);
     if (check.version === null)
       throw new UserError(
-        `--engine local: the engine ${usable.path} did not say its version (${check.warning ?? 'no answer to --version'}); it cannot be packaged. Fix it, or use --engine npm.`,
+        `--engine local: the engine ${copy.source} did not say its version (${check.warning ?? 'no answer to --version'}); it cannot be packaged. Fix it, or use --engine npm.`,
       );
     version = check.version;
-    engine = { kind: 'local', file: localEngineFile(choice.arch), arch: choice.arch, origin: usable.origin };
+    engine = { kind: 'local', file: copy.file, arch: copy.arch, origin: copy.origin };
   }
   const text = dockerfile({ engine, version, generator: x.generator });
   const image = defaultImage(version);
-  const why = choice.kind === 'npm' ? choice.why : null;
+  // Why the build fetches from npm when the user did not ask for it, as a sentence.
+  const why = choice.kind === 'npm' && choice.why ? `${choice.why[0]!.toUpperCase()}${choice.why.slice(1)}.` : null;
 
   if (x.out === undefined) {
     if (ctx.out.mode === 'json')
       ctx.out.result({ ok: true, target: 'dockerfile', engine: engine.kind, image, dockerfile: text });
     else ctx.out.info(text.trimEnd());
-    if (usable && engine.kind === 'local')
+    if (copy)
       ctx.out.warn(
-        `The Dockerfile copies ${engine.file} from its folder; only --out puts it there. Or copy it yourself: cp ${shellPath(usable.path)} ${engine.file}`,
+        `The Dockerfile copies ${copy.file} from its folder; only --out puts it there. Or copy it yourself: cp ${shellPath(copy.source)} ${copy.file}`,
       );
-    if (why) ctx.out.warn(`${why[0]!.toUpperCase()}${why.slice(1)}.`);
+    if (why) ctx.out.warn(why);
     return 0;
   }
 
   const folder = path.dirname(x.out);
-  const written: string[] = [];
-  if (usable && engine.kind === 'local') {
-    const target = path.join(folder, engine.file);
-    const existing = statSync(target, { throwIfNoEntry: false });
+  const copied = copy ? path.join(folder, copy.file) : null;
+  let copiedAnew = false;
+  if (copy && copied) {
+    const existing = statSync(copied, { throwIfNoEntry: false });
     if (existing?.isDirectory())
       throw invalidArgument(
-        `${target} is a folder; the engine is copied to that name beside the Dockerfile. Move it aside, or export to another folder.`,
+        `${copied} is a folder; the engine is copied to that name beside the Dockerfile. Move it aside, or export to another folder.`,
       );
     if (existing && !x.force && !x.previousOurs) {
       throw invalidArgument(
-        `${target} exists and was not written by export (the Dockerfile beside it is not ours); it was left as it is. Export to another folder, or replace it with --force.`,
+        `${copied} exists and was not written by export (the Dockerfile beside it is not ours); it was left as it is. Export to another folder, or replace it with --force.`,
       );
     }
-    copyFileAtomic(usable.path, target, 0o755);
-    if (!existing) written.push(target);
+    copyFileAtomic(copy.source, copied, 0o755);
+    copiedAnew = !existing;
   }
   try {
     await writeFileAtomic(x.out, text, 0o644);
   } catch (error) {
-    // Nothing half-done: the engine copied for a Dockerfile that could not be written goes too.
-    for (const file of written) if (existsSync(file)) removeFile(file);
+    // Nothing half-done: an engine copied for a Dockerfile that could not be written goes too.
+    if (copied && copiedAnew && existsSync(copied)) removeFile(copied);
     throw error;
   }
-  if (usable && engine.kind === 'local') written.splice(0, written.length, path.join(folder, engine.file));
-  written.push(x.out);
+  const written = copied ? [copied, x.out] : [x.out];
   const build = `${shellPath(folder)}${path.basename(x.out) === 'Dockerfile' ? '' : ` -f ${shellPath(x.out)}`}`;
   if (engine.kind === 'local') {
     ctx.out.success(
@@ -117,7 +121,7 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
     ctx.out.success(
       `Wrote the engine image's Dockerfile to ${x.out} (the build fetches ${x.facts.packages.amd64}@${version} or its arm64 twin from npm).`,
     );
-    if (why) ctx.out.info(`  ${why[0]!.toUpperCase()}${why.slice(1)}.`);
+    if (why) ctx.out.info(`  ${why}`);
   }
   ctx.out.info(`Build it: docker build -t ${image} ${build}   (or podman build; buildah bud)`);
   ctx.out.info(`Push it where your cluster pulls from, then export with --image <registry>/${image}.`);
