@@ -2,20 +2,12 @@
 // (without it), and the next steps. The objects themselves are pure (export/kubernetes.ts).
 import { CLUSTER_SECRET } from '../cluster/plan.js';
 import { shellPath } from '../export/shell-path.js';
-import { kubernetesNames, kubernetesObjects, type KubernetesNames } from '../export/kubernetes.js';
+import { kubernetesNames, kubernetesObjects, readinessComment, type KubernetesNames } from '../export/kubernetes.js';
 import type { ExportRequest } from '../export/request.js';
 import { toYamlStream } from '../export/yaml.js';
 import { writeFileAtomic } from '../state/files.js';
 import type { CommandContext } from '../kit/context.js';
-import {
-  exportCommandLine,
-  freshSecret,
-  GENERATOR,
-  readinessComment,
-  secretIn,
-  writesJson,
-  type Destination,
-} from '../export/files.js';
+import { exportCommandLine, freshSecret, GENERATOR, secretIn, writesJson, type Destination } from '../export/files.js';
 
 export async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: Destination): Promise<number> {
   const names = kubernetesNames(request.name);
@@ -37,7 +29,7 @@ export async function exportKubernetes(ctx: CommandContext, request: ExportReque
   }
   const text = writesJson(d.out)
     ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`
-    : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${readinessComment(request)}${toYamlStream(objects)}`;
+    : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${readinessComment(request.shape)}${toYamlStream(objects)}`;
   // The file holds the cluster secret: readable by its owner only.
   await writeFileAtomic(d.out, text, 0o600);
   ctx.out.success(`Wrote ${objects.length} Kubernetes objects to ${d.out}: ${kinds.join(', ')}.`);

@@ -97,14 +97,6 @@ export function freshSecret(): string {
   return randomHex(32);
 }
 
-/** What the readiness probe means, in the file (the engine has no ready endpoint to point at). */
-export function readinessComment(request: ExportRequest): string {
-  const leaders = request.shape.rf > 1 && request.shape.console !== 'off';
-  return leaders
-    ? '# Ready = the pod answers and sees every partition led, none recovering (/console/api/topology, read by bash: the engine has no ready endpoint).\n'
-    : '# Ready = the pod answers /v2/topology (with RF 1 or no console nothing tells leaders without taking every pod out of the Service).\n';
-}
-
 /** The shape as export flags, for the header of a written file (no secret, no paths). */
 export function exportCommandLine(request: ExportRequest): string {
   const s = request.shape;

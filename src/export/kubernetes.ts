@@ -31,6 +31,18 @@ export function podHost(request: Pick<ExportRequest, 'name' | 'namespace'>, ordi
  */
 const RESOURCE_REQUESTS = { cpu: '250m', memory: '128Mi' };
 
+/** Whether the probe below can read leaders (RF above 1, and a console to read them from). */
+function readinessReadsLeaders(shape: Pick<ExportRequest['shape'], 'rf' | 'console'>): boolean {
+  return shape.rf > 1 && shape.console !== 'off';
+}
+
+/** What the readiness probe means, for the file's header: the engine has no ready endpoint to point at. */
+export function readinessComment(shape: Pick<ExportRequest['shape'], 'rf' | 'console'>): string {
+  return readinessReadsLeaders(shape)
+    ? '# Ready = the pod answers and sees every partition led, none recovering (/console/api/topology, read by bash: the engine has no ready endpoint).\n'
+    : '# Ready = the pod answers /v2/topology (with RF 1 or no console nothing tells leaders without taking every pod out of the Service).\n';
+}
+
 /**
  * Ready means what \`start\` means, as far as one pod can see it: the node answers and, from its own
  * view (/console/api/topology), every partition has a leader and none is recovering. The engine has
@@ -42,7 +54,7 @@ const RESOURCE_REQUESTS = { cpu: '250m', memory: '128Mi' };
  * "this node answers" too, so the live partitions keep serving.
  */
 export function readinessProbe(shape: Pick<ExportRequest['shape'], 'rf' | 'console'>): Record<string, unknown> {
-  if (shape.rf === 1 || shape.console === 'off')
+  if (!readinessReadsLeaders(shape))
     return { httpGet: { path: '/v2/topology', port: 'http' }, periodSeconds: 2, failureThreshold: 3 };
   const check = [
     `exec 3<>/dev/tcp/127.0.0.1/${CONTAINER_PORT}`,
