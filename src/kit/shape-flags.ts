@@ -1,6 +1,6 @@
 // The shape flags `start`, `restart` and `export` share (declared once in cli/spec.ts), as the raw
 // values start-options.ts validates.
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import { stringFlag, type ParsedArgs } from './args.js';
 import type { RawStartArgs } from '../cluster/start-options.js';
 
 export type RawShapeArgs = Pick<
