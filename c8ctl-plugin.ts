@@ -2,8 +2,8 @@
 // this file holds only metadata derived from the command spec and a thin handler; the command code,
 // tar, tree-kill and the rest load on first use.
 import { pluginFlagsHint, pluginHelpDescription } from './src/cli/help.js';
-import { PROCESSOS } from './src/cli/processos-spec.js';
-import { NANO } from './src/cli/spec.js';
+import { PROCESSOS } from './src/grammar/processos.js';
+import { NANO } from './src/grammar/nano.js';
 
 const EXAMPLES = [
   ['start 3', 'Start three nodes on ports 8080-8082'],

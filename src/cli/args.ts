@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { invalidArgument } from '../errors.js';
 import type { ParsedArgs } from '../kit/args.js';
-import { COMMON_FLAGS, type FlagSpec, type SubcommandSpec } from './spec.js';
+import { COMMON_FLAGS, type FlagSpec, type SubcommandSpec } from '../grammar/types.js';
 
 /** Edit distance counting a swap of neighbours as one edit ("strat" → "start"), for "did you mean". */
 function distance(a: string, b: string): number {

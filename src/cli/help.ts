@@ -1,5 +1,5 @@
 // Help text rendered from the command spec.
-import { COMMON_FLAGS, type CommandSpec, type FlagSpec, type SubcommandSpec } from './spec.js';
+import { COMMON_FLAGS, type CommandSpec, type FlagSpec, type SubcommandSpec } from '../grammar/types.js';
 
 /** Two columns, the right one lined up after the widest left entry. */
 function columns(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string[] {

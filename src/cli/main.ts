@@ -5,10 +5,11 @@ import { fsUserError } from '../errors-fs.js';
 import { safeOutput, type Output } from '../output.js';
 import { isTerminal } from '../os/stdio.js';
 import { closest, parseSubcommandArgs } from './args.js';
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs, ParsedArgs, ProcessosArgs } from '../kit/args.js';
 import { subcommandHelp, topHelp } from './help.js';
-import { PROCESSOS } from './processos-spec.js';
-import { findSubcommand, NANO, type CommandSpec } from './spec.js';
+import { PROCESSOS, type ProcessosSubcommand } from '../grammar/processos.js';
+import { findSubcommand, NANO, type NanoSubcommand } from '../grammar/nano.js';
+import type { CommandSpec } from '../grammar/types.js';
 import type { CommandContext } from '../kit/context.js';
 
 export interface HostInfo {
@@ -25,11 +26,17 @@ export interface HostInfo {
   readonly hostCommand?: readonly string[];
 }
 
-type Handler = (ctx: CommandContext, args: ParsedArgs) => Promise<number>;
+type Handler<Args = ParsedArgs> = (ctx: CommandContext, args: Args) => Promise<number>;
+// One loader per subcommand of the grammar, each handed that subcommand's typed flags: a subcommand
+// without a handler, or a handler reading a flag its subcommand lacks, does not compile.
+export type NanoHandlers = { readonly [Name in NanoSubcommand]: () => Promise<Handler<NanoArgs<Name>>> };
+export type ProcessosHandlers = { readonly [Name in ProcessosSubcommand]: () => Promise<Handler<ProcessosArgs<Name>>> };
+// The parser has checked the arguments against the subcommand's grammar, so at dispatch any handler
+// takes the parsed arguments: the one place the typed tables are read by name.
 type Handlers = Readonly<Record<string, () => Promise<Handler>>>;
 
 // Loaded on first use, so neither the plugin entry nor `--help` pays for the command code.
-const NANO_HANDLERS: Handlers = {
+const NANO_HANDLERS: NanoHandlers = {
   start: async () => (await import('../commands/start.js')).startCommand,
   stop: async () => (await import('../commands/stop.js')).stopCommand,
   status: async () => (await import('../commands/status.js')).statusCommand,
@@ -52,7 +59,7 @@ const NANO_HANDLERS: Handlers = {
   update: async () => (await import('../commands/update.js')).updateCommand,
 };
 
-const PROCESSOS_HANDLERS: Handlers = {
+const PROCESSOS_HANDLERS: ProcessosHandlers = {
   start: async () => (await import('../processos/commands.js')).processosStart,
   stop: async () => (await import('../processos/commands.js')).processosStop,
   restart: async () => (await import('../processos/commands.js')).processosRestart,
@@ -64,9 +71,9 @@ const PROCESSOS_HANDLERS: Handlers = {
 
 // Every command prints through safeOutput: no terminal control from outside text, no URL credential.
 export const runNano = (argv: readonly string[], host: HostInfo): Promise<number> =>
-  runCli(NANO, NANO_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
+  runCli(NANO, NANO_HANDLERS as unknown as Handlers, argv, { ...host, out: safeOutput(host.out) });
 export const runProcessos = (argv: readonly string[], host: HostInfo): Promise<number> =>
-  runCli(PROCESSOS, PROCESSOS_HANDLERS, argv, { ...host, out: safeOutput(host.out) });
+  runCli(PROCESSOS, PROCESSOS_HANDLERS as unknown as Handlers, argv, { ...host, out: safeOutput(host.out) });
 
 async function runCli(
   command: CommandSpec,

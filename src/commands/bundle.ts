@@ -4,7 +4,7 @@
 import { chmod, lstat, mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest } from '../binary/manifest.js';
 import { redact, secretsOf } from '../cluster/redact.js';
@@ -64,18 +64,18 @@ async function mayWrite(ctx: CommandContext, target: string, force: boolean): Pr
   return ctx.effects.confirm(`${target} already exists. Replace it?`);
 }
 
-export async function bundleCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function bundleCommand(ctx: CommandContext, args: NanoArgs<'bundle'>): Promise<number> {
   const { out, layout, effects } = ctx;
-  const mbText = stringFlag(args, 'log-mb');
+  const mbText = args.flags['log-mb'];
   const mb = mbText === undefined ? DEFAULT_LOG_MB : parseWholeNumber(mbText);
   if (mb === undefined || mb < 1 || mb > 1024)
     throw invalidArgument(`--log-mb "${mbText}" must be a whole number of megabytes from 1 to 1024.`);
   const target = path.resolve(
     ctx.cwd,
-    stringFlag(args, 'out') ?? `c8ctl-nano-bundle-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`,
+    args.flags.out ?? `c8ctl-nano-bundle-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`,
   );
   if (!target.endsWith('.tar.gz') && !target.endsWith('.tgz'))
-    throw invalidArgument(`--out "${stringFlag(args, 'out')}" should end in .tar.gz (it is a gzip'd tar).`);
+    throw invalidArgument(`--out "${args.flags.out}" should end in .tar.gz (it is a gzip'd tar).`);
   const targetDir = await stat(path.dirname(target)).catch(() => undefined);
   if (!targetDir?.isDirectory())
     throw invalidArgument(`--out ${target}: the folder ${path.dirname(target)} does not exist.`);

@@ -3,7 +3,7 @@
 // symlink out of it (fs.rm removes a link, not what it points to).
 import { lstat, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { isOurs } from '../os/process-identity.js';
 import { EXIT, UserError } from '../errors.js';
@@ -30,7 +30,7 @@ async function removeEntry(file: string): Promise<void> {
   else await rm(file, { recursive: true, force: true });
 }
 
-export async function cleanCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function cleanCommand(ctx: CommandContext, args: NanoArgs<'clean'>): Promise<number> {
   const { out, layout, effects } = ctx;
   const withWorkspace = args.flags.workspace === true;
   const config = await readConfig(layout.configFile);

@@ -3,7 +3,7 @@
 // files and say what to do next. Nothing is written unless --out names a file; a failed write leaves nothing behind.
 import path from 'node:path';
 import { PLATFORMS } from '../../platforms.js';
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { invalidArgument, UserError } from '../errors.js';
 import { defaultImage } from '../export/dockerfile.js';
 import { exportDockerfile, type EngineImageFacts } from './export-dockerfile.js';
@@ -16,17 +16,17 @@ import { checkOutFile, GENERATOR, refuseShapeChange } from '../export/files.js';
 import { exportKubernetes } from './export-kubernetes.js';
 import { exportCompose } from './export-compose.js';
 
-export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function exportCommand(ctx: CommandContext, args: NanoArgs<'export'>): Promise<number> {
   const given = Object.keys(args.flags);
   const request = validateExport(
     {
       ...shapeFlags(args),
       target: args.positionals[0],
       count: args.positionals[1],
-      image: stringFlag(args, 'image'),
-      name: stringFlag(args, 'name'),
-      namespace: stringFlag(args, 'namespace'),
-      out: stringFlag(args, 'out'),
+      image: args.flags.image,
+      name: args.flags.name,
+      namespace: args.flags.namespace,
+      out: args.flags.out,
       env: ctx.env,
       given,
     },
@@ -46,7 +46,7 @@ export async function exportCommand(ctx: CommandContext, args: ParsedArgs): Prom
     throw invalidArgument(
       `--all-interfaces goes with export compose (it publishes the nodes' ports), not with ${request.target}.`,
     );
-  const engineFlag = stringFlag(args, 'engine');
+  const engineFlag = args.flags.engine;
   if (engineFlag !== undefined && request.target !== 'dockerfile')
     throw invalidArgument(
       `--engine goes with export dockerfile (it says where the image's engine comes from), not with ${request.target}.`,

@@ -1,6 +1,6 @@
 // `nano isolate|cut|slow|heal`: network faults between nodes, acted out by the link proxy of a cluster
 // started with --network-faults. Clients still reach every node directly; only peer links change.
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { linkFaultNote } from '../cluster/link-fault-notes.js';
 import { noClusterError, parseNodeId } from '../cluster/select-node.js';
 import { parseWholeNumber } from '../values.js';
@@ -20,7 +20,7 @@ import { reportSettling } from '../ops/heal-settle.js';
 
 const ids = (state: ClusterState): number[] => state.nodes.map((n) => n.id);
 
-export const isolateCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+export const isolateCommand = (ctx: CommandContext, args: NanoArgs<'isolate'>): Promise<number> =>
   changeLinks(ctx, 'isolate', (state, table) => {
     const node = parseNodeId(args.positionals[0], ids(state), 'isolate');
     const mode = args.flags.refuse === true ? 'reset' : 'stall';
@@ -31,7 +31,7 @@ export const isolateCommand = (ctx: CommandContext, args: ParsedArgs): Promise<n
     };
   });
 
-export const cutCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+export const cutCommand = (ctx: CommandContext, args: NanoArgs<'cut'>): Promise<number> =>
   changeLinks(ctx, 'cut', (state, table) => {
     const from = parseNodeId(args.positionals[0], ids(state), 'cut');
     const to = parseNodeId(args.positionals[1], ids(state), 'cut (its second node)');
@@ -45,7 +45,7 @@ export const cutCommand = (ctx: CommandContext, args: ParsedArgs): Promise<numbe
     };
   });
 
-export const slowCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+export const slowCommand = (ctx: CommandContext, args: NanoArgs<'slow'>): Promise<number> =>
   changeLinks(ctx, 'slow', (state, table) => {
     const node = parseNodeId(args.positionals[0], ids(state), 'slow');
     const delayMs = whole(args, 'delay', 60_000) ?? 0;
@@ -61,7 +61,7 @@ export const slowCommand = (ctx: CommandContext, args: ParsedArgs): Promise<numb
     };
   });
 
-export const healCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+export const healCommand = (ctx: CommandContext, args: NanoArgs<'heal'>): Promise<number> =>
   changeLinks(ctx, 'heal', (state, table) => {
     const node = args.positionals[0] === undefined ? undefined : parseNodeId(args.positionals[0], ids(state), 'heal');
     return {
@@ -71,8 +71,8 @@ export const healCommand = (ctx: CommandContext, args: ParsedArgs): Promise<numb
     };
   });
 
-function whole(args: ParsedArgs, name: string, max: number, min = 0): number | undefined {
-  const text = stringFlag(args, name);
+function whole(args: NanoArgs<'slow'>, name: 'delay' | 'jitter' | 'rate', max: number, min = 0): number | undefined {
+  const text = args.flags[name];
   if (text === undefined) return undefined;
   const value = parseWholeNumber(text);
   if (value === undefined || value < min || value > max)

@@ -1,7 +1,7 @@
 // `nano logs [id] [-f] [-n <count>]`: in Node, no `tail`, so it works everywhere. Logs outlive the
 // cluster, so this works after `stop` too, reading whatever node logs the home holds.
 import { readdir } from 'node:fs/promises';
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { parseNodeId } from '../cluster/select-node.js';
 import { parseWholeNumber } from '../values.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
@@ -24,9 +24,9 @@ async function nodesWithLogs(ctx: CommandContext, state: ClusterState | null): P
     .sort((a, b) => a - b);
 }
 
-export async function logsCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function logsCommand(ctx: CommandContext, args: NanoArgs<'logs'>): Promise<number> {
   const { out, layout } = ctx;
-  const linesText = stringFlag(args, 'lines');
+  const linesText = args.flags.lines;
   const count = linesText === undefined ? DEFAULT_LINES : parseWholeNumber(linesText);
   if (count === undefined)
     throw invalidArgument(`--lines "${linesText}" is not a whole number of lines. Example: -n 200`);

@@ -1,7 +1,7 @@
 // `nano node <id> stop|kill|start|restart`: failover drills on one node. The cluster stays tracked
 // throughout; a stopped or killed node shows as exited in status until it is started again.
 import { constants as osConstants } from 'node:os';
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { isOurs, notRunningReason, statusOf } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { describeStop } from '../cluster/lifecycle.js';
@@ -37,7 +37,7 @@ export function parseSignal(text: string | undefined): NodeJS.Signals {
   return name;
 }
 
-export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function nodeCommand(ctx: CommandContext, args: NanoArgs<'node'>): Promise<number> {
   const { layout, effects } = ctx;
   const [idText, actionText] = args.positionals;
   const state = await readClusterState(layout.stateFile);
@@ -51,9 +51,9 @@ export async function nodeCommand(ctx: CommandContext, args: ParsedArgs): Promis
   const action = actionText as Action;
   if (args.flags.signal !== undefined && action !== 'kill')
     throw invalidArgument(`--signal goes with "kill" only, not "${action}".`);
-  const signal = parseSignal(stringFlag(args, 'signal'));
+  const signal = parseSignal(args.flags.signal);
   // Every value is checked before the node is touched: a bad --timeout must not leave it half restarted.
-  const timeout = stringFlag(args, 'timeout');
+  const timeout = args.flags.timeout;
   if (timeout !== undefined && action === 'kill')
     throw invalidArgument(`--timeout goes with stop, start and restart, not "kill" (a crash has no grace period).`);
   const graceMs = parseSeconds('--timeout', action === 'stop' ? timeout : undefined, DEFAULT_STOP_TIMEOUT_S);

@@ -1,6 +1,6 @@
 // `nano pause <id>` / `nano resume <id>`: SIGSTOP / SIGCONT one node, after proving it is ours.
 // Whether a node is frozen is read from the OS, so it stays true whoever sent the signal.
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { notRunningReason, statusOf, type ProcessStatus } from '../os/process-identity.js';
 import { pollUntil } from '../os/poll.js';
 import { failoverNote } from '../cluster/failover.js';
@@ -17,12 +17,16 @@ type Direction = 'pause' | 'resume';
 const SETTLE_MS = 2_000;
 const LEADERSHIP_TIMEOUT_MS = 800;
 
-export const pauseCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+export const pauseCommand = (ctx: CommandContext, args: NanoArgs<'pause'>): Promise<number> =>
   freezeOrThaw(ctx, args, 'pause');
-export const resumeCommand = (ctx: CommandContext, args: ParsedArgs): Promise<number> =>
+export const resumeCommand = (ctx: CommandContext, args: NanoArgs<'resume'>): Promise<number> =>
   freezeOrThaw(ctx, args, 'resume');
 
-async function freezeOrThaw(ctx: CommandContext, args: ParsedArgs, direction: Direction): Promise<number> {
+async function freezeOrThaw(
+  ctx: CommandContext,
+  args: NanoArgs<'pause' | 'resume'>,
+  direction: Direction,
+): Promise<number> {
   const { out, layout, effects } = ctx;
   if (ctx.platform === 'win32') {
     throw new UserError(

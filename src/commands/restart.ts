@@ -1,7 +1,7 @@
 // `nano restart [N]`: stop and start again with the previous cluster's shape unless flags change it.
 // The previous shape comes from the running cluster, or from the last one started (kept after stop);
 // with neither there is nothing to restart, and the refusal names the `start` command instead.
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type RawStartArgs } from '../cluster/start-options.js';
 import { parseWholeNumber } from '../values.js';
@@ -23,9 +23,11 @@ interface Previous {
   readonly binary: { readonly path: string; readonly source: string };
 }
 
+type RestartValueFlag = 'binary' | 'timeout' | 'port' | 'partitions' | 'rf' | 'replication' | 'console' | 'history-max';
+
 /** Flags win; otherwise the previous cluster's values; partitions follow a changed node count unless customised. */
-export function restartArgs(args: ParsedArgs, previous: Previous | null): RawStartArgs {
-  const given = (name: string): string | undefined => stringFlag(args, name);
+export function restartArgs(args: NanoArgs<'restart'>, previous: Previous | null): RawStartArgs {
+  const given = (name: RestartValueFlag): string | undefined => args.flags[name];
   const count = args.positionals[0];
   if (previous === null) {
     return {
@@ -63,19 +65,19 @@ export function restartArgs(args: ParsedArgs, previous: Previous | null): RawSta
 }
 
 /** The start command that does what this restart asked for, flags and all, for the refusal below. */
-export function equivalentStart(prog: string, args: ParsedArgs): string {
+export function equivalentStart(prog: string, args: NanoArgs<'restart'>): string {
   const words = [`${prog} start`, ...args.positionals];
-  for (const name of ['port', 'partitions', 'rf', 'binary', 'timeout']) {
-    const value = stringFlag(args, name);
+  for (const name of ['port', 'partitions', 'rf', 'binary', 'timeout'] as const) {
+    const value = args.flags[name];
     if (value !== undefined)
       words.push(`--${name} ${/^[\w./:=@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
   }
-  for (const name of ['raft', 'capture']) if (args.flags[name] === true) words.push(`--${name}`);
+  for (const name of ['raft', 'capture'] as const) if (args.flags[name] === true) words.push(`--${name}`);
   return words.join(' ');
 }
 
 /** Restart with no cluster running and none remembered: there is no shape to bring back. */
-async function nothingToRestart(ctx: CommandContext, args: ParsedArgs): Promise<UserError> {
+async function nothingToRestart(ctx: CommandContext, args: NanoArgs<'restart'>): Promise<UserError> {
   const { layout } = ctx;
   const last = await readJsonFile(layout.lastClusterFile);
   const why =
@@ -87,20 +89,14 @@ async function nothingToRestart(ctx: CommandContext, args: ParsedArgs): Promise<
   });
 }
 
-export async function restartCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function restartCommand(ctx: CommandContext, args: NanoArgs<'restart'>): Promise<number> {
   const { out, layout, effects } = ctx;
   const running = await readClusterState(layout.stateFile);
   const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
   const raw = { ...restartArgs(args, previous), env: ctx.env };
   // A replication factor carried from before may not fit a smaller cluster: say where it came from.
   const count = raw.count === undefined ? undefined : parseWholeNumber(raw.count);
-  if (
-    previous &&
-    stringFlag(args, 'rf') === undefined &&
-    count !== undefined &&
-    count >= 1 &&
-    previous.settings.rf > count
-  ) {
+  if (previous && args.flags.rf === undefined && count !== undefined && count >= 1 && previous.settings.rf > count) {
     throw invalidArgument(
       `The previous cluster had RF ${previous.settings.rf}, more than the ${raw.count} node(s) asked for. Give --rf from 1 to ${raw.count}, e.g. "${ctx.prog} restart ${raw.count} --rf 1".`,
     );

@@ -6,7 +6,7 @@ import { cannotRunOnThisHost, fileKind, hostGlibcVersion } from '../binary/host.
 import { platformIdOf } from '../binary/executable-format.js';
 import { fileProblem } from '../binary/resolve.js';
 import { checkEngineVersion } from '../binary/version.js';
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { anyAlive, observeProcesses } from '../cluster/lifecycle.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
 import { bundledManifest, versionMismatch } from '../binary/manifest.js';
@@ -49,7 +49,7 @@ function replicationChoice(ctx: CommandContext): { tier: string; from: string } 
   };
 }
 
-export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function setCommand(ctx: CommandContext, args: NanoArgs<'set'>): Promise<number> {
   const { out, layout } = ctx;
   const [key, value] = args.positionals;
   const name = settingName(key, 'set');
@@ -95,7 +95,7 @@ export async function setCommand(ctx: CommandContext, args: ParsedArgs): Promise
   return EXIT.ok;
 }
 
-export async function unsetCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function unsetCommand(ctx: CommandContext, args: NanoArgs<'unset'>): Promise<number> {
   const { out, layout } = ctx;
   const name = settingName(args.positionals[0], 'unset');
   const config = await readConfig(layout.configFile);

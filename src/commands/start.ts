@@ -1,7 +1,7 @@
 // `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { anyAlive, observeProcesses, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { DEFAULT_STOP_TIMEOUT_S, validateStart, type StartRequest } from '../cluster/start-options.js';
@@ -18,13 +18,13 @@ import { shapeFlags } from '../kit/shape-flags.js';
 import { stopStrays, stopTrackedCluster } from '../ops/stop-cluster.js';
 import { beginLaunch, checkKeptData, launch, type LaunchInputs } from '../ops/launch.js';
 
-export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function startCommand(ctx: CommandContext, args: NanoArgs<'start'>): Promise<number> {
   const request = validateStart({
     ...shapeFlags(args),
     count: args.positionals[0],
-    binary: stringFlag(args, 'binary'),
+    binary: args.flags.binary,
     force: args.flags.force === true,
-    timeout: stringFlag(args, 'timeout'),
+    timeout: args.flags.timeout,
     networkFaults: args.flags['network-faults'] === true,
     env: ctx.env,
   });
@@ -75,9 +75,14 @@ export async function startCommand(ctx: CommandContext, args: ParsedArgs): Promi
 }
 
 /** The shape values the command line gave; the rest is not compared with a running cluster. */
-function givenShape(ctx: CommandContext, args: ParsedArgs, request: StartRequest): GivenShape & { binary?: string } {
-  const has = (flag: string): boolean => args.flags[flag] !== undefined && args.flags[flag] !== false;
-  const binary = stringFlag(args, 'binary');
+function givenShape(
+  ctx: CommandContext,
+  args: NanoArgs<'start'>,
+  request: StartRequest,
+): GivenShape & { binary?: string } {
+  const has = (flag: keyof NanoArgs<'start'>['flags']): boolean =>
+    args.flags[flag] !== undefined && args.flags[flag] !== false;
+  const binary = args.flags.binary;
   return {
     nodes: args.positionals[0] !== undefined ? request.nodes : undefined,
     basePort: has('port') ? request.basePort : undefined,

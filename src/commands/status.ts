@@ -1,6 +1,6 @@
 // `nano status [--port P]`: the truth about the managed cluster (OS first, then HTTP, never hanging),
 // or, with no managed cluster, what answers on a port.
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import type { FoundEngine } from '../os/find-engines.js';
 import { DEFAULT_BASE_PORT } from '../cluster/start-options.js';
 import { parsePort, parseSeconds } from '../values.js';
@@ -15,7 +15,7 @@ import { untilStopped, type CommandContext } from '../kit/context.js';
 import { collectManaged, PROBE_TIMEOUT_MS, type ManagedView } from '../ops/status-view.js';
 import { renderManaged } from './status-render.js';
 
-export async function statusCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function statusCommand(ctx: CommandContext, args: NanoArgs<'status'>): Promise<number> {
   const portFlag = typeof args.flags.port === 'string' ? parsePort('--port', args.flags.port) : undefined;
   const interval = typeof args.flags.interval === 'string' ? args.flags.interval : undefined;
   if (args.flags.watch === true) {

@@ -1,6 +1,6 @@
 // `nano stop [--purge] [--force] [--timeout <s>]`: stop every node we can prove is ours, then forget the
 // cluster. --force also stops this home's engines that the state does not track (or when it is lost).
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { describeEngines, untracked, untrackedError } from '../cluster/lifecycle.js';
 import { DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
 import { parseSeconds } from '../values.js';
@@ -11,7 +11,7 @@ import { LINK_PROXY_MARK, MANAGED_BY } from '../markers.js';
 import type { CommandContext } from '../kit/context.js';
 import { purgeData, setCorruptStateAside, stopStrays, stopTrackedCluster } from '../ops/stop-cluster.js';
 
-export async function stopCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function stopCommand(ctx: CommandContext, args: NanoArgs<'stop'>): Promise<number> {
   const { out, layout, effects } = ctx;
   const graceMs = parseSeconds(
     '--timeout',

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
 import { packageRoot } from '../package-files.js';
-import type { ParsedArgs } from '../kit/args.js';
+import type { NanoArgs } from '../kit/args.js';
 import { engineChange, PACKAGE_NAME } from '../update/assess.js';
 import { planUpdate, type UpdatePlan } from '../update/install-kind.js';
 import { hostId, installed } from '../update/installed.js';
@@ -53,7 +53,7 @@ function failure(ctx: CommandContext, check: Exclude<UpdateCheck, { kind: 'check
   return EXIT.failure;
 }
 
-export async function updateCommand(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function updateCommand(ctx: CommandContext, args: NanoArgs<'update'>): Promise<number> {
   const { out } = ctx;
   const registry = chooseRegistry(ctx.env, ctx.cwd);
   const problem = registryProblem(registry);

@@ -1,7 +1,7 @@
 // `processos start|stop|restart|status|logs`: one ProcessOS server, with the same guarantees as nano:
 // identity-checked tracking, readiness with fail fast, a stop that takes down its whole tree (the pilot
 // engine it spawned included), logs kept. What they do to the server is in server.ts.
-import { stringFlag, type ParsedArgs } from '../kit/args.js';
+import type { ProcessosArgs } from '../kit/args.js';
 import { statusOf } from '../os/process-identity.js';
 import { checkPortsFree } from '../cluster/preflight.js';
 import { DEFAULT_STOP_TIMEOUT_S } from '../cluster/start-options.js';
@@ -16,12 +16,12 @@ import { processosSettings } from '../state/processos-settings.js';
 import { readProcessosState, removeProcessosState } from './state.js';
 import { HEALTH_TIMEOUT_MS, healthy, spawnFlag, prepare, alive, withLock, launch, stopServer } from './server.js';
 
-export async function processosStart(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function processosStart(ctx: CommandContext, args: ProcessosArgs<'start'>): Promise<number> {
   const prepared = await prepare(
     ctx,
-    { port: stringFlag(args, 'port'), nanoUrl: stringFlag(args, 'nano-url'), spawnNano: spawnFlag(args) },
-    stringFlag(args, 'binary'),
-    stringFlag(args, 'timeout'),
+    { port: args.flags.port, nanoUrl: args.flags['nano-url'], spawnNano: spawnFlag(args) },
+    args.flags.binary,
+    args.flags.timeout,
   );
   const existing = await readProcessosState(ctx.layout.processos.stateFile);
   const running = existing !== null && (await alive(ctx, existing));
@@ -48,8 +48,8 @@ export async function processosStart(ctx: CommandContext, args: ParsedArgs): Pro
   });
 }
 
-export async function processosStop(ctx: CommandContext, args: ParsedArgs): Promise<number> {
-  const graceMs = parseSeconds('--timeout', stringFlag(args, 'timeout'), DEFAULT_STOP_TIMEOUT_S);
+export async function processosStop(ctx: CommandContext, args: ProcessosArgs<'stop'>): Promise<number> {
+  const graceMs = parseSeconds('--timeout', args.flags.timeout, DEFAULT_STOP_TIMEOUT_S);
   const state = await readProcessosState(ctx.layout.processos.stateFile);
   if (state === null) {
     ctx.out.info(`Nothing to stop: no ProcessOS is tracked in ${ctx.layout.home}.`);
@@ -78,16 +78,15 @@ export async function processosStop(ctx: CommandContext, args: ParsedArgs): Prom
   });
 }
 
-export async function processosRestart(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function processosRestart(ctx: CommandContext, args: ProcessosArgs<'restart'>): Promise<number> {
   const previous = await readProcessosState(ctx.layout.processos.stateFile);
   const flags: ProcessosFlags = {
-    port: stringFlag(args, 'port') ?? (previous ? String(previous.port) : undefined),
-    nanoUrl: stringFlag(args, 'nano-url') ?? previous?.nanoUrl,
+    port: args.flags.port ?? (previous ? String(previous.port) : undefined),
+    nanoUrl: args.flags['nano-url'] ?? previous?.nanoUrl,
     spawnNano: spawnFlag(args) ?? previous?.spawnNano,
   };
-  const binaryFlag =
-    stringFlag(args, 'binary') ?? (previous?.binary.source === 'flag' ? previous.binary.path : undefined);
-  const prepared = await prepare(ctx, flags, binaryFlag, stringFlag(args, 'timeout'));
+  const binaryFlag = args.flags.binary ?? (previous?.binary.source === 'flag' ? previous.binary.path : undefined);
+  const prepared = await prepare(ctx, flags, binaryFlag, args.flags.timeout);
   return withLock(ctx, 'processos restart', async () => {
     const current = await readProcessosState(ctx.layout.processos.stateFile);
     if (current) await stopServer(ctx, current, DEFAULT_STOP_TIMEOUT_S * 1000);
@@ -151,9 +150,9 @@ export async function processosStatus(ctx: CommandContext): Promise<number> {
   return exitCodeFor(word);
 }
 
-export async function processosLogs(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function processosLogs(ctx: CommandContext, args: ProcessosArgs<'logs'>): Promise<number> {
   const { out } = ctx;
-  const linesText = stringFlag(args, 'lines');
+  const linesText = args.flags.lines;
   const count = linesText === undefined ? 50 : parseWholeNumber(linesText);
   if (count === undefined)
     throw invalidArgument(`--lines "${linesText}" is not a whole number of lines. Example: -n 200`);

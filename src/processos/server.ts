@@ -2,7 +2,7 @@
 // wait for its health, stop it by PID and start time, under the home's lock.
 import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion } from '../binary/host.js';
-import type { ParsedArgs } from '../kit/args.js';
+import type { ProcessosArgs } from '../kit/args.js';
 import { knownCauses, lastLines } from '../binary/engine-output.js';
 import { isOurs, statusOf } from '../os/process-identity.js';
 import { MANAGED_BY } from '../cluster/plan.js';
@@ -27,7 +27,7 @@ import { removeProcessosState, writeProcessosState, type ProcessosState } from '
 export const HEALTH_TIMEOUT_MS = 1_000;
 export const healthy = (answer: ProbeResult): boolean => answer.kind === 'answers' && answer.status < 300;
 
-export function spawnFlag(args: ParsedArgs): boolean | undefined {
+export function spawnFlag(args: ProcessosArgs<'start' | 'restart'>): boolean | undefined {
   if (args.flags['spawn-nano'] === true && args.flags['no-spawn-nano'] === true)
     throw invalidArgument('--spawn-nano and --no-spawn-nano contradict each other; give one.');
   return args.flags['spawn-nano'] === true ? true : args.flags['no-spawn-nano'] === true ? false : undefined;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { findEngineBinary } from '../binary/find.js';
 import { cannotRunOnThisHost, fileKind } from '../binary/host.js';
 import { fileProblem } from '../binary/resolve.js';
-import type { ParsedArgs } from '../kit/args.js';
+import type { ProcessosArgs } from '../kit/args.js';
 import { parsePort } from '../values.js';
 import { errorMessage, EXIT, invalidArgument, UserError } from '../errors.js';
 import { assertTrusted } from '../os/trusted-path.js';
@@ -27,7 +27,7 @@ import {
 const KEYS = ['bin', 'port', 'nano-url', 'data-dir', 'download-url', 'env'] as const;
 type Key = (typeof KEYS)[number];
 
-export async function processosSet(ctx: CommandContext, args: ParsedArgs): Promise<number> {
+export async function processosSet(ctx: CommandContext, args: ProcessosArgs<'set'>): Promise<number> {
   const { out, layout } = ctx;
   const [key, value] = args.positionals;
   if (key === undefined) throw invalidArgument(`set needs a setting: ${KEYS.join(', ')}.`);

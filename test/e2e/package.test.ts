@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NANO_SUBCOMMANDS } from '../../src/cli/spec.js';
+import { NANO_SUBCOMMANDS } from '../../src/grammar/nano.js';
 
 describe('the published package', () => {
   it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { closest, parseSubcommandArgs } from '../../src/cli/args.js';
-import { findSubcommand, type SubcommandSpec } from '../../src/cli/spec.js';
+import { findSubcommand } from '../../src/grammar/nano.js';
+import type { SubcommandSpec } from '../../src/grammar/types.js';
 import { UserError } from '../../src/errors.js';
 
 function spec(name: string): SubcommandSpec {

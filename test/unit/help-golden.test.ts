@@ -1,10 +1,10 @@
-// Golden files of every help text (issue 25): the grammar is data in cli/spec.ts, and a refactor of
+// Golden files of every help text (issue 25): the grammar is data in src/grammar/, and a refactor of
 // it must not change what users read by accident. A change on purpose is one `vitest -u` away, and
 // shows in review as a diff of test/golden/help/.
 import { describe, expect, it } from 'vitest';
 import { subcommandHelp, topHelp } from '../../src/cli/help.js';
-import { PROCESSOS } from '../../src/cli/processos-spec.js';
-import { NANO } from '../../src/cli/spec.js';
+import { PROCESSOS } from '../../src/grammar/processos.js';
+import { NANO } from '../../src/grammar/nano.js';
 
 describe.each([
   ['c8ctl-nano', NANO],

@@ -9,7 +9,8 @@
 //   kit     what every verb is handed: parsed args, the command context and its effects (src/kit/)
 //   domain  planning, state, the engine binary, export, links, logs, updates, the code cache
 //   os      processes, sockets, files, terminals (src/os/)
-//   base    errors, output, text safety, value parsers, the shape, versions (the rest of src/*.ts)
+//   base    the grammar as data (src/grammar/), errors, output, text safety, value parsers, the shape,
+//           versions (the rest of src/*.ts)
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
