@@ -1,0 +1,24 @@
+// What every `--json` document shares, and the documents any command can end with (an error, help,
+// the version). Scripts read these: a field removed or changing meaning is a new schemaVersion, a
+// field added is not. Types only, plus the version, so the writers and the tests share one contract.
+
+/** The version of every result document's shape; see the README's "JSON output" section. */
+export const SCHEMA_VERSION = 1;
+
+export interface Versioned {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+}
+
+/** How any command fails: `code` is one of ERROR_CODES (errors.ts), or `internal` for our bugs. */
+export interface ErrorResult extends Versioned {
+  readonly ok: false;
+  readonly error: { readonly code: string; readonly message: string; readonly details?: readonly string[] | undefined };
+}
+
+export interface HelpResult extends Versioned {
+  readonly help: true;
+}
+
+export interface VersionResult extends Versioned {
+  readonly version: string;
+}
