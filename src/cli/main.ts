@@ -10,7 +10,9 @@ import { subcommandHelp, topHelp } from './help.js';
 import { PROCESSOS, type ProcessosSubcommand } from '../grammar/processos.js';
 import { findSubcommand, NANO, type NanoSubcommand } from '../grammar/nano.js';
 import type { CommandSpec } from '../grammar/types.js';
-import type { CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION, type ErrorResult, type HelpResult, type VersionResult } from '../results/common.js';
+import type { CommandContext, Effects } from '../kit/context.js';
+import type { Layout } from '../state/layout.js';
 
 export interface HostInfo {
   readonly out: Output;
@@ -87,12 +89,12 @@ async function runCli(
     if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
       const spec = first === 'help' && rest[0] ? findSubcommand(rest[0], command) : undefined;
       out.info(spec ? subcommandHelp(host.prog, spec) : topHelp(host.prog, command));
-      out.result({ help: true });
+      out.result({ schemaVersion: SCHEMA_VERSION, help: true } satisfies HelpResult);
       return EXIT.ok;
     }
     if (first === '--version' || first === '-v') {
       out.info(host.version);
-      out.result({ version: host.version });
+      out.result({ schemaVersion: SCHEMA_VERSION, version: host.version } satisfies VersionResult);
       return EXIT.ok;
     }
     const spec = findSubcommand(first, command);
@@ -113,7 +115,7 @@ async function runCli(
     const args = parseSubcommandArgs(spec, rest, host.prog);
     if (args.flags.help) {
       out.info(subcommandHelp(host.prog, spec));
-      out.result({ help: true });
+      out.result({ schemaVersion: SCHEMA_VERSION, help: true } satisfies HelpResult);
       return EXIT.ok;
     }
     return await runHandler(handlers[spec.name]!, args, host, { notice: command === NANO, subcommand: spec.name });
@@ -134,62 +136,77 @@ async function runHandler(
     load(),
   ]);
   const effects = realEffects();
-  const interrupt = new AbortController();
-  // The first Ctrl-C asks the command to clean up (start rolls back, logs -f and --watch end); a second
-  // one means "now", even if that cleanup is still waiting for processes to stop.
-  const onSigint = (): void => {
-    if (!interrupt.signal.aborted) return interrupt.abort();
-    host.out.error('Interrupted again: exiting without waiting for the cleanup to finish.');
-    process.exit(EXIT.interrupted);
-  };
+  const interrupt = interruptOnSigint(host.out);
   const layout = await homeLayout(host.env, host.cwd);
-  process.on('SIGINT', onSigint);
   try {
-    const code = await handler(
-      {
-        out: host.out,
-        prog: host.prog,
-        env: host.env,
-        cwd: host.cwd,
-        layout,
-        platform: process.platform,
-        // stdout first: a pipe answers in one fstat, and stdin is then never asked (os/stdio.ts).
-        interactive: host.out.mode === 'text' && isTerminal(1) && isTerminal(0),
-        effects,
-        interrupt: interrupt.signal,
-        assumeYes: host.assumeYes === true,
-        hostVersion: host.hostVersion,
-        hostCommand: host.hostCommand,
-      },
-      args,
-    );
-    // The daily update notice, last, on stderr; it decides itself whether it is on (update/notice.ts).
-    if (run.notice)
-      await effects
-        .updateNotice({
-          env: host.env,
-          mode: host.out.mode,
-          prog: host.prog,
-          subcommand: run.subcommand,
-          current: host.version,
-          warn: (line) => host.out.warn(line),
-        })
-        .catch(() => undefined);
+    const code = await handler(commandContext(host, layout, effects, interrupt.signal), args);
+    if (run.notice) await showUpdateNotice(effects, host, run.subcommand);
     return code;
   } catch (error) {
     // A full disk, a read-only home, a file where a folder belongs: the environment, not a bug.
     throw fsUserError(error, { home: layout.home }) ?? error;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
     await effects.dispose();
   }
+}
+
+/**
+ * The first Ctrl-C asks the command to clean up (start rolls back, logs -f and --watch end); a second
+ * one means "now", even if that cleanup is still waiting for processes to stop.
+ */
+function interruptOnSigint(out: Output): { readonly signal: AbortSignal; dispose(): void } {
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    if (!interrupt.signal.aborted) return interrupt.abort();
+    out.error('Interrupted again: exiting without waiting for the cleanup to finish.');
+    process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: interrupt.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+function commandContext(host: HostInfo, layout: Layout, effects: Effects, interrupt: AbortSignal): CommandContext {
+  return {
+    out: host.out,
+    prog: host.prog,
+    env: host.env,
+    cwd: host.cwd,
+    layout,
+    platform: process.platform,
+    // stdout first: a pipe answers in one fstat, and stdin is then never asked (os/stdio.ts).
+    interactive: host.out.mode === 'text' && isTerminal(1) && isTerminal(0),
+    effects,
+    interrupt,
+    assumeYes: host.assumeYes === true,
+    hostVersion: host.hostVersion,
+    hostCommand: host.hostCommand,
+  };
+}
+
+/** The daily update notice, last, on stderr; it decides itself whether it is on (update/notice.ts). */
+async function showUpdateNotice(effects: Effects, host: HostInfo, subcommand: string): Promise<void> {
+  await effects
+    .updateNotice({
+      env: host.env,
+      mode: host.out.mode,
+      prog: host.prog,
+      subcommand,
+      current: host.version,
+      warn: (line) => host.out.warn(line),
+    })
+    .catch(() => undefined);
 }
 
 function reportFailure(out: Output, thrown: unknown): number {
   const error = fsUserError(thrown) ?? thrown;
   if (error instanceof UserError) {
     out.error(error.message, error.details);
-    out.result({ ok: false, error: { code: error.code, message: error.message, details: error.details } });
+    out.result({
+      schemaVersion: SCHEMA_VERSION,
+      ok: false,
+      error: { code: error.code, message: error.message, details: error.details },
+    } satisfies ErrorResult);
     return error.exitCode;
   }
   // A bug, not a user mistake: still one readable line, with the stack only on request.
@@ -197,6 +214,10 @@ function reportFailure(out: Output, thrown: unknown): number {
   out.error(`Unexpected failure: ${errorMessage(error)}`, [
     stack || 'Set C8CTL_NANO_DEBUG=1 to see the stack trace, and please report it.',
   ]);
-  out.result({ ok: false, error: { code: 'internal', message: errorMessage(error) } });
+  out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: false,
+    error: { code: 'internal', message: errorMessage(error) },
+  } satisfies ErrorResult);
   return EXIT.failure;
 }

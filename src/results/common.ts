@@ -1,6 +1,7 @@
 // What every `--json` document shares, and the documents any command can end with (an error, help,
 // the version). Scripts read these: a field removed or changing meaning is a new schemaVersion, a
 // field added is not. Types only, plus the version, so the writers and the tests share one contract.
+import type { ErrorCode } from '../errors.js';
 
 /** The version of every result document's shape; see the README's "JSON output" section. */
 export const SCHEMA_VERSION = 1;
@@ -9,10 +10,17 @@ export interface Versioned {
   readonly schemaVersion: typeof SCHEMA_VERSION;
 }
 
-/** How any command fails: `code` is one of ERROR_CODES (errors.ts), or `internal` for our bugs. */
+/** How any command fails: the exit code says the kind, `error.code` the reason. */
 export interface ErrorResult extends Versioned {
   readonly ok: false;
-  readonly error: { readonly code: string; readonly message: string; readonly details?: readonly string[] | undefined };
+  readonly error: {
+    /** One of the README's error codes; `internal` is a bug of ours. */
+    readonly code: ErrorCode | 'internal';
+    /** The one line the terminal shows. */
+    readonly message: string;
+    /** Causes, a log tail, the fix: the lines the terminal shows under it. */
+    readonly details?: readonly string[] | undefined;
+  };
 }
 
 export interface HelpResult extends Versioned {

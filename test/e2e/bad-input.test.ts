@@ -347,6 +347,7 @@ describe('bad input is refused with one line, exit 1, and no change', () => {
     expect(message).toEqual({ level: 'error', message: expect.stringContaining('--follow') });
     expect(message.message).toContain('--json');
     expect(JSON.parse(result.stdout)).toEqual({
+      schemaVersion: 1,
       ok: false,
       error: { code: 'invalid-argument', message: message.message, details: [] },
     });
