@@ -3,6 +3,8 @@
 import { EXIT } from '../errors.js';
 import type { CommandContext } from '../kit/context.js';
 import { formatCheck, runDoctor } from '../ops/doctor-checks.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { DoctorResult } from '../results/tools.js';
 
 export async function doctorCommand(ctx: CommandContext): Promise<number> {
   const checks = await runDoctor(ctx);
@@ -17,6 +19,12 @@ export async function doctorCommand(ctx: CommandContext): Promise<number> {
         ? `No failures; ${warned} warning(s).`
         : 'All checks passed.',
   );
-  ctx.out.result({ ok: failed === 0, failed, warnings: warned, checks });
+  ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: failed === 0,
+    failed,
+    warnings: warned,
+    checks,
+  } satisfies DoctorResult);
   return failed > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -10,6 +10,8 @@ import type { ExportRequest } from '../export/request.js';
 import { toYaml } from '../export/yaml.js';
 import { writeFileAtomic } from '../state/files.js';
 import type { CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { ComposeDocument, ExportResult } from '../results/export.js';
 import {
   exportCommandLine,
   freshSecret,
@@ -29,7 +31,7 @@ export async function exportCompose(
   const envName = secretEnvFile(request.name);
   const makeSecret = `printf '${CLUSTER_SECRET}=%s\\n' "$(openssl rand -hex 32)" > ${envName} && chmod 600 ${envName}`;
   if (d.out === undefined) {
-    if (d.json) ctx.out.result(document);
+    if (d.json) ctx.out.result(document satisfies ComposeDocument);
     else ctx.out.info(toYaml(document).trimEnd());
     ctx.out.warn(
       `The services read the cluster secret from ./${envName}, which was not written (only --out writes it). Create it next to the Compose file: ${makeSecret}`,
@@ -67,12 +69,13 @@ export async function exportCompose(
   );
   ctx.out.info(`Remove it: docker compose ${project} down -v   (-v deletes the nodes' volumes: their data)`);
   ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
     ok: true,
     target: 'compose',
     written: keptEnv ? [d.out] : [envFile, d.out],
     services,
     secret: keptEnv ? 'kept' : 'fresh',
     image: d.image,
-  });
+  } satisfies ExportResult);
   return 0;
 }

@@ -8,12 +8,14 @@ import { findEngineBinary } from '../binary/find.js';
 import { hostGlibcVersion, readExecutableHead } from '../binary/host.js';
 import { checkEngineVersion } from '../binary/version.js';
 import { invalidArgument, UserError } from '../errors.js';
-import { defaultImage, dockerfile, localEngineFile, type EngineSource } from '../export/dockerfile.js';
+import { defaultImage, dockerfile, localEngineFile, type EngineSource, type ImageArch } from '../export/dockerfile.js';
 import { chooseEngine } from '../export/engine-choice.js';
 import { shellPath } from '../export/shell-path.js';
 import { readConfig } from '../state/config.js';
 import { copyFileAtomic, removeFile, writeFileAtomic } from '../state/files.js';
 import type { CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { ExportResult } from '../results/export.js';
 
 export interface EngineImageFacts {
   readonly packages: { readonly amd64: string; readonly arm64: string };
@@ -49,11 +51,30 @@ async function localEngine(
   }
 }
 
-export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport): Promise<number> {
+/** The engine copied beside the Dockerfile (--engine local). */
+interface EngineCopy {
+  readonly source: string;
+  readonly origin: string;
+  readonly arch: ImageArch;
+  /** Its file name beside the Dockerfile. */
+  readonly file: string;
+}
+
+/** What the image is built from: the engine's source, its version (the tag), and why npm when not asked. */
+interface ImagePlan {
+  readonly copy: EngineCopy | null;
+  readonly engine: EngineSource;
+  readonly version: string;
+  readonly text: string;
+  readonly image: string;
+  /** Why the build fetches from npm when the user did not ask for it, as a sentence. */
+  readonly why: string | null;
+}
+
+async function planImage(ctx: CommandContext, x: DockerfileExport): Promise<ImagePlan> {
   const found = x.engineFlag === 'npm' ? { problem: 'not asked' } : await localEngine(ctx);
   const choice = chooseEngine(x.engineFlag, found);
   if (choice.kind === 'refused') throw invalidArgument(choice.message);
-  // The engine copied beside the Dockerfile (--engine local), if that is the choice.
   const copy =
     choice.kind === 'local' && 'path' in found
       ? { source: found.path, origin: found.origin, arch: choice.arch, file: localEngineFile(choice.arch) }
@@ -71,60 +92,91 @@ export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport)
     engine = { kind: 'local', file: copy.file, arch: copy.arch, origin: copy.origin };
   }
   const text = dockerfile({ engine, version, generator: x.generator });
-  const image = defaultImage(version);
-  // Why the build fetches from npm when the user did not ask for it, as a sentence.
   const why = choice.kind === 'npm' && choice.why ? `${choice.why[0]!.toUpperCase()}${choice.why.slice(1)}.` : null;
+  return { copy, engine, version, text, image: defaultImage(version), why };
+}
 
-  if (x.out === undefined) {
-    if (ctx.out.mode === 'json')
-      ctx.out.result({ ok: true, target: 'dockerfile', engine: engine.kind, image, dockerfile: text });
-    else ctx.out.info(text.trimEnd());
-    if (copy)
-      ctx.out.warn(
-        `The Dockerfile copies ${copy.file} from its folder; only --out puts it there. Or copy it yourself: cp ${shellPath(copy.source)} ${copy.file}`,
-      );
-    if (why) ctx.out.warn(why);
-    return 0;
-  }
+/** Without --out: the Dockerfile printed (or as JSON), and what a build of it still needs. */
+function printDockerfile(ctx: CommandContext, plan: ImagePlan): number {
+  const { copy, engine, image, text } = plan;
+  if (ctx.out.mode === 'json')
+    ctx.out.result({
+      schemaVersion: SCHEMA_VERSION,
+      ok: true,
+      target: 'dockerfile',
+      engine: engine.kind,
+      image,
+      dockerfile: text,
+    } satisfies ExportResult);
+  else ctx.out.info(text.trimEnd());
+  if (copy)
+    ctx.out.warn(
+      `The Dockerfile copies ${copy.file} from its folder; only --out puts it there. Or copy it yourself: cp ${shellPath(copy.source)} ${copy.file}`,
+    );
+  if (plan.why) ctx.out.warn(plan.why);
+  return 0;
+}
 
-  const folder = path.dirname(x.out);
-  const copied = copy ? path.join(folder, copy.file) : null;
-  let copiedAnew = false;
-  if (copy && copied) {
-    const existing = statSync(copied, { throwIfNoEntry: false });
-    if (existing?.isDirectory())
-      throw invalidArgument(
-        `${copied} is a folder; the engine is copied to that name beside the Dockerfile. Move it aside, or export to another folder.`,
-      );
-    if (existing && !x.force && !x.previousOurs) {
-      throw invalidArgument(
-        `${copied} exists and was not written by export (the Dockerfile beside it is not ours); it was left as it is. Export to another folder, or replace it with --force.`,
-      );
-    }
-    copyFileAtomic(copy.source, copied, 0o755);
-    copiedAnew = !existing;
+/** Copies the engine beside the Dockerfile, refusing to replace a file an export did not write; whether it is new. */
+function copyEngine(copy: EngineCopy, copied: string, x: DockerfileExport): boolean {
+  const existing = statSync(copied, { throwIfNoEntry: false });
+  if (existing?.isDirectory())
+    throw invalidArgument(
+      `${copied} is a folder; the engine is copied to that name beside the Dockerfile. Move it aside, or export to another folder.`,
+    );
+  if (existing && !x.force && !x.previousOurs) {
+    throw invalidArgument(
+      `${copied} exists and was not written by export (the Dockerfile beside it is not ours); it was left as it is. Export to another folder, or replace it with --force.`,
+    );
   }
+  copyFileAtomic(copy.source, copied, 0o755);
+  return !existing;
+}
+
+/** The engine (if copied) and the Dockerfile, written together or not at all; returns the files written. */
+async function writeDockerfile(plan: ImagePlan, out: string, x: DockerfileExport): Promise<string[]> {
+  const copied = plan.copy ? path.join(path.dirname(out), plan.copy.file) : null;
+  const copiedAnew = plan.copy && copied ? copyEngine(plan.copy, copied, x) : false;
   try {
-    await writeFileAtomic(x.out, text, 0o644);
+    await writeFileAtomic(out, plan.text, 0o644);
   } catch (error) {
     // Nothing half-done: an engine copied for a Dockerfile that could not be written goes too.
     if (copied && copiedAnew && existsSync(copied)) removeFile(copied);
     throw error;
   }
-  const written = copied ? [copied, x.out] : [x.out];
-  const build = `${shellPath(folder)}${path.basename(x.out) === 'Dockerfile' ? '' : ` -f ${shellPath(x.out)}`}`;
+  return copied ? [copied, out] : [out];
+}
+
+/** What was written, and how to build and push the image. */
+function reportWritten(ctx: CommandContext, plan: ImagePlan, out: string, x: DockerfileExport): void {
+  const { engine, version, image } = plan;
   if (engine.kind === 'local') {
     ctx.out.success(
-      `Wrote the engine image's Dockerfile to ${x.out}, with the engine this plugin runs (${version}, linux/${engine.arch}) beside it as ${engine.file}.`,
+      `Wrote the engine image's Dockerfile to ${out}, with the engine this plugin runs (${version}, linux/${engine.arch}) beside it as ${engine.file}.`,
     );
   } else {
     ctx.out.success(
-      `Wrote the engine image's Dockerfile to ${x.out} (the build fetches ${x.facts.packages.amd64}@${version} or its arm64 twin from npm).`,
+      `Wrote the engine image's Dockerfile to ${out} (the build fetches ${x.facts.packages.amd64}@${version} or its arm64 twin from npm).`,
     );
-    if (why) ctx.out.info(`  ${why}`);
+    if (plan.why) ctx.out.info(`  ${plan.why}`);
   }
+  const build = `${shellPath(path.dirname(out))}${path.basename(out) === 'Dockerfile' ? '' : ` -f ${shellPath(out)}`}`;
   ctx.out.info(`Build it: docker build -t ${image} ${build}   (or podman build; buildah bud)`);
   ctx.out.info(`Push it where your cluster pulls from, then export with --image <registry>/${image}.`);
-  ctx.out.result({ ok: true, target: 'dockerfile', engine: engine.kind, image, written });
+}
+
+export async function exportDockerfile(ctx: CommandContext, x: DockerfileExport): Promise<number> {
+  const plan = await planImage(ctx, x);
+  if (x.out === undefined) return printDockerfile(ctx, plan);
+  const written = await writeDockerfile(plan, x.out, x);
+  reportWritten(ctx, plan, x.out, x);
+  ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    target: 'dockerfile',
+    engine: plan.engine.kind,
+    image: plan.image,
+    written,
+  } satisfies ExportResult);
   return 0;
 }

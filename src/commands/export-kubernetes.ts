@@ -7,6 +7,8 @@ import type { ExportRequest } from '../export/request.js';
 import { toYamlStream } from '../export/yaml.js';
 import { writeFileAtomic } from '../state/files.js';
 import type { CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { ExportResult, KubernetesListDocument } from '../results/export.js';
 import { exportCommandLine, freshSecret, GENERATOR, secretIn, writesJson, type Destination } from '../export/files.js';
 
 export async function exportKubernetes(ctx: CommandContext, request: ExportRequest, d: Destination): Promise<number> {
@@ -17,10 +19,12 @@ export async function exportKubernetes(ctx: CommandContext, request: ExportReque
   const secret = d.out === undefined ? null : (kept ?? freshSecret());
   const objects = kubernetesObjects({ request, image: d.image, userEnv: ctx.env, secret });
   const kinds = objects.map((o) => `${String(o.kind)} ${String((o.metadata as { name: string }).name)}`);
+  // A foreign document, printed and written as kubectl reads it (see results/export.ts).
+  const list = { apiVersion: 'v1', kind: 'List', items: objects } satisfies KubernetesListDocument;
   const createSecret = `kubectl -n ${request.namespace} create secret generic ${names.secret} --from-literal=${CLUSTER_SECRET}="$(openssl rand -hex 32)"`;
 
   if (d.out === undefined) {
-    if (d.json) ctx.out.result({ apiVersion: 'v1', kind: 'List', items: objects });
+    if (d.json) ctx.out.result(list);
     else ctx.out.info(toYamlStream(objects).trimEnd());
     ctx.out.warn(
       `No Secret was printed (the cluster secret is only ever written to a file given with --out). Create it before applying: ${createSecret}`,
@@ -28,7 +32,7 @@ export async function exportKubernetes(ctx: CommandContext, request: ExportReque
     return 0;
   }
   const text = writesJson(d.out)
-    ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`
+    ? `${JSON.stringify(list, null, 2)}\n`
     : `# Written by ${GENERATOR}: ${exportCommandLine(request)}\n${readinessComment(request.shape)}${toYamlStream(objects)}`;
   // The file holds the cluster secret: readable by its owner only.
   await writeFileAtomic(d.out, text, 0o600);
@@ -40,13 +44,14 @@ export async function exportKubernetes(ctx: CommandContext, request: ExportReque
   );
   nextStepsKubernetes(ctx, request, names, { ...d, out: d.out });
   ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
     ok: true,
     target: 'kubernetes',
     written: [d.out],
     objects: kinds,
     secret: kept !== undefined ? 'kept' : 'fresh',
     image: d.image,
-  });
+  } satisfies ExportResult);
   return 0;
 }
 

@@ -10,6 +10,8 @@ import { fileSizes, followFiles, readLastLines } from '../logs/tail.js';
 import { redact, secretsOf } from '../cluster/redact.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { untilStopped, type CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { LogsResult } from '../results/tools.js';
 
 const DEFAULT_LINES = 50;
 const CONTEXT_LINES = 50;
@@ -58,7 +60,7 @@ export async function logsCommand(ctx: CommandContext, args: NanoArgs<'logs'>): 
     text: redact(line.text, secrets),
   }));
   for (const line of tail) out.info(prefixed(line, withPrefix));
-  out.result({ nodes: selected, lines: tail });
+  out.result({ schemaVersion: SCHEMA_VERSION, nodes: selected, lines: tail } satisfies LogsResult);
   if (!follow) return EXIT.ok;
 
   await followFiles(

@@ -11,6 +11,8 @@ import { hostId, installed } from '../update/installed.js';
 import { checkForUpdate, type UpdateCheck } from '../update/query.js';
 import { chooseRegistry, registryProblem } from '../update/registry-config.js';
 import type { CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { UpdateResult } from '../results/tools.js';
 
 interface Route {
   readonly display: string;
@@ -46,10 +48,11 @@ function failure(ctx: CommandContext, check: Exclude<UpdateCheck, { kind: 'check
       : [],
   );
   ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
     ok: false,
     registry: check.registry,
     error: { code: check.kind === 'unpublished' ? 'not-published' : 'registry-unreachable', message },
-  });
+  } satisfies UpdateResult);
   return EXIT.failure;
 }
 
@@ -61,10 +64,16 @@ export async function updateCommand(ctx: CommandContext, args: NanoArgs<'update'
   const check = await checkForUpdate({ registry, installed: installed(), hostId: hostId(), get: ctx.effects.httpGet });
   if (check.kind !== 'checked') return failure(ctx, check);
   const a = check.assessment;
-  const doc = { ok: true, registry: check.registry, registrySource: registry.from, ...a };
+  const doc = {
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    registry: check.registry,
+    registrySource: registry.from,
+    ...a,
+  } as const;
   if (!a.updateAvailable) {
     out.success(`${PACKAGE_NAME} ${a.current} is the newest release (on ${check.registry})`);
-    out.result({ ...doc, action: 'none' });
+    out.result({ ...doc, action: 'none' } satisfies UpdateResult);
     return EXIT.ok;
   }
   const how = route(ctx, a.latest);
@@ -74,13 +83,13 @@ export async function updateCommand(ctx: CommandContext, args: NanoArgs<'update'
   const update = { via: how.via, command: how.display };
   if (args.flags.check === true) {
     out.info(`Update with: ${how.display}`);
-    out.result({ ...doc, update, action: 'none' });
+    out.result({ ...doc, update, action: 'none' } satisfies UpdateResult);
     return EXIT.ok;
   }
   const go = how.via === 'c8ctl' || args.flags.yes === true || ctx.assumeYes;
   if (!how.run || !go) {
     out.info(`Update with: ${how.display}${how.run ? `\n(or run "${ctx.prog} update --yes" to have it run)` : ''}`);
-    out.result({ ...doc, update, action: 'printed' });
+    out.result({ ...doc, update, action: 'printed' } satisfies UpdateResult);
     return EXIT.ok;
   }
   out.info(`Running: ${how.display}`);
@@ -94,10 +103,10 @@ export async function updateCommand(ctx: CommandContext, args: NanoArgs<'update'
       action: 'ran',
       exitCode: code,
       error: { code: 'update-failed', message: `${how.display} exited ${code}` },
-    });
+    } satisfies UpdateResult);
     return EXIT.failure;
   }
   out.success(`Updated to ${a.latest}; the next command runs it.`);
-  out.result({ ...doc, update, action: 'ran', exitCode: 0 });
+  out.result({ ...doc, update, action: 'ran', exitCode: 0 } satisfies UpdateResult);
   return EXIT.ok;
 }

@@ -5,6 +5,7 @@ import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describeHost } from '../../platforms.js';
 import { findEngineBinary } from '../binary/find.js';
+import type { ResolvedBinary } from '../binary/resolve.js';
 import { currentHost, hostGlibcVersion } from '../binary/host.js';
 import { bundledManifest, DEV_VERSION, versionMismatch } from '../binary/manifest.js';
 import { checkEngineVersion } from '../binary/version.js';
@@ -25,8 +26,21 @@ import type { CommandContext } from '../kit/context.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
+/** Each check's id; results/tools.ts declares the same set for --json readers. */
+export type CheckId =
+  | 'host'
+  | 'binary'
+  | 'runs'
+  | 'bundled'
+  | 'home'
+  | 'permissions'
+  | 'state'
+  | 'leftovers'
+  | 'ports'
+  | 'c8ctl';
+
 export interface DoctorCheck {
-  readonly id: string;
+  readonly id: CheckId;
   readonly status: CheckStatus;
   readonly summary: string;
   readonly fix?: string;
@@ -34,87 +48,81 @@ export interface DoctorCheck {
 
 const SYMBOL: Record<CheckStatus, string> = { ok: '✓', warn: '⚠', fail: '✗' };
 
-const ok = (id: string, summary: string): DoctorCheck => ({ id, status: 'ok', summary });
-const warn = (id: string, summary: string, fix: string): DoctorCheck => ({ id, status: 'warn', summary, fix });
-const fail = (id: string, summary: string, fix: string): DoctorCheck => ({ id, status: 'fail', summary, fix });
+const ok = (id: CheckId, summary: string): DoctorCheck => ({ id, status: 'ok', summary });
+const warn = (id: CheckId, summary: string, fix: string): DoctorCheck => ({ id, status: 'warn', summary, fix });
+const fail = (id: CheckId, summary: string, fix: string): DoctorCheck => ({ id, status: 'fail', summary, fix });
 
 /** A file-system failure (a home that is a file, say) as a check: in words, fixed with the home. */
-function fsFailure(ctx: CommandContext, id: string, error: unknown): DoctorCheck | undefined {
+function fsFailure(ctx: CommandContext, id: CheckId, error: unknown): DoctorCheck | undefined {
   const fsError = fsUserError(error, { home: ctx.layout.home });
   return fsError && fail(id, fsError.message, 'Fix the home first (see the home check).');
 }
 /** A state file refused for its permissions: already one "permissions" failure, not one per reader. */
 const refusedHome = (error: unknown): boolean => error instanceof UnsafePermissionsError && error.use === 'state';
 
-async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
-  const checks: DoctorCheck[] = [];
-  const host = currentHost();
-  const glibc = hostGlibcVersion();
-  checks.push(ok('host', `host ${describeHost(host)}${glibc ? `, glibc ${glibc}` : ''}, Node ${process.version}`));
-
-  let binary;
+/** The engine binary `start` would run, or the failed check saying why there is none (none: the home's check says it). */
+async function locateBinary(ctx: CommandContext): Promise<{ binary: ResolvedBinary } | { failed: DoctorCheck[] }> {
   try {
     const config = await readConfig(ctx.layout.configFile);
-    binary = findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-    checks.push(ok('binary', `engine binary ${binary.path} (from ${binary.sourceLabel})`));
+    return { binary: findEngineBinary({ configured: config.binary, env: ctx.env, cwd: ctx.cwd }) };
   } catch (error) {
-    if (refusedHome(error)) return checks;
+    if (refusedHome(error)) return { failed: [] };
     if (error instanceof UnsafePermissionsError)
-      return [...checks, fail('binary', `engine binary ${error.unsafe.summary}`, error.unsafe.fix)];
+      return { failed: [fail('binary', `engine binary ${error.unsafe.summary}`, error.unsafe.fix)] };
     const e = error instanceof UserError ? error : undefined;
     // A binary for another platform carries its own fix in the message: "… Use the linux-x64 engine: …".
     const wrongPlatform = e?.code === 'binary-wrong-platform' ? /^(.*?)\. (Use the .*)$/.exec(e.message) : null;
-    if (wrongPlatform) checks.push(fail('binary', wrongPlatform[1]!, wrongPlatform[2]!));
-    else
-      checks.push(
-        fsFailure(ctx, 'binary', error) ??
-          fail(
-            'binary',
-            e ? e.message : errorMessage(error),
-            e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ??
-              'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".',
-          ),
-      );
-    return checks;
+    if (wrongPlatform) return { failed: [fail('binary', wrongPlatform[1]!, wrongPlatform[2]!)] };
+    const fix =
+      e?.details.find((d) => d.startsWith('Fix') || d.startsWith('Cause')) ??
+      'Reinstall with optional dependencies, or point at a binary with --binary / NANOBPMN_BINARY / "set bin".';
+    return { failed: [fsFailure(ctx, 'binary', error) ?? fail('binary', e ? e.message : errorMessage(error), fix)] };
   }
+}
 
+/** Whether the binary runs here and says a version, and whether that is the bundled engine's. */
+async function runsChecks(binary: ResolvedBinary, glibc: string | undefined): Promise<DoctorCheck[]> {
   try {
     const { version, warning } = await checkEngineVersion(binary.path, () => glibc);
-    checks.push(
-      version
-        ? ok('runs', `the engine runs here: version ${version}`)
-        : warn('runs', warning ?? 'the engine printed no version', 'Check that the binary is a nanobpmn server build.'),
-    );
+    const runs = version
+      ? ok('runs', `the engine runs here: version ${version}`)
+      : warn('runs', warning ?? 'the engine printed no version', 'Check that the binary is a nanobpmn server build.');
     const manifest = bundledManifest();
     const mismatch = versionMismatch(manifest, binary.source, version);
-    if (mismatch)
-      checks.push(
-        warn(
+    const bundled = mismatch
+      ? warn(
           'bundled',
           mismatch,
           'Reinstall c8ctl-plugin-nano so the plugin and its platform package come from one release.',
-        ),
-      );
-    else
-      checks.push(
-        ok(
+        )
+      : ok(
           'bundled',
           manifest?.version === DEV_VERSION || !manifest
             ? 'bundled engine version: none (a local checkout)'
             : `matches the bundled engine ${manifest.version}`,
-        ),
-      );
+        );
+    return [runs, bundled];
   } catch (error) {
     const e = error instanceof UserError ? error : undefined;
-    checks.push(
-      fail(
-        'runs',
-        e ? e.message : errorMessage(error),
-        'Use an engine built for this host: the platform package of this plugin, or --binary <path>.',
-      ),
-    );
+    const fix = 'Use an engine built for this host: the platform package of this plugin, or --binary <path>.';
+    return [fail('runs', e ? e.message : errorMessage(error), fix)];
   }
-  return checks;
+}
+
+async function binaryChecks(ctx: CommandContext): Promise<DoctorCheck[]> {
+  const glibc = hostGlibcVersion();
+  const host = ok(
+    'host',
+    `host ${describeHost(currentHost())}${glibc ? `, glibc ${glibc}` : ''}, Node ${process.version}`,
+  );
+  const located = await locateBinary(ctx);
+  if ('failed' in located) return [host, ...located.failed];
+  const { binary } = located;
+  return [
+    host,
+    ok('binary', `engine binary ${binary.path} (from ${binary.sourceLabel})`),
+    ...(await runsChecks(binary, glibc)),
+  ];
 }
 
 /** Each path of the home that another user could write or swap, once (a bad home would fail every file). */

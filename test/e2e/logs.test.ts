@@ -146,6 +146,7 @@ describe('logs of a running cluster', () => {
     const jsonOne = await sandbox.runJson(['logs', '1', '-n', '2']);
     expect(jsonOne.code).toBe(0);
     expect(jsonOne.json).toEqual({
+      schemaVersion: 1,
       nodes: [1],
       lines: (await fileLines(logFile(sandbox, 1))).slice(-2).map((text) => ({ node: 1, text })),
     });

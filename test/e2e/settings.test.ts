@@ -123,7 +123,7 @@ describe('set bin / unset bin', () => {
 
     const unset = await sandbox.runJson(['unset', 'bin']);
     expect(unset.code).toBe(0);
-    expect(unset.json).toEqual({ ok: true, setting: 'bin', changed: true });
+    expect(unset.json).toEqual({ schemaVersion: 1, ok: true, setting: 'bin', changed: true });
     expect(await configJson(sandbox)).toEqual({});
     expect((await sandbox.runJson(['config'])).json.binary).toMatchObject({
       source: 'platform-package',
@@ -132,7 +132,7 @@ describe('set bin / unset bin', () => {
 
     const again = await sandbox.runJson(['unset', 'bin']);
     expect(again.code).toBe(0);
-    expect(again.json).toEqual({ ok: true, setting: 'bin', changed: false });
+    expect(again.json).toEqual({ schemaVersion: 1, ok: true, setting: 'bin', changed: false });
   });
 
   it('stores a relative path as an absolute one', async () => {
