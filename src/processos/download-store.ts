@@ -97,13 +97,51 @@ export async function installRelease(
     await rm(temp, { force: true });
     if (created !== undefined) await rm(created, { recursive: true, force: true });
   };
+  let result: DownloadResult;
+  try {
+    result = await downloadTo(temp, final, release, timeouts);
+    refuseUnpromised(release, result);
+    if (result.kind === 'done') {
+      await chmod(temp, 0o700);
+      await rename(temp, final);
+    }
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  if (result.kind !== 'done') {
+    await undo();
+    return result;
+  }
+  const copy: InstalledCopy = {
+    version: release.version,
+    sha256: release.sha256,
+    size: result.bytes,
+    platform: release.platform,
+    manifestUrl,
+    binaryUrl: release.url,
+    // A wall-clock date, shown by config: effects' clock is monotonic, not a date.
+    fetchedAt: new Date().toISOString(),
+    path: final,
+  };
+  await makeCurrent(binDir, copy);
+  return copy;
+}
+
+/** The release's bytes written to `temp` as they arrive, or why the download failed; throws, naming `final`, when they cannot be written. */
+async function downloadTo(
+  temp: string,
+  final: string,
+  release: Release,
+  timeouts: { timeoutMs: number; idleMs: number },
+): Promise<DownloadResult> {
   let fd: number;
   try {
     fd = openSync(temp, 'wx', 0o700);
   } catch (error) {
-    await undo();
     throw naming(error, final, 'write');
   }
+  // A failed write ends the download as an error; kept to be thrown as the file error it is.
   let writeError: unknown;
   let result: DownloadResult;
   try {
@@ -122,48 +160,30 @@ export async function installRelease(
   } finally {
     closeSync(fd);
   }
-  try {
-    if (writeError !== undefined) throw naming(writeError, final, 'write');
-    if (result.kind === 'too-large' && release.size !== undefined) {
-      throw new ChecksumError(
-        `Refused the ProcessOS ${release.version} download from ${release.url}: expected ${release.size} bytes, got more; nothing was installed.`,
-        { code: 'checksum-mismatch' },
-      );
-    }
-    if (result.kind !== 'done') {
-      await undo();
-      return result;
-    }
-    if (result.sha256 !== release.sha256 || (release.size !== undefined && result.bytes !== release.size)) {
-      const what =
-        result.sha256 !== release.sha256
-          ? `expected sha256 ${release.sha256}, got ${result.sha256}`
-          : `expected ${release.size} bytes, got ${result.bytes}`;
-      throw new ChecksumError(
-        `Refused the ProcessOS ${release.version} download from ${release.url}: ${what}; nothing was installed.`,
-        { code: 'checksum-mismatch' },
-      );
-    }
-    await chmod(temp, 0o700);
-    await rename(temp, final);
-  } catch (error) {
-    await undo();
-    throw error;
-  }
-  const copy: InstalledCopy = {
-    version: release.version,
-    sha256: release.sha256,
-    size: result.bytes,
-    platform: release.platform,
-    manifestUrl,
-    binaryUrl: release.url,
-    fetchedAt: new Date().toISOString(),
-    path: final,
-  };
+  if (writeError !== undefined) throw naming(writeError, final, 'write');
+  return result;
+}
+
+/** Throws ChecksumError when the bytes are not what the manifest promised: more than its size, another checksum. */
+function refuseUnpromised(release: Release, result: DownloadResult): void {
+  const refused = (what: string): ChecksumError =>
+    new ChecksumError(
+      `Refused the ProcessOS ${release.version} download from ${release.url}: ${what}; nothing was installed.`,
+      { code: 'checksum-mismatch' },
+    );
+  if (result.kind === 'too-large' && release.size !== undefined)
+    throw refused(`expected ${release.size} bytes, got more`);
+  if (result.kind !== 'done') return;
+  if (result.sha256 !== release.sha256) throw refused(`expected sha256 ${release.sha256}, got ${result.sha256}`);
+  if (release.size !== undefined && result.bytes !== release.size)
+    throw refused(`expected ${release.size} bytes, got ${result.bytes}`);
+}
+
+/** Records `copy` as the current one, then removes the others. */
+async function makeCurrent(binDir: string, copy: InstalledCopy): Promise<void> {
   const { path: _path, ...record } = copy;
   await writeFileAtomic(path.join(binDir, RECORD), `${JSON.stringify({ schema: 1, ...record }, null, 2)}\n`);
-  await pruneExcept(binDir, release.version);
-  return copy;
+  await pruneExcept(binDir, copy.version);
 }
 
 /** Removes every version but `keep` (and stray temp files), once `keep` is current. */

@@ -1,18 +1,13 @@
-// What the processos verbs do to the server: prepare a start (plan, binary, download), launch it and
-// wait for its health, stop it by PID and start time, under the home's lock.
+// What the processos verbs do to the server: prepare a start (plan, binary, download), stop it by PID
+// and start time, under the home's lock. Launching it is launch.ts.
 import { findEngineBinary } from '../binary/find.js';
-import { hostGlibcVersion } from '../binary/host.js';
 import type { ProcessosArgs } from '../kit/args.js';
-import { knownCauses, lastLines } from '../binary/engine-output.js';
 import { isOurs, statusOf } from '../os/process-identity.js';
 import { MANAGED_BY } from '../cluster/plan.js';
-import { waitForCluster } from '../cluster/readiness.js';
 import { DEFAULT_START_TIMEOUT_S } from '../cluster/start-options.js';
 import { parseSeconds } from '../values.js';
-import { EXIT, invalidArgument, UserError } from '../errors.js';
-import { readFrom } from '../logs/tail.js';
+import { invalidArgument, UserError } from '../errors.js';
 import type { ProbeResult } from '../os/http-probe.js';
-import { logOffset } from '../os/spawn-node.js';
 import { stopProcess, type StopOutcome } from '../os/stop-process.js';
 import { UnsafePermissionsError } from '../os/trusted-path.js';
 import { readConfig } from '../state/config.js';
@@ -22,7 +17,7 @@ import type { CommandContext } from '../kit/context.js';
 import { planProcessos, type ProcessosFlags, type ProcessosPlan } from './plan.js';
 import { processosToRun, type ProcessosToRun } from './find.js';
 import { processosSettings } from '../state/processos-settings.js';
-import { removeProcessosState, writeProcessosState, type ProcessosState } from './state.js';
+import { removeProcessosState, type ProcessosState } from './state.js';
 
 export const HEALTH_TIMEOUT_MS = 1_000;
 export const healthy = (answer: ProbeResult): boolean => answer.kind === 'answers' && answer.status < 300;
@@ -107,113 +102,6 @@ export async function withLock<T>(ctx: CommandContext, what: string, body: () =>
   }
 }
 
-export async function launch(ctx: CommandContext, { plan, binary, timeoutMs }: Prepared): Promise<number> {
-  const { out, layout, effects } = ctx;
-  for (const warning of plan.warnings) out.warn(warning);
-  await Promise.all([ensurePrivateDir(layout.logsDir), ensurePrivateDir(plan.dataDir)]);
-  const log = layout.processos.log;
-  const offset = logOffset(log);
-  const began = effects.now();
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
-  const child = await effects.spawnNode({
-    binary: binary.path,
-    env: { ...env, ...plan.env },
-    cwd: plan.dataDir,
-    logFile: log,
-    banner: `--- c8ctl-nano: processos starting on port ${plan.port} at ${new Date().toISOString()} ---`,
-  });
-  const facts = await effects.readProcess(child.pid);
-  const state: ProcessosState = {
-    schema: 1,
-    createdAt: new Date().toISOString(),
-    pid: child.pid,
-    startTime: facts?.startTime ?? 'exited-before-recorded',
-    port: plan.port,
-    url: plan.url,
-    nanoUrl: plan.nanoUrl,
-    spawnNano: plan.spawnNano,
-    dataDir: plan.dataDir,
-    log,
-    binary: recordedBinary(binary),
-  };
-  // Recorded before waiting, so a CLI that dies now still leaves a server that stop can find.
-  try {
-    await writeProcessosState(layout.processos.stateFile, state);
-  } catch (error) {
-    // Not recorded (a full disk, say), the server would run untracked: stop it and what it started.
-    await stopServer(ctx, state, 5_000, true);
-    throw error;
-  }
-
-  const outcome = await waitForCluster(
-    [{ id: 0, url: plan.url, exit: child.exit, probePath: '/health', isUp: healthy }],
-    timeoutMs,
-    {
-      probe: effects.probe,
-      sleep: effects.sleep,
-      interrupt: ctx.interrupt,
-      requireLeaders: false,
-      onProgress: () => out.progress(`Waiting for ProcessOS on ${plan.url}/health…`),
-    },
-  );
-  out.progress('');
-  if (outcome.kind !== 'ready') {
-    const output = await readFrom(log, offset);
-    await stopServer(ctx, state, 5_000, true);
-    const undone = 'It was stopped and its state removed; the log is kept.';
-    if (outcome.kind === 'interrupted')
-      throw new UserError(`Start interrupted. ${undone}`, { exitCode: EXIT.interrupted, code: 'interrupted' });
-    if (outcome.kind === 'timeout' || outcome.kind === 'displaced')
-      throw new UserError(`ProcessOS did not answer ${plan.url}/health within ${timeoutMs / 1000} s. ${undone}`, {
-        code: 'start-timeout',
-        details: [`See ${log}; allow more time with --timeout.`],
-      });
-    const how = outcome.exit.signal
-      ? `was killed by ${outcome.exit.signal}`
-      : `exited with code ${outcome.exit.code ?? 'unknown'}`;
-    const causes = knownCauses(output, { port: plan.port, hostGlibc: hostGlibcVersion(), binary: binary.path });
-    const tail = lastLines(output, 15);
-    throw new UserError(`ProcessOS ${how} while starting. ${undone}`, {
-      code: 'server-exited',
-      details: [
-        ...causes.map((c) => `Cause: ${c}`),
-        ...(tail.length > 0 ? [`Last lines of ${log}:`, ...tail.map((l) => `  ${l}`)] : [`Its log ${log} is empty.`]),
-      ],
-    });
-  }
-  child.release();
-  const readyMs = Math.round(effects.now() - began);
-  out.success(
-    `ProcessOS ready in ${(readyMs / 1000).toFixed(2)} s (pid ${child.pid})${plan.spawnNano ? ', with its own pilot engine' : ', no pilot engine'}`,
-  );
-  out.info(`  Start here   ${plan.url}/  (landing)`);
-  out.info(`  Cockpit      ${plan.url}/cockpit`);
-  out.info(`  Health       ${plan.url}/health`);
-  out.info(`  Target Nano  ${plan.nanoUrl}`);
-  out.info(`Stop it with "${ctx.prog} stop".`);
-  if (binary.download)
-    out.info(
-      `Binary: ProcessOS ${binary.download.version}, ${binary.download.fetched ? 'downloaded now' : 'installed'} from ${binary.download.manifestUrl}.`,
-    );
-  out.result({
-    ok: true,
-    running: true,
-    readyMs,
-    pid: child.pid,
-    url: plan.url,
-    landing: `${plan.url}/`,
-    cockpit: `${plan.url}/cockpit`,
-    health: `${plan.url}/health`,
-    nanoUrl: plan.nanoUrl,
-    spawnNano: plan.spawnNano,
-    dataDir: plan.dataDir,
-    log,
-    binary: state.binary,
-  });
-  return EXIT.ok;
-}
-
 /**
  * Stops the server's process tree, then anything of that tree that outlived it (a pilot engine that
  * was reparented, say), found by evidence: our marker and this server's port in its environment.
@@ -223,7 +111,7 @@ export async function stopServer(
   state: ProcessosState,
   graceMs: number,
   quiet = false,
-): Promise<{ outcome: StopOutcome; leftovers: number }> {
+): Promise<{ outcome: Exclude<StopOutcome, 'failed'>; leftovers: number }> {
   const outcome = await stopProcess(state.pid, state.startTime, graceMs, ctx.effects);
   if (outcome === 'failed')
     throw new UserError(`ProcessOS (pid ${state.pid}) is still alive after SIGKILL; the state file is kept.`, {

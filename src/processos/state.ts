@@ -3,6 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { readTrustedJsonFile, writeFileAtomic } from '../state/files.js';
+import type { ResolvedProcessos } from './resolve.js';
 
 export interface ProcessosState {
   readonly schema: 1;
@@ -18,7 +19,8 @@ export interface ProcessosState {
   /** version, downloadUrl and fetched are set for a binary from a download URL. */
   readonly binary: {
     readonly path: string;
-    readonly source: string;
+    /** Written by us from the resolver; the reader checks only the path. */
+    readonly source: ResolvedProcessos['source'];
     readonly version?: string;
     readonly downloadUrl?: string;
     readonly fetched?: boolean;

@@ -71,6 +71,7 @@ describe('processos', () => {
     const status = await sandbox.runProcessos(['status', '--json']);
     expect(status.code).toBe(0);
     expect(json(status.stdout)).toMatchObject({
+      schemaVersion: 1,
       managed: true,
       state: 'running',
       pid: state.pid,
@@ -100,7 +101,7 @@ describe('processos', () => {
 
     const stopped = await sandbox.runProcessos(['stop', '--json']);
     expect(stopped.code).toBe(0);
-    expect(json(stopped.stdout).leftoversStopped).toBe(1);
+    expect(json(stopped.stdout)).toMatchObject({ schemaVersion: 1, ok: true, stopped: true, leftoversStopped: 1 });
     expect(isAlive(pilotPid)).toBe(false);
   });
 
