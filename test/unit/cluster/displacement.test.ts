@@ -9,16 +9,12 @@ import {
   partitionStatuses,
   partitionText,
 } from '../../../src/cluster/partition-status.js';
-import {
-  DISPLACED_CONFIRM_MS,
-  displacementWatch,
-  waitForCluster,
-  type WaitingNode,
-} from '../../../src/cluster/readiness.js';
+import { DISPLACED_CONFIRM_MS, displacementWatch, waitForCluster } from '../../../src/cluster/readiness.js';
 import { defaultReplication, failoverDisplaces, healingTier, TIER_BEHAVIOUR } from '../../../src/cluster/tiers.js';
 import type { PartitionLeadership } from '../../../src/cluster/topology.js';
 import type { NodeFacts } from '../../../src/cluster/status-model.js';
-import type { HttpProbe, ProbeResult } from '../../../src/os/http-probe.js';
+import type { HttpProbe } from '../../../src/os/http-probe.js';
+import { type ConsolePartition, fakeNodesProbe, waitingNodes } from '../../support/console-topology.js';
 
 const part = (
   partition: number,
@@ -147,22 +143,10 @@ describe('readiness and a displacement that never heals', () => {
     expect(watch([part(1, null), part(2, 1), part(3, 2)])).toBeUndefined();
   });
 
-  const probeWith = (partitions: unknown[]): HttpProbe => ({
-    async getJson(url: string): Promise<ProbeResult> {
-      const { pathname } = new URL(url);
-      if (pathname === '/v2/topology')
-        return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn', version: '0.0.22' }, brokers: [] } };
-      if (pathname === '/console/api/topology') return { kind: 'answers', status: 200, body: { partitions } };
-      return { kind: 'answers', status: 404, body: null };
-    },
-    close: async () => undefined,
-  });
-  const nodes: WaitingNode[] = [0, 1, 2].map((id) => ({
-    id,
-    url: `http://127.0.0.1:${9300 + id}`,
-    exit: new Promise(() => undefined),
-  }));
-  const displacedBody = [
+  const probeWith = (partitions: ConsolePartition[]): HttpProbe =>
+    fakeNodesProbe({ basePort: 9300, partitions: () => partitions }).probe;
+  const nodes = waitingNodes(3, 9300);
+  const displacedBody: ConsolePartition[] = [
     { partition_id: 1, owner: 0, leader: 2, replicas: [0, 1, 2], raft_term: 2, recovering: true },
     { partition_id: 2, owner: 1, leader: 1, replicas: [1, 2, 0], raft_term: 1, recovering: false },
     { partition_id: 3, owner: 2, leader: 2, replicas: [2, 0, 1], raft_term: 1, recovering: false },
@@ -193,31 +177,17 @@ describe('readiness and a displacement that never heals', () => {
 describe('readiness asks every node who leads', () => {
   it('is not ready while one node does not know a leader yet (a start on kept data), and is once all agree', async () => {
     let calls = 0;
-    const settled = [
+    const settled: ConsolePartition[] = [
       { partition_id: 1, owner: 0, leader: 0, replicas: [0, 1], raft_term: 1, recovering: false },
       { partition_id: 2, owner: 1, leader: 1, replicas: [1, 0], raft_term: 1, recovering: false },
     ];
-    const probe: HttpProbe = {
-      async getJson(url: string): Promise<ProbeResult> {
-        const { port, pathname } = new URL(url);
-        if (pathname === '/v2/topology')
-          return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn' }, brokers: [] } };
-        if (pathname !== '/console/api/topology') return { kind: 'answers', status: 404, body: null };
-        // Node 1 learns partition 1's leader only after a few polls.
-        const lagging = port === '9401' && ++calls < 5;
-        return {
-          kind: 'answers',
-          status: 200,
-          body: { partitions: lagging ? [{ ...settled[0], leader: null, raft_term: 0 }, settled[1]] : settled },
-        };
-      },
-      close: async () => undefined,
-    };
-    const nodes: WaitingNode[] = [0, 1].map((id) => ({
-      id,
-      url: `http://127.0.0.1:${9400 + id}`,
-      exit: new Promise(() => undefined),
-    }));
+    const { probe } = fakeNodesProbe({
+      basePort: 9400,
+      // Node 1 learns partition 1's leader only after a few polls.
+      partitions: (node) =>
+        node === 1 && ++calls < 5 ? [{ ...settled[0]!, leader: null, raft_term: 0 }, settled[1]!] : settled,
+    });
+    const nodes = waitingNodes(2, 9400);
     const outcome = await waitForCluster(nodes, 5_000, { probe, sleep: async () => undefined });
     expect(outcome.kind).toBe('ready');
     expect(calls).toBeGreaterThanOrEqual(5);

@@ -2,57 +2,26 @@
 // unused keys that its missing peer owns; a node that reached every peer is left alone.
 import { describe, expect, it } from 'vitest';
 import { kickPaths, unusedKeyOf } from '../../../src/cluster/peers.js';
-import { waitForCluster, type WaitingNode } from '../../../src/cluster/readiness.js';
-import type { HttpProbe, ProbeResult } from '../../../src/os/http-probe.js';
-
-const metric = (targets: number[]): string =>
-  `# TYPE nanobpm_peer_connect_attempts_total counter\n${targets.map((t) => `nanobpm_peer_connect_attempts_total{outcome="ok",target="${t}"} 1`).join('\n')}\n`;
-
-const consoleTopology = {
-  partitions: [0, 1, 2].map((owner) => ({
-    partition_id: owner + 1,
-    owner,
-    leader: owner,
-    replicas: [owner],
-    raft_term: null,
-    recovering: false,
-  })),
-};
+import { waitForCluster } from '../../../src/cluster/readiness.js';
+import type { HttpProbe } from '../../../src/os/http-probe.js';
+import { fakeNodesProbe, ownersLead, waitingNodes } from '../../support/console-topology.js';
 
 /** Three fake nodes: node 0 has not reached node 2 until it is kicked towards it; the others are complete. */
 function fakeCluster(kickLands = true): { probe: HttpProbe; requests: string[] } {
-  const requests: string[] = [];
   let node0Kicked = false;
-  const probe: HttpProbe = {
-    async getJson(url: string): Promise<ProbeResult> {
-      requests.push(url);
-      const { port, pathname } = new URL(url);
-      const id = Number(port) - 9000;
-      if (pathname === '/v2/topology')
-        return { kind: 'answers', status: 200, body: { nano: { engine: 'nanobpmn', version: '0.0.22' }, brokers: [] } };
-      if (pathname === '/console/api/topology') return { kind: 'answers', status: 200, body: consoleTopology };
-      if (pathname === '/metrics')
-        return {
-          kind: 'answers',
-          status: 200,
-          body: metric(id === 0 && !node0Kicked ? [1] : [0, 1, 2].filter((t) => t !== id)),
-        };
-      if (pathname.startsWith('/v2/process-instances/')) {
-        if (kickLands && id === 0 && pathname.endsWith(unusedKeyOf(3))) node0Kicked = true;
-        return { kind: 'answers', status: 404, body: { title: 'not found' } };
-      }
-      return { kind: 'answers', status: 404, body: null };
+  return fakeNodesProbe({
+    basePort: 9000,
+    partitions: () => ownersLead(3),
+    peersOf: (id) => (id === 0 && !node0Kicked ? [1] : [0, 1, 2].filter((t) => t !== id)),
+    otherPath: (id, pathname) => {
+      if (!pathname.startsWith('/v2/process-instances/')) return undefined;
+      if (kickLands && id === 0 && pathname.endsWith(unusedKeyOf(3))) node0Kicked = true;
+      return { kind: 'answers', status: 404, body: { title: 'not found' } };
     },
-    close: async () => undefined,
-  };
-  return { probe, requests };
+  });
 }
 
-const nodes: WaitingNode[] = [0, 1, 2].map((id) => ({
-  id,
-  url: `http://127.0.0.1:${9000 + id}`,
-  exit: new Promise(() => undefined),
-}));
+const nodes = waitingNodes(3, 9000);
 
 describe('the boot kick', () => {
   it('kicks only the node that is missing a peer, towards a partition that peer owns, and then it is ready', async () => {
