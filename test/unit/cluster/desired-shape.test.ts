@@ -1,19 +1,9 @@
 // start over a running cluster compares only what was given.
 import { describe, expect, it } from 'vitest';
 import { shapeMismatches } from '../../../src/cluster/desired-shape.js';
+import { clusterShape } from '../../support/cluster-fixtures.js';
 
-const running = {
-  nodes: 3,
-  basePort: 8080,
-  partitions: 3,
-  rf: 3,
-  raft: true,
-  capture: false,
-  replication: 'leader-durable',
-  storage: 'disk',
-  historyMax: null,
-  console: 'studio',
-} as const;
+const running = clusterShape({ nodes: 3, partitions: 3, rf: 3, raft: true });
 
 describe('what start compares with a running cluster', () => {
   it('nothing given, nothing differs', () => {

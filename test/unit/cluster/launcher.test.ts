@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { installMethodOf, nodeForWorkers } from '../../../src/binary/install-method.js';
-import { planNodes, type ClusterShape } from '../../../src/cluster/plan.js';
+import { planNodes } from '../../../src/cluster/plan.js';
 import { layoutFor } from '../../../src/state/layout.js';
+import { clusterShape } from '../../support/cluster-fixtures.js';
 
-const shape: ClusterShape = {
-  nodes: 2,
-  basePort: 8080,
-  partitions: 2,
-  rf: 1,
-  raft: false,
-  capture: false,
-  replication: 'leader-durable',
-  storage: 'disk',
-  historyMax: null,
-  console: 'studio',
-};
+const shape = clusterShape({ nodes: 2, partitions: 2 });
 const plan = (userEnv: Record<string, string> = {}, nodeBin: string | null = '/usr/bin/node22') =>
   planNodes({
     shape,

@@ -1,30 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { planNodes, processEnv, type ClusterShape, type PlanInputs } from '../../../src/cluster/plan.js';
 import { layoutFor } from '../../../src/state/layout.js';
+import { clusterShape } from '../../support/cluster-fixtures.js';
 
 const layout = layoutFor('/h');
 const WORKSPACE = '/ws';
 
-function shape(overrides: Partial<ClusterShape> = {}): ClusterShape {
-  return {
-    nodes: 1,
-    basePort: 8080,
-    partitions: 1,
-    rf: 1,
-    raft: false,
-    capture: false,
-    replication: 'leader-durable',
-    storage: 'disk',
-    historyMax: null,
-    console: 'studio',
-    ...overrides,
-  };
-}
-
 const SECRET = 'cluster-secret-for-tests';
 
 function plan(s: Partial<ClusterShape>, userEnv: PlanInputs['userEnv'] = {}) {
-  return planNodes({ shape: shape(s), layout, workspaceDir: WORKSPACE, userEnv, clusterSecret: SECRET });
+  return planNodes({ shape: clusterShape(s), layout, workspaceDir: WORKSPACE, userEnv, clusterSecret: SECRET });
 }
 
 describe('planNodes: the cluster secret and our marker', () => {

@@ -4,40 +4,17 @@ import { noClusterError, parseNodeId, selectNode, validIds } from '../../../src/
 import { parseSignal } from '../../../src/commands/node.js';
 import { UserError } from '../../../src/errors.js';
 import { expectInvalid } from '../../support/expect-invalid.js';
-import type { ClusterState, NodeRecord } from '../../../src/state/cluster-state.js';
-
-function node(id: number): NodeRecord {
-  return {
-    id,
-    port: 9000 + id,
-    url: `http://127.0.0.1:${9000 + id}`,
-    pid: 1000 + id,
-    startTime: `linux:${id}`,
-    log: `/home/logs/node-${id}.log`,
-    dataDir: `/home/data/node-${id}`,
-    env: {},
-  };
-}
+import type { ClusterState } from '../../../src/state/cluster-state.js';
+import { clusterShape, nodeRecord } from '../../support/cluster-fixtures.js';
 
 function state(ids: number[]): ClusterState {
   return {
     schema: 1,
     createdAt: '2026-01-01T00:00:00.000Z',
-    settings: {
-      nodes: ids.length,
-      basePort: 9000,
-      partitions: ids.length,
-      rf: 1,
-      raft: false,
-      capture: false,
-      replication: 'leader-durable',
-      storage: 'disk',
-      historyMax: null,
-      console: 'studio',
-    },
+    settings: clusterShape({ nodes: ids.length, basePort: 9000, partitions: ids.length }),
     binary: { path: '/engine', source: 'flag', version: '0.0.22' },
     workspaceDir: '/home/workspace',
-    nodes: ids.map(node),
+    nodes: ids.map((id) => nodeRecord(id, 9000, '/home')),
   };
 }
 

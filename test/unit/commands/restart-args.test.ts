@@ -5,6 +5,7 @@ import type { NanoArgs } from '../../../src/kit/args.js';
 import { validateStart } from '../../../src/cluster/start-options.js';
 import { equivalentStart, restartArgs } from '../../../src/commands/restart.js';
 import type { ClusterSettings } from '../../../src/state/cluster-state.js';
+import { clusterShape } from '../../support/cluster-fixtures.js';
 
 type Previous = NonNullable<Parameters<typeof restartArgs>[1]>;
 
@@ -14,19 +15,7 @@ function args(positionals: string[] = [], flags: NanoArgs<'restart'>['flags'] = 
 
 function previous(settings: Partial<ClusterSettings> = {}, binary: Partial<Previous['binary']> = {}): Previous {
   return {
-    settings: {
-      nodes: 3,
-      basePort: 9000,
-      partitions: 3,
-      rf: 1,
-      raft: false,
-      capture: false,
-      replication: 'leader-durable',
-      storage: 'disk',
-      historyMax: null,
-      console: 'studio',
-      ...settings,
-    },
+    settings: { ...clusterShape({ nodes: 3, basePort: 9000, partitions: 3 }), ...settings },
     binary: { path: '/opt/nano/engine', source: 'platform-package', ...binary },
   };
 }

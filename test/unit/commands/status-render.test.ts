@@ -9,24 +9,14 @@ import { renderManaged } from '../../../src/commands/status-render.js';
 import type { ManagedView, NodeView } from '../../../src/ops/status-view.js';
 import type { ClusterState } from '../../../src/state/cluster-state.js';
 import { layoutFor } from '../../../src/state/layout.js';
+import { clusterShape } from '../../support/cluster-fixtures.js';
 
 const ctx = { prog: 'c8ctl-nano', layout: layoutFor('/home/u/.local/share/c8ctl-nano') };
 
 const state = {
   schema: 3,
   createdAt: '2026-12-03T10:00:00.000Z',
-  settings: {
-    nodes: 3,
-    basePort: 8080,
-    partitions: 3,
-    rf: 3,
-    raft: true,
-    capture: false,
-    replication: 'leader-durable',
-    storage: 'disk',
-    historyMax: null,
-    console: 'studio',
-  },
+  settings: clusterShape({ nodes: 3, partitions: 3, rf: 3, raft: true }),
   binary: { path: '/e/nanobpmn', source: 'package', version: '0.0.22' },
   workspaceDir: '/w',
   nodes: [],

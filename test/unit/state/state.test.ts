@@ -9,6 +9,7 @@ import { readConfig } from '../../../src/state/config.js';
 import { readJsonFile, writeFileAtomic } from '../../../src/state/files.js';
 import { resolveHome } from '../../../src/state/layout.js';
 import { acquireLock } from '../../../src/state/lock.js';
+import { clusterShape, nodeRecord } from '../../support/cluster-fixtures.js';
 
 let dir: string;
 
@@ -107,30 +108,10 @@ function sampleState(): ClusterState {
   return {
     schema: 1,
     createdAt: '2025-01-01T00:00:00.000Z',
-    settings: {
-      nodes: 2,
-      basePort: 8080,
-      partitions: 2,
-      rf: 1,
-      raft: false,
-      capture: false,
-      replication: 'quorum',
-      storage: 'disk',
-      historyMax: null,
-      console: 'studio',
-    },
+    settings: clusterShape({ nodes: 2, partitions: 2, replication: 'quorum' }),
     binary: { path: '/bin/engine', source: 'flag', version: '0.0.22' },
     workspaceDir: '/ws',
-    nodes: [0, 1].map((id) => ({
-      id,
-      port: 8080 + id,
-      url: `http://127.0.0.1:${8080 + id}`,
-      pid: 1000 + id,
-      startTime: `linux:${id}`,
-      log: `/h/logs/node-${id}.log`,
-      dataDir: `/h/data/node-${id}`,
-      env: { PORT: String(8080 + id) },
-    })),
+    nodes: [0, 1].map((id) => nodeRecord(id, 8080, '/h', { PORT: String(8080 + id) })),
   };
 }
 
