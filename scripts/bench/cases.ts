@@ -20,7 +20,7 @@ import {
 import { floorStart, floorStop, type FloorCluster } from './floor.js';
 import { dropHome, envFor, newHome, runFrom } from './homes.js';
 import { freeBase } from './ports.js';
-import { ensureQuiet, kill, killHard, registry } from './processes.js';
+import { ensureQuiet, kill, killOurs, registry } from './processes.js';
 import { withCliCluster } from './cli-cluster.js';
 import { cli, describeRun, readStateNodes, runNode, waitGone, type Run } from './run-cli.js';
 import { record, recordFailure } from './samples.js';
@@ -122,7 +122,7 @@ async function cliStartOnce(nodes: number, rep: number, rf = 1): Promise<void> {
     } else if (stop.code !== 0 || alive.length > 0) {
       process.stderr.write(`bench: untimed stop after start ${nodes} rep ${rep}: ${describeRun(stop)}\n`);
     }
-    for (const pid of alive) killHard(pid);
+    for (const pid of alive) killOurs(pid);
     for (const pid of pids) registry.pids.delete(pid);
     // The everyday path as well: start again in the same home (engine version cached, data kept),
     // against the same floor. Only for start 3, the case with targets.
@@ -142,7 +142,7 @@ async function cliStartAgain(home: string, base: number, rep: number): Promise<v
   await sleep(SETTLE_MS);
   const pids = stateNodes.map((n) => n.pid);
   await cli(['stop', '--purge'], home);
-  for (const pid of await waitGone(pids, 2_000)) killHard(pid);
+  for (const pid of await waitGone(pids, 2_000)) killOurs(pid);
   for (const pid of pids) registry.pids.delete(pid);
 }
 

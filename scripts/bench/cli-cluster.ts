@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { dropHome, newHome } from './homes.js';
 import { freeBase } from './ports.js';
-import { ensureQuiet, killHard, registry } from './processes.js';
+import { ensureQuiet, killOurs, registry } from './processes.js';
 import { cli, describeRun, readStateNodes, waitGone, type Run, type StateNode } from './run-cli.js';
 
 export interface CliCluster {
@@ -43,7 +43,7 @@ export async function withCliCluster<T>(
       );
       if (start.code === 0 && (stop.code !== 0 || alive.length > 0))
         process.stderr.write(`bench: stopping the ${label} cluster: ${describeRun(stop)}\n`);
-      for (const pid of alive) killHard(pid);
+      for (const pid of alive) killOurs(pid);
       for (const n of started) registry.pids.delete(n.pid);
     }
   } finally {

@@ -11,7 +11,7 @@ import { createHttpProbe } from '../../src/os/http-probe.js';
 import { layoutFor } from '../../src/state/layout.js';
 import { CLUSTER_SECRET, EXIT_TIMEOUT_MS, FLOOR_POLL_MS, READY_TIMEOUT_MS } from './config.js';
 import { dropHome, envFor, newHome } from './homes.js';
-import { kill, killHard, registry } from './processes.js';
+import { kill, killOurs, registry } from './processes.js';
 
 export interface FloorCluster {
   readonly children: ChildProcess[];
@@ -140,7 +140,7 @@ export async function floorStart(
     }
   } catch (error) {
     done.abort();
-    for (const child of children) if (child.pid !== undefined) killHard(child.pid);
+    for (const child of children) if (child.pid !== undefined) killOurs(child.pid);
     await Promise.all(exits);
     dropHome(home);
     throw error;
@@ -161,7 +161,7 @@ export async function floorStop(cluster: FloorCluster, keepHome = false): Promis
   const ms = performance.now() - began;
   clearTimeout(timer);
   if (outcome === 'timeout') {
-    for (const child of cluster.children) if (child.pid !== undefined) killHard(child.pid);
+    for (const child of cluster.children) if (child.pid !== undefined) killOurs(child.pid);
     await Promise.all(cluster.exits);
     dropHome(cluster.home);
     throw new Error(`floor: nodes did not exit within ${EXIT_TIMEOUT_MS} ms of SIGTERM; killed`);

@@ -39,7 +39,7 @@ import {
 } from './config.js';
 import { snapshotBuild } from './homes.js';
 import { machineFacts } from './machine.js';
-import { installCleanup, killHard, leaks, markedProcesses } from './processes.js';
+import { installCleanup, killAllOurs, leaks, ourProcesses } from './processes.js';
 import { buildRows, table } from './report.js';
 import { series, stats } from './samples.js';
 
@@ -53,8 +53,7 @@ async function main(): Promise<void> {
   progress(
     `bench: engine ${(machine.engine as { version: string | null }).version ?? '?'} at ${engineBinary}; node ${process.version}; ${String(machine.cores)} cores; load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
   );
-  if (markedProcesses().length > 0)
-    throw new Error("processes with this run's marker exist before it began (impossible)");
+  if (ourProcesses().length > 0) throw new Error("processes with this run's marker exist before it began (impossible)");
 
   const quick = process.argv.includes('--quick');
   await benchImports();
@@ -64,8 +63,7 @@ async function main(): Promise<void> {
   await benchCorrectness(quick ? 3 : undefined);
   if (process.argv.includes('--cooldown-cost')) await benchCooldownCost();
 
-  const killedAtEnd = markedProcesses();
-  for (const pid of killedAtEnd) killHard(pid);
+  const killedAtEnd = killAllOurs();
   const loadAfter = os.loadavg();
   const finishedAt = new Date();
   const rows = buildRows();

@@ -1,29 +1,31 @@
 // Everything the bench starts is registered here and carries an env marker, so it is killed by PID
 // (and found again by a /proc sweep) whatever happens: a normal end, an error, SIGINT/SIGTERM/SIGHUP.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+// The sweep and the kill are shared with the test support (scripts/lib/marked-processes.ts): only a
+// process that carries this run's marker, with the start time seen, is ever killed.
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { killIfMarked, killMarked, type Marker, markedProcesses } from '../lib/marked-processes.js';
 import { MARKER, MARKER_VALUE } from './config.js';
+
+export { isAlive } from '../lib/marked-processes.js';
+
+const OURS: Marker = { name: MARKER, value: MARKER_VALUE };
 
 export const registry = { pids: new Set<number>(), homes: new Set<string>() };
 
-export function hasMarker(pid: number): boolean {
-  try {
-    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && environ.includes(`${MARKER}=${MARKER_VALUE}\0`);
-  } catch {
-    return false;
-  }
+/** The PIDs of every live process of this run. */
+export function ourProcesses(): number[] {
+  return markedProcesses(OURS).map((identity) => identity.pid);
 }
 
-export function markedProcesses(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    if (hasMarker(Number(entry))) pids.push(Number(entry));
-  }
-  return pids;
+/** Kills the PID if it is still one of ours (the marker, the same start time); a reused PID is left alone. */
+export function killOurs(pid: number): boolean {
+  return killIfMarked(pid, OURS);
+}
+
+/** Kills every live process of this run; returns their PIDs. */
+export function killAllOurs(): number[] {
+  return killMarked(OURS);
 }
 
 export function kill(pid: number, signal: NodeJS.Signals): void {
@@ -31,20 +33,6 @@ export function kill(pid: number, signal: NodeJS.Signals): void {
     process.kill(pid, signal);
   } catch {
     // gone already
-  }
-}
-
-export function killHard(pid: number): void {
-  kill(pid, 'SIGCONT');
-  kill(pid, 'SIGKILL');
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
   }
 }
 
@@ -58,18 +46,10 @@ export function cleanupEverything(): number[] {
   if (cleanedUp) return [];
   cleanedUp = true;
   const killed = new Set<number>();
-  for (const pid of registry.pids) {
-    if (hasMarker(pid)) {
-      killHard(pid);
-      killed.add(pid);
-    }
-  }
+  for (const pid of registry.pids) if (killOurs(pid)) killed.add(pid);
   // A CLI killed mid-start may have spawned engines we have not registered yet: sweep twice.
   for (let round = 0; round < 2; round += 1) {
-    for (const pid of markedProcesses()) {
-      killHard(pid);
-      killed.add(pid);
-    }
+    for (const pid of killAllOurs()) killed.add(pid);
     sleepSync(100);
   }
   for (const home of registry.homes) rmSync(home, { recursive: true, force: true });
@@ -94,11 +74,10 @@ export function installCleanup(): void {
 /** Before every measurement: nothing of ours may still run (it would also steal CPU). */
 export const leaks: Array<{ before: string; pids: number[] }> = [];
 export async function ensureQuiet(before: string): Promise<void> {
-  const left = markedProcesses();
+  const left = killAllOurs();
   if (left.length > 0) {
     leaks.push({ before, pids: left });
     process.stderr.write(`bench: warning: ${left.length} process(es) of ours still ran before ${before}; killed.\n`);
-    for (const pid of left) killHard(pid);
     await sleep(200);
   }
 }

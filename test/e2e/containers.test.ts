@@ -27,6 +27,7 @@ import {
   type PrivateDocker,
 } from '../support/containers.js';
 import { readinessProbe } from '../../src/export/kubernetes.js';
+import { partitionsOrNull } from '../support/console-topology.js';
 import { freePortRange } from '../support/ports.js';
 import { killMarked, MARKER, waitUntil } from '../support/processes.js';
 import { completeJobOf, createInstance, deployOneTask, getDefinition } from '../support/rest.js';
@@ -35,27 +36,11 @@ import { createSandbox, type Sandbox } from '../support/sandbox.js';
 const SKIP = containerSkipReason();
 const NODES = 3;
 
-interface Partition {
-  readonly partition_id: number;
-  readonly leader: number | null;
-  readonly owner: number;
-  readonly recovering: boolean;
-}
-
-async function partitionsSeenBy(url: string): Promise<Partition[] | null> {
-  try {
-    const response = await fetch(`${url}/console/api/topology`, { signal: AbortSignal.timeout(2_000) });
-    return response.ok ? ((await response.json()) as { partitions: Partition[] }).partitions : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Every node answers and names, for every partition, its owner as the leader, none recovering. */
 async function waitWhole(urls: readonly string[], timeoutMs: number): Promise<void> {
   await waitUntil(
     async () => {
-      const views = await Promise.all(urls.map(partitionsSeenBy));
+      const views = await Promise.all(urls.map(partitionsOrNull));
       return views.every((v) => v !== null && v.length > 0 && v.every((p) => p.leader === p.owner && !p.recovering));
     },
     timeoutMs,

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConsolePartition as Partition } from '../support/console-topology.js';
 import { engineBinary } from '../support/engines.js';
 import { createHostNetwork, hostRequest, ip, listNamespaces, resolveIn, type HostNetwork } from '../support/netns.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
@@ -24,14 +25,6 @@ const PORT = 8080;
 /** The host whose cable is pulled in the partition check; 0 deploys and 2 creates, so they survive. */
 const CUT = 1;
 const AFTER_HEAL_ID = 'e2e-after-heal';
-
-interface Partition {
-  readonly partition_id: number;
-  readonly leader: number | null;
-  readonly raft_term: number | null;
-  readonly recovering: boolean;
-  readonly owner: number;
-}
 
 /** What a Compose export says, read the way a container runtime would read it. */
 interface ComposeService {

@@ -2,6 +2,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fetchPartition } from '../support/console-topology.js';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { completeJobOf, createInstance, deployOneTask, getDefinition } from '../support/rest.js';
@@ -14,11 +15,6 @@ const url = (port: number): string => `http://127.0.0.1:${port}`;
 
 /** Zeebe-style keys carry their partition in the top bits. */
 const partitionOf = (key: string): number => Number(BigInt(key) >> 51n) + 1;
-
-async function consoleTopology(port: number): Promise<any> {
-  const response = await fetch(`${url(port)}/console/api/topology`, { signal: AbortSignal.timeout(2_000) });
-  return response.json();
-}
 
 describe('pause and resume', () => {
   it('freezes a node (status reads it from the OS, no HTTP wait), resumes it, and explains every misuse', async () => {
@@ -80,8 +76,7 @@ describe('per-node crash and recovery on a Raft cluster', () => {
     await deployOneTask(url(port));
     const instanceKey = await createInstance(url(port + 1), { drill: 'failover' });
     const partition = partitionOf(instanceKey);
-    const before = await consoleTopology(port);
-    const leader = before.partitions.find((p: any) => p.partition_id === partition).leader as number;
+    const leader = (await fetchPartition(url(port), partition)).leader as number;
     const leaderPid = (await sandbox.state()).nodes[leader].pid as number;
 
     const killed = await sandbox.runJson(['node', String(leader), 'kill']);
@@ -97,7 +92,7 @@ describe('per-node crash and recovery on a Raft cluster', () => {
     const survivor = port + ((leader + 1) % 3);
     await waitUntil(
       async () => {
-        const now = (await consoleTopology(survivor)).partitions.find((p: any) => p.partition_id === partition);
+        const now = await fetchPartition(url(survivor), partition);
         // Engine 0.0.22: the new leader reports `recovering: true` until the old leader rejoins.
         return typeof now.leader === 'number' && now.leader !== leader;
       },
@@ -272,8 +267,7 @@ describe('trace capture', () => {
     await completeJobOf(url(port), instanceKey);
 
     const partition = partitionOf(instanceKey);
-    const owner = (await consoleTopology(port)).partitions.find((p: any) => p.partition_id === partition)
-      .owner as number;
+    const owner = (await fetchPartition(url(port), partition)).owner;
     // The trace store is updated asynchronously after the job completes: wait for it to catch up.
     const traceAt = async (port: number): Promise<{ status: number; body: any }> => {
       const response = await fetch(`${url(port)}/console/api/traces/${instanceKey}`, {

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fetchConsoleTopology } from '../support/console-topology.js';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { createInstance, deployOneTask } from '../support/rest.js';
@@ -36,7 +37,7 @@ describe('network faults on a real cluster', () => {
     const proxyPort = (from: number, to: number): number =>
       state.linkProxy.links.find((l: any) => l.from === from && l.to === to).port;
     // Node 0 was told to reach node 1 at the proxy's port, and says so itself.
-    const topology = (await (await fetch(`${url(port)}/console/api/topology`)).json()) as any;
+    const topology = (await fetchConsoleTopology(url(port))) as any;
     expect(topology.nodes.find((n: any) => n.node_id === 1).address).toBe(`http://127.0.0.1:${proxyPort(0, 1)}`);
     const status = await s.runJson(['status']);
     expect(status.code).toBe(0);

@@ -4,6 +4,7 @@
 import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fetchPartition } from '../support/console-topology.js';
 import { freePortRange } from '../support/ports.js';
 import { isAlive, processesWithMarker, waitUntil } from '../support/processes.js';
 import { createInstance, deployOneTask } from '../support/rest.js';
@@ -12,19 +13,13 @@ import { perTestSandboxes } from '../support/sandbox.js';
 const tests = perTestSandboxes();
 const url = (port: number): string => `http://127.0.0.1:${port}`;
 
-async function consoleTopology(port: number): Promise<any> {
-  const response = await fetch(`${url(port)}/console/api/topology`, { signal: AbortSignal.timeout(2_000) });
-  return response.json();
-}
-
 async function instanceStatus(port: number, key: string): Promise<number> {
   return (await fetch(`${url(port)}/v2/process-instances/${key}`, { signal: AbortSignal.timeout(5_000) })).status;
 }
 
 /** The leader of partition 1 as the cluster reports it right after start. */
 async function leaderOfPartition1(port: number): Promise<number> {
-  const partition = (await consoleTopology(port)).partitions.find((p: any) => p.partition_id === 1);
-  return partition.leader as number;
+  return (await fetchPartition(url(port), 1)).leader as number;
 }
 
 describe('kept data of another shape', () => {

@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAlive } from './processes.js';
 import { runProcess } from './run-process.js';
 
 /** Exact pins, so every run installs the same thing. */
@@ -280,16 +281,6 @@ async function lock(lockDir: string): Promise<() => Promise<void>> {
     if (Date.now() > deadline)
       throw new Error(`Timed out waiting for another process's c8ctl install (lock ${lockDir}).`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

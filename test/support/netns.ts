@@ -72,7 +72,7 @@ export interface HostNetwork {
   forward(index: number, port: number): Promise<void>;
   /** Every PID spawned so far. */
   readonly pids: readonly number[];
-  /** Kills every process (by PID, then by marker), deletes the namespaces and the hosts files. Idempotent. */
+  /** Kills every process (by marker), deletes the namespaces and the hosts files. Idempotent. */
   destroy(): Promise<void>;
 }
 
@@ -159,15 +159,8 @@ export function createHostNetwork({ hostnames, dir, marker }: HostNetworkOptions
       if (destroyed) return;
       destroyed = true;
       const problems: string[] = [];
-      for (const pid of pids) {
-        for (const signal of ['SIGCONT', 'SIGKILL'] as const) {
-          try {
-            process.kill(pid, signal);
-          } catch {
-            // already gone
-          }
-        }
-      }
+      // Every process spawnIn started carries the marker (and so do their children): the sweep finds
+      // them all, and a PID of ours freed and reused since is left alone.
       killMarked(marker);
       try {
         await waitUntil(

@@ -1,48 +1,20 @@
 // Finding and stopping every process a test started, by PID, even after a failed assertion.
 // Each test home gets a marker variable; the CLI passes the user's environment through to the
-// engines it spawns, so /proc/<pid>/environ names the test that owns a process.
-import { readdirSync, readFileSync } from 'node:fs';
+// engines it spawns, so /proc/<pid>/environ names the test that owns a process. The sweep itself is
+// shared with the benchmark (scripts/lib/marked-processes.ts).
+import { killMarked as killMarkedBy, markedProcesses } from '../../scripts/lib/marked-processes.js';
+
+export { isAlive } from '../../scripts/lib/marked-processes.js';
 
 export const MARKER = 'C8CTL_NANO_TEST_OWNER';
 
 export function processesWithMarker(value: string): number[] {
-  const needle = `${MARKER}=${value}\0`;
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state !== 'Z' && environ.includes(needle)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
+  return markedProcesses({ name: MARKER, value }).map((identity) => identity.pid);
 }
 
+/** Kills every live process of the test with this marker; returns their PIDs (none left: []). */
 export function killMarked(value: string): number[] {
-  const pids = processesWithMarker(value);
-  for (const pid of pids) {
-    for (const signal of ['SIGCONT', 'SIGKILL'] as const) {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // already gone
-      }
-    }
-  }
-  return pids;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return killMarkedBy({ name: MARKER, value });
 }
 
 export async function waitUntil(

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT } from '../config.js';
 import { dropHome, envFor, newHome, runFrom } from '../homes.js';
 import { freeBase } from '../ports.js';
-import { ensureQuiet, hasMarker, killHard, registry } from '../processes.js';
+import { ensureQuiet, killOurs, registry } from '../processes.js';
 import { cli, describeRun, waitGone } from '../run-cli.js';
 
 export const NODES = [0, 1, 2] as const;
@@ -345,7 +345,7 @@ export function stopCurrentClusterSync(): void {
     stdio: 'ignore',
     timeout: 15_000,
   });
-  for (const pid of current.pids) if (hasMarker(pid)) killHard(pid);
+  for (const pid of current.pids) killOurs(pid);
 }
 
 const commandRun = async (args: readonly string[] | null, home: string): Promise<CommandRun | null> => {
@@ -417,7 +417,7 @@ export async function runDrill(scenario: Scenario, tier: Tier, runNumber: number
         `drills: stop --purge: ${describeRun(stopped)}; killing ${result.leftovers.length} process(es) left\n`,
       );
     // Only ours (the env marker): a PID freed and reused since is left alone.
-    for (const pid of result.leftovers) if (hasMarker(pid)) killHard(pid);
+    for (const pid of result.leftovers) killOurs(pid);
     for (const pid of current.pids) registry.pids.delete(pid);
     current.home = null;
     dropHome(home);
