@@ -19,6 +19,8 @@ import {
 export class FakeEngines {
   /** Live processes: pid → start time. */
   readonly running = new Map<number, string>();
+  /** Live processes stopped by SIGSTOP (a node someone paused). */
+  readonly frozen = new Set<number>();
   /** Every spawn asked for, in order (the failed one included). */
   readonly requests: SpawnRequest[] = [];
   readonly spawned: number[] = [];
@@ -40,7 +42,8 @@ export class FakeEngines {
       spawnNode: async (request) => this.spawn(request),
       readProcess: async (pid) => {
         const startTime = this.running.get(pid);
-        return startTime === undefined ? null : { state: 'running', startTime };
+        if (startTime === undefined) return null;
+        return { state: this.frozen.has(pid) ? 'stopped' : 'running', startTime };
       },
       signals: {
         signalTree: async (pid, signal) => this.signal(pid, signal),
