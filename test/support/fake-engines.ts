@@ -2,13 +2,22 @@
 // that spawnNode adds to and signals take from, so a test sees what a rollback stopped; an engine
 // binary that findEngineBinary accepts but nobody runs (its version is already in the home's cache);
 // and a clock whose sleep moves it on. Hand `engines.effects()` to fakeContext.
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { expect } from 'vitest';
+import { UserError } from '../../src/errors.js';
 import type { Effects } from '../../src/kit/context.js';
 import type { ProbeResult } from '../../src/os/http-probe.js';
 import { SpawnError, type NodeExit, type SpawnRequest, type SpawnedProcess } from '../../src/os/spawn-node.js';
+import {
+  STATE_SCHEMA,
+  writeClusterState,
+  type ClusterSettings,
+  type ClusterState,
+} from '../../src/state/cluster-state.js';
+import { layoutFor } from '../../src/state/layout.js';
 import {
   EMPTY_VERSION_CACHE,
   binaryIdentity,
@@ -117,4 +126,79 @@ export async function cachedEngine(home: string, version = '0.0.22'): Promise<st
     withVersion(EMPTY_VERSION_CACHE, identity, version),
   );
   return binary;
+}
+
+/** A private temporary home, an engine binary it knows the version of, and fake engines. */
+export interface EngineWorld {
+  readonly home: string;
+  readonly engine: string;
+  readonly engines: FakeEngines;
+  /** Removes the home and the engine's folder. */
+  cleanUp(): Promise<void>;
+}
+
+export async function engineWorld(name: string): Promise<EngineWorld> {
+  const home = await mkdtemp(path.join(os.tmpdir(), `nano-unit-${name}-`));
+  await chmod(home, 0o700);
+  const engine = await cachedEngine(home);
+  return {
+    home,
+    engine,
+    engines: new FakeEngines(),
+    cleanUp: async () => {
+      await rm(home, { recursive: true, force: true });
+      await rm(path.dirname(engine), { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cluster's recorded settings: one partition per node, on disk, the defaults otherwise. */
+export function clusterSettings(nodes: number, rf: number, basePort: number): ClusterSettings {
+  return {
+    nodes,
+    basePort,
+    partitions: nodes,
+    rf,
+    raft: rf > 1,
+    capture: false,
+    replication: 'leader-durable',
+    storage: 'disk',
+    historyMax: null,
+    console: 'studio',
+  };
+}
+
+/** A 3-node cluster recorded in the world's cluster.json, every node running as far as its engines say. */
+export async function recordedCluster(world: EngineWorld, basePort: number): Promise<ClusterState> {
+  const layout = layoutFor(world.home);
+  const state: ClusterState = {
+    schema: STATE_SCHEMA,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    settings: clusterSettings(3, 1, basePort),
+    binary: { path: world.engine, source: 'flag', version: '0.0.22' },
+    workspaceDir: layout.defaultWorkspace,
+    nodes: [0, 1, 2].map((id) => ({
+      id,
+      port: basePort + id,
+      url: `http://127.0.0.1:${basePort + id}`,
+      pid: 30_000 + id,
+      startTime: `start-${id}`,
+      log: layout.nodeLog(id),
+      dataDir: layout.nodeDataDir(id),
+      env: { NANOBPMN_NODE_ID: String(id) },
+    })),
+  };
+  for (const node of state.nodes) world.engines.running.set(node.pid, node.startTime);
+  await writeClusterState(layout.stateFile, state);
+  return state;
+}
+
+/** The UserError a command was refused (or failed) with; the test fails if it succeeded or threw anything else. */
+export async function refusal(run: Promise<unknown>): Promise<UserError> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UserError);
+  return error as UserError;
 }

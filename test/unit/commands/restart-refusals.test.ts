@@ -3,73 +3,47 @@
 // serve (unless --purge, which then restarts). Fake engines: a refusal that stopped the running
 // cluster first would signal them.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { restartCommand } from '../../../src/commands/restart.js';
-import { EXIT, UserError } from '../../../src/errors.js';
+import { EXIT } from '../../../src/errors.js';
 import type { NanoArgs } from '../../../src/kit/args.js';
-import { STATE_SCHEMA, writeClusterState, type ClusterState } from '../../../src/state/cluster-state.js';
 import { writeDataShape } from '../../../src/state/data-shape.js';
 import { writeLastCluster } from '../../../src/state/last-cluster.js';
 import { layoutFor } from '../../../src/state/layout.js';
 import { fakeContext } from '../../support/fake-context.js';
-import { FakeEngines, cachedEngine, fakeProbe, nanoAnswers, steppingClock } from '../../support/fake-engines.js';
+import {
+  type EngineWorld,
+  type FakeEngines,
+  clusterSettings,
+  engineWorld,
+  fakeProbe,
+  nanoAnswers,
+  recordedCluster,
+  refusal,
+  steppingClock,
+} from '../../support/fake-engines.js';
 
+let world: EngineWorld;
 let home: string;
 let engine: string;
 let engines: FakeEngines;
 beforeEach(async () => {
-  home = await mkdtemp(path.join(os.tmpdir(), 'nano-unit-restart-'));
-  await chmod(home, 0o700);
-  engine = await cachedEngine(home);
-  engines = new FakeEngines();
+  world = await engineWorld('restart');
+  ({ home, engine, engines } = world);
 });
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-  await rm(path.dirname(engine), { recursive: true, force: true });
-});
+afterEach(() => world.cleanUp());
 
 const PORT = 47_330;
 const layout = () => layoutFor(home);
-const settings = (nodes: number, rf: number) => ({
-  nodes,
-  basePort: PORT,
-  partitions: nodes,
-  rf,
-  raft: rf > 1,
-  capture: false,
-  replication: 'leader-durable' as const,
-  storage: 'disk' as const,
-  historyMax: null,
-  console: 'studio' as const,
-});
+const settings = (nodes: number, rf: number) => clusterSettings(nodes, rf, PORT);
 
 /** A 3-node cluster running (as far as the fake engines say), with its data's shape on disk. */
-async function runningCluster(): Promise<ClusterState> {
-  const l = layout();
-  const state: ClusterState = {
-    schema: STATE_SCHEMA,
-    createdAt: '2025-01-02T03:04:05.000Z',
-    settings: settings(3, 1),
-    binary: { path: engine, source: 'flag', version: '0.0.22' },
-    workspaceDir: l.defaultWorkspace,
-    nodes: [0, 1, 2].map((id) => ({
-      id,
-      port: PORT + id,
-      url: `http://127.0.0.1:${PORT + id}`,
-      pid: 30_000 + id,
-      startTime: `start-${id}`,
-      log: l.nodeLog(id),
-      dataDir: l.nodeDataDir(id),
-      env: {},
-    })),
-  };
-  for (const node of state.nodes) engines.running.set(node.pid, node.startTime);
-  await writeClusterState(l.stateFile, state);
-  await mkdir(l.dataDir, { mode: 0o700 });
-  await writeDataShape(l.dataDir, { nodes: 3, partitions: 3, rf: 1, engineVersion: '0.0.22' });
+async function runningCluster() {
+  const state = await recordedCluster(world, PORT);
+  await mkdir(layout().dataDir, { mode: 0o700 });
+  await writeDataShape(layout().dataDir, { nodes: 3, partitions: 3, rf: 1, engineVersion: '0.0.22' });
   return state;
 }
 
@@ -78,15 +52,6 @@ function restart(args: NanoArgs<'restart'>) {
     effects: { ...engines.effects(), ...steppingClock(), probe: fakeProbe(nanoAnswers) },
   });
   return { ...fake, run: restartCommand(fake.ctx, args) };
-}
-
-async function refusal(run: Promise<number>): Promise<UserError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
 }
 
 describe('restart refuses before touching anything', () => {

@@ -1,65 +1,36 @@
 // `start` on a cluster that already runs (ops/converge.ts, printed by commands/start-converged.ts),
 // with fake engines: an exited node is started again on its record and the summary says so; a frozen
 // node is left frozen, reported, and the exit code and document say degraded.
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCommand } from '../../../src/commands/start.js';
-import { EXIT, UserError } from '../../../src/errors.js';
-import { STATE_SCHEMA, writeClusterState, type ClusterState } from '../../../src/state/cluster-state.js';
+import { EXIT } from '../../../src/errors.js';
+import type { ClusterState } from '../../../src/state/cluster-state.js';
 import { layoutFor } from '../../../src/state/layout.js';
 import { fakeContext } from '../../support/fake-context.js';
-import { FakeEngines, fakeProbe, nanoAnswers, steppingClock } from '../../support/fake-engines.js';
+import {
+  type EngineWorld,
+  type FakeEngines,
+  engineWorld,
+  fakeProbe,
+  nanoAnswers,
+  recordedCluster as recorded,
+  refusal,
+  steppingClock,
+} from '../../support/fake-engines.js';
 
+let world: EngineWorld;
 let home: string;
 let engines: FakeEngines;
 beforeEach(async () => {
-  home = await mkdtemp(path.join(os.tmpdir(), 'nano-unit-converge-'));
-  await chmod(home, 0o700);
-  engines = new FakeEngines();
+  world = await engineWorld('converge');
+  ({ home, engines } = world);
 });
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-});
+afterEach(() => world.cleanUp());
 
 const PORT = 47_340;
 
-/** A 3-node cluster recorded, every node running as far as the fake engines say. */
-async function recordedCluster(): Promise<ClusterState> {
-  const l = layoutFor(home);
-  const state: ClusterState = {
-    schema: STATE_SCHEMA,
-    createdAt: '2025-01-02T03:04:05.000Z',
-    settings: {
-      nodes: 3,
-      basePort: PORT,
-      partitions: 3,
-      rf: 1,
-      raft: false,
-      capture: false,
-      replication: 'leader-durable',
-      storage: 'disk',
-      historyMax: null,
-      console: 'studio',
-    },
-    binary: { path: '/opt/nano/engine', source: 'flag', version: '0.0.22' },
-    workspaceDir: l.defaultWorkspace,
-    nodes: [0, 1, 2].map((id) => ({
-      id,
-      port: PORT + id,
-      url: `http://127.0.0.1:${PORT + id}`,
-      pid: 30_000 + id,
-      startTime: `start-${id}`,
-      log: l.nodeLog(id),
-      dataDir: l.nodeDataDir(id),
-      env: { NANOBPMN_NODE_ID: String(id) },
-    })),
-  };
-  for (const node of state.nodes) engines.running.set(node.pid, node.startTime);
-  await writeClusterState(l.stateFile, state);
-  return state;
-}
+const recordedCluster = (): Promise<ClusterState> => recorded(world, PORT);
 
 function start(flags: { port?: string; timeout?: string } = {}) {
   const fake = fakeContext(home, {
@@ -103,13 +74,8 @@ describe('start on the cluster already running', () => {
 
   it('refuses another shape given explicitly, naming the difference, and touches nothing', async () => {
     await recordedCluster();
-    const { run } = start({ port: String(PORT + 10) });
-    const error = await run.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toBe(
+    const error = await refusal(start({ port: String(PORT + 10) }).run);
+    expect(error.message).toBe(
       `A cluster is already running, but not as asked: port ${PORT + 10} (running: port ${PORT}).`,
     );
     expect(engines.requests).toEqual([]);
@@ -121,12 +87,9 @@ describe('start on the cluster already running', () => {
     const fake = fakeContext(home, {
       effects: { ...engines.effects(), ...steppingClock(), probe: fakeProbe(() => undefined) },
     });
-    const error = await startCommand(fake.ctx, { positionals: [], flags: { timeout: '0.05' } }).then(
-      () => undefined,
-      (e: unknown) => e as UserError,
-    );
-    expect(error?.code).toBe('start-timeout');
-    expect(error?.message).toContain('The node(s) started again were stopped; the rest of the cluster runs as it did.');
+    const error = await refusal(startCommand(fake.ctx, { positionals: [], flags: { timeout: '0.05' } }));
+    expect(error.code).toBe('start-timeout');
+    expect(error.message).toContain('The node(s) started again were stopped; the rest of the cluster runs as it did.');
     expect(engines.signals.map((s) => s.pid)).toEqual(engines.spawned);
     expect([...engines.running.keys()]).toEqual([30_001, 30_002]);
   });

@@ -2,28 +2,31 @@
 // part-way leaves nothing running and nothing recorded, and says why; one that gets ready prints its
 // summary and a typed --json document.
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCommand } from '../../../src/commands/start.js';
-import { EXIT, UserError } from '../../../src/errors.js';
+import { EXIT } from '../../../src/errors.js';
 import { fakeContext } from '../../support/fake-context.js';
-import { FakeEngines, cachedEngine, fakeProbe, nanoAnswers, steppingClock } from '../../support/fake-engines.js';
+import {
+  type EngineWorld,
+  type FakeEngines,
+  engineWorld,
+  fakeProbe,
+  nanoAnswers,
+  refusal as failure,
+  steppingClock,
+} from '../../support/fake-engines.js';
 
+let world: EngineWorld;
 let home: string;
 let engine: string;
 let engines: FakeEngines;
 beforeEach(async () => {
-  home = await mkdtemp(path.join(os.tmpdir(), 'nano-unit-start-'));
-  await chmod(home, 0o700);
-  engine = await cachedEngine(home);
-  engines = new FakeEngines();
+  world = await engineWorld('start');
+  ({ home, engine, engines } = world);
 });
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
-  await rm(path.dirname(engine), { recursive: true, force: true });
-});
+afterEach(() => world.cleanUp());
 
 const PORT = 47_310;
 
@@ -40,15 +43,6 @@ function start(
     flags: { port: String(PORT), binary: engine, timeout: '0.05' },
   });
   return { ...fake, run };
-}
-
-async function failure(run: Promise<number>): Promise<UserError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
 }
 
 /** Nothing of the failed start is left: no process, no state, no shape for restart to bring back. */
