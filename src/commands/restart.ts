@@ -15,8 +15,11 @@ import { readLastCluster } from '../state/last-cluster.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
 import { shapeFlags } from '../kit/shape-flags.js';
-import { checkKeptData, launch, prepareLaunch } from '../ops/launch.js';
+import { launch, type LaunchOutcome } from '../ops/launch.js';
+import { checkKeptData, prepareLaunch, type LaunchInputs } from '../ops/launch-inputs.js';
+import { launchedResult, printSummary } from '../ops/start-summary.js';
 import { purgeData, stopTrackedCluster } from '../ops/stop-cluster.js';
+import type { StartRequest } from '../cluster/start-options.js';
 
 interface Previous {
   readonly settings: ClusterSettings;
@@ -90,7 +93,7 @@ async function nothingToRestart(ctx: CommandContext, args: NanoArgs<'restart'>):
 }
 
 export async function restartCommand(ctx: CommandContext, args: NanoArgs<'restart'>): Promise<number> {
-  const { out, layout, effects } = ctx;
+  const { layout } = ctx;
   const running = await readClusterState(layout.stateFile);
   const previous: Previous | null = running ?? (await readLastCluster(layout.lastClusterFile));
   const raw = { ...restartArgs(args, previous), env: ctx.env };
@@ -110,15 +113,31 @@ export async function restartCommand(ctx: CommandContext, args: NanoArgs<'restar
     throw await nothingToRestart(ctx, args);
   }
   const inputs = await prepareLaunch(ctx, request);
+  const purge = args.flags.purge === true;
   // Kept data that the new shape cannot serve is refused before the running cluster is stopped.
-  if (args.flags.purge !== true) await checkKeptData(ctx, request);
+  if (!purge) await checkKeptData(ctx, request);
 
   await ensurePrivateDir(layout.home);
+  const outcome = await restartLocked(ctx, request, inputs, purge);
+  if (outcome.kind === 'not-ready') throw outcome.error;
+  printSummary(ctx, outcome);
+  ctx.out.result(launchedResult(layout.home, outcome));
+  return outcome.exitCode;
+}
+
+/** Under the lock: stop what runs, delete the data if asked, launch the new cluster. */
+async function restartLocked(
+  ctx: CommandContext,
+  request: StartRequest,
+  inputs: LaunchInputs,
+  purge: boolean,
+): Promise<LaunchOutcome> {
+  const { out, layout, effects } = ctx;
   const releaseLock = await acquireLock(layout.lockFile, 'restart', { readProcess: effects.readProcess });
   try {
     const current = await readClusterState(layout.stateFile);
     if (current) await stopTrackedCluster(ctx, current, DEFAULT_STOP_TIMEOUT_S * 1000);
-    if (args.flags.purge === true) {
+    if (purge) {
       await purgeData(ctx);
       out.info(`Deleted engine data in ${layout.dataDir}.`);
     }

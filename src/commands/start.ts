@@ -1,4 +1,5 @@
-// `nano start [N]`: validate, check, spawn, record, wait, and roll back on any failure.
+// `nano start [N]`: validate, check, then launch a new cluster (rolled back on any failure), or
+// converge on the one already running; print the summary and the --json document of either.
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { NanoArgs } from '../kit/args.js';
@@ -16,7 +17,10 @@ import { convergeOnRunning } from '../ops/converge.js';
 import type { GivenShape } from '../cluster/desired-shape.js';
 import { shapeFlags } from '../kit/shape-flags.js';
 import { stopStrays, stopTrackedCluster } from '../ops/stop-cluster.js';
-import { beginLaunch, checkKeptData, launch, type LaunchInputs } from '../ops/launch.js';
+import { launch, type Launched } from '../ops/launch.js';
+import { beginLaunch, checkKeptData, type LaunchInputs } from '../ops/launch-inputs.js';
+import { launchedResult, printSummary } from '../ops/start-summary.js';
+import { reportConverged } from './start-converged.js';
 
 export async function startCommand(ctx: CommandContext, args: NanoArgs<'start'>): Promise<number> {
   const request = validateStart({
@@ -29,16 +33,36 @@ export async function startCommand(ctx: CommandContext, args: NanoArgs<'start'>)
     env: ctx.env,
   });
   const { layout, effects } = ctx;
-  const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
-  // A cluster already running: start states the desired state (start-converge.ts); --force replaces it.
+  // A cluster already running: start states the desired state (ops/converge.ts); --force replaces it.
   const before = await readClusterState(layout.stateFile);
   const runningBefore = before !== null && anyAlive(await observeProcesses(before.nodes, effects.readProcess));
-  if (runningBefore && !request.force) return convergeOnRunning(ctx, request, givenShape(ctx, args, request), before);
+  if (runningBefore && !request.force) {
+    const outcome = await convergeOnRunning(ctx, request, givenShape(ctx, args, request), before);
+    if (outcome.kind === 'not-ready') throw outcome.error;
+    return reportConverged(ctx, outcome);
+  }
 
   // Read-only checks first: a mistake here leaves disk and processes exactly as they were. The
   // settings and the binary are checked at once; the binary's --version (when not cached) then runs
   // while the checks below read the disk and /proc, and is awaited only under the lock.
   const { inputs } = await beginLaunch(ctx, request);
+  const ports = Array.from({ length: request.nodes }, (_, i) => request.basePort + i);
+  const strays = await checkBeforeLock(ctx, request, before, runningBefore, ports);
+  const launched = await inHomeMadeIfNeeded(ctx, () => startLocked(ctx, request, inputs, ports, strays));
+  printSummary(ctx, launched);
+  ctx.out.result(launchedResult(layout.home, launched));
+  return launched.exitCode;
+}
+
+/** The kept data, the strays and the ports, checked before the lock; returns the strays --force stops. */
+async function checkBeforeLock(
+  ctx: CommandContext,
+  request: StartRequest,
+  before: ClusterState | null,
+  runningBefore: boolean,
+  ports: readonly number[],
+): Promise<FoundEngine[]> {
+  const { layout, effects } = ctx;
   // Everything up to that --version spawn is synchronous reads chained by promises: one turn of the
   // event loop lets it reach the spawn before the synchronous reads below hold the thread.
   await nextTurn();
@@ -63,13 +87,16 @@ export async function startCommand(ctx: CommandContext, args: NanoArgs<'start'>)
       throw (await lockHeldError(layout.lockFile, effects.readProcess)) ?? error;
     }
   }
+  return strays;
+}
 
-  const madeHome = await ensurePrivateDir(layout.home);
+/** Runs `start` with the home made if missing; a home it made and left empty (it failed) goes again. */
+async function inHomeMadeIfNeeded<T>(ctx: CommandContext, start: () => Promise<T>): Promise<T> {
+  const madeHome = await ensurePrivateDir(ctx.layout.home);
   try {
-    return await startLocked(ctx, request, inputs, ports, strays);
+    return await start();
   } catch (error) {
-    // A home this start made and left empty (it failed before writing anything) goes again.
-    if (madeHome !== undefined) await removeEmptyDirs(layout.home, madeHome);
+    if (madeHome !== undefined) await removeEmptyDirs(ctx.layout.home, madeHome);
     throw error;
   }
 }
@@ -99,14 +126,14 @@ function givenShape(
   };
 }
 
-/** Under the lock: look again, clear what --force replaces, launch. */
+/** Under the lock: look again, clear what --force replaces, launch; a launch not ready is thrown, undone. */
 async function startLocked(
   ctx: CommandContext,
   request: StartRequest,
   pendingInputs: Promise<LaunchInputs>,
   ports: number[],
   strays: FoundEngine[],
-): Promise<number> {
+): Promise<Launched> {
   const { out, layout, effects } = ctx;
   const releaseLock = await acquireLock(layout.lockFile, 'start', { readProcess: effects.readProcess });
   try {
@@ -131,7 +158,9 @@ async function startLocked(
       await stopStrays(ctx, strays, DEFAULT_STOP_TIMEOUT_S * 1000);
       await checkPortsFree(ports, effects, ctx.prog);
     }
-    return await launch(ctx, request, inputs);
+    const outcome = await launch(ctx, request, inputs);
+    if (outcome.kind === 'not-ready') throw outcome.error;
+    return outcome;
   } finally {
     await releaseLock();
   }

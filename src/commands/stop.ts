@@ -8,19 +8,56 @@ import { EXIT, UserError } from '../errors.js';
 import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import { LINK_PROXY_MARK, MANAGED_BY } from '../markers.js';
+import type { FoundEngine } from '../os/find-engines.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { StopResult } from '../results/cluster.js';
 import type { CommandContext } from '../kit/context.js';
-import { purgeData, setCorruptStateAside, stopStrays, stopTrackedCluster } from '../ops/stop-cluster.js';
+import {
+  purgeData,
+  setCorruptStateAside,
+  stopStrays,
+  stopTrackedCluster,
+  type SettledStop,
+} from '../ops/stop-cluster.js';
+
+interface StopRequest {
+  readonly graceMs: number;
+  readonly purge: boolean;
+  readonly force: boolean;
+}
+
+/** What this home runs: the tracked cluster (null when none, or its file is corrupt), and the strays. */
+interface Found {
+  readonly state: ClusterState | null;
+  /** The corrupt state file's error, when --force goes on without it. */
+  readonly corrupt: UserError | null;
+  readonly strays: FoundEngine[];
+}
 
 export async function stopCommand(ctx: CommandContext, args: NanoArgs<'stop'>): Promise<number> {
-  const { out, layout, effects } = ctx;
-  const graceMs = parseSeconds(
-    '--timeout',
-    typeof args.flags.timeout === 'string' ? args.flags.timeout : undefined,
-    DEFAULT_STOP_TIMEOUT_S,
-  );
-  const purge = args.flags.purge === true;
-  const force = args.flags.force === true;
+  const request: StopRequest = {
+    graceMs: parseSeconds(
+      '--timeout',
+      typeof args.flags.timeout === 'string' ? args.flags.timeout : undefined,
+      DEFAULT_STOP_TIMEOUT_S,
+    ),
+    purge: args.flags.purge === true,
+    force: args.flags.force === true,
+  };
+  const found = await findWhatRuns(ctx, request.force);
+  if (found.state === null && found.strays.length === 0) return stopNothing(ctx, request, found);
+  if (found.state === null && !request.force) throw untrackedError(found.strays, ctx.prog, 'starting or cleaning');
 
+  const releaseLock = await acquireLock(ctx.layout.lockFile, 'stop', { readProcess: ctx.effects.readProcess });
+  try {
+    return await stopLocked(ctx, request, found);
+  } finally {
+    await releaseLock();
+  }
+}
+
+async function findWhatRuns(ctx: CommandContext, force: boolean): Promise<Found> {
+  const { layout, effects } = ctx;
   // A corrupt state file stops a plain stop; with --force this home's engines are found without it.
   let state: ClusterState | null = null;
   let corrupt: UserError | null = null;
@@ -44,53 +81,69 @@ export async function stopCommand(ctx: CommandContext, args: NanoArgs<'stop'>): 
     ...untracked(engines, state),
     ...proxies.filter((p) => !(state?.linkProxy?.pid === p.pid && state.linkProxy.startTime === p.startTime)),
   ];
+  return { state, corrupt, strays };
+}
 
-  if (state === null && strays.length === 0) {
-    // Without state we cannot prove no engine of ours still uses the data, so --purge deletes nothing here.
-    out.info(
-      `Nothing to stop: no cluster is tracked in ${layout.home} and none of its engines runs.${purge ? ' No data was deleted.' : ''}`,
+async function stopNothing(ctx: CommandContext, request: StopRequest, found: Found): Promise<number> {
+  // Without state we cannot prove no engine of ours still uses the data, so --purge deletes nothing here.
+  ctx.out.info(
+    `Nothing to stop: no cluster is tracked in ${ctx.layout.home} and none of its engines runs.${request.purge ? ' No data was deleted.' : ''}`,
+  );
+  if (found.corrupt) await setCorruptStateAside(ctx);
+  ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    stopped: [],
+    purged: false,
+    message: 'no cluster tracked',
+  } satisfies StopResult);
+  return EXIT.ok;
+}
+
+async function stopLocked(ctx: CommandContext, request: StopRequest, found: Found): Promise<number> {
+  const { out, layout } = ctx;
+  const { state, strays } = found;
+  const results = state ? await stopTrackedCluster(ctx, state, request.graceMs) : [];
+  const strayResults = request.force ? await stopStrays(ctx, strays, request.graceMs) : [];
+  if (!request.force && strays.length > 0) {
+    out.warn(
+      `${strays.length} more engine process(es) of this home run untracked (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them too.`,
     );
-    if (corrupt) await setCorruptStateAside(ctx);
-    out.result({ ok: true, stopped: [], purged: false, message: 'no cluster tracked' });
-    return EXIT.ok;
   }
-  if (state === null && !force) throw untrackedError(strays, ctx.prog, 'starting or cleaning');
+  if (found.corrupt) await setCorruptStateAside(ctx);
+  if (request.purge) await purgeData(ctx);
+  const stale = results.filter((r) => r.outcome === 'stale').length;
+  out.success(stopSummary(ctx, request, state, [...results, ...strayResults], stale));
+  out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    stopped: results.map((r) => ({ id: r.id, pid: r.pid, outcome: r.outcome, ms: r.ms })),
+    untracked: strayResults.map((r) => ({ pid: r.pid, outcome: r.outcome, ms: r.ms })),
+    staleState: stale > 0,
+    purged: request.purge,
+    dataDir: layout.dataDir,
+    logsDir: layout.logsDir,
+  } satisfies StopResult);
+  return EXIT.ok;
+}
 
-  const releaseLock = await acquireLock(layout.lockFile, 'stop', { readProcess: effects.readProcess });
-  try {
-    const results = state ? await stopTrackedCluster(ctx, state, graceMs) : [];
-    const strayResults = force ? await stopStrays(ctx, strays, graceMs) : [];
-    if (!force && strays.length > 0) {
-      out.warn(
-        `${strays.length} more engine process(es) of this home run untracked (${describeEngines(strays)}); "${ctx.prog} stop --force" stops them too.`,
-      );
-    }
-    if (corrupt) await setCorruptStateAside(ctx);
-    if (purge) await purgeData(ctx);
-    const all = [...results, ...strayResults];
-    const stale = results.filter((r) => r.outcome === 'stale').length;
-    const stopped = all.filter((r) => r.outcome === 'graceful' || r.outcome === 'forced').length;
-    const summary =
-      stopped === 0
-        ? `No node was running${stale > 0 ? ' (the state was stale)' : ''}; the cluster is forgotten.`
-        : `Cluster stopped (${stopped} engine process(es) were running).`;
-    const data = purge
-      ? 'Engine data deleted.'
-      : state?.settings.storage === 'memory'
-        ? 'It ran in memory, so its engine state is gone.'
-        : `Engine data kept in ${layout.dataDir}.`;
-    out.success(`${summary} ${data} Logs kept in ${layout.logsDir}.`);
-    out.result({
-      ok: true,
-      stopped: results.map((r) => ({ id: r.id, pid: r.pid, outcome: r.outcome, ms: r.ms })),
-      untracked: strayResults.map((r) => ({ pid: r.pid, outcome: r.outcome, ms: r.ms })),
-      staleState: stale > 0,
-      purged: purge,
-      dataDir: layout.dataDir,
-      logsDir: layout.logsDir,
-    });
-    return EXIT.ok;
-  } finally {
-    await releaseLock();
-  }
+/** The closing line: what was running, and what became of the data and the logs. */
+function stopSummary(
+  ctx: CommandContext,
+  request: StopRequest,
+  state: ClusterState | null,
+  all: readonly SettledStop[],
+  stale: number,
+): string {
+  const stopped = all.filter((r) => r.outcome === 'graceful' || r.outcome === 'forced').length;
+  const summary =
+    stopped === 0
+      ? `No node was running${stale > 0 ? ' (the state was stale)' : ''}; the cluster is forgotten.`
+      : `Cluster stopped (${stopped} engine process(es) were running).`;
+  const data = request.purge
+    ? 'Engine data deleted.'
+    : state?.settings.storage === 'memory'
+      ? 'It ran in memory, so its engine state is gone.'
+      : `Engine data kept in ${ctx.layout.dataDir}.`;
+  return `${summary} ${data} Logs kept in ${ctx.layout.logsDir}.`;
 }

@@ -19,18 +19,22 @@ export interface EngineVersion {
   readonly remember: (() => Promise<void>) | undefined;
 }
 
+/** How the binary is asked: it runs `--version` (checkEngineVersion); a test hands in its own. */
+export type AskVersion = (binary: string, hostGlibc: () => string | undefined) => Promise<VersionCheck>;
+
 /** `hostGlibc` is asked only when the binary ran and failed (it costs a process report, ≈4 ms). */
 export async function engineVersion(
   cacheFile: string,
   binary: string,
   hostGlibc: () => string | undefined,
+  ask: AskVersion = checkEngineVersion,
 ): Promise<EngineVersion> {
   // Identified before it runs: if the file changes meanwhile, the stored identity is the old one and
   // the next start asks again (never the other way round).
   const [identity, cache] = await Promise.all([binaryIdentity(binary), readVersionCache(cacheFile)]);
   const known = identity && cachedVersion(cache, identity);
   if (known) return { check: { version: known }, remember: undefined };
-  const check = await checkEngineVersion(binary, hostGlibc);
+  const check = await ask(binary, hostGlibc);
   const version = check.version;
   if (!identity || version === null) return { check, remember: undefined };
   return {

@@ -1,234 +1,239 @@
-// Launching a planned cluster: the inputs a launch needs (binary, version, kept data), then plan →
-// spawn and record → wait until ready → persist → print the summary, undoing everything on a failure.
-// An operation: `start` and `restart` call it; it never reads argv.
+// Launching a planned cluster: prepare (plan, kept data) → spawn and record → wait until ready →
+// persist, undoing everything on a failure. An operation: `start` and `restart` call it and turn its
+// outcome into the summary and the --json document; it reports only progress while it waits.
 import path from 'node:path';
-import { findEngineBinary } from '../binary/find.js';
 import { installMethodOf, nodeForWorkers } from '../binary/install-method.js';
 import { pluginVersion } from '../version.js';
-import { hostGlibcVersion } from '../binary/host.js';
-import { bundledManifest, versionMismatch } from '../binary/manifest.js';
-import { CLUSTER_SECRET, planNodes, raftEnabled } from '../cluster/plan.js';
-import { c8ctlAccess } from '../cluster/c8ctl-profile.js';
+import { CLUSTER_SECRET, planNodes, raftEnabled, type NodePlan, type PlanInputs } from '../cluster/plan.js';
 import { askConsoleMode } from '../cluster/console-served.js';
 import { displacementWarning, failoverDisplaces } from '../cluster/tiers.js';
-import { waitForCluster, type Progress } from '../cluster/readiness.js';
+import { waitForCluster, type Progress, type ReadyOutcome } from '../cluster/readiness.js';
 import type { StartRequest } from '../cluster/start-options.js';
+import type { PartitionLeadership } from '../cluster/topology.js';
 import { EXIT } from '../errors.js';
+import type { ConsoleMode } from '../shape.js';
 import {
   STATE_SCHEMA,
-  removeClusterState,
   writeClusterState,
   type ClusterState,
   type LinkProxyRecord,
   type NodeRecord,
 } from '../state/cluster-state.js';
-import { DiskUndo } from '../state/disk-undo.js';
-import { readConfig } from '../state/config.js';
-import { ensurePrivateDir } from '../state/home.js';
-import { dataShapeConflict, readKeptData, writeDataShape, type KeptData } from '../state/data-shape.js';
-import { BACKUPS_KEPT, backUpReadModels, backupName, needsBackup } from '../state/read-model-backup.js';
+import type { DiskUndo } from '../state/disk-undo.js';
+import { writeDataShape } from '../state/data-shape.js';
 import { writeLastCluster } from '../state/last-cluster.js';
 import { randomHex } from '../os/random-hex.js';
+import { startLinkProxy } from '../links/supervise.js';
 import type { CommandContext } from '../kit/context.js';
-import { printSummary } from './start-summary.js';
-import { engineVersion } from './engine-version.js';
+import { realHostReads, type HostReads } from './host-reads.js';
+import { backUpBeforeUpgrade, checkKeptData, type LaunchInputs } from './launch-inputs.js';
+import { LaunchUndo } from './launch-undo.js';
 import {
-  describeStartFailure,
   ENVIRONMENT_FAILURE,
-  ROLLBACK_GRACE_MS,
-  rollBack,
+  notReady,
+  readinessEffects,
   spawnNodes,
+  type NotReady,
   type SpawnedNodes,
 } from './spawning.js';
-import { startLinkProxy, stopLinkProxy } from '../links/supervise.js';
 
-/** Settings, binary and its version: everything a launch needs that can be checked without side effects. */
-export async function prepareLaunch(ctx: CommandContext, request: StartRequest): Promise<LaunchInputs> {
-  return (await beginLaunch(ctx, request)).inputs;
+/** A cluster launched, recorded and ready. */
+export interface Launched {
+  readonly kind: 'ready';
+  /** The cluster as recorded in cluster.json. */
+  readonly state: ClusterState;
+  /** Each partition's leader once ready; null when they could not be read (no console). */
+  readonly leadership: PartitionLeadership[] | null;
+  /** From the first spawn to ready, in ms. */
+  readonly readyMs: number;
+  /** The console the nodes serve; null when that could not be told. */
+  readonly consoleServed: ConsoleMode | null;
+  readonly binary: LaunchInputs['binary'];
+  readonly version: string | null;
+  readonly exitCode: typeof EXIT.ok;
 }
 
+/** Ready, or not ready and undone (a node exited, the timeout, Ctrl-C, displaced leaders). */
+export type LaunchOutcome = Launched | NotReady;
+
 /**
- * prepareLaunch in two steps: settings and binary are checked (and refused) before this resolves; the
- * version is asked now and settles in `inputs`, so that a caller can check other things meanwhile.
+ * Spawns, records and waits for a new cluster; the caller holds the lock and has checked the ports.
+ * A failure to spawn or to write is thrown, after everything this launch did was undone.
  */
-export async function beginLaunch(
+export async function launch(
   ctx: CommandContext,
   request: StartRequest,
-): Promise<{ readonly inputs: Promise<LaunchInputs> }> {
-  const config = await readConfig(ctx.layout.configFile);
-  const binary = findEngineBinary({ flag: request.binary, configured: config.binary, env: ctx.env, cwd: ctx.cwd });
-  const inputs = engineVersion(ctx.layout.engineVersionCache, binary.path, hostGlibcVersion).then(
-    ({ check: version, remember }) => {
-      if (version.warning) ctx.out.warn(version.warning);
-      const mismatch = versionMismatch(bundledManifest(), binary.source, version.version);
-      if (mismatch) ctx.out.warn(mismatch);
-      return {
-        binary,
-        version: version.version,
-        workspaceDir: config.workspaceDir ?? ctx.layout.defaultWorkspace,
-        rememberVersion: remember,
-      };
-    },
-  );
-  // Awaited by the caller after its other checks; a refusal before then must not count as unhandled.
-  inputs.catch(() => undefined);
-  return { inputs };
-}
-
-/**
- * Refuses a shape the kept engine data cannot be served with (see state/data-shape.ts), and returns what
- * is kept (null for an in-memory cluster, which neither reads nor writes it). Read-only.
- */
-export async function checkKeptData(ctx: CommandContext, request: StartRequest): Promise<KeptData | null> {
-  if (request.storage === 'memory') return null;
-  const kept = await readKeptData(ctx.layout.dataDir);
-  const conflict = dataShapeConflict(kept, request, ctx.layout.dataDir, ctx.prog);
-  if (conflict) throw conflict;
-  return kept;
-}
-
-/** Another engine version is about to open the kept data: copy every node's read model first. */
-async function backUpBeforeUpgrade(
-  ctx: CommandContext,
-  recorded: string | null | undefined,
-  version: string | null,
-): Promise<void> {
-  const { layout } = ctx;
-  if (!needsBackup(recorded, version)) return;
-  await ensurePrivateDir(layout.backupsDir);
-  const backup = await backUpReadModels(layout.dataDir, layout.backupsDir, backupName(new Date(), recorded!, version!));
-  if (backup.nodes === 0) return;
-  ctx.out.info(
-    `Engine ${recorded} wrote the kept data and ${version} will open it: backed up ${backup.nodes} node(s)' read model to ${backup.dir} (the last ${BACKUPS_KEPT} are kept; README "Engine upgrades" says how to restore).`,
-  );
-}
-
-export interface LaunchInputs {
-  readonly binary: { readonly path: string; readonly source: string; readonly sourceLabel: string };
-  readonly version: string | null;
-  readonly workspaceDir: string;
-  /** Stores a freshly checked engine version in the home; written once the launch writes anyway. */
-  readonly rememberVersion?: (() => Promise<void>) | undefined;
-}
-
-/** Spawns, records and waits for a new cluster; the caller holds the lock and has checked the ports. */
-export async function launch(ctx: CommandContext, request: StartRequest, inputs: LaunchInputs): Promise<number> {
-  const { out, layout, effects } = ctx;
-  // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
-  const clusterSecret = ctx.env[CLUSTER_SECRET] || randomHex(32);
-  const launcher = {
-    version: pluginVersion(),
-    installMethod: installMethodOf(inputs.binary.source),
-    nodeBin: nodeForWorkers(process.versions.node, process.execPath),
-  };
-  const planInputs = {
-    shape: request,
-    layout,
-    workspaceDir: inputs.workspaceDir,
-    userEnv: ctx.env,
-    clusterSecret,
-    launcher,
-  };
-  let plan = planNodes(planInputs);
-  const kept = await checkKeptData(ctx, request);
-
-  // Until the nodes run and are recorded, no log holds anything worth keeping, and the usual failure
-  // is the environment's (a full disk): undo everything, the directories and log lines made included.
-  const disk = new DiskUndo();
-  let records: NodeRecord[] = [];
-  let linkProxy: LinkProxyRecord | undefined;
-  const rollback = async (): Promise<void> => {
-    await rollBack(ctx, records);
-    if (linkProxy) await stopLinkProxy(linkProxy, ROLLBACK_GRACE_MS, effects);
-    await removeClusterState(layout.stateFile);
-  };
-  const undoAll = async (): Promise<void> => {
-    await rollback();
-    await disk.undo();
-  };
-
-  if (kept !== null) await backUpBeforeUpgrade(ctx, kept.shape?.engineVersion, inputs.version);
-  if (failoverDisplaces(request)) out.warn(displacementWarning(ctx.prog));
-
-  const began = effects.now();
-  let spawned: SpawnedNodes;
-  let state: ClusterState;
-  try {
-    await Promise.all([
-      disk.ensureDir(layout.logsDir),
-      disk.ensureDir(path.join(inputs.workspaceDir, 'models')),
-      disk.ensureDir(path.join(inputs.workspaceDir, 'workers')),
-      ...(request.storage === 'disk' ? plan.map((node) => disk.ensureDir(node.dataDir)) : []),
-      ...plan.map((node) => disk.noteFile(node.log)),
-      ...(request.networkFaults
-        ? [disk.ensureDir(layout.linkProxy.controlDir), disk.noteFile(layout.linkProxy.log)]
-        : []),
-    ]);
-    if (request.networkFaults) {
-      // The proxy first: each node's peer list names the ports it bound.
-      linkProxy = await startLinkProxy(
-        { home: layout.home, ...layout.linkProxy, env: ctx.env, ports: plan.map((n) => n.port) },
-        effects,
-      );
-      plan = planNodes({ ...planInputs, linkPorts: linkProxy.links });
-    }
-    spawned = await spawnNodes(ctx, inputs.binary.path, plan);
-    records = spawned.records;
-    // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.
-    state = {
-      schema: STATE_SCHEMA,
-      createdAt: new Date().toISOString(),
-      settings: {
-        nodes: request.nodes,
-        basePort: request.basePort,
-        partitions: request.partitions,
-        rf: request.rf,
-        raft: raftEnabled(request),
-        capture: request.capture,
-        replication: request.replication,
-        storage: request.storage,
-        historyMax: request.historyMax,
-        console: request.console,
-        ...(request.networkFaults ? { networkFaults: true } : {}),
-      },
-      binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
-      workspaceDir: inputs.workspaceDir,
-      nodes: records,
-      ...(linkProxy ? { linkProxy } : {}),
-    };
-    await writeClusterState(layout.stateFile, state);
-  } catch (error) {
-    await undoAll();
-    throw error;
-  }
-
-  const outcome = await waitForCluster(spawned.waiting, request.timeoutMs, {
-    probe: effects.probe,
-    sleep: effects.sleep,
-    interrupt: ctx.interrupt,
-    onProgress: (p) => out.progress(progressLine(p)),
-    displacementIsFinal: failoverDisplaces(request),
-  });
-  out.progress('');
-
+  inputs: LaunchInputs,
+  reads: HostReads = realHostReads,
+): Promise<LaunchOutcome> {
+  const planInputs = await prepare(ctx, request, inputs, reads);
+  const undo = new LaunchUndo(ctx);
+  const began = ctx.effects.now();
+  const started = await spawnAndRecord(ctx, request, inputs, planInputs, undo, reads);
+  const outcome = await awaitReady(ctx, request, started.spawned);
   if (outcome.kind !== 'ready') {
-    const failure = await describeStartFailure(outcome, {
-      home: layout.home,
-      targets: plan,
-      offsets: spawned.offsets,
+    const failure = {
+      home: ctx.layout.home,
+      targets: started.plan,
+      offsets: started.spawned.offsets,
       binary: inputs.binary.path,
       timeoutMs: request.timeoutMs,
       prog: ctx.prog,
       undone: 'Every node started was stopped and the state removed; logs are kept.',
       undoneFully: 'Every node started was stopped and everything this start wrote was removed.',
-    });
-    if (failure.code === ENVIRONMENT_FAILURE) await undoAll();
-    else await rollback();
-    throw failure;
+    };
+    return notReady(
+      outcome,
+      failure,
+      (error) => (error.code === ENVIRONMENT_FAILURE ? undo.all() : undo.processes()),
+      reads,
+    );
   }
+  return persist(ctx, request, inputs, { ...started, leadership: outcome.leadership, began }, undo);
+}
 
+/** How the nodes are planned; the kept data checked (and backed up before an upgrade). */
+async function prepare(
+  ctx: CommandContext,
+  request: StartRequest,
+  inputs: LaunchInputs,
+  reads: HostReads,
+): Promise<PlanInputs> {
+  const planInputs: PlanInputs = {
+    shape: request,
+    layout: ctx.layout,
+    workspaceDir: inputs.workspaceDir,
+    userEnv: ctx.env,
+    // A secret of the user's own wins; otherwise every cluster gets a fresh one (kept only in cluster.json).
+    clusterSecret: ctx.env[CLUSTER_SECRET] || randomHex(32),
+    launcher: {
+      version: pluginVersion(),
+      installMethod: installMethodOf(inputs.binary.source),
+      nodeBin: nodeForWorkers(process.versions.node, process.execPath),
+    },
+  };
+  const kept = await checkKeptData(ctx, request);
+  if (kept !== null) await backUpBeforeUpgrade(ctx, kept.shape?.engineVersion, inputs.version, reads.date());
+  if (failoverDisplaces(request)) ctx.out.warn(displacementWarning(ctx.prog));
+  return planInputs;
+}
+
+interface Started {
+  readonly plan: readonly NodePlan[];
+  readonly spawned: SpawnedNodes;
+  readonly state: ClusterState;
+}
+
+/** Makes the folders, starts the link proxy (with --network-faults) and the nodes, and records them. */
+async function spawnAndRecord(
+  ctx: CommandContext,
+  request: StartRequest,
+  inputs: LaunchInputs,
+  planInputs: PlanInputs,
+  undo: LaunchUndo,
+  reads: HostReads,
+): Promise<Started> {
+  const { layout, effects } = ctx;
+  let plan = planNodes(planInputs);
+  try {
+    await makeFolders(ctx, request, inputs, plan, undo.disk);
+    if (request.networkFaults) {
+      // The proxy first: each node's peer list names the ports it bound.
+      undo.linkProxy = await startLinkProxy(
+        { home: layout.home, ...layout.linkProxy, env: ctx.env, ports: plan.map((n) => n.port) },
+        effects,
+      );
+      plan = planNodes({ ...planInputs, linkPorts: undo.linkProxy.links });
+    }
+    const spawned = await spawnNodes(ctx, inputs.binary.path, plan, reads);
+    undo.records = spawned.records;
+    // Recorded before waiting: a CLI killed mid-start leaves nodes that status and stop can still find.
+    const state = stateOf(request, inputs, spawned.records, undo.linkProxy, reads.date());
+    await writeClusterState(layout.stateFile, state);
+    return { plan, spawned, state };
+  } catch (error) {
+    await undo.all();
+    throw error;
+  }
+}
+
+async function makeFolders(
+  ctx: CommandContext,
+  request: StartRequest,
+  inputs: LaunchInputs,
+  plan: readonly NodePlan[],
+  disk: DiskUndo,
+): Promise<void> {
+  const { layout } = ctx;
+  await Promise.all([
+    disk.ensureDir(layout.logsDir),
+    disk.ensureDir(path.join(inputs.workspaceDir, 'models')),
+    disk.ensureDir(path.join(inputs.workspaceDir, 'workers')),
+    ...(request.storage === 'disk' ? plan.map((node) => disk.ensureDir(node.dataDir)) : []),
+    ...plan.map((node) => disk.noteFile(node.log)),
+    ...(request.networkFaults
+      ? [disk.ensureDir(layout.linkProxy.controlDir), disk.noteFile(layout.linkProxy.log)]
+      : []),
+  ]);
+}
+
+/** The cluster as cluster.json records it. Pure. */
+function stateOf(
+  request: StartRequest,
+  inputs: LaunchInputs,
+  records: readonly NodeRecord[],
+  linkProxy: LinkProxyRecord | undefined,
+  created: Date,
+): ClusterState {
+  return {
+    schema: STATE_SCHEMA,
+    createdAt: created.toISOString(),
+    settings: {
+      nodes: request.nodes,
+      basePort: request.basePort,
+      partitions: request.partitions,
+      rf: request.rf,
+      raft: raftEnabled(request),
+      capture: request.capture,
+      replication: request.replication,
+      storage: request.storage,
+      historyMax: request.historyMax,
+      console: request.console,
+      ...(request.networkFaults ? { networkFaults: true } : {}),
+    },
+    binary: { path: inputs.binary.path, source: inputs.binary.source, version: inputs.version },
+    workspaceDir: inputs.workspaceDir,
+    nodes: records,
+    ...(linkProxy ? { linkProxy } : {}),
+  };
+}
+
+async function awaitReady(ctx: CommandContext, request: StartRequest, spawned: SpawnedNodes): Promise<ReadyOutcome> {
+  const outcome = await waitForCluster(spawned.waiting, request.timeoutMs, {
+    ...readinessEffects(ctx),
+    onProgress: (p) => ctx.out.progress(progressLine(p)),
+    displacementIsFinal: failoverDisplaces(request),
+  });
+  ctx.out.progress('');
+  return outcome;
+}
+
+/**
+ * Writes what the next start reads (the data's shape, the last cluster, the console served, the engine
+ * version) and lets the nodes run on without this CLI. A failure to write undoes the cluster: one whose
+ * shape could not be kept would fail the next start on its own data.
+ */
+async function persist(
+  ctx: CommandContext,
+  request: StartRequest,
+  inputs: LaunchInputs,
+  ready: Started & { readonly leadership: PartitionLeadership[] | null; readonly began: number },
+  undo: LaunchUndo,
+): Promise<Launched> {
+  const { layout, effects } = ctx;
+  const { state } = ready;
   // Asked while the files below are written: one round trip less after the cluster is ready.
-  const consoleAsked = askConsoleMode(effects.probe, records[0]!.url);
+  const consoleAsked = askConsoleMode(effects.probe, state.nodes[0]!.url);
   try {
     await Promise.all([
       // Only a shortcut for the next start: failing to store it must not fail this one.
@@ -252,30 +257,23 @@ export async function launch(ctx: CommandContext, request: StartRequest, inputs:
       ),
     ]);
   } catch (error) {
-    // A cluster whose shape could not be kept would fail the next start on its own data: undo it.
-    await undoAll();
+    await undo.all();
     throw error;
   }
-  spawned.release();
-  const readyMs = Math.round(effects.now() - began);
+  ready.spawned.release();
+  const readyMs = Math.round(effects.now() - ready.began);
   const consoleServed = await consoleAsked;
-  printSummary(ctx, state, outcome.leadership, readyMs, inputs, consoleServed);
-  out.result({
-    ok: true,
-    cluster: 'running',
+  const { binary, version } = inputs;
+  return {
+    kind: 'ready',
+    state,
+    leadership: ready.leadership,
     readyMs,
-    home: layout.home,
-    settings: state.settings,
-    binary: { ...state.binary, sourceLabel: inputs.binary.sourceLabel },
-    workspaceDir: state.workspaceDir,
-    nodes: records.map(({ env: _env, ...node }) => node),
-    partitions: outcome.leadership,
-    restApi: `${records[0]!.url}/v2`,
-    console: consoleServed === 'off' ? null : `${records[0]!.url}/console`,
-    consoleMode: consoleServed,
-    c8ctl: c8ctlAccess(records[0]!.port),
-  });
-  return EXIT.ok;
+    consoleServed,
+    binary,
+    version,
+    exitCode: EXIT.ok,
+  };
 }
 
 function progressLine(p: Progress): string {
