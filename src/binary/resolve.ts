@@ -76,89 +76,118 @@ function headerProblem(inputs: ResolverInputs, file: string): string | null {
   return head === undefined ? null : cannotRunHere(head, inputs.host);
 }
 
-export function resolveBinary(inputs: ResolverInputs): Resolution {
-  const exe = inputs.host.platform === 'win32' ? '.exe' : '';
-  const found = (file: string, source: BinarySource, sourceLabel: string): Resolution => ({
-    ok: true,
-    path: file,
-    source,
-    sourceLabel,
-  });
+const found = (file: string, source: BinarySource, sourceLabel: string): Resolution => ({
+  ok: true,
+  path: file,
+  source,
+  sourceLabel,
+});
 
-  // 1-3: explicit choices. Each must be usable, or it is an error naming the choice.
-  const explicit: Array<[string | undefined, BinarySource, string, (p: string, why: string) => string, string]> = [
-    [
-      inputs.flag,
-      'flag',
-      '--binary',
-      (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`,
-      'pass its path with --binary, or leave --binary out to use the one installed with this plugin',
-    ],
-    [
-      inputs.configured,
-      'config',
-      'config (nano set bin)',
-      (p, why) =>
+/** A choice the user made: where it came from, how to say it is unusable, and how to point at another. */
+interface ExplicitChoice {
+  readonly value: string | undefined;
+  readonly source: BinarySource;
+  readonly label: string;
+  readonly explain: (value: string, why: string) => string;
+  readonly pointAtAnother: string;
+}
+
+function explicitChoices(inputs: ResolverInputs, exe: string): ExplicitChoice[] {
+  return [
+    {
+      value: inputs.flag,
+      source: 'flag',
+      label: '--binary',
+      explain: (p, why) => `--binary ${p}: ${why}. Pass the path of the nanobpmn server binary (${ENGINE_FILE}${exe}).`,
+      pointAtAnother: 'pass its path with --binary, or leave --binary out to use the one installed with this plugin',
+    },
+    {
+      value: inputs.configured,
+      source: 'config',
+      label: 'config (nano set bin)',
+      explain: (p, why) =>
         `The binary saved with "nano set bin" (${p}) cannot be used: ${why}. Save another with "c8ctl nano set bin <path>" or drop it with "c8ctl nano unset bin".`,
-      'save it with "c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"',
-    ],
-    [
-      inputs.env.NANOBPMN_BINARY,
-      'env',
-      'NANOBPMN_BINARY',
-      (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`,
-      'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY',
-    ],
+      pointAtAnother: 'save it with "c8ctl nano set bin <path>", or drop the saved one with "c8ctl nano unset bin"',
+    },
+    {
+      value: inputs.env.NANOBPMN_BINARY,
+      source: 'env',
+      label: 'NANOBPMN_BINARY',
+      explain: (p, why) => `NANOBPMN_BINARY=${p} cannot be used: ${why}. Fix the path or unset NANOBPMN_BINARY.`,
+      pointAtAnother: 'point NANOBPMN_BINARY at it, or unset NANOBPMN_BINARY',
+    },
   ];
-  for (const [value, source, label, explain, pointAtAnother] of explicit) {
-    if (value === undefined || value === '') continue;
-    const file = path.resolve(inputs.cwd, value);
-    const kind = inputs.fileKind(file);
-    if (kind !== 'executable') return { ok: false, message: explain(value, fileProblem(kind)), details: [] };
-    const wrong = headerProblem(inputs, file);
-    if (wrong)
-      return {
-        ok: false,
-        code: 'binary-wrong-platform',
-        message: `${file} ${wrong}. Use the ${platformIdOf(inputs.host)} engine: ${pointAtAnother}.`,
-        details: [],
-      };
-    return found(file, source, label);
-  }
+}
 
-  const searched: string[] = ['--binary (not given)', 'config "nano set bin" (not set)', 'NANOBPMN_BINARY (not set)'];
+/** 1-3: the first explicit choice made, which must be usable or is an error naming it; undefined when none is made. */
+function explicitResolution(inputs: ResolverInputs, exe: string): Resolution | undefined {
+  const choice = explicitChoices(inputs, exe).find((c) => c.value !== undefined && c.value !== '');
+  if (choice?.value === undefined) return undefined;
+  const file = path.resolve(inputs.cwd, choice.value);
+  const kind = inputs.fileKind(file);
+  if (kind !== 'executable')
+    return { ok: false, message: choice.explain(choice.value, fileProblem(kind)), details: [] };
+  const wrong = headerProblem(inputs, file);
+  if (wrong)
+    return {
+      ok: false,
+      code: 'binary-wrong-platform',
+      message: `${file} ${wrong}. Use the ${platformIdOf(inputs.host)} engine: ${choice.pointAtAnother}.`,
+      details: [],
+    };
+  return found(file, choice.source, choice.label);
+}
 
-  // 4: the platform package npm installed as an optional dependency.
-  const lookup = platformForHost(inputs.host);
-  if (lookup.ok) {
-    const name = lookup.platform.packageName;
-    const dir = inputs.packageDir(name);
-    if (dir === undefined) {
-      searched.push(`platform package ${name} (not installed)`);
-    } else {
-      const file = path.join(dir, lookup.platform.binaryName);
-      const kind = inputs.fileKind(file);
-      const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
-      if (kind === 'executable' && !wrong) return found(file, 'platform-package', `platform package ${name}`);
-      searched.push(`platform package ${name}: ${file} (${wrong ? `it ${wrong}` : fileProblem(kind)})`);
-    }
-  } else {
+/** Why a file we looked at on our own cannot be used ("it <header problem>" or the file problem), or null when it can. */
+function searchedProblem(inputs: ResolverInputs, file: string): string | null {
+  const kind = inputs.fileKind(file);
+  const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
+  if (kind === 'executable' && !wrong) return null;
+  return wrong ? `it ${wrong}` : fileProblem(kind);
+}
+
+type PlatformLookup = ReturnType<typeof platformForHost>;
+
+/** 4: the platform package npm installed as an optional dependency; what was found is added to `searched`. */
+function platformPackageBinary(
+  inputs: ResolverInputs,
+  lookup: PlatformLookup,
+  searched: string[],
+): Resolution | undefined {
+  if (!lookup.ok) {
     searched.push(`platform package (${lookup.message})`);
+    return undefined;
   }
+  const name = lookup.platform.packageName;
+  const dir = inputs.packageDir(name);
+  if (dir === undefined) {
+    searched.push(`platform package ${name} (not installed)`);
+    return undefined;
+  }
+  const file = path.join(dir, lookup.platform.binaryName);
+  const problem = searchedProblem(inputs, file);
+  if (problem === null) return found(file, 'platform-package', `platform package ${name}`);
+  searched.push(`platform package ${name}: ${file} (${problem})`);
+  return undefined;
+}
 
-  // 5-6: a local build of the engine repository.
+/** 5-6: a local build of the engine repository, release before debug; what was found is added to `searched`. */
+function repoBuildBinary(inputs: ResolverInputs, exe: string, searched: string[]): Resolution | undefined {
   const repo = path.resolve(inputs.cwd, inputs.env.NANOBPMN_REPO || path.join(inputs.homedir, 'workspace', 'nanobpmn'));
   for (const [profile, source] of [
     ['release', 'repo-release'],
     ['debug', 'repo-debug'],
   ] as const) {
     const file = path.join(repo, 'server', 'target', profile, `${ENGINE_FILE}${exe}`);
-    const kind = inputs.fileKind(file);
-    const wrong = kind === 'executable' ? headerProblem(inputs, file) : null;
-    if (kind === 'executable' && !wrong) return found(file, source, `${profile} build in ${repo}`);
-    searched.push(`${profile} build ${file} (${wrong ? `it ${wrong}` : fileProblem(kind)})`);
+    const problem = searchedProblem(inputs, file);
+    if (problem === null) return found(file, source, `${profile} build in ${repo}`);
+    searched.push(`${profile} build ${file} (${problem})`);
   }
+  return undefined;
+}
 
+/** Nothing found: every place looked in, in order, and the fix that fits why the package is missing. */
+function notFound(inputs: ResolverInputs, lookup: PlatformLookup, searched: readonly string[]): Resolution {
   const pkg = lookup.ok ? lookup.platform.packageName : undefined;
   const pointAt = 'point at a binary with --binary <path>, NANOBPMN_BINARY=<path> or "c8ctl nano set bin <path>"';
   let fix: string[];
@@ -174,4 +203,17 @@ export function resolveBinary(inputs: ResolverInputs): Resolution {
     message: 'No Nano engine binary found.',
     details: ['Looked in, in order:', ...searched.map((s) => `  - ${s}`), ...fix],
   };
+}
+
+export function resolveBinary(inputs: ResolverInputs): Resolution {
+  const exe = inputs.host.platform === 'win32' ? '.exe' : '';
+  const explicit = explicitResolution(inputs, exe);
+  if (explicit) return explicit;
+  const searched: string[] = ['--binary (not given)', 'config "nano set bin" (not set)', 'NANOBPMN_BINARY (not set)'];
+  const lookup = platformForHost(inputs.host);
+  return (
+    platformPackageBinary(inputs, lookup, searched) ??
+    repoBuildBinary(inputs, exe, searched) ??
+    notFound(inputs, lookup, searched)
+  );
 }

@@ -3,8 +3,8 @@
 import { UserError } from '../errors.js';
 import type { BindResult } from '../os/bind-test.js';
 import type { HttpProbe } from '../os/http-probe.js';
-import { describeHolder, type PortHolderLookup } from '../os/port-holder.js';
-import { describeProduct, identifyProduct } from './topology.js';
+import { describeHolder, type PortHolder, type PortHolderLookup } from '../os/port-holder.js';
+import { describeProduct, identifyProduct, type Product } from './topology.js';
 import { nodeUrl } from './plan.js';
 
 export interface PreflightDeps {
@@ -17,6 +17,61 @@ const IDENTIFY_TIMEOUT_MS = 1_000;
 
 /** How to retry on a free base port; the nano form by default. */
 export type RetryHint = (freeBase: number) => string;
+
+interface BusyPort {
+  readonly port: number;
+  readonly bind: BindResult;
+}
+
+/** The sentence that says how to start on free ports instead. */
+function retryFix(ports: readonly number[], busy: readonly BusyPort[], prog: string, retry?: RetryHint): string {
+  const freeBase = suggestBasePort(
+    ports,
+    busy.map((b) => b.port),
+  );
+  return `Start on a free ${ports.length > 1 ? 'base ' : ''}port instead, e.g. "${retry ? retry(freeBase) : `${prog} start ${ports.length} --port ${freeBase}`}".`;
+}
+
+/** What is on the first busy port, as the error to stop with: Camunda, an untracked Nano node, or another program. */
+function portInUse(
+  busy: readonly BusyPort[],
+  product: Product,
+  holder: PortHolder | null,
+  fix: string,
+  prog: string,
+): UserError {
+  const port = busy[0]!.port;
+  const by = holder ? `, held by ${describeHolder(holder)}` : '';
+  const others =
+    busy.length > 1
+      ? ` (also busy: ${busy
+          .slice(1)
+          .map((b) => b.port)
+          .join(', ')})`
+      : '';
+  if (product.kind === 'camunda')
+    return new UserError(
+      `Port ${port} is already serving a Camunda gateway (${describeProduct(product)})${by}${others}.`,
+      {
+        code: 'port-in-use',
+        details: ['Refusing to start Nano on top of a running Camunda instance.', fix],
+      },
+    );
+  if (product.kind === 'nano')
+    return new UserError(
+      `Port ${port} is already serving a Nano BPM node (${describeProduct(product)}) that this home does not track${by}${others}.`,
+      {
+        code: 'port-in-use',
+        details: [
+          `Check it with "${prog} status --port ${port}", stop it, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`,
+        ],
+      },
+    );
+  return new UserError(
+    `Port ${port} is in use by another program${holder ? `: ${describeHolder(holder)}` : ''}${others}.`,
+    { code: 'port-in-use', details: [fix] },
+  );
+}
 
 export async function checkPortsFree(
   ports: readonly number[],
@@ -42,46 +97,9 @@ export async function checkPortsFree(
     deps.probe.getJson(`${nodeUrl(first.port)}/v2/topology`, IDENTIFY_TIMEOUT_MS),
     deps.findPortHolder(first.port),
   ]);
-  const product =
-    answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : { kind: 'unknown' as const };
-  const by = holder ? `, held by ${describeHolder(holder)}` : '';
-  const freeBase = suggestBasePort(
-    ports,
-    busy.map((b) => b.port),
-  );
-  const others =
-    busy.length > 1
-      ? ` (also busy: ${busy
-          .slice(1)
-          .map((b) => b.port)
-          .join(', ')})`
-      : '';
-  const fix = `Start on a free ${ports.length > 1 ? 'base ' : ''}port instead, e.g. "${retry ? retry(freeBase) : `${prog} start ${ports.length} --port ${freeBase}`}".`;
-
-  if (product.kind === 'camunda') {
-    throw new UserError(
-      `Port ${first.port} is already serving a Camunda gateway (${describeProduct(product)})${by}${others}.`,
-      {
-        code: 'port-in-use',
-        details: ['Refusing to start Nano on top of a running Camunda instance.', fix],
-      },
-    );
-  }
-  if (product.kind === 'nano') {
-    throw new UserError(
-      `Port ${first.port} is already serving a Nano BPM node (${describeProduct(product)}) that this home does not track${by}${others}.`,
-      {
-        code: 'port-in-use',
-        details: [
-          `Check it with "${prog} status --port ${first.port}", stop it, or ${fix.charAt(0).toLowerCase()}${fix.slice(1)}`,
-        ],
-      },
-    );
-  }
-  throw new UserError(
-    `Port ${first.port} is in use by another program${holder ? `: ${describeHolder(holder)}` : ''}${others}.`,
-    { code: 'port-in-use', details: [fix] },
-  );
+  const product: Product =
+    answer.kind === 'answers' && answer.status < 300 ? identifyProduct(answer.body) : { kind: 'unknown' };
+  throw portInUse(busy, product, holder, retryFix(ports, busy, prog, retry), prog);
 }
 
 /** A base port clear of the busy ones, for the suggestion in the message. */

@@ -43,16 +43,16 @@ export interface RawStartArgs {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
-export function validateStart(raw: RawStartArgs): StartRequest {
-  let nodes = 1;
-  if (raw.count !== undefined) {
-    const n = parseWholeNumber(raw.count);
-    if (n === undefined || n < 1 || n > MAX_NODES) {
-      throw invalidArgument(`Node count "${raw.count}" is not a whole number from 1 to ${MAX_NODES}. Example: start 3`);
-    }
-    nodes = n;
+function nodeCount(raw: RawStartArgs): number {
+  if (raw.count === undefined) return 1;
+  const n = parseWholeNumber(raw.count);
+  if (n === undefined || n < 1 || n > MAX_NODES) {
+    throw invalidArgument(`Node count "${raw.count}" is not a whole number from 1 to ${MAX_NODES}. Example: start 3`);
   }
+  return n;
+}
 
+function basePortFor(raw: RawStartArgs, nodes: number): number {
   const basePort = raw.port === undefined ? DEFAULT_BASE_PORT : parsePort('--port', raw.port);
   const lastPort = basePort + nodes - 1;
   if (lastPort > 65535) {
@@ -60,58 +60,75 @@ export function validateStart(raw: RawStartArgs): StartRequest {
       `--port ${basePort} leaves no room for ${nodes} nodes: the last would need port ${lastPort}. Use --port ${65536 - nodes} or lower.`,
     );
   }
+  return basePort;
+}
 
-  let partitions = nodes;
-  if (raw.partitions !== undefined) {
-    const p = parseWholeNumber(raw.partitions);
-    // The engine aborts when a node owns no partition, so each node needs at least one.
-    if (p === undefined || p < nodes || p > 1024) {
-      throw invalidArgument(
-        `--partitions "${raw.partitions}" must be a whole number from ${nodes} to 1024: each of the ${nodes} node(s) needs at least one partition. Example: --partitions ${nodes * 2}`,
-      );
-    }
-    partitions = p;
+function partitionCount(raw: RawStartArgs, nodes: number): number {
+  if (raw.partitions === undefined) return nodes;
+  const p = parseWholeNumber(raw.partitions);
+  // The engine aborts when a node owns no partition, so each node needs at least one.
+  if (p === undefined || p < nodes || p > 1024) {
+    throw invalidArgument(
+      `--partitions "${raw.partitions}" must be a whole number from ${nodes} to 1024: each of the ${nodes} node(s) needs at least one partition. Example: --partitions ${nodes * 2}`,
+    );
   }
+  return p;
+}
 
-  let rf = 1;
-  if (raw.rf !== undefined) {
-    const r = parseWholeNumber(raw.rf);
-    if (r === undefined || r < 1 || r > nodes) {
-      throw invalidArgument(
-        `--rf "${raw.rf}" must be a whole number from 1 to ${nodes} (the node count); replicas live on distinct nodes. Example: start 3 --rf 3`,
-      );
-    }
-    rf = r;
+function replicationFactor(raw: RawStartArgs, nodes: number): number {
+  if (raw.rf === undefined) return 1;
+  const r = parseWholeNumber(raw.rf);
+  if (r === undefined || r < 1 || r > nodes) {
+    throw invalidArgument(
+      `--rf "${raw.rf}" must be a whole number from 1 to ${nodes} (the node count); replicas live on distinct nodes. Example: start 3 --rf 3`,
+    );
   }
+  return r;
+}
 
-  const raft = raw.raft === true;
-  const replication = chooseReplication(raw, { rf, raft });
+/** Refuses an exported engine setting the engine would ignore silently. */
+function checkExportedValues(env: RawStartArgs['env']): void {
   for (const [name, allowed] of Object.entries(KNOWN_VALUES)) {
-    const value = raw.env?.[name];
+    const value = env?.[name];
     if (value !== undefined && value !== '' && !allowed.includes(value)) {
       throw invalidArgument(
         `${name}="${value}" in your environment is not a value the engine knows (${allowed.join(' or ')}); it would ignore it silently. Export one of those, or unset it.`,
       );
     }
   }
+}
 
-  let historyMax: number | null = null;
-  if (raw.historyMax !== undefined) {
-    const h = parseWholeNumber(raw.historyMax);
-    if (h === undefined || h < 1 || h > MAX_HISTORY) {
-      throw invalidArgument(
-        `--history-max "${raw.historyMax}" must be a whole number of completed instances from 1 to ${MAX_HISTORY} that each node keeps. Example: --history-max 10000`,
-      );
-    }
-    historyMax = h;
+function historyMaxOf(raw: RawStartArgs): number | null {
+  if (raw.historyMax === undefined) return null;
+  const h = parseWholeNumber(raw.historyMax);
+  if (h === undefined || h < 1 || h > MAX_HISTORY) {
+    throw invalidArgument(
+      `--history-max "${raw.historyMax}" must be a whole number of completed instances from 1 to ${MAX_HISTORY} that each node keeps. Example: --history-max 10000`,
+    );
   }
+  return h;
+}
 
+function networkFaultsOf(raw: RawStartArgs, nodes: number): boolean {
   const networkFaults = raw.networkFaults === true;
   if (networkFaults && nodes < 2)
     throw invalidArgument(
       '--network-faults needs at least 2 nodes: a single node has no peer links to break. Example: start 3 --rf 3 --network-faults',
     );
+  return networkFaults;
+}
 
+/** Each value checked in a fixed order: the first mistake is the one reported. */
+export function validateStart(raw: RawStartArgs): StartRequest {
+  const nodes = nodeCount(raw);
+  const basePort = basePortFor(raw, nodes);
+  const partitions = partitionCount(raw, nodes);
+  const rf = replicationFactor(raw, nodes);
+  const raft = raw.raft === true;
+  const replication = chooseReplication(raw, { rf, raft });
+  checkExportedValues(raw.env);
+  const historyMax = historyMaxOf(raw);
+  const networkFaults = networkFaultsOf(raw, nodes);
   return {
     nodes,
     basePort,

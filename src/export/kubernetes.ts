@@ -74,111 +74,140 @@ export interface KubernetesInputs {
   readonly secret: string | null;
 }
 
-export function kubernetesObjects({ request, image, userEnv, secret }: KubernetesInputs): Record<string, unknown>[] {
-  const { shape, name, namespace } = request;
-  const names = kubernetesNames(name);
+/** What every object of one export shares: its names, labels and namespace. */
+interface Common {
+  readonly names: KubernetesNames;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly metadata: (objectName: string) => Record<string, unknown>;
+}
+
+function commonOf({ name, namespace }: ExportRequest): Common {
   const labels = {
     'app.kubernetes.io/name': 'nanobpmn',
     'app.kubernetes.io/instance': name,
     'app.kubernetes.io/managed-by': 'c8ctl-plugin-nano',
   };
-  const selector = { 'app.kubernetes.io/name': 'nanobpmn', 'app.kubernetes.io/instance': name };
-  const metadata = (objectName: string) => ({ name: objectName, namespace, labels });
-  const hosts = Array.from({ length: shape.nodes }, (_, ordinal) => podHost(request, ordinal));
-  const shared = containerSharedEnv({ shape, hosts, userEnv });
+  return {
+    names: kubernetesNames(name),
+    labels,
+    selector: { 'app.kubernetes.io/name': 'nanobpmn', 'app.kubernetes.io/instance': name },
+    metadata: (objectName) => ({ name: objectName, namespace, labels }),
+  };
+}
 
-  const env: Record<string, unknown>[] = [
+/** The engine's environment: the node id from the pod's ordinal, the shared settings, the secret by reference. */
+function engineEnv(common: Common, { request, userEnv }: KubernetesInputs): Record<string, unknown>[] {
+  const hosts = Array.from({ length: request.shape.nodes }, (_, ordinal) => podHost(request, ordinal));
+  const shared = containerSharedEnv({ shape: request.shape, hosts, userEnv });
+  return [
     // The pod's ordinal is the node id: the StatefulSet labels each pod with it (Kubernetes 1.28+).
     {
       name: 'NANOBPMN_NODE_ID',
       valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
     },
     ...Object.entries(shared).map(([envName, value]) => ({ name: envName, value })),
-    { name: CLUSTER_SECRET, valueFrom: { secretKeyRef: { name: names.secret, key: CLUSTER_SECRET } } },
+    { name: CLUSTER_SECRET, valueFrom: { secretKeyRef: { name: common.names.secret, key: CLUSTER_SECRET } } },
   ];
-  const disk = shape.storage === 'disk';
+}
 
-  const objects: Record<string, unknown>[] = [];
-  if (secret !== null) {
-    objects.push({
+/** The headless Service that names each pod, and the one clients use. */
+function services(common: Common): Record<string, unknown>[] {
+  const ports = [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }];
+  return [
+    {
       apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: metadata(names.secret),
-      type: 'Opaque',
-      stringData: { [CLUSTER_SECRET]: secret },
-    });
-  }
-  objects.push({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: metadata(names.peers),
-    spec: {
-      clusterIP: 'None',
-      // Peers must find each other while they boot, before any of them is ready.
-      publishNotReadyAddresses: true,
-      selector,
-      ports: [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }],
+      kind: 'Service',
+      metadata: common.metadata(common.names.peers),
+      spec: {
+        clusterIP: 'None',
+        // Peers must find each other while they boot, before any of them is ready.
+        publishNotReadyAddresses: true,
+        selector: common.selector,
+        ports,
+      },
     },
-  });
-  objects.push({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: metadata(names.client),
-    spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: CONTAINER_PORT, targetPort: 'http' }] },
-  });
-  objects.push({
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: common.metadata(common.names.client),
+      spec: { type: 'ClusterIP', selector: common.selector, ports },
+    },
+  ];
+}
+
+/** The pod of one node: the engine container, and scratch space for its workspace when it keeps nothing. */
+function podTemplate(common: Common, inputs: KubernetesInputs): Record<string, unknown> {
+  const { shape } = inputs.request;
+  return {
+    metadata: { labels: common.labels },
+    spec: {
+      // No Docker-link variables: a cluster named "nanobpmn" would otherwise get NANOBPMN_PORT and
+      // the like injected, in the namespace of the variables the engine reads.
+      enableServiceLinks: false,
+      securityContext: { runAsNonRoot: true, runAsUser: ENGINE_UID, runAsGroup: ENGINE_UID, fsGroup: ENGINE_UID },
+      containers: [
+        {
+          name: 'engine',
+          image: inputs.image,
+          ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
+          env: engineEnv(common, inputs),
+          readinessProbe: readinessProbe(shape),
+          resources: { requests: RESOURCE_REQUESTS },
+          securityContext: { allowPrivilegeEscalation: false },
+          volumeMounts: [{ name: 'data', mountPath: DATA_ROOT }],
+        },
+      ],
+      // In memory the engine keeps nothing, so the pod gets scratch space for its workspace only.
+      ...(shape.storage === 'disk' ? {} : { volumes: [{ name: 'data', emptyDir: {} }] }),
+    },
+  };
+}
+
+function statefulSet(common: Common, inputs: KubernetesInputs): Record<string, unknown> {
+  const { shape } = inputs.request;
+  const dataClaim = {
+    metadata: { name: 'data', labels: common.labels },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: STORAGE_REQUEST } } },
+  };
+  return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: metadata(names.statefulSet),
+    metadata: common.metadata(common.names.statefulSet),
     spec: {
-      serviceName: names.peers,
+      serviceName: common.names.peers,
       replicas: shape.nodes,
       // Every node must be up for the cluster to form: start them together, not one after another.
       podManagementPolicy: 'Parallel',
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels },
-        spec: {
-          // No Docker-link variables: a cluster named "nanobpmn" would otherwise get NANOBPMN_PORT and
-          // the like injected, in the namespace of the variables the engine reads.
-          enableServiceLinks: false,
-          securityContext: { runAsNonRoot: true, runAsUser: ENGINE_UID, runAsGroup: ENGINE_UID, fsGroup: ENGINE_UID },
-          containers: [
-            {
-              name: 'engine',
-              image,
-              ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
-              env,
-              readinessProbe: readinessProbe(shape),
-              resources: { requests: RESOURCE_REQUESTS },
-              securityContext: { allowPrivilegeEscalation: false },
-              volumeMounts: [{ name: 'data', mountPath: DATA_ROOT }],
-            },
-          ],
-          // In memory the engine keeps nothing, so the pod gets scratch space for its workspace only.
-          ...(disk ? {} : { volumes: [{ name: 'data', emptyDir: {} }] }),
-        },
-      },
-      ...(disk
-        ? {
-            volumeClaimTemplates: [
-              {
-                metadata: { name: 'data', labels },
-                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: STORAGE_REQUEST } } },
-              },
-            ],
-          }
-        : {}),
+      selector: { matchLabels: common.selector },
+      template: podTemplate(common, inputs),
+      ...(shape.storage === 'disk' ? { volumeClaimTemplates: [dataClaim] } : {}),
     },
-  });
+  };
+}
+
+export function kubernetesObjects(inputs: KubernetesInputs): Record<string, unknown>[] {
+  const { shape } = inputs.request;
+  const common = commonOf(inputs.request);
+  const objects: Record<string, unknown>[] = [];
+  if (inputs.secret !== null) {
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: common.metadata(common.names.secret),
+      type: 'Opaque',
+      stringData: { [CLUSTER_SECRET]: inputs.secret },
+    });
+  }
+  objects.push(...services(common), statefulSet(common, inputs));
   // With RF ≥ 3 each partition has a quorum to keep: a voluntary eviction may take at most as many
   // pods as a replica set can lose (RF 3: one).
   if (shape.rf >= 3) {
     objects.push({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
-      metadata: metadata(names.budget),
-      spec: { maxUnavailable: Math.floor((shape.rf - 1) / 2), selector: { matchLabels: selector } },
+      metadata: common.metadata(common.names.budget),
+      spec: { maxUnavailable: Math.floor((shape.rf - 1) / 2), selector: { matchLabels: common.selector } },
     });
   }
   return objects;

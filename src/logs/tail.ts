@@ -99,6 +99,61 @@ async function readHead(file: string, length = HEAD_BYTES): Promise<Buffer> {
   }
 }
 
+const statOf = (file: string) =>
+  fsPromises()
+    .stat(file)
+    .catch(() => undefined);
+
+async function cursorAt(file: string, from: number): Promise<Cursor> {
+  const s = await statOf(file);
+  return { offset: from, ino: s?.ino, head: await readHead(file), partial: '', decoder: new StringDecoder('utf8') };
+}
+
+/** Reports the complete lines between the cursor and `size`, keeping an unfinished last line for later. */
+async function readLinesUpTo(
+  file: string,
+  size: number,
+  cursor: Cursor,
+  report: (text: string) => void,
+): Promise<void> {
+  const handle = await fsPromises().open(file, 'r');
+  try {
+    const length = size - cursor.offset;
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, cursor.offset);
+    cursor.offset += bytesRead;
+    // The decoder holds back an incomplete multi-byte character until its remaining bytes arrive.
+    const parts = (cursor.partial + cursor.decoder.write(buffer.subarray(0, bytesRead))).split('\n');
+    cursor.partial = parts.pop() ?? '';
+    for (const text of parts) report(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One look at one file: a notice and a fresh start when it was truncated or replaced, then its new lines. */
+async function pollFile(node: number, file: string, cursor: Cursor, events: FollowEvents): Promise<void> {
+  const s = await statOf(file);
+  if (!s) return;
+  if (s.size === cursor.offset && s.ino === cursor.ino) return;
+  const head = await readHead(file);
+  const newInode = cursor.ino !== undefined && s.ino !== cursor.ino;
+  const shrunk = s.size < cursor.offset;
+  if (newInode || shrunk || !head.subarray(0, cursor.head.length).equals(cursor.head)) {
+    events.notice(
+      node,
+      shrunk && !newInode
+        ? 'log file was truncated; reading from its start'
+        : 'log file was replaced; reading the new one from its start',
+    );
+    Object.assign(cursor, { offset: 0, partial: '', decoder: new StringDecoder('utf8') });
+  }
+  cursor.ino = s.ino;
+  cursor.head = head;
+  if (s.size === cursor.offset) return;
+  await readLinesUpTo(file, s.size, cursor, (text) => events.line(node, text));
+}
+
 /**
  * Polls each file and reports complete new lines until `signal` aborts. A file that shrinks or is
  * replaced (log rotation, a node's log recreated) is read again from its start.
@@ -111,56 +166,10 @@ export async function followFiles(
   intervalMs = 200,
 ): Promise<void> {
   const cursors = new Map<number, Cursor>();
-  for (const { node, file, from } of files) {
-    const s = await fsPromises()
-      .stat(file)
-      .catch(() => undefined);
-    cursors.set(node, {
-      offset: from,
-      ino: s?.ino,
-      head: await readHead(file),
-      partial: '',
-      decoder: new StringDecoder('utf8'),
-    });
-  }
+  for (const { node, file, from } of files) cursors.set(node, await cursorAt(file, from));
   const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   while (!signal.aborted) {
-    for (const { node, file } of files) {
-      const cursor = cursors.get(node)!;
-      const s = await fsPromises()
-        .stat(file)
-        .catch(() => undefined);
-      if (!s) continue;
-      if (s.size === cursor.offset && s.ino === cursor.ino) continue;
-      const head = await readHead(file);
-      const newInode = cursor.ino !== undefined && s.ino !== cursor.ino;
-      const shrunk = s.size < cursor.offset;
-      if (newInode || shrunk || !head.subarray(0, cursor.head.length).equals(cursor.head)) {
-        events.notice(
-          node,
-          shrunk && !newInode
-            ? 'log file was truncated; reading from its start'
-            : 'log file was replaced; reading the new one from its start',
-        );
-        Object.assign(cursor, { offset: 0, partial: '', decoder: new StringDecoder('utf8') });
-      }
-      cursor.ino = s.ino;
-      cursor.head = head;
-      if (s.size === cursor.offset) continue;
-      const handle = await fsPromises().open(file, 'r');
-      try {
-        const length = s.size - cursor.offset;
-        const buffer = Buffer.alloc(length);
-        const { bytesRead } = await handle.read(buffer, 0, length, cursor.offset);
-        cursor.offset += bytesRead;
-        // The decoder holds back an incomplete multi-byte character until its remaining bytes arrive.
-        const parts = (cursor.partial + cursor.decoder.write(buffer.subarray(0, bytesRead))).split('\n');
-        cursor.partial = parts.pop() ?? '';
-        for (const text of parts) events.line(node, text);
-      } finally {
-        await handle.close();
-      }
-    }
+    for (const { node, file } of files) await pollFile(node, file, cursors.get(node)!, events);
     await Promise.race([sleep(intervalMs), aborted]);
   }
 }

@@ -43,71 +43,90 @@ export function downloadCause(result: Exclude<DownloadResult, { kind: 'done' }>)
   }
 }
 
-export function httpDownload(url: string, options: DownloadOptions): Promise<DownloadResult> {
-  return new Promise((resolve) => {
-    let settled = false;
-    let current: http.ClientRequest | undefined;
-    let idle: NodeJS.Timeout | undefined;
-    const done = (result: DownloadResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      clearTimeout(idle);
-      current?.destroy();
-      resolve(result);
-    };
-    const deadline = setTimeout(() => done({ kind: 'timeout' }), options.timeoutMs);
-    const touch = (): void => {
-      clearTimeout(idle);
-      idle = setTimeout(() => done({ kind: 'timeout' }), options.idleMs ?? options.timeoutMs);
-    };
+/** One download in flight: its timers, the request of the moment (a redirect replaces it), and its end. */
+class Download {
+  private settled = false;
+  private current: http.ClientRequest | undefined;
+  private idle: NodeJS.Timeout | undefined;
+  private readonly deadline: NodeJS.Timeout;
 
-    const get = (target: string, redirectsLeft: number): void => {
-      let parsed: URL;
+  constructor(
+    private readonly options: DownloadOptions,
+    private readonly resolve: (result: DownloadResult) => void,
+  ) {
+    this.deadline = setTimeout(() => this.done({ kind: 'timeout' }), options.timeoutMs);
+  }
+
+  /** Ends the download once: timers cleared, the request destroyed. */
+  done(result: DownloadResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.deadline);
+    clearTimeout(this.idle);
+    this.current?.destroy();
+    this.resolve(result);
+  }
+
+  get(target: string, redirectsLeft: number): void {
+    let parsed: URL;
+    try {
+      parsed = new URL(target);
+    } catch {
+      return this.done({ kind: 'error', message: `not a URL: ${target}` });
+    }
+    const client = clientFor(parsed);
+    if (!client) return this.done({ kind: 'error', message: `unsupported protocol ${parsed.protocol} in ${target}` });
+    this.touch();
+    const request = client.get(parsed, { headers: { 'user-agent': 'c8ctl-plugin-nano' }, agent: false }, (response) =>
+      this.answered(response, target, parsed, redirectsLeft),
+    );
+    this.current = request;
+    request.on('error', (error: NodeJS.ErrnoException) => this.done(networkFailure(error, parsed)));
+  }
+
+  /** A connection silent for idleMs is given up; every sign of life starts that wait again. */
+  private touch(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.done({ kind: 'timeout' }), this.options.idleMs ?? this.options.timeoutMs);
+  }
+
+  /** A redirect is followed, another non-2xx status ends the download, a 2xx body is received. */
+  private answered(response: http.IncomingMessage, target: string, url: URL, redirectsLeft: number): void {
+    const status = response.statusCode ?? 0;
+    const location = response.headers.location;
+    if (status >= 300 && status < 400 && location !== undefined) {
+      response.resume();
+      if (redirectsLeft <= 0) return this.done({ kind: 'error', message: `too many redirects (last: ${target})` });
+      return this.get(new URL(location, url).toString(), redirectsLeft - 1);
+    }
+    if (status < 200 || status >= 300) {
+      response.resume();
+      return this.done({ kind: 'status', status, url: target });
+    }
+    this.receive(response, target);
+  }
+
+  /** Streams a 2xx body to the sink, hashing it and counting it against maxBytes. */
+  private receive(response: http.IncomingMessage, target: string): void {
+    const hash = crypto().createHash('sha256');
+    let bytes = 0;
+    response.on('data', (chunk: Buffer) => {
+      if (this.settled) return;
+      this.touch();
+      bytes += chunk.length;
+      if (bytes > this.options.maxBytes) return this.done({ kind: 'too-large', limit: this.options.maxBytes });
+      hash.update(chunk);
       try {
-        parsed = new URL(target);
-      } catch {
-        return done({ kind: 'error', message: `not a URL: ${target}` });
+        this.options.onChunk(chunk);
+      } catch (error) {
+        this.done({ kind: 'error', message: (error as Error).message });
       }
-      const client = clientFor(parsed);
-      if (!client) return done({ kind: 'error', message: `unsupported protocol ${parsed.protocol} in ${target}` });
-      touch();
-      const request = client.get(
-        parsed,
-        { headers: { 'user-agent': 'c8ctl-plugin-nano' }, agent: false },
-        (response) => {
-          const status = response.statusCode ?? 0;
-          const location = response.headers.location;
-          if (status >= 300 && status < 400 && location !== undefined) {
-            response.resume();
-            if (redirectsLeft <= 0) return done({ kind: 'error', message: `too many redirects (last: ${target})` });
-            return get(new URL(location, parsed).toString(), redirectsLeft - 1);
-          }
-          if (status < 200 || status >= 300) {
-            response.resume();
-            return done({ kind: 'status', status, url: target });
-          }
-          const hash = crypto().createHash('sha256');
-          let bytes = 0;
-          response.on('data', (chunk: Buffer) => {
-            if (settled) return;
-            touch();
-            bytes += chunk.length;
-            if (bytes > options.maxBytes) return done({ kind: 'too-large', limit: options.maxBytes });
-            hash.update(chunk);
-            try {
-              options.onChunk(chunk);
-            } catch (error) {
-              done({ kind: 'error', message: (error as Error).message });
-            }
-          });
-          response.on('end', () => done({ kind: 'done', bytes, sha256: hash.digest('hex'), url: target }));
-          response.on('error', (error) => done({ kind: 'error', message: error.message }));
-        },
-      );
-      current = request;
-      request.on('error', (error: NodeJS.ErrnoException) => done(networkFailure(error, parsed)));
-    };
-    get(url, options.maxRedirects ?? 5);
-  });
+    });
+    response.on('end', () => this.done({ kind: 'done', bytes, sha256: hash.digest('hex'), url: target }));
+    response.on('error', (error) => this.done({ kind: 'error', message: error.message }));
+  }
+}
+
+export function httpDownload(url: string, options: DownloadOptions): Promise<DownloadResult> {
+  return new Promise((resolve) => new Download(options, resolve).get(url, options.maxRedirects ?? 5));
 }

@@ -56,85 +56,101 @@ function targetOf(url: string): Target {
   return { host, port: parsed.port === '' ? 80 : Number(parsed.port), request };
 }
 
+/** The bytes received so far, grown by doubling: a large answer in many chunks is copied O(n) times, not O(n²). */
+class ReceivedBytes {
+  private buffer = Buffer.allocUnsafe(16 * 1024);
+  private length = 0;
+
+  append(chunk: Buffer): void {
+    if (this.length + chunk.length > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + chunk.length));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    chunk.copy(this.buffer, this.length);
+    this.length += chunk.length;
+  }
+
+  view(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+}
+
+/** What the bytes so far make of the attempt, or undefined while more may come. */
+function judge(received: Buffer, ended: boolean): Attempt | undefined {
+  const read = readResponse(received, ended);
+  if (read.kind === 'complete')
+    return {
+      kind: 'done',
+      result: { kind: 'answers', status: read.status, body: parseBody(read.body.toString('utf8')) },
+    };
+  if (read.kind === 'malformed') return { kind: 'done', result: { kind: 'error', message: read.reason } };
+  return ended ? { kind: 'hang-up' } : undefined; // cut off mid-answer: as good as no answer
+}
+
+/** One request on its own connection, kept in `open` until it settles; `cancel` lets the deadline destroy it. */
+function attempt(target: Target, open: Set<net.Socket>, cancel: { current?: () => void }): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const socket = net.connect(target.port, target.host);
+    open.add(socket);
+    const received = new ReceivedBytes();
+    let settled = false;
+    const settle = (outcome: Attempt | undefined): void => {
+      if (settled || outcome === undefined) return;
+      settled = true;
+      open.delete(socket);
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.on('connect', () => socket.write(target.request));
+    socket.on('data', (chunk: Buffer) => {
+      received.append(chunk);
+      settle(judge(received.view(), false));
+    });
+    socket.on('end', () => settle(judge(received.view(), true)));
+    socket.on('close', () => settle({ kind: 'hang-up' }));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') settle({ kind: 'done', result: { kind: 'refused' } });
+      else if (isHangUp(error)) settle({ kind: 'hang-up' });
+      else settle({ kind: 'done', result: { kind: 'error', message: error.code ?? error.message } });
+    });
+    cancel.current = () => settle({ kind: 'hang-up' });
+  });
+}
+
+/** Asks `target` again after each hang-up until it answers or `timeoutMs` passes. */
+async function ask(target: Target, timeoutMs: number, open: Set<net.Socket>): Promise<ProbeResult> {
+  // The deadline timer is ref'd, unlike AbortSignal.timeout(), so Node stays alive until it answers.
+  const cancel: { current?: () => void } = {};
+  let expired = false;
+  let deadline: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<ProbeResult>((resolve) => {
+    deadline = setTimeout(() => {
+      expired = true;
+      cancel.current?.();
+      resolve({ kind: 'timeout' });
+    }, timeoutMs);
+  });
+  const asking = (async (): Promise<ProbeResult> => {
+    for (;;) {
+      const outcome = await attempt(target, open, cancel);
+      if (expired) return { kind: 'timeout' };
+      if (outcome.kind === 'done') return outcome.result;
+      await new Promise((resolve) => setTimeout(resolve, HANG_UP_RETRY_MS));
+      if (expired) return { kind: 'timeout' };
+    }
+  })();
+  try {
+    return await Promise.race([asking, timedOut]);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
 export function createHttpProbe(): HttpProbe {
   const open = new Set<net.Socket>();
-
-  /** One request on its own connection; `cancel` is filled in so the deadline can destroy it. */
-  const attempt = (target: Target, cancel: { current?: () => void }): Promise<Attempt> =>
-    new Promise((resolve) => {
-      const socket = net.connect(target.port, target.host);
-      open.add(socket);
-      // Grown by doubling, so a large answer arriving in many chunks is copied O(n) times, not O(n²).
-      let buffer = Buffer.allocUnsafe(16 * 1024);
-      let length = 0;
-      let settled = false;
-      const settle = (outcome: Attempt): void => {
-        if (settled) return;
-        settled = true;
-        open.delete(socket);
-        socket.destroy();
-        resolve(outcome);
-      };
-      const judge = (ended: boolean): void => {
-        const read = readResponse(buffer.subarray(0, length), ended);
-        if (read.kind === 'complete')
-          settle({
-            kind: 'done',
-            result: { kind: 'answers', status: read.status, body: parseBody(read.body.toString('utf8')) },
-          });
-        else if (read.kind === 'malformed') settle({ kind: 'done', result: { kind: 'error', message: read.reason } });
-        else if (ended) settle({ kind: 'hang-up' }); // cut off mid-answer: as good as no answer
-      };
-      socket.on('connect', () => socket.write(target.request));
-      socket.on('data', (chunk: Buffer) => {
-        if (length + chunk.length > buffer.length) {
-          const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + chunk.length));
-          buffer.copy(grown, 0, 0, length);
-          buffer = grown;
-        }
-        chunk.copy(buffer, length);
-        length += chunk.length;
-        judge(false);
-      });
-      socket.on('end', () => judge(true));
-      socket.on('close', () => settle({ kind: 'hang-up' }));
-      socket.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ECONNREFUSED') settle({ kind: 'done', result: { kind: 'refused' } });
-        else if (isHangUp(error)) settle({ kind: 'hang-up' });
-        else settle({ kind: 'done', result: { kind: 'error', message: error.code ?? error.message } });
-      });
-      cancel.current = () => settle({ kind: 'hang-up' });
-    });
-
   return {
-    async getJson(url, timeoutMs) {
-      const target = targetOf(url);
-      // The deadline timer is ref'd, unlike AbortSignal.timeout(), so Node stays alive until it answers.
-      const cancel: { current?: () => void } = {};
-      let expired = false;
-      let deadline: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<ProbeResult>((resolve) => {
-        deadline = setTimeout(() => {
-          expired = true;
-          cancel.current?.();
-          resolve({ kind: 'timeout' });
-        }, timeoutMs);
-      });
-      const asking = (async (): Promise<ProbeResult> => {
-        for (;;) {
-          const outcome = await attempt(target, cancel);
-          if (expired) return { kind: 'timeout' };
-          if (outcome.kind === 'done') return outcome.result;
-          await new Promise((resolve) => setTimeout(resolve, HANG_UP_RETRY_MS));
-          if (expired) return { kind: 'timeout' };
-        }
-      })();
-      try {
-        return await Promise.race([asking, timedOut]);
-      } finally {
-        clearTimeout(deadline);
-      }
-    },
+    getJson: async (url, timeoutMs) => ask(targetOf(url), timeoutMs, open),
     close: async () => {
       for (const socket of open) socket.destroy();
       open.clear();

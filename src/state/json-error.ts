@@ -33,115 +33,11 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
  * too early, or null when it is valid. Used when JSON.parse reports no position.
  */
 export function firstJsonErrorOffset(text: string): number | null {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i += 1;
-  };
-  const fail = (at: number): never => {
-    throw new JsonOffset(at);
-  };
-  const digits = (): number => {
-    const start = i;
-    while (i < text.length && text[i]! >= '0' && text[i]! <= '9') i += 1;
-    return i - start;
-  };
-  const literal = (word: string): void => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail(i);
-      i += 1;
-    }
-  };
-  const string = (): void => {
-    i += 1; // the opening quote
-    for (;;) {
-      if (i >= text.length) fail(i);
-      const ch = text[i]!;
-      if (ch === '"') {
-        i += 1;
-        return;
-      }
-      if (ch < ' ') fail(i);
-      if (ch === '\\') {
-        i += 1;
-        if (i >= text.length) fail(i);
-        if (text[i] === 'u') {
-          for (let k = 1; k <= 4; k += 1)
-            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) fail(Math.min(i + k, text.length));
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i]!)) fail(i);
-      }
-      i += 1;
-    }
-  };
-  const number = (): void => {
-    if (text[i] === '-') i += 1;
-    if (text[i] === '0') i += 1;
-    else if (digits() === 0) fail(i);
-    if (text[i] === '.') {
-      i += 1;
-      if (digits() === 0) fail(i);
-    }
-    if (text[i] === 'e' || text[i] === 'E') {
-      i += 1;
-      if (text[i] === '+' || text[i] === '-') i += 1;
-      if (digits() === 0) fail(i);
-    }
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === undefined) return fail(i);
-    if (ch === '{') {
-      i += 1;
-      ws();
-      if (text[i] === '}') {
-        i += 1;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(i);
-        string();
-        ws();
-        if (text[i] !== ':') fail(i);
-        i += 1;
-        value();
-        ws();
-        if (text[i] === ',') i += 1;
-        else if (text[i] === '}') {
-          i += 1;
-          return;
-        } else fail(i);
-      }
-    }
-    if (ch === '[') {
-      i += 1;
-      ws();
-      if (text[i] === ']') {
-        i += 1;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i += 1;
-        else if (text[i] === ']') {
-          i += 1;
-          return;
-        } else fail(i);
-      }
-    }
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
-    if (ch === '-' || (ch >= '0' && ch <= '9')) return number();
-    fail(i);
-  };
+  const scanner = new JsonScanner(text);
   try {
-    value();
-    ws();
-    return i < text.length ? i : null;
+    scanner.value();
+    scanner.whitespace();
+    return scanner.i < text.length ? scanner.i : null;
   } catch (error) {
     if (error instanceof JsonOffset) return error.offset;
     throw error;
@@ -150,4 +46,115 @@ export function firstJsonErrorOffset(text: string): number | null {
 
 class JsonOffset {
   constructor(readonly offset: number) {}
+}
+
+/** A recursive-descent reader of JSON that only moves `i` on, and throws a JsonOffset where it goes wrong. */
+class JsonScanner {
+  i = 0;
+
+  constructor(private readonly text: string) {}
+
+  value(): void {
+    this.whitespace();
+    const ch = this.text[this.i];
+    if (ch === undefined) return this.fail(this.i);
+    if (ch === '{') return this.object();
+    if (ch === '[') return this.array();
+    if (ch === '"') return this.string();
+    if (ch === 't') return this.literal('true');
+    if (ch === 'f') return this.literal('false');
+    if (ch === 'n') return this.literal('null');
+    if (ch === '-' || (ch >= '0' && ch <= '9')) return this.number();
+    this.fail(this.i);
+  }
+
+  whitespace(): void {
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i]!)) this.i += 1;
+  }
+
+  private fail(at: number): never {
+    throw new JsonOffset(at);
+  }
+
+  /** Steps over `ch` when it is the next character; whether it was. */
+  private take(ch: string): boolean {
+    if (this.text[this.i] !== ch) return false;
+    this.i += 1;
+    return true;
+  }
+
+  private object(): void {
+    this.i += 1; // the opening brace
+    this.whitespace();
+    if (this.take('}')) return;
+    for (;;) {
+      this.whitespace();
+      if (this.text[this.i] !== '"') this.fail(this.i);
+      this.string();
+      this.whitespace();
+      if (!this.take(':')) this.fail(this.i);
+      this.value();
+      this.whitespace();
+      if (this.take('}')) return;
+      if (!this.take(',')) this.fail(this.i);
+    }
+  }
+
+  private array(): void {
+    this.i += 1; // the opening bracket
+    this.whitespace();
+    if (this.take(']')) return;
+    for (;;) {
+      this.value();
+      this.whitespace();
+      if (this.take(']')) return;
+      if (!this.take(',')) this.fail(this.i);
+    }
+  }
+
+  private string(): void {
+    this.i += 1; // the opening quote
+    for (;;) {
+      if (this.i >= this.text.length) this.fail(this.i);
+      const ch = this.text[this.i]!;
+      if (ch === '"') {
+        this.i += 1;
+        return;
+      }
+      if (ch < ' ') this.fail(this.i);
+      if (ch === '\\') this.escape();
+      this.i += 1;
+    }
+  }
+
+  /** The character after a backslash (and a \u escape's four hex digits); leaves `i` on its last one. */
+  private escape(): void {
+    this.i += 1;
+    if (this.i >= this.text.length) this.fail(this.i);
+    if (this.text[this.i] === 'u') {
+      for (let k = 1; k <= 4; k += 1)
+        if (!/[0-9a-fA-F]/.test(this.text[this.i + k] ?? '')) this.fail(Math.min(this.i + k, this.text.length));
+      this.i += 4;
+    } else if (!'"\\/bfnrt'.includes(this.text[this.i]!)) this.fail(this.i);
+  }
+
+  private digits(): number {
+    const start = this.i;
+    while (this.i < this.text.length && this.text[this.i]! >= '0' && this.text[this.i]! <= '9') this.i += 1;
+    return this.i - start;
+  }
+
+  private number(): void {
+    this.take('-');
+    if (!this.take('0') && this.digits() === 0) this.fail(this.i);
+    if (this.take('.') && this.digits() === 0) this.fail(this.i);
+    if (this.take('e') || this.take('E')) {
+      if (!this.take('+')) this.take('-');
+      if (this.digits() === 0) this.fail(this.i);
+    }
+  }
+
+  private literal(word: string): void {
+    for (const ch of word) if (!this.take(ch)) this.fail(this.i);
+  }
 }

@@ -1,7 +1,7 @@
 // The built link proxy (dist/src/link-proxy.cjs) between plain TCP servers and clients on loopback,
 // no engine: what it binds and says, that bytes pass intact, that a silent fault holds one direction
 // and heal releases it in order, that a refusing fault resets open and new connections, that a delay
-// is really added, and that it stops on a taken port, SIGTERM, or its control directory going away.
+// is really added, and that it stops on a bad plan, a taken port, SIGTERM, or its control directory going away.
 // Every process it starts is killed by PID after each test, failed or not; every temp dir goes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -278,6 +278,23 @@ describe('link proxy', () => {
     expect(failed?.message).toContain('EADDRINUSE');
     expect(failed?.message.split('\n')).toHaveLength(1);
     expect(existsSync(path.join(proxy.dir, 'ready.json'))).toBe(false);
+  });
+
+  it('a plan.json missing, not JSON, or not a plan: failed.json says which, exit 2, no ready.json', async () => {
+    const cases: Array<[string | null, RegExp]> = [
+      [null, /^plan\.json is missing in .*: the CLI writes it before it starts the proxy; start again$/],
+      ['{"links": [', /^plan\.json in .* is .*: the CLI writes it; start again$/],
+      ['{"links": 3}', /^plan\.json in .*: /],
+    ];
+    for (const [text, message] of cases) {
+      const dir = await controlDir();
+      if (text !== null) await writeFile(path.join(dir, 'plan.json'), text);
+      const child = spawn(process.execPath, [PROXY, dir], { stdio: 'ignore' });
+      children.push(child);
+      expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(2);
+      expect(readFailed(dir)).toMatchObject({ message: expect.stringMatching(message), port: null });
+      expect(existsSync(path.join(dir, 'ready.json'))).toBe(false);
+    }
   });
 
   it('SIGTERM closes every listener and connection and exits 0', async () => {

@@ -2,7 +2,7 @@
 // unused keys that its missing peer owns; a node that reached every peer is left alone.
 import { describe, expect, it } from 'vitest';
 import { kickPaths, unusedKeyOf } from '../../../src/cluster/peers.js';
-import { waitForCluster } from '../../../src/cluster/readiness.js';
+import { KICK_INTERVAL_MS, waitForCluster } from '../../../src/cluster/readiness.js';
 import type { HttpProbe } from '../../../src/os/http-probe.js';
 import { fakeNodesProbe, ownersLead, waitingNodes } from '../../support/console-topology.js';
 
@@ -43,16 +43,25 @@ describe('the boot kick', () => {
   });
 
   it('paces the kicks to one per node per interval while a peer stays missing', async () => {
-    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-    const frozen = fakeCluster(false);
-    // A clock that does not move: the interval never passes, so one kick in all.
-    expect((await waitForCluster(nodes, 300, { probe: frozen.probe, sleep, now: () => 0 })).kind).toBe('timeout');
-    expect(frozen.requests.filter((u) => u.includes('/v2/process-instances/')).length).toBe(1);
-    // A clock that jumps a whole interval per reading: a kick on every poll, so more than one.
-    const jumping = fakeCluster(false);
-    let t = 0;
-    await waitForCluster(nodes, 300, { probe: jumping.probe, sleep, now: () => (t += 1000) });
-    expect(jumping.requests.filter((u) => u.includes('/v2/process-instances/')).length).toBeGreaterThan(1);
+    // A clock that moves only when the wait sleeps (each nap lets every loop take its turn), and the
+    // deadline on it: the kicks counted over a wait of a given length on that clock.
+    const kicksOver = async (timeoutMs: number): Promise<number> => {
+      const cluster = fakeCluster(false);
+      let t = 0;
+      const sleep = async (ms: number): Promise<void> => {
+        t += ms;
+        await new Promise((r) => setImmediate(r));
+      };
+      const outcome = await waitForCluster(nodes, timeoutMs, { probe: cluster.probe, sleep, now: () => t });
+      expect(outcome.kind).toBe('timeout');
+      return cluster.requests.filter((u) => u.includes('/v2/process-instances/')).length;
+    };
+    // A wait shorter than the interval: one kick in all, though node 0 is polled several times.
+    expect(await kicksOver(KICK_INTERVAL_MS - 1)).toBe(1);
+    // A wait of ten intervals: a kick again once each interval has passed, and no more often.
+    const kicks = await kicksOver(10 * KICK_INTERVAL_MS);
+    expect(kicks).toBeGreaterThan(1);
+    expect(kicks).toBeLessThanOrEqual(11);
   });
 });
 
