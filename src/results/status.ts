@@ -150,7 +150,7 @@ export interface ManagedStatusResult extends Versioned {
 }
 
 /** What the external variants share: no cluster is tracked here (or --port names none of its nodes). */
-interface ExternalBase extends Versioned {
+export interface ExternalStatusBase extends Versioned {
   readonly managed: false;
   /** The port asked (--port, else the default base port). */
   readonly port: number;
@@ -184,7 +184,7 @@ export interface ExternalPartitionResult {
 }
 
 /** Nano BPM answers on the port, not started by this home. */
-export interface ExternalNanoResult extends ExternalBase {
+export interface ExternalNanoResult extends ExternalStatusBase {
   readonly cluster: 'running';
   readonly exitCode: 0;
   readonly product: { readonly kind: 'nano'; readonly version: string | null };
@@ -194,21 +194,21 @@ export interface ExternalNanoResult extends ExternalBase {
 }
 
 /** A Camunda gateway answers on the port: no Nano cluster there. */
-export interface ExternalCamundaResult extends ExternalBase {
+export interface ExternalCamundaResult extends ExternalStatusBase {
   readonly cluster: 'stopped';
   readonly exitCode: 3;
   readonly product: { readonly kind: 'camunda'; readonly version: string | null };
 }
 
 /** Something accepts connections on the port but does not answer in time (a frozen node?). */
-export interface ExternalTimeoutResult extends ExternalBase {
+export interface ExternalTimeoutResult extends ExternalStatusBase {
   readonly cluster: 'degraded';
   readonly exitCode: 2;
   readonly http: 'timeout';
 }
 
 /** Nothing Nano answers on the port. */
-export interface ExternalStoppedResult extends ExternalBase {
+export interface ExternalStoppedResult extends ExternalStatusBase {
   readonly cluster: 'stopped';
   readonly exitCode: 3;
   /** `HTTP <status>`: something else answers; `refused` / `error`: nothing does. */
