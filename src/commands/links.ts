@@ -17,6 +17,8 @@ import {
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
 import { reportSettling } from '../ops/heal-settle.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { LinksResult } from '../results/faults.js';
 
 const ids = (state: ClusterState): number[] => state.nodes.map((n) => n.id);
 
@@ -93,65 +95,90 @@ async function changeLinks(
   verb: string,
   decide: (state: ClusterState, table: FaultTable) => Change,
 ): Promise<number> {
-  const { out, layout, effects } = ctx;
+  const { layout, effects } = ctx;
   const state = await readClusterState(layout.stateFile);
   if (!state) throw noClusterError(layout.home, ctx.prog);
-  if (!state.linkProxy) {
-    throw new UserError(
-      `This cluster's nodes talk to each other directly, so there is no link to ${verb}. Start it with peer links through the link proxy: "${ctx.prog} restart --network-faults" (data kept).`,
-      { code: 'no-link-proxy' },
-    );
-  }
+  if (!state.linkProxy) throw noLinkProxy(ctx, verb);
   const releaseLock = await acquireLock(layout.lockFile, verb, { readProcess: effects.readProcess });
   try {
-    let proxy: LinkProxyRecord = state.linkProxy;
-    const current = readFaults(proxy, state.nodes.length);
-    const change = decide(state, current);
-    const alive = await statusOf(effects.readProcess, proxy.pid, proxy.startTime);
-    if (alive !== 'running') {
-      if (verb !== 'heal')
-        throw new UserError(
-          `The link proxy (pid ${proxy.pid}) is ${alive === 'frozen' ? 'frozen' : 'not running'}, so no link can be changed and the nodes cannot reach each other. "${ctx.prog} heal" brings it back on the same ports.`,
-          { code: 'link-proxy-down' },
-        );
-      if (alive === 'frozen')
-        throw new UserError(
-          `The link proxy (pid ${proxy.pid}) is frozen (SIGSTOP): resume it with "kill -CONT ${proxy.pid}".`,
-          { code: 'link-proxy-down' },
-        );
-      proxy = await startLinkProxy(
-        {
-          home: layout.home,
-          ...layout.linkProxy,
-          env: ctx.env,
-          ports: state.nodes.map((n) => n.port),
-          previous: proxy.links,
-          faults: change.table,
-        },
-        effects,
-      );
-      await writeClusterState(layout.stateFile, { ...state, linkProxy: proxy });
-      out.info(`The link proxy had exited; it runs again (pid ${proxy.pid}) on the same ports.`);
-    }
+    const change = decide(state, readFaults(state.linkProxy, state.nodes.length));
+    const proxy = await liveProxy(ctx, state, state.linkProxy, verb, change.table);
     const applied = await applyFaults(proxy, change.table, effects);
-    out.success(change.done);
-    const note = change.note ? linkFaultNote(ctx.prog, change.note, state.settings) : null;
-    if (note) out.warn(note);
-    const faults = describeFaults(change.table, state.nodes.length);
-    if (faults.length > 0) out.info(`Faults now: ${faults.join('; ')}. Undo with "${ctx.prog} heal".`);
+    const described = reportChange(ctx, state, change);
     // Once nothing is cut any more, a heal waits for the leaders and says how they settled.
     const settled =
       verb === 'heal' && !change.table.flows.some((f) => f.mode !== 'pass') ? await reportSettling(ctx, state) : null;
-    out.result({
+    const result = {
+      schemaVersion: SCHEMA_VERSION,
       ok: true,
       faults: change.table.flows,
-      described: faults,
+      described,
       generation: applied.generation,
       linkProxy: { pid: proxy.pid },
-      ...(verb === 'heal' ? { settled } : {}),
-    });
+    } as const;
+    ctx.out.result(verb === 'heal' ? ({ ...result, settled } satisfies LinksResult) : (result satisfies LinksResult));
     return EXIT.ok;
   } finally {
     await releaseLock();
   }
+}
+
+function noLinkProxy(ctx: CommandContext, verb: string): UserError {
+  return new UserError(
+    `This cluster's nodes talk to each other directly, so there is no link to ${verb}. Start it with peer links through the link proxy: "${ctx.prog} restart --network-faults" (data kept).`,
+    { code: 'no-link-proxy' },
+  );
+}
+
+/**
+ * The link proxy, running: as recorded, or (for heal only) started again on the same ports when it had
+ * exited. A frozen proxy, or one gone for another verb, is refused: no link can be changed through it.
+ */
+async function liveProxy(
+  ctx: CommandContext,
+  state: ClusterState,
+  proxy: LinkProxyRecord,
+  verb: string,
+  faults: FaultTable,
+): Promise<LinkProxyRecord> {
+  const { layout, effects } = ctx;
+  const alive = await statusOf(effects.readProcess, proxy.pid, proxy.startTime);
+  if (alive === 'running') return proxy;
+  if (verb !== 'heal')
+    throw new UserError(
+      `The link proxy (pid ${proxy.pid}) is ${alive === 'frozen' ? 'frozen' : 'not running'}, so no link can be changed and the nodes cannot reach each other. "${ctx.prog} heal" brings it back on the same ports.`,
+      { code: 'link-proxy-down' },
+    );
+  if (alive === 'frozen')
+    throw new UserError(
+      `The link proxy (pid ${proxy.pid}) is frozen (SIGSTOP): resume it with "kill -CONT ${proxy.pid}".`,
+      {
+        code: 'link-proxy-down',
+      },
+    );
+  const started = await startLinkProxy(
+    {
+      home: layout.home,
+      ...layout.linkProxy,
+      env: ctx.env,
+      ports: state.nodes.map((n) => n.port),
+      previous: proxy.links,
+      faults,
+    },
+    effects,
+  );
+  await writeClusterState(layout.stateFile, { ...state, linkProxy: started });
+  ctx.out.info(`The link proxy had exited; it runs again (pid ${started.pid}) on the same ports.`);
+  return started;
+}
+
+/** Says what changed, what it means for the leaders, and every fault now in force (returned, in words). */
+function reportChange(ctx: CommandContext, state: ClusterState, change: Change): string[] {
+  const { out } = ctx;
+  out.success(change.done);
+  const note = change.note ? linkFaultNote(ctx.prog, change.note, state.settings) : null;
+  if (note) out.warn(note);
+  const faults = describeFaults(change.table, state.nodes.length);
+  if (faults.length > 0) out.info(`Faults now: ${faults.join('; ')}. Undo with "${ctx.prog} heal".`);
+  return faults;
 }

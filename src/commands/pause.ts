@@ -8,9 +8,11 @@ import { frozenLeaderIsReplaced } from '../cluster/tiers.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
 import { readLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
-import { readClusterState, type NodeRecord } from '../state/cluster-state.js';
+import { readClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
+import { SCHEMA_VERSION } from '../results/common.js';
+import type { PauseResult } from '../results/faults.js';
 
 type Direction = 'pause' | 'resume';
 
@@ -22,79 +24,114 @@ export const pauseCommand = (ctx: CommandContext, args: NanoArgs<'pause'>): Prom
 export const resumeCommand = (ctx: CommandContext, args: NanoArgs<'resume'>): Promise<number> =>
   freezeOrThaw(ctx, args, 'resume');
 
+/** What each direction signals, and the state the OS then reports. */
+const SIGNAL = { pause: 'SIGSTOP', resume: 'SIGCONT' } as const;
+const TARGET = { pause: 'frozen', resume: 'running' } as const;
+
 async function freezeOrThaw(
   ctx: CommandContext,
   args: NanoArgs<'pause' | 'resume'>,
   direction: Direction,
 ): Promise<number> {
-  const { out, layout, effects } = ctx;
-  if (ctx.platform === 'win32') {
-    throw new UserError(
-      `${direction} is not supported on Windows: it has no SIGSTOP/SIGCONT. Use "${ctx.prog} node <id> stop" and "node <id> start" to take a node away and back.`,
-      { code: 'unsupported' },
-    );
-  }
+  const { layout, effects } = ctx;
+  if (ctx.platform === 'win32') throw unsupported(ctx, direction);
   const state = await readClusterState(layout.stateFile);
   if (!state) throw noClusterError(layout.home, ctx.prog);
   const node = selectNode(state, args.positionals[0], direction);
-
   const releaseLock = await acquireLock(layout.lockFile, `${direction} ${node.id}`, {
     readProcess: effects.readProcess,
   });
   try {
-    const status = (): Promise<ProcessStatus> => statusOf(effects.readProcess, node.pid, node.startTime);
-    const before = await status();
-    const already = direction === 'pause' ? 'frozen' : 'running';
-    if (before === already) {
-      out.info(`Node ${node.id} (pid ${node.pid}) is already ${already}; nothing to do.`);
-      out.result({ ok: true, node: node.id, pid: node.pid, process: before, changed: false });
-      return EXIT.ok;
-    }
+    const before = await statusOf(effects.readProcess, node.pid, node.startTime);
+    if (before === TARGET[direction]) return alreadyThere(ctx, node, TARGET[direction]);
     if (before === 'exited' || before === 'stale') throw notRunning(ctx, node, before, direction);
-
     // What it leads can only be asked before it is frozen: afterwards it answers nothing.
     const led = direction === 'pause' ? await partitionsLedBy(ctx, node) : [];
-    effects.signals.signal(node.pid, direction === 'pause' ? 'SIGSTOP' : 'SIGCONT');
-    const target: ProcessStatus = direction === 'pause' ? 'frozen' : 'running';
-    // The kernel applies SIGSTOP/SIGCONT asynchronously: wait briefly until the OS reports the new state.
-    let after: ProcessStatus = before;
-    await pollUntil(
-      async () => {
-        after = await status();
-        return after === target;
-      },
-      SETTLE_MS,
-      effects,
-    );
-    if (after !== target)
-      throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, {
-        code: 'signal-failed',
-      });
-
-    const failover = direction === 'pause' ? failoverNote(ctx.prog, state.settings, node.id, led) : null;
-    if (direction === 'pause') {
-      out.success(
-        `Node ${node.id} (pid ${node.pid}) is frozen (SIGSTOP): it keeps its PID and data but answers nothing. Resume it with "${ctx.prog} resume ${node.id}".`,
-      );
-      if (failover?.kind === 'warn') out.warn(failover.text);
-      else if (failover) out.info(failover.text);
-    } else {
-      out.success(`Node ${node.id} (pid ${node.pid}) is running again (SIGCONT).`);
-    }
-    out.result({
-      ok: true,
-      node: node.id,
-      pid: node.pid,
-      process: after,
-      changed: true,
-      ...(direction === 'pause'
-        ? { ledPartitions: led, replaced: led.length === 0 ? null : frozenLeaderIsReplaced(state.settings) }
-        : {}),
-    });
+    await signalAndSettle(ctx, node, direction, before);
+    if (direction === 'pause') reportPaused(ctx, state, node, led);
+    else reportResumed(ctx, node);
     return EXIT.ok;
   } finally {
     await releaseLock();
   }
+}
+
+function unsupported(ctx: CommandContext, direction: Direction): UserError {
+  return new UserError(
+    `${direction} is not supported on Windows: it has no SIGSTOP/SIGCONT. Use "${ctx.prog} node <id> stop" and "node <id> start" to take a node away and back.`,
+    { code: 'unsupported' },
+  );
+}
+
+function alreadyThere(ctx: CommandContext, node: NodeRecord, process: 'frozen' | 'running'): number {
+  ctx.out.info(`Node ${node.id} (pid ${node.pid}) is already ${process}; nothing to do.`);
+  ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    node: node.id,
+    pid: node.pid,
+    process,
+    changed: false,
+  } satisfies PauseResult);
+  return EXIT.ok;
+}
+
+/** Sends the signal, then waits (briefly) until the OS reports the new state: the kernel applies it asynchronously. */
+async function signalAndSettle(
+  ctx: CommandContext,
+  node: NodeRecord,
+  direction: Direction,
+  before: ProcessStatus,
+): Promise<void> {
+  const { effects } = ctx;
+  effects.signals.signal(node.pid, SIGNAL[direction]);
+  const target = TARGET[direction];
+  let after = before;
+  await pollUntil(
+    async () => {
+      after = await statusOf(effects.readProcess, node.pid, node.startTime);
+      return after === target;
+    },
+    SETTLE_MS,
+    effects,
+  );
+  if (after !== target)
+    throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, {
+      code: 'signal-failed',
+    });
+}
+
+/** The node is frozen: say so, what becomes of the partitions it led, and how to resume it. */
+function reportPaused(ctx: CommandContext, state: ClusterState, node: NodeRecord, led: number[]): void {
+  const { out } = ctx;
+  out.success(
+    `Node ${node.id} (pid ${node.pid}) is frozen (SIGSTOP): it keeps its PID and data but answers nothing. Resume it with "${ctx.prog} resume ${node.id}".`,
+  );
+  const failover = failoverNote(ctx.prog, state.settings, node.id, led);
+  if (failover?.kind === 'warn') out.warn(failover.text);
+  else if (failover) out.info(failover.text);
+  out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    node: node.id,
+    pid: node.pid,
+    process: 'frozen',
+    changed: true,
+    ledPartitions: led,
+    replaced: led.length === 0 ? null : frozenLeaderIsReplaced(state.settings),
+  } satisfies PauseResult);
+}
+
+function reportResumed(ctx: CommandContext, node: NodeRecord): void {
+  ctx.out.success(`Node ${node.id} (pid ${node.pid}) is running again (SIGCONT).`);
+  ctx.out.result({
+    schemaVersion: SCHEMA_VERSION,
+    ok: true,
+    node: node.id,
+    pid: node.pid,
+    process: 'running',
+    changed: true,
+  } satisfies PauseResult);
 }
 
 /** Partitions this node leads now, by its own live topology; empty when it does not say. */
