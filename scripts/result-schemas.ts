@@ -1,11 +1,13 @@
 // The JSON Schema of every `--json` document, generated from the TypeScript types in src/results/ (the
 // same types the commands write through). `npm run schemas` writes schemas/results.schema.json, which the
-// package ships for scripts to validate against; a unit test fails when the types and that file differ,
-// and the end-to-end suite validates every document it reads against it.
+// package ships for scripts to validate against, and docs/json-output.md rendered from it; a unit test
+// fails when the types and those files differ, and the end-to-end suite validates every document it
+// reads against the schema.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
+import { renderResultDocs } from './result-docs.js';
 
 // Run compiled (dist/scripts) or from source (the unit test): the root is the nearest package.json up.
 const ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -14,6 +16,7 @@ function packageRoot(from: string): string {
   return existsSync(path.join(from, 'package.json')) ? from : packageRoot(path.dirname(from));
 }
 export const RESULT_SCHEMA_FILE = path.join(ROOT, 'schemas', 'results.schema.json');
+export const RESULT_DOCS_FILE = path.join(ROOT, 'docs', 'json-output.md');
 
 /** The schema as text, exactly as the committed file should read. */
 export function resultSchemaText(root = ROOT): string {
@@ -26,12 +29,16 @@ export function resultSchemaText(root = ROOT): string {
     additionalProperties: false,
     sortProps: true,
     expose: 'export',
-    jsDoc: 'basic',
+    jsDoc: 'extended',
   }).createSchema('ResultDocuments');
   return `${JSON.stringify({ ...schema, $id: 'https://nanobpm.io/c8ctl-plugin-nano/results.schema.json' }, null, 2)}\n`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  writeFileSync(RESULT_SCHEMA_FILE, resultSchemaText());
-  console.log(`Wrote ${path.relative(process.cwd(), RESULT_SCHEMA_FILE)}`);
+  const text = resultSchemaText();
+  writeFileSync(RESULT_SCHEMA_FILE, text);
+  writeFileSync(RESULT_DOCS_FILE, renderResultDocs(JSON.parse(text)));
+  console.log(
+    `Wrote ${path.relative(process.cwd(), RESULT_SCHEMA_FILE)} and ${path.relative(process.cwd(), RESULT_DOCS_FILE)}`,
+  );
 }

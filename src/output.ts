@@ -3,6 +3,7 @@
 // ✗ error. In JSON mode stdout carries exactly one JSON document; warnings and errors go to stderr as
 // JSON lines, and the text rendering (info, success, progress) is left out.
 
+import type { ResultDocument } from './results/index.js';
 import { safeJson, safeText } from './safe-text.js';
 
 export type OutputMode = 'text' | 'json';
@@ -22,8 +23,8 @@ export interface Output {
   error(line: string, details?: readonly string[]): void;
   /** Transient progress, redrawn in place on a terminal; nothing elsewhere or in JSON mode. */
   progress(line: string): void;
-  /** The command's result document. Printed only in JSON mode, once. */
-  result(data: unknown): void;
+  /** The command's result document (src/results/: the contract with scripts). Printed only in JSON mode, once. */
+  result(data: ResultDocument): void;
   /** A whole screen (status --watch): redrawn in place on a terminal, else printed after the last one. */
   frame(lines: readonly string[]): void;
   /** Aborted once what is printed can no longer be seen (the reader of stdout went away): following ends. */

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors.js';
 export const SCHEMA_VERSION = 1;
 
 export interface Versioned {
+  /** The version of this document's shape: a field removed or changing meaning raises it. */
   readonly schemaVersion: typeof SCHEMA_VERSION;
 }
 

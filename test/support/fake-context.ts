@@ -3,6 +3,7 @@
 // throws, naming it, so a test never silently runs a real spawn, signal or request.
 import type { CommandContext, Effects } from '../../src/kit/context.js';
 import type { Output } from '../../src/output.js';
+import type { ResultDocument } from '../../src/results/index.js';
 import { layoutFor } from '../../src/state/layout.js';
 
 export interface FakeContext {
@@ -10,7 +11,7 @@ export interface FakeContext {
   /** Every line the verb printed, as `kind: text` (info, success, warn, error, progress). */
   readonly printed: string[];
   /** Every --json document it produced. */
-  readonly results: unknown[];
+  readonly results: ResultDocument[];
 }
 
 export function fakeContext(
@@ -18,7 +19,7 @@ export function fakeContext(
   options: Partial<Omit<CommandContext, 'effects' | 'out' | 'layout'>> & { effects?: Partial<Effects> } = {},
 ): FakeContext {
   const printed: string[] = [];
-  const results: unknown[] = [];
+  const results: ResultDocument[] = [];
   const say =
     (kind: string) =>
     (line: string): void => {
@@ -31,7 +32,7 @@ export function fakeContext(
     warn: say('warn'),
     error: say('error'),
     progress: say('progress'),
-    result: (document: unknown) => {
+    result: (document: ResultDocument) => {
       results.push(document);
     },
     frame: () => undefined,

@@ -17,7 +17,8 @@ function validatorFor(family: Family, subcommand: string | undefined): ValidateF
   if (known) return known;
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
   const documents = schema.definitions.ResultDocuments.properties;
-  const own = subcommand === undefined ? documents.any : documents[family]?.properties?.[subcommand];
+  const table = schema.definitions[String(documents[family]?.$ref).replace('#/definitions/', '')];
+  const own = subcommand === undefined ? documents.any : table?.properties?.[subcommand];
   if (!own) throw new Error(`schemas/results.schema.json declares no documents for "${key}"`);
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile({ definitions: schema.definitions, anyOf: [own, documents.any] });

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { killMarked, MARKER } from './processes.js';
+import { checkResultDocument } from './result-schema.js';
 import { runProcess, type RunningProcess } from './run-process.js';
 
 export const BIN = path.resolve('dist/src/bin.cjs');
@@ -77,6 +78,10 @@ export async function createSandbox(): Promise<Sandbox> {
           `stdout of "${args.join(' ')} --json" is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`,
         );
       }
+      // Every document read is held to the published schema (result-schema.ts): the first word is the
+      // subcommand, unless the run was top-level (`--version`, `--help`).
+      const first = args[0];
+      checkResultDocument('nano', first === undefined || first.startsWith('-') ? undefined : first, json);
       return { ...result, json };
     },
     spawn: (args, extraEnv = {}) => runProcess(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv } }),

@@ -165,7 +165,7 @@ describe('status rendering of leadership states', () => {
     const text = renderManaged(ctx, quorum, displaced).join('\n');
     expect(text).toContain('partition 2: node 0, term 2 — displaced: its owner node 1 runs');
     expect(text).toContain('⚠ ');
-    await expect(text).toMatchFileSnapshot('../golden/status/displaced.txt');
+    await expect(text).toMatchFileSnapshot('../../golden/status/displaced.txt');
   });
 
   it('a leader still recovering its partition: led as usual in the text (only the JSON says recovering)', async () => {
@@ -173,7 +173,7 @@ describe('status rendering of leadership states', () => {
     const recovering = viewOf(allUp(), { 0: every, 1: every, 2: every }, { recovering: [2] });
     expect(recovering.partitions?.map((p) => p.recovering)).toEqual([false, true, false]);
     await expect(renderManaged(ctx, state, recovering).join('\n')).toMatchFileSnapshot(
-      '../golden/status/recovering.txt',
+      '../../golden/status/recovering.txt',
     );
   });
 
@@ -183,7 +183,7 @@ describe('status rendering of leadership states', () => {
     const text = renderManaged(ctx, state, leaderless).join('\n');
     expect(text).toContain('degraded — 3 of 3 node(s) healthy');
     expect(text.match(/no leader \(election in progress\)/g)).toHaveLength(3);
-    await expect(text).toMatchFileSnapshot('../golden/status/leaderless.txt');
+    await expect(text).toMatchFileSnapshot('../../golden/status/leaderless.txt');
   });
 
   it('two nodes each calling themselves leader: contested, and what to do', async () => {
@@ -192,7 +192,7 @@ describe('status rendering of leadership states', () => {
     expect(text).toContain(
       'partition 2: contested — node 0 (term 2) and node 1 (term 1) each call themselves its leader',
     );
-    await expect(text).toMatchFileSnapshot('../golden/status/contested.txt');
+    await expect(text).toMatchFileSnapshot('../../golden/status/contested.txt');
   });
 
   it('a node cut off from its peers (--network-faults): its partition failed over, its own claim shown as dissent', async () => {
@@ -215,6 +215,6 @@ describe('status rendering of leadership states', () => {
     expect(text).toContain(
       'failover: its owner node 1 is down or cut off (disagreeing: node 1 names itself at term 1)',
     );
-    await expect(text).toMatchFileSnapshot('../golden/status/isolated.txt');
+    await expect(text).toMatchFileSnapshot('../../golden/status/isolated.txt');
   });
 });

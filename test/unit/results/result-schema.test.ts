@@ -3,12 +3,15 @@
 // from src/results/: a type changed without `npm run schemas` fails here, so the file never drifts.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RESULT_SCHEMA_FILE, resultSchemaText } from '../../../scripts/result-schemas.js';
+import { renderResultDocs } from '../../../scripts/result-docs.js';
+import { RESULT_DOCS_FILE, RESULT_SCHEMA_FILE, resultSchemaText } from '../../../scripts/result-schemas.js';
 import { checkResultDocument } from '../../support/result-schema.js';
 
 describe('the --json schema', () => {
-  it('is what the types in src/results/ generate (run "npm run schemas" after changing them)', () => {
-    expect(readFileSync(RESULT_SCHEMA_FILE, 'utf8')).toBe(resultSchemaText());
+  it('is what the types in src/results/ generate, and so is docs/json-output.md (run "npm run schemas")', () => {
+    const schema = resultSchemaText();
+    expect(readFileSync(RESULT_SCHEMA_FILE, 'utf8')).toBe(schema);
+    expect(readFileSync(RESULT_DOCS_FILE, 'utf8')).toBe(renderResultDocs(JSON.parse(schema)));
   }, 30_000);
 
   it('bites: a document without schemaVersion, or with a field nobody declared, is refused', () => {
