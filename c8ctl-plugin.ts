@@ -4,6 +4,7 @@
 import { pluginFlagsHint, pluginHelpDescription } from './src/cli/help.js';
 import { PROCESSOS } from './src/grammar/processos.js';
 import { NANO } from './src/grammar/nano.js';
+import { PACKAGE_NAME } from './src/package-name.js';
 
 const EXAMPLES = [
   ['start 3', 'Start three nodes on ports 8080-8082'],
@@ -15,7 +16,7 @@ const EXAMPLES = [
 ] as const;
 
 export const metadata = {
-  name: 'c8ctl-plugin-nano',
+  name: PACKAGE_NAME,
   description: 'Run a local multi-node Nano BPM engine cluster',
   commands: {
     nano: {

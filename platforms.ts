@@ -1,5 +1,6 @@
 // The one table of platform packages. The runtime resolver and the release scripts both read it,
 // so a platform is added or renamed here and nowhere else. Pure data and pure lookups only.
+import { PLATFORM_PACKAGE_PREFIX } from './src/package-name.js';
 
 export type Libc = 'glibc' | 'musl';
 
@@ -25,8 +26,6 @@ export interface Platform {
   readonly binaryName: string;
 }
 
-const SCOPE = '@nanobpm';
-const PACKAGE_PREFIX = 'c8ctl-plugin-nano';
 const ENGINE_FILE = 'nanobpm-gateway-rest-server';
 
 function platform(os: NodeJS.Platform, cpu: string, libc?: Libc, armVersion?: string): Platform {
@@ -34,7 +33,7 @@ function platform(os: NodeJS.Platform, cpu: string, libc?: Libc, armVersion?: st
   const exe = os === 'win32' ? '.exe' : '';
   return {
     id,
-    packageName: `${SCOPE}/${PACKAGE_PREFIX}-${id}`,
+    packageName: `${PLATFORM_PACKAGE_PREFIX}${id}`,
     os,
     cpu,
     ...(libc ? { libc } : {}),

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_NAME } from './package-name.js';
 
-const PACKAGE_NAME = 'c8ctl-plugin-nano';
 const MAX_DEPTH = 5;
 
 interface PackageRoot {

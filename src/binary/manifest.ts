@@ -1,5 +1,6 @@
 // binary-manifest.json: which engine this package bundles, per platform with its checksum.
 import { readPackageJson } from '../package-files.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export interface PlatformBinaryRecord {
   readonly package: string;
@@ -34,5 +35,5 @@ export function versionMismatch(
     return null;
   const expected = manifest.version.replace(/^v/, '');
   if (engineVersion === expected) return null;
-  return `The installed engine is ${engineVersion}, but this plugin was released with ${expected}: the platform package does not match the plugin. Reinstall c8ctl-plugin-nano so both come from one release.`;
+  return `The installed engine is ${engineVersion}, but this plugin was released with ${expected}: the platform package does not match the plugin. Reinstall ${PACKAGE_NAME} so both come from one release.`;
 }

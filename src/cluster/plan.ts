@@ -5,6 +5,7 @@ import type { Layout } from '../state/layout.js';
 export { REPLICATION_TIERS, type ClusterShape, type ReplicationTier } from '../shape.js';
 export { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
 import { IN_MEMORY_MARK, MANAGED_BY } from '../markers.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export interface NodePlan {
   readonly id: number;
@@ -100,7 +101,7 @@ export interface LauncherFacts {
   readonly nodeBin: string | null;
 }
 
-export const LAUNCHER_NAME = 'c8ctl-plugin-nano';
+export const LAUNCHER_NAME = PACKAGE_NAME;
 
 /** The launcher variables the engine reads (its console's update advice, JS workers). */
 export function launcherEnv(facts: LauncherFacts): Record<string, string> {

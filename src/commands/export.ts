@@ -15,6 +15,7 @@ import { shapeFlags } from '../kit/shape-flags.js';
 import { checkOutFile, GENERATOR, refuseShapeChange } from '../export/files.js';
 import { exportKubernetes } from './export-kubernetes.js';
 import { exportCompose } from './export-compose.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export async function exportCommand(ctx: CommandContext, args: NanoArgs<'export'>): Promise<number> {
   const given = Object.keys(args.flags);
@@ -73,7 +74,7 @@ function engineImageFacts(): EngineImageFacts {
     ?.optionalDependencies?.[amd64.packageName];
   if (version === undefined) {
     throw new UserError(
-      `This install of c8ctl-plugin-nano names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`,
+      `This install of ${PACKAGE_NAME} names no version of ${amd64.packageName} (package.json optionalDependencies), so there is no engine to package. Reinstall the plugin.`,
     );
   }
   return { packages: { amd64: amd64.packageName, arm64: arm64.packageName }, version, binaryName: amd64.binaryName };

@@ -3,6 +3,7 @@
 // Pure and deterministic, like kubernetes.ts.
 import { CONTAINER_PORT, containerSharedEnv, DATA_ROOT } from './container.js';
 import type { ExportRequest } from './request.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export function serviceName(name: string, id: number): string {
   return `${name}-${id}`;
@@ -52,7 +53,7 @@ export function composeDocument({ request, image, userEnv, allInterfaces }: Comp
   // The project name goes on the command line (-p), which every one of them takes.
   return {
     // Compose ignores x- fields; this one tells a later export the file is its own to replace.
-    'x-generated-by': 'c8ctl-plugin-nano',
+    'x-generated-by': PACKAGE_NAME,
     services,
     ...(disk ? { volumes: Object.fromEntries(ids.map((id) => [volume(id), {}])) } : {}),
   };

@@ -7,9 +7,10 @@ import { invalidArgument } from '../errors.js';
 import { shellPath } from './shell-path.js';
 import type { ExportRequest } from './request.js';
 import { randomHex } from '../os/random-hex.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 /** Named in everything export writes, so a later export knows the file is its own to replace. */
-export const GENERATOR = 'c8ctl-plugin-nano';
+export const GENERATOR = PACKAGE_NAME;
 
 export interface Destination {
   readonly out: string | undefined;

@@ -3,6 +3,7 @@
 import { CLUSTER_SECRET } from '../cluster/plan.js';
 import { CONTAINER_PORT, containerSharedEnv, DATA_ROOT, ENGINE_UID } from './container.js';
 import type { ExportRequest } from './request.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export interface KubernetesNames {
   readonly statefulSet: string;
@@ -86,7 +87,7 @@ function commonOf({ name, namespace }: ExportRequest): Common {
   const labels = {
     'app.kubernetes.io/name': 'nanobpmn',
     'app.kubernetes.io/instance': name,
-    'app.kubernetes.io/managed-by': 'c8ctl-plugin-nano',
+    'app.kubernetes.io/managed-by': PACKAGE_NAME,
   };
   return {
     names: kubernetesNames(name),

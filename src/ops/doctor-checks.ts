@@ -23,6 +23,7 @@ import { readClusterState, type ClusterState } from '../state/cluster-state.js';
 import { readConfig } from '../state/config.js';
 import { readLastCluster } from '../state/last-cluster.js';
 import type { CommandContext } from '../kit/context.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -93,7 +94,7 @@ async function runsChecks(binary: ResolvedBinary, glibc: string | undefined): Pr
       ? warn(
           'bundled',
           mismatch,
-          'Reinstall c8ctl-plugin-nano so the plugin and its platform package come from one release.',
+          `Reinstall ${PACKAGE_NAME} so the plugin and its platform package come from one release.`,
         )
       : ok(
           'bundled',

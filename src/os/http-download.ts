@@ -4,6 +4,7 @@
 import { crypto } from './builtins.js';
 import type http from 'node:http';
 import { clientFor, networkFailure } from './http-client.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export type DownloadResult =
   | { readonly kind: 'done'; readonly bytes: number; readonly sha256: string; readonly url: string }
@@ -77,7 +78,7 @@ class Download {
     const client = clientFor(parsed);
     if (!client) return this.done({ kind: 'error', message: `unsupported protocol ${parsed.protocol} in ${target}` });
     this.touch();
-    const request = client.get(parsed, { headers: { 'user-agent': 'c8ctl-plugin-nano' }, agent: false }, (response) =>
+    const request = client.get(parsed, { headers: { 'user-agent': PACKAGE_NAME }, agent: false }, (response) =>
       this.answered(response, target, parsed, redirectsLeft),
     );
     this.current = request;

@@ -1,6 +1,7 @@
 // One GET over http or https with a hard deadline, for the registry query of `update --check`.
 // The outcome names the cause (timeout, refused, DNS) because "offline" alone tells nobody what to fix.
 import { clientFor, networkFailure } from './http-client.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export type GetResult =
   | { readonly kind: 'answers'; readonly status: number; readonly text: string }
@@ -40,7 +41,7 @@ export function httpGet(
     }, options.timeoutMs);
     const request = client.get(
       parsed,
-      { headers: { 'user-agent': 'c8ctl-plugin-nano', ...options.headers }, agent: false },
+      { headers: { 'user-agent': PACKAGE_NAME, ...options.headers }, agent: false },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;

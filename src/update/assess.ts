@@ -1,9 +1,7 @@
 // From a registry packument and what is installed to "is there something newer, and what would it
 // change". Pure: the registry query and the install are inputs.
 import { compareVersions, isPrerelease, newestFor } from './semver.js';
-
-export const PACKAGE_NAME = 'c8ctl-plugin-nano';
-export const PLATFORM_PREFIX = '@nanobpm/c8ctl-plugin-nano-';
+import { PLATFORM_PACKAGE_PREFIX as PLATFORM_PREFIX } from '../package-name.js';
 
 export interface Installed {
   readonly version: string;

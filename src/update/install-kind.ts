@@ -1,7 +1,7 @@
 // How the standalone CLI was installed, from where our package sits, and the command that updates
 // it. Pure: the path and an existence check are inputs.
 import path from 'node:path';
-import { PACKAGE_NAME } from './assess.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export type InstallKind = 'global' | 'project' | 'npx' | 'checkout' | 'unknown';
 

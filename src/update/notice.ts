@@ -1,6 +1,7 @@
 // The daily update notice: whether to print it and whether to refresh the cached check. Pure; the
 // cache file and the clock are inputs, so every off-switch is testable.
 import { compareVersions } from './semver.js';
+import { PACKAGE_NAME } from '../package-name.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** A refresh started this recently is still under way (or died); do not start another. */
@@ -58,4 +59,4 @@ export function decideNotice(input: NoticeInput): NoticeDecision {
 }
 
 export const noticeLine = (prog: string, current: string, latest: string): string =>
-  `A newer c8ctl-plugin-nano is out: ${latest} (you have ${current}). See "${prog} update --check"; turn this notice off with C8CTL_NANO_NO_UPDATE_NOTIFIER=1.`;
+  `A newer ${PACKAGE_NAME} is out: ${latest} (you have ${current}). See "${prog} update --check"; turn this notice off with C8CTL_NANO_NO_UPDATE_NOTIFIER=1.`;

@@ -1,6 +1,7 @@
 // Ask the registry about our package: one GET of the packument, with a deadline.
 import type { GetResult } from '../os/http-get.js';
-import { assess, PACKAGE_NAME, type Assessment, type Installed, type Packument } from './assess.js';
+import { PACKAGE_NAME } from '../package-name.js';
+import { assess, type Assessment, type Installed, type Packument } from './assess.js';
 import { packumentUrl, type RegistryChoice } from './registry-config.js';
 
 export const REGISTRY_TIMEOUT_MS = 3_000;
