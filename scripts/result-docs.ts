@@ -13,6 +13,7 @@ interface Schema {
   readonly required?: readonly string[];
   readonly additionalProperties?: boolean | Schema;
   readonly description?: string;
+  readonly pattern?: string;
 }
 
 type Definitions = Readonly<Record<string, Schema>>;
@@ -42,6 +43,7 @@ export function typeText(schema: Schema): string {
     const values = typeof schema.additionalProperties === 'object' ? typeText(schema.additionalProperties) : 'unknown';
     return `{ [key]: ${values} }`;
   }
+  if (schema.pattern) return `string matching /${schema.pattern}/`;
   if (Array.isArray(schema.type)) return schema.type.join(' | ');
   return typeof schema.type === 'string' ? schema.type : 'unknown';
 }

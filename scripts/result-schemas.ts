@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
+import { ERROR_CODES } from '../src/errors.js';
 import { renderResultDocs } from './result-docs.js';
 
 // Run compiled (dist/scripts) or from source (the unit test): the root is the nearest package.json up.
@@ -31,6 +32,17 @@ export function resultSchemaText(root = ROOT): string {
     expose: 'export',
     jsDoc: 'extended',
   }).createSchema('ResultDocuments');
+  // The generator cannot read a type derived from a constant array: the codes are listed from it here.
+  schema.definitions = {
+    ...schema.definitions,
+    ErrorCode: {
+      description: 'Why a command failed (src/errors.ts); `fs-<errno>` names a file operation the system refused.',
+      anyOf: [
+        { type: 'string', enum: [...ERROR_CODES] },
+        { type: 'string', pattern: '^fs-[a-z0-9]+$' },
+      ],
+    },
+  };
   return `${JSON.stringify({ ...schema, $id: 'https://nanobpm.io/c8ctl-plugin-nano/results.schema.json' }, null, 2)}\n`;
 }
 

@@ -29,8 +29,8 @@ export function isConsoleMode(value: unknown): value is ConsoleMode {
 }
 
 /**
- * The engine's two replication tiers (measured, engine.md "Replication tier"; what follows for
- * failover is in cluster/tiers.ts): under `leader-durable` the replicas are learners and only a
+ * The engine's two replication tiers (measured, docs/engine-behaviour.md "Replication tier"; what
+ * follows for failover is in cluster/tiers.ts): under `leader-durable` the replicas are learners and only a
  * crashed leader is replaced; under `quorum` they are Raft voters and a frozen leader is replaced too.
  */
 export const REPLICATION_TIERS = ['leader-durable', 'quorum'] as const;

@@ -1,7 +1,7 @@
 // Lost deployments right after start: the instant `start 3` returns, deploy through node 0; 1.5 s later
 // every node must hold the definition (its own, node-local process-definitions/search) and an instance
 // must be creatable through the last node. A deployment made while a peer's boot breaker is open never
-// reaches that peer (engine.md, "Boot"), so this is what "ready" has to guarantee.
+// reaches that peer (docs/engine-behaviour.md, "Boot"), so this is what "ready" has to guarantee.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -15,7 +15,8 @@ export function failoverNote(
   led: readonly number[],
 ): FailoverNote | null {
   // Under quorum even a follower displaces leaders: its election timers run out while it is frozen and
-  // fire at once on resume, and it wins partitions it never owned (engine.md "Replication tier").
+  // fire at once on resume, and it wins partitions it never owned (docs/engine-behaviour.md
+  // "Replication tier").
   if (failoverDisplaces(shape)) return { kind: 'warn', text: displacementWarning(prog) };
   if (led.length === 0) return null;
   const which = `partition${led.length > 1 ? 's' : ''} ${led.join(', ')}`;

@@ -25,7 +25,8 @@ export const CLUSTER_DEFAULTS: Readonly<Record<string, string>> = {
   NANOBPMN_DURABILITY: 'async',
   NANOBPMN_REPLICATE_ACTIVATION: 'digest',
   // A peer dialled before it listens trips a breaker for about 500 ms, and deployments made meanwhile
-  // never reach it; 10 ms lets start's kick close it at once (engine.md "Boot"; cost: docs/benchmarks.md).
+  // never reach it; 10 ms lets start's kick close it at once (docs/engine-behaviour.md "Boot"; cost:
+  // docs/benchmarks.md).
   NANOBPMN_PEER_BREAKER_COOLDOWN_MS: '10',
 };
 

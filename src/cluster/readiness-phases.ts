@@ -154,7 +154,10 @@ function leadersSettled(wait: Wait): Promise<Leadership | undefined> {
   });
 }
 
-/** Read-only GETs of unused keys, through a node, towards each peer it has not reached (engine.md, "Boot"). */
+/**
+ * Read-only GETs of unused keys, through a node, towards each peer it has not reached
+ * (docs/engine-behaviour.md, "Boot").
+ */
 class Kicker {
   private readonly lastKick = new Map<number, number>();
   private owners: Promise<PartitionOwner[] | null> | undefined;

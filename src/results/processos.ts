@@ -108,6 +108,8 @@ export interface ProcessosShownSettings {
   readonly downloadUrl?: string;
   /** Passthrough variables (`set env`); values of names with KEY, TOKEN, SECRET, PASSWORD, CREDENTIAL read ‹set›. */
   readonly env: Readonly<Record<string, string>>;
+  /** A key this version does not know, as it stands in a hand-edited config.json: shown, not used. */
+  readonly [unknownKey: string]: unknown;
 }
 
 /** `set <key> <value>`: the setting saved, and all settings after it. */
