@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NANO_SUBCOMMANDS } from '../../src/grammar/nano.js';
 
 describe('the published package', () => {
-  it('contains the compiled entry, code, platforms module, manifest, README and LICENSE, and nothing else', () => {
+  it('contains the compiled entry, code, platforms module, manifest, the --json schema, README and LICENSE, and nothing else', () => {
     const [pack] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
         encoding: 'utf8',
@@ -26,6 +26,7 @@ describe('the published package', () => {
       'dist/src/main-processos.cjs',
       'dist/src/cli/main.js',
       'binary-manifest.json',
+      'schemas/results.schema.json',
       'README.md',
       'LICENSE',
       'package.json',
@@ -33,7 +34,10 @@ describe('the published package', () => {
       expect(files).toContain(required);
     }
     const unexpected = files.filter(
-      (f) => !/^(c8ctl-plugin\.js|dist\/.+\.c?js|binary-manifest\.json|README\.md|LICENSE|package\.json)$/.test(f),
+      (f) =>
+        !/^(c8ctl-plugin\.js|dist\/.+\.c?js|binary-manifest\.json|schemas\/results\.schema\.json|README\.md|LICENSE|package\.json)$/.test(
+          f,
+        ),
     );
     expect(unexpected).toEqual([]);
     expect(
