@@ -5,6 +5,10 @@ export const EXIT = {
   failure: 1,
   degraded: 2,
   stopped: 3,
+  /** drill: the cluster converged, but something acknowledged was lost or a key handed out twice. */
+  drillLost: 4,
+  /** drill: the cluster did not converge within the bound (or settled displaced). */
+  drillNotConverged: 5,
   interrupted: 130,
 } as const;
 

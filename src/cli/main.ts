@@ -50,6 +50,7 @@ const NANO_HANDLERS: NanoHandlers = {
   slow: async () => (await import('../commands/links.js')).slowCommand,
   heal: async () => (await import('../commands/links.js')).healCommand,
   node: async () => (await import('../commands/node.js')).nodeCommand,
+  drill: async () => (await import('../commands/drill.js')).drillCommand,
   logs: async () => (await import('../commands/logs.js')).logsCommand,
   clean: async () => (await import('../commands/clean.js')).cleanCommand,
   set: async () => (await import('../commands/settings.js')).setCommand,

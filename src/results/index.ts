@@ -5,6 +5,7 @@ import type { NanoSubcommand } from '../grammar/nano.js';
 import type { ProcessosSubcommand } from '../grammar/processos.js';
 import type { NodeResult, RestartResult, StartResult, StopResult } from './cluster.js';
 import type { ErrorResult, HelpResult, VersionResult } from './common.js';
+import type { DrillResult } from './drill.js';
 import type { ComposeDocument, ExportResult, KubernetesListDocument } from './export.js';
 import type { LinksResult, PauseResult } from './faults.js';
 import type {
@@ -41,6 +42,7 @@ export interface NanoResults {
   readonly slow: LinksResult;
   readonly heal: LinksResult;
   readonly node: NodeResult;
+  readonly drill: DrillResult;
   readonly logs: LogsResult;
   readonly clean: CleanResult;
   readonly set: SetResult;

@@ -7,7 +7,7 @@
 //           only its own parts (`export.ts` → `export-dockerfile.ts`)
 //   ops     operations verbs compose: launch, stop, spawn, converge, doctor's checks (src/ops/)
 //   kit     what every verb is handed: parsed args, the command context and its effects (src/kit/)
-//   domain  planning, state, the engine binary, export, links, logs, updates, the code cache
+//   domain  planning, state, the engine binary, export, links, logs, updates, the code cache, drills
 //   os      processes, sockets, files, terminals (src/os/)
 //   base    the grammar as data (src/grammar/), errors, output, text safety, value parsers, the shape,
 //           versions (the rest of src/*.ts)
@@ -25,7 +25,7 @@ const ENTRIES = new Set([
   'src/main-processos.ts',
   'src/standalone.ts',
 ]);
-const DOMAIN = /^src\/(cluster|export|links|logs|binary|update|code-cache|state)\//;
+const DOMAIN = /^src\/(cluster|drill|export|links|logs|binary|update|code-cache|state)\//;
 
 interface Layer {
   readonly rank: number;
