@@ -11,7 +11,10 @@ import { drillResult } from '../drill/result.js';
 import { EXIT, UserError } from '../errors.js';
 import type { NanoArgs } from '../kit/args.js';
 import type { CommandContext } from '../kit/context.js';
+import { startFreshCluster, stopFreshCluster } from '../ops/drill-fresh.js';
 import { runDrill } from '../ops/drill-run.js';
+import { shapeFlags } from '../kit/shape-flags.js';
+import type { ClusterState } from '../state/cluster-state.js';
 import type { DrillResult } from '../results/drill.js';
 import { readClusterState } from '../state/cluster-state.js';
 import { writeFileAtomic } from '../state/files.js';
@@ -27,20 +30,59 @@ export async function drillCommand(ctx: CommandContext, args: NanoArgs<'drill'>)
     throw new UserError(`A pause drill needs SIGSTOP, which Windows does not have: drill kill instead.`, {
       code: 'unsupported',
     });
-  const state = await readClusterState(ctx.layout.stateFile);
+  const fresh = args.flags.fresh !== undefined;
+  refuseShapeWithoutFresh(args);
+  const state = fresh
+    ? await startFreshCluster(ctx, { ...shapeFlags(args), count: args.flags.fresh })
+    : await readClusterState(ctx.layout.stateFile);
   if (!state) throw noClusterError(ctx.layout.home, ctx.prog);
-  const release = await acquireLock(ctx.layout.lockFile, 'drill', { readProcess: ctx.effects.readProcess });
   let result: DrillResult;
   try {
-    const seen = await runDrill(ctx, state, options, args.flags.target ?? 'leader-of:1');
-    result = drillResult({ ...seen, report });
+    result = await drillLocked(ctx, state, options, args.flags.target ?? 'leader-of:1', report);
   } finally {
-    await release();
+    if (fresh) await stopFreshCluster(ctx);
   }
   if (report !== null) await writeFileAtomic(report, drillReportHtml(result, { prog: ctx.prog }), 0o644);
   show(ctx, result, options);
   ctx.out.result(result);
   return EXIT_OF[result.verdict];
+}
+
+async function drillLocked(
+  ctx: CommandContext,
+  state: ClusterState,
+  options: DrillOptions,
+  targetText: string,
+  report: string | null,
+): Promise<DrillResult> {
+  const release = await acquireLock(ctx.layout.lockFile, 'drill', { readProcess: ctx.effects.readProcess });
+  try {
+    return drillResult({ ...(await runDrill(ctx, state, options, targetText)), report });
+  } finally {
+    await release();
+  }
+}
+
+/** The shape flags describe the cluster --fresh starts; on a running cluster they would be ignored. */
+function refuseShapeWithoutFresh(args: NanoArgs<'drill'>): void {
+  if (args.flags.fresh !== undefined) return;
+  const shape = [
+    'port',
+    'partitions',
+    'rf',
+    'raft',
+    'replication',
+    'capture',
+    'in-memory',
+    'history-max',
+    'console',
+  ] as const;
+  const given = shape.find((name) => args.flags[name] !== undefined);
+  if (given)
+    throw new UserError(
+      `--${given} shapes the cluster "drill --fresh <N>" starts; without --fresh the drill runs on the cluster as it is. Example: drill kill --fresh 3 --rf 3 --${given} …`,
+      { code: 'invalid-argument' },
+    );
 }
 
 /** Where --report goes: refused before the drill when its folder is missing or it names a folder. */

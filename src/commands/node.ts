@@ -27,6 +27,7 @@ import type {
 import type { CommandContext } from '../kit/context.js';
 import { respawnRecorded } from '../ops/respawn.js';
 import { describeStartFailure, readinessEffects, rollBack } from '../ops/spawning.js';
+import { crashNote } from '../cluster/failover.js';
 
 const ACTIONS = ['stop', 'kill', 'start', 'restart'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -117,7 +118,7 @@ async function act(
     case 'stop':
       return stopOne(ctx, record, request.graceMs);
     case 'kill':
-      return killOne(ctx, record, request.signal);
+      return killOne(ctx, state, record, request.signal);
     case 'start':
       return startOne(ctx, state, record, request.readyMs, 'start');
     case 'restart':
@@ -145,7 +146,12 @@ async function stopOne(ctx: CommandContext, node: NodeRecord, graceMs: number): 
   } satisfies NodeStopResult;
 }
 
-async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Signals): Promise<NodeResult> {
+async function killOne(
+  ctx: CommandContext,
+  state: ClusterState,
+  node: NodeRecord,
+  signal: NodeJS.Signals,
+): Promise<NodeResult> {
   const { effects, out } = ctx;
   const status = await statusOf(effects.readProcess, node.pid, node.startTime);
   if (!isOurs(status))
@@ -163,6 +169,12 @@ async function killOne(ctx: CommandContext, node: NodeRecord, signal: NodeJS.Sig
   out.success(
     `Sent ${signal} to node ${node.id} (pid ${node.pid})${signal === 'SIGKILL' ? ': it crashed as a real failure would' : ''}. Watch with "${ctx.prog} status"; bring it back with "${ctx.prog} node ${node.id} start".`,
   );
+  // Under quorum the failover displaces, which status and heal already say; under leader-durable, what it loses.
+  const loss =
+    signal === 'SIGKILL' && state.settings.replication === 'leader-durable'
+      ? crashNote(ctx.prog, state.settings)
+      : null;
+  if (loss) out.warn(loss);
   return {
     schemaVersion: SCHEMA_VERSION,
     ok: true,

@@ -1,4 +1,5 @@
 // The nano subcommand that rehearses one fault end to end: `drill`.
+import { SHAPE_FLAGS } from './shape-flags.js';
 import type { SubcommandSpec } from './types.js';
 
 export const DRILL_SUBCOMMANDS = [
@@ -47,6 +48,14 @@ export const DRILL_SUBCOMMANDS = [
       'no-task': { type: 'boolean', description: 'A process without a service task: creates only, no job work' },
       report: { type: 'string', value: '<file.html>', description: 'Also write a self-contained HTML report' },
       force: { type: 'boolean', description: 'Drill even though the cluster is degraded now' },
+      fresh: {
+        type: 'string',
+        value: '<N>',
+        description:
+          'Start a cluster of N nodes for the drill (with the shape flags below, peer links through the proxy) and stop it after; its data stays',
+      },
+      port: { type: 'string', value: '<port>', description: '--fresh: base HTTP port (default 8080)' },
+      ...SHAPE_FLAGS,
     },
     examples: [
       { args: 'drill', description: 'Pause the leader of partition 1 for 8 s, then resume it, under load' },
@@ -54,6 +63,10 @@ export const DRILL_SUBCOMMANDS = [
       { args: 'drill isolate --refuse --for 5', description: 'Cut the leader of partition 1 off, refusing' },
       { args: 'drill slow --delay 200 --rate 20', description: "Slow one node's links; twenty creates a second" },
       { args: 'drill --json --report drill.html', description: 'The verdict as JSON, the timeline as a web page' },
+      {
+        args: 'drill kill --fresh 3 --rf 3 --replication quorum',
+        description: 'A cluster of its own for the drill, started and stopped by it (for CI)',
+      },
     ],
   },
 ] as const satisfies readonly SubcommandSpec[];

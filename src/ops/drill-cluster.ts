@@ -10,6 +10,8 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { collectManaged, type ManagedView } from './status-view.js';
 
 const POLL_MS = 300;
+/** How long every partition must stay led by its owner to count as converged. */
+const STABLE_MS = 2_000;
 
 /** Why this cluster is not fit for a drill now, or null. */
 export function unfitForDrill(view: ManagedView, prog: string): string | null {
@@ -66,12 +68,18 @@ export async function awaitConvergence(
 ): Promise<Converged> {
   const { effects } = ctx;
   const began = effects.now();
+  let wholeSince: number | null = null;
   for (;;) {
     const view = await collectManaged(ctx, await readState());
     const word = convergenceOf(view);
-    const done = word === 'whole' || word === 'displaced';
-    if (done || effects.now() - began >= settleMs || ctx.interrupt.aborted)
-      return { convergence: word, atMs: word === 'whole' ? effects.now() - t0 : null, final: finalOf(view, word) };
+    const now = effects.now();
+    wholeSince = word === 'whole' ? (wholeSince ?? now) : null;
+    // Whole only once it holds: engine 0.0.22 was seen handing a partition back and forth after a failover.
+    const stable = wholeSince !== null && now - wholeSince >= STABLE_MS;
+    if (stable || word === 'displaced' || now - began >= settleMs + STABLE_MS || ctx.interrupt.aborted) {
+      const final = stable ? 'whole' : word === 'whole' ? 'moving' : word;
+      return { convergence: final, atMs: stable ? wholeSince! - t0 : null, final: finalOf(view, final) };
+    }
     await effects.sleep(POLL_MS);
   }
 }

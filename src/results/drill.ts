@@ -74,7 +74,7 @@ export interface DrillTimingsDocument {
     readonly leader: number | null;
     readonly ms: number | null;
   }>;
-  /** From the heal to convergence; null if it did not converge within --settle. */
+  /** From the heal to convergence (every partition led by its owner for 2 s); null if not within --settle. */
   readonly convergedMs: number | null;
   /** Per node: its first and last failed request after the fault (null: none failed). */
   readonly unavailable: ReadonlyArray<{
