@@ -4,6 +4,7 @@
 // and writes every --json document to bench-results/drill-table-<timestamp>.json. About 40 s a drill.
 // Like the bench, it runs a private copy of the build, and kills every process it started by PID.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { DrillResult } from '../../src/results/drill.js';
 import path from 'node:path';
 import { RESULTS_DIR } from './config.js';
 import { dropHome, newHome, snapshotBuild } from './homes.js';
@@ -23,7 +24,7 @@ const FAULTS: ReadonlyArray<readonly [string, readonly string[]]> = [
 const TIERS = ['leader-durable', 'quorum'] as const;
 const RUNS = Number(process.env.DRILL_TABLE_RUNS ?? 1);
 
-async function drillOnce(tier: string, fault: readonly string[]): Promise<any> {
+async function drillOnce(tier: string, fault: readonly string[]): Promise<DrillResult> {
   const home = newHome();
   try {
     const port = await freeBase(3);
@@ -31,27 +32,28 @@ async function drillOnce(tier: string, fault: readonly string[]): Promise<any> {
     const started = await cli(start, home);
     if (started.code !== 0) throw new Error(`start failed: ${describeRun(started)}`);
     const drill = await cli(['drill', ...fault, '--json'], home);
-    return JSON.parse(drill.stdout);
+    return JSON.parse(drill.stdout) as DrillResult;
   } finally {
     await cli(['stop', '--purge'], home);
     dropHome(home);
   }
 }
 
-const s = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`);
+const s = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '–' : `${(ms / 1000).toFixed(1)} s`;
 
-function row(tier: string, label: string, d: any): string {
-  const newLeader = d.timings.newLeader.map((l: any) => (l.ms === null ? 'none' : s(l.ms))).join(', ') || '–';
-  const worst = Math.max(0, ...d.timings.unavailable.map((u: any) => u.ms));
+function row(tier: string, label: string, d: DrillResult): string {
+  const newLeader = d.timings.newLeader.map((l) => (l.ms === null ? 'none' : s(l.ms))).join(', ') || '–';
+  const worst = Math.max(0, ...d.timings.unavailable.map((u) => u.ms));
   const c = d.workload.creates;
-  const during = d.latency.find((l: any) => l.phase === 'during');
-  return `| ${tier} | ${label} | ${d.verdict} (exit ${d.exitCode}) | ${d.checks.acknowledgedLost} of ${c.acknowledged} | ${d.checks.duplicateKeys.length + d.checks.duplicateInstances.length} | ${c.unknown} (${d.checks.unknownPresent} ran) | ${s(d.timings.detectMs)} | ${newLeader} | ${s(d.timings.convergedMs)} | ${s(worst)} | ${during?.p99Ms ?? '–'} ms | ${d.final.convergence}${d.final.displaced.length > 0 ? ` (${d.final.displaced.map((x: any) => `p${x.partition}→${x.leader}`).join(' ')})` : ''} |`;
+  const during = d.latency.find((l) => l.phase === 'during');
+  return `| ${tier} | ${label} | ${d.verdict} (exit ${d.exitCode}) | ${d.checks.acknowledgedLost} of ${c.acknowledged} | ${d.checks.duplicateKeys.length + d.checks.duplicateInstances.length} | ${c.unknown} (${d.checks.unknownPresent} ran) | ${s(d.timings.detectMs)} | ${newLeader} | ${s(d.timings.convergedMs)} | ${s(worst)} | ${during?.p99Ms ?? '–'} ms | ${d.final.convergence}${d.final.displaced.length > 0 ? ` (${d.final.displaced.map((x) => `p${x.partition}→${x.leader}`).join(' ')})` : ''} |`;
 }
 
 async function main(): Promise<void> {
   installCleanup();
   snapshotBuild();
-  const all: any[] = [];
+  const all: Array<DrillResult & { tier: string; label: string }> = [];
   const lines = [
     '| tier | fault | verdict | acknowledged lost | duplicated | unknown outcomes | detected | new leader | converged after heal | longest unavailability | create p99 during | leaders at the end |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
       for (let run = 0; run < RUNS; run += 1) {
         process.stderr.write(`drill-table: ${tier}, ${label}, run ${run + 1}…\n`);
         const d = await drillOnce(tier, fault);
-        all.push({ tier, fault: label, ...d });
+        all.push({ tier, label, ...d });
         lines.push(row(tier, label, d));
       }
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`drill-table failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `drill-table failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });
