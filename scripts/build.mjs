@@ -74,6 +74,9 @@ for (const [name, program] of Object.entries(PROGRAMS)) {
   rmSync(`dist/src/${program}.js`);
   chmodSync(`dist/src/${name}.cjs`, 0o755);
 }
+// `drill` on its own (src/cli/main.ts, drillModule): the programs above do not carry it, so the
+// commands people run dozens of times an hour do not pay for loading it.
+bundle('dist/src/commands/drill.js', 'dist/src/drill.cjs', 'cjs');
 // The link proxy the CLI runs in front of every peer link (src/links/main-link-proxy.ts); nothing inlined.
 bundle('dist/src/links/main-link-proxy.js', 'dist/src/link-proxy.cjs', 'cjs', { licences: false });
 rmSync('dist/src/links/main-link-proxy.js');

@@ -39,11 +39,12 @@ export async function drillCommand(ctx: CommandContext, args: NanoArgs<'drill'>)
   let result: DrillResult;
   try {
     result = await drillLocked(ctx, state, options, args.flags.target ?? 'leader-of:1', report);
+    if (report !== null) await writeFileAtomic(report, drillReportHtml(result, { prog: ctx.prog }), 0o644);
+    show(ctx, result, options);
   } finally {
+    // The drill's own cluster goes once its verdict is shown (or on any failure); its data stays.
     if (fresh) await stopFreshCluster(ctx);
   }
-  if (report !== null) await writeFileAtomic(report, drillReportHtml(result, { prog: ctx.prog }), 0o644);
-  show(ctx, result, options);
   ctx.out.result(result);
   return EXIT_OF[result.verdict];
 }
