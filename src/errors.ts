@@ -71,13 +71,25 @@ export interface UserErrorOptions {
   readonly code?: ErrorCode;
 }
 
+/** Marks a UserError however it was made: `drill` runs from a bundle of its own, with its own copy of this class. */
+const USER_ERROR = Symbol.for('c8ctl-plugin-nano.UserError');
+
 export class UserError extends Error {
   readonly exitCode: number;
   readonly details: readonly string[];
   readonly code: ErrorCode;
 
+  /** `instanceof UserError` holds for a UserError of any bundle of this program, not only this copy's. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses (ChecksumError, …) keep the ordinary prototype check.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof asks about, a subclass or this one
+    if (this !== UserError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[USER_ERROR] === true;
+  }
+
   constructor(message: string, options: UserErrorOptions = {}) {
     super(message);
+    Object.defineProperty(this, USER_ERROR, { value: true });
     this.name = 'UserError';
     this.exitCode = options.exitCode ?? EXIT.failure;
     this.details = options.details ?? [];

@@ -1,8 +1,7 @@
 // `nano pause <id>` / `nano resume <id>`: SIGSTOP / SIGCONT one node, after proving it is ours.
 // Whether a node is frozen is read from the OS, so it stays true whoever sent the signal.
 import type { NanoArgs } from '../kit/args.js';
-import { notRunningReason, statusOf, type ProcessStatus } from '../os/process-identity.js';
-import { pollUntil } from '../os/poll.js';
+import { notRunningReason, statusOf } from '../os/process-identity.js';
 import { failoverNote } from '../cluster/failover.js';
 import { frozenLeaderIsReplaced } from '../cluster/tiers.js';
 import { noClusterError, selectNode } from '../cluster/select-node.js';
@@ -13,10 +12,10 @@ import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
 import { SCHEMA_VERSION } from '../results/common.js';
 import type { PauseResult } from '../results/faults.js';
+import { signalAndSettle } from '../ops/signal-node.js';
 
 type Direction = 'pause' | 'resume';
 
-const SETTLE_MS = 2_000;
 const LEADERSHIP_TIMEOUT_MS = 800;
 
 export const pauseCommand = (ctx: CommandContext, args: NanoArgs<'pause'>): Promise<number> =>
@@ -47,7 +46,7 @@ async function freezeOrThaw(
     if (before === 'exited' || before === 'stale') throw notRunning(ctx, node, before, direction);
     // What it leads can only be asked before it is frozen: afterwards it answers nothing.
     const led = direction === 'pause' ? await partitionsLedBy(ctx, node) : [];
-    await signalAndSettle(ctx, node, direction, before);
+    await signalAndSettle(ctx, node, SIGNAL[direction], TARGET[direction]);
     if (direction === 'pause') reportPaused(ctx, state, node, led);
     else reportResumed(ctx, node);
     return EXIT.ok;
@@ -74,31 +73,6 @@ function alreadyThere(ctx: CommandContext, node: NodeRecord, process: 'frozen' |
     changed: false,
   } satisfies PauseResult);
   return EXIT.ok;
-}
-
-/** Sends the signal, then waits (briefly) until the OS reports the new state: the kernel applies it asynchronously. */
-async function signalAndSettle(
-  ctx: CommandContext,
-  node: NodeRecord,
-  direction: Direction,
-  before: ProcessStatus,
-): Promise<void> {
-  const { effects } = ctx;
-  effects.signals.signal(node.pid, SIGNAL[direction]);
-  const target = TARGET[direction];
-  let after = before;
-  await pollUntil(
-    async () => {
-      after = await statusOf(effects.readProcess, node.pid, node.startTime);
-      return after === target;
-    },
-    SETTLE_MS,
-    effects,
-  );
-  if (after !== target)
-    throw new UserError(`Node ${node.id} (pid ${node.pid}) did not become ${target} (it is ${after}).`, {
-      code: 'signal-failed',
-    });
 }
 
 /** The node is frozen: say so, what becomes of the partitions it led, and how to resume it. */

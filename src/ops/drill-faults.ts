@@ -7,12 +7,12 @@ import { UserError } from '../errors.js';
 import { cut, heal as healTable, isolate, NO_FAULTS, slow, type FaultTable } from '../links/faults.js';
 import { applyFaults, readFaults } from '../links/supervise.js';
 import type { CommandContext } from '../kit/context.js';
-import { pollUntil } from '../os/poll.js';
 import { statusOf, type ProcessStatus } from '../os/process-identity.js';
 import type { ClusterState, NodeRecord } from '../state/cluster-state.js';
 import { readClusterState } from '../state/cluster-state.js';
 import { respawnRecorded } from './respawn.js';
 import { readinessEffects } from './spawning.js';
+import { signalAndSettle } from './signal-node.js';
 
 export interface FaultPlan {
   readonly fault: 'pause' | 'kill' | 'isolate' | 'cut' | 'slow' | 'none';
@@ -30,7 +30,6 @@ export interface InjectedFault {
   heal(): Promise<string>;
 }
 
-const SETTLE_MS = 2_000;
 const RESTART_TIMEOUT_MS = 30_000;
 
 export async function injectFault(ctx: CommandContext, state: ClusterState, plan: FaultPlan): Promise<InjectedFault> {
@@ -98,23 +97,7 @@ async function signalUntil(
     throw new UserError(`Node ${node.id} (pid ${node.pid}) is not running, so the drill cannot ${signal} it.`, {
       code: 'node-not-running',
     });
-  effects.signals.signal(node.pid, signal);
-  let after: ProcessStatus = before;
-  await pollUntil(
-    async () => {
-      after = await statusOf(effects.readProcess, node.pid, node.startTime);
-      return after === target;
-    },
-    SETTLE_MS,
-    effects,
-  );
-  if (after !== target)
-    throw new UserError(
-      `Node ${node.id} (pid ${node.pid}) did not become ${target} after ${signal} (it is ${after}).`,
-      {
-        code: 'signal-failed',
-      },
-    );
+  await signalAndSettle(ctx, node, signal, target);
 }
 
 async function linkFault(ctx: CommandContext, state: ClusterState, plan: FaultPlan): Promise<InjectedFault> {
