@@ -2,6 +2,7 @@
 // this home that run untracked. Scripts read these; the shapes are declared here, apart from the code
 // that collects them, so a change to the collection does not change the contract unseen.
 import type { Versioned } from './common.js';
+import type { ClusterSettingsDocument } from './cluster.js';
 
 /** What the OS says of a process: ours and running, ours and frozen (SIGSTOP), gone, or its PID reused. */
 export type ProcessStatusResult = 'running' | 'frozen' | 'exited' | 'stale';
@@ -15,25 +16,8 @@ export type ClusterWordResult = 'running' | 'degraded' | 'stopped';
 /** The console the nodes serve (`--console`). */
 export type ConsoleModeResult = 'off' | 'observe' | 'studio';
 
-/** The settings the cluster was started with, as recorded in its state file. */
-export interface StatusSettingsResult {
-  readonly nodes: number;
-  readonly basePort: number;
-  readonly partitions: number;
-  /** The replication factor. */
-  readonly rf: number;
-  /** Raft in effect (on whenever rf > 1). */
-  readonly raft: boolean;
-  /** Trace capture. */
-  readonly capture: boolean;
-  readonly replication: 'leader-durable' | 'quorum';
-  readonly storage: 'disk' | 'memory';
-  /** Completed instances each node keeps; null leaves the engine's default. */
-  readonly historyMax: number | null;
-  readonly console: ConsoleModeResult;
-  /** Peer links run through the link proxy (start --network-faults); absent in state files written before. */
-  readonly networkFaults?: boolean;
-}
+/** The settings the cluster was started with, as recorded in its state file (as start reports them). */
+export type StatusSettingsResult = ClusterSettingsDocument;
 
 /** The engine the cluster runs. */
 export interface StatusBinaryResult {
