@@ -176,7 +176,8 @@ describe('processos', () => {
     expect((await sandbox.runProcessos(['start', '--no-spawn-nano', '--port', String(c)])).code).toBe(0);
     expect((await seenEnv(sandbox, path.join(sandbox.home, 'pos data'))).PROCESSOS_PORT).toBe(String(c));
     // restart keeps what start was given.
-    expect((await sandbox.runProcessos(['restart'])).code).toBe(0);
+    const restarted = await sandbox.runProcessos(['restart']);
+    expect(restarted.code, restarted.stderr).toBe(0);
     expect((await health(c)).status).toBe('UP');
     expect((await sandbox.runProcessos(['stop'])).code).toBe(0);
 
