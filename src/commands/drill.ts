@@ -9,6 +9,7 @@ import { parseDrillOptions, type DrillOptions } from '../drill/options.js';
 import { drillReportHtml } from '../drill/report-html.js';
 import { drillResult } from '../drill/result.js';
 import { EXIT, UserError } from '../errors.js';
+import { SHAPE_FLAGS } from '../grammar/shape-flags.js';
 import type { NanoArgs } from '../kit/args.js';
 import type { CommandContext } from '../kit/context.js';
 import { startFreshCluster, stopFreshCluster } from '../ops/drill-fresh.js';
@@ -67,17 +68,7 @@ async function drillLocked(
 /** The shape flags describe the cluster --fresh starts; on a running cluster they would be ignored. */
 function refuseShapeWithoutFresh(args: NanoArgs<'drill'>): void {
   if (args.flags.fresh !== undefined) return;
-  const shape = [
-    'port',
-    'partitions',
-    'rf',
-    'raft',
-    'replication',
-    'capture',
-    'in-memory',
-    'history-max',
-    'console',
-  ] as const;
+  const shape = ['port', ...(Object.keys(SHAPE_FLAGS) as Array<keyof typeof SHAPE_FLAGS>)] as const;
   const given = shape.find((name) => args.flags[name] !== undefined);
   if (given)
     throw new UserError(

@@ -6,17 +6,13 @@ import { noClusterError, parseNodeId } from '../cluster/select-node.js';
 import { parseWholeNumber } from '../values.js';
 import { EXIT, invalidArgument, UserError } from '../errors.js';
 import { cut, describeFaults, heal, isolate, slow, type FaultTable } from '../links/faults.js';
-import { applyFaults, readFaults, startLinkProxy } from '../links/supervise.js';
+import { applyFaults, readFaults } from '../links/supervise.js';
 import { statusOf } from '../os/process-identity.js';
-import {
-  readClusterState,
-  writeClusterState,
-  type ClusterState,
-  type LinkProxyRecord,
-} from '../state/cluster-state.js';
+import { readClusterState, type ClusterState, type LinkProxyRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
 import { reportSettling } from '../ops/heal-settle.js';
+import { restartLinkProxy } from '../ops/link-proxy-restart.js';
 import { SCHEMA_VERSION } from '../results/common.js';
 import type { LinksResult } from '../results/faults.js';
 
@@ -141,8 +137,7 @@ async function liveProxy(
   verb: string,
   faults: FaultTable,
 ): Promise<LinkProxyRecord> {
-  const { layout, effects } = ctx;
-  const alive = await statusOf(effects.readProcess, proxy.pid, proxy.startTime);
+  const alive = await statusOf(ctx.effects.readProcess, proxy.pid, proxy.startTime);
   if (alive === 'running') return proxy;
   if (verb !== 'heal')
     throw new UserError(
@@ -156,20 +151,7 @@ async function liveProxy(
         code: 'link-proxy-down',
       },
     );
-  const started = await startLinkProxy(
-    {
-      home: layout.home,
-      ...layout.linkProxy,
-      env: ctx.env,
-      ports: state.nodes.map((n) => n.port),
-      previous: proxy.links,
-      faults,
-    },
-    effects,
-  );
-  await writeClusterState(layout.stateFile, { ...state, linkProxy: started });
-  ctx.out.info(`The link proxy had exited; it runs again (pid ${started.pid}) on the same ports.`);
-  return started;
+  return (await restartLinkProxy(ctx, state, proxy, faults)).proxy;
 }
 
 /** Says what changed, what it means for the leaders, and every fault now in force (returned, in words). */

@@ -11,12 +11,12 @@ import { failoverDisplaces } from '../cluster/tiers.js';
 import { askConsoleMode } from '../cluster/console-served.js';
 import type { PartitionLeadership } from '../cluster/topology.js';
 import { EXIT, UserError } from '../errors.js';
-import { startLinkProxy } from '../links/supervise.js';
 import { statusOf } from '../os/process-identity.js';
 import type { ConsoleMode } from '../shape.js';
 import { readClusterState, writeClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { acquireLock } from '../state/lock.js';
 import type { CommandContext } from '../kit/context.js';
+import { restartLinkProxy } from './link-proxy-restart.js';
 import { respawnRecorded, type Respawned } from './respawn.js';
 import { notReady, readinessEffects, rollBack, type NotReady } from './spawning.js';
 
@@ -123,23 +123,9 @@ async function convergeLocked(
 
 /** A link proxy that has exited runs again on the same ports (the running nodes keep dialling them). */
 async function reviveLinkProxy(ctx: CommandContext, current: ClusterState): Promise<ClusterState> {
-  const { layout, effects } = ctx;
   const proxy = current.linkProxy;
-  if (!proxy || (await statusOf(effects.readProcess, proxy.pid, proxy.startTime)) === 'running') return current;
-  const revived = await startLinkProxy(
-    {
-      home: layout.home,
-      ...layout.linkProxy,
-      env: ctx.env,
-      ports: current.nodes.map((n) => n.port),
-      previous: proxy.links,
-    },
-    effects,
-  );
-  const updated = { ...current, linkProxy: revived };
-  await writeClusterState(layout.stateFile, updated);
-  ctx.out.info(`The link proxy had exited; it runs again (pid ${revived.pid}) on the same ports.`);
-  return updated;
+  if (!proxy || (await statusOf(ctx.effects.readProcess, proxy.pid, proxy.startTime)) === 'running') return current;
+  return (await restartLinkProxy(ctx, current, proxy)).state;
 }
 
 interface Revival {

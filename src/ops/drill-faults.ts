@@ -8,8 +8,7 @@ import { cut, heal as healTable, isolate, NO_FAULTS, slow, type FaultTable } fro
 import { applyFaults, readFaults } from '../links/supervise.js';
 import type { CommandContext } from '../kit/context.js';
 import { statusOf, type ProcessStatus } from '../os/process-identity.js';
-import type { ClusterState, NodeRecord } from '../state/cluster-state.js';
-import { readClusterState } from '../state/cluster-state.js';
+import { readClusterState, type ClusterState, type NodeRecord } from '../state/cluster-state.js';
 import { respawnRecorded } from './respawn.js';
 import { readinessEffects } from './spawning.js';
 import { signalAndSettle } from './signal-node.js';

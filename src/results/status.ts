@@ -2,7 +2,7 @@
 // this home that run untracked. Scripts read these; the shapes are declared here, apart from the code
 // that collects them, so a change to the collection does not change the contract unseen.
 import type { Versioned } from './common.js';
-import type { ClusterSettingsDocument } from './cluster.js';
+import type { ClusterSettingsDocument, PartitionDocument } from './cluster.js';
 
 /** What the OS says of a process: ours and running, ours and frozen (SIGSTOP), gone, or its PID reused. */
 export type ProcessStatusResult = 'running' | 'frozen' | 'exited' | 'stale';
@@ -156,16 +156,8 @@ export interface ExternalTopologyResult {
   }>;
 }
 
-/** One partition as the external node sees it (/console/api/topology). */
-export interface ExternalPartitionResult {
-  readonly partition: number;
-  readonly leader: number | null;
-  readonly term: number | null;
-  readonly recovering: boolean;
-  readonly replicas: readonly number[];
-  /** null when the engine does not say. */
-  readonly owner: number | null;
-}
+/** One partition as the external node sees it (/console/api/topology): the shape start reports. */
+export type ExternalPartitionResult = PartitionDocument;
 
 /** Nano BPM answers on the port, not started by this home. */
 export interface ExternalNanoResult extends ExternalStatusBase {
